@@ -1,0 +1,186 @@
+"""The REST resource every artefact gets: FAB's ModelRestApi with Vigie's write path.
+
+Reads (list, show, ``_info``, OpenAPI) are FAB's, filtered by the service scope. Writes
+(POST, PUT, DELETE) are replaced: they parse the payload and call the generic record
+commands, which enforce role, scope (including related ids), optimistic locking, history and
+archiving. Extra routes: ``/<id>/history``, ``/<id>/restore`` and ``/export``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask import request
+from flask_appbuilder.api import ModelRestApi, expose, protect, rison, safe
+from flask_appbuilder.api.schemas import get_list_schema
+from flask_babel import gettext as _
+
+from app import history
+from app.commands import records
+from app.commands.errors import DomainError, Invalid
+from app.exports import export_response
+from app.registry.artefact import Artefact
+
+READ = "read"
+WRITE = "write"
+
+PERMISSIONS = {
+    "get_list": READ,
+    "get": READ,
+    "info": READ,
+    "history": READ,
+    "export": READ,
+    "post": WRITE,
+    "put": WRITE,
+    "delete": WRITE,
+    "restore": WRITE,
+}
+
+
+class ArtefactApi(ModelRestApi):
+    """Base class of generated resources; ``artefact`` is set by the generator."""
+
+    artefact: ClassVar[Artefact]
+    method_permission_name = PERMISSIONS
+    allow_browser_login = True
+    page_size = 25
+
+    def _error(self, error: DomainError) -> Any:
+        return self.response(error.status, **error.payload())
+
+    def _payload(self) -> dict[str, Any]:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise Invalid(_("Le corps de la requête doit être un objet JSON."))
+        return data
+
+    def _dump(self, obj: Any) -> Any:
+        return self.show_model_schema.dump(obj, many=False)
+
+    def post_headless(self) -> Any:
+        try:
+            data = self._payload()
+            reason = data.pop("reason", None)
+            obj = records.create_record(self.artefact, data, records.Actor.current(), reason=reason)
+        except DomainError as error:
+            return self._error(error)
+        return self.response(201, id=obj.id, result=self._dump(obj))
+
+    def put_headless(self, pk: Any) -> Any:
+        actor = records.Actor.current()
+        try:
+            obj = records.get_for(self.artefact, pk, actor)
+            data = self._payload()
+            reason = data.pop("reason", None)
+            version = data.pop("version", None)
+            if version is None and request.headers.get("If-Match"):
+                version = request.headers["If-Match"].strip('"')
+            try:
+                expected = int(version) if version is not None else None
+            except (TypeError, ValueError):
+                raise Invalid(_("« version » doit être un nombre entier.")) from None
+            obj = records.update_record(
+                self.artefact, obj, data, actor, expected_version=expected, reason=reason
+            )
+        except DomainError as error:
+            return self._error(error)
+        return self.response(200, id=obj.id, result=self._dump(obj))
+
+    def delete_headless(self, pk: Any) -> Any:
+        actor = records.Actor.current()
+        try:
+            obj = records.get_for(self.artefact, pk, actor)
+            reason = request.args.get("reason")
+            body = request.get_json(silent=True)
+            if isinstance(body, dict):
+                reason = body.get("reason", reason)
+            records.archive_record(self.artefact, obj, actor, reason=reason)
+        except DomainError as error:
+            return self._error(error)
+        if self.artefact.archivable:
+            return self.response(200, message=_("Enregistrement archivé."), archived=True)
+        return self.response(200, message=_("Enregistrement supprimé."))
+
+    @expose("/<int:pk>/history", methods=["GET"])
+    @protect()
+    @safe
+    def history(self, pk: int) -> Any:
+        """Changes and transitions of one record, newest first.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: History entries, newest first
+            404:
+              $ref: '#/components/responses/404'
+        """
+        try:
+            obj = records.get_for(self.artefact, pk, records.Actor.current())
+        except DomainError as error:
+            return self._error(error)
+        entries = history.entries_for(self.artefact.code_name, obj.id)
+        return self.response(200, result=[history.as_dict(e) for e in entries])
+
+    @expose("/<int:pk>/restore", methods=["POST"])
+    @protect()
+    @safe
+    def restore(self, pk: int) -> Any:
+        """Bring an archived record back.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: Restored
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Not archived
+        """
+        actor = records.Actor.current()
+        try:
+            obj = records.get_for(self.artefact, pk, actor)
+            body = request.get_json(silent=True) or {}
+            records.restore_record(self.artefact, obj, actor, reason=body.get("reason"))
+        except DomainError as error:
+            return self._error(error)
+        return self.response(200, id=obj.id, result=self._dump(obj))
+
+    @expose("/export", methods=["GET"])
+    @protect()
+    @safe
+    @rison(get_list_schema)
+    def export(self, **kwargs: Any) -> Any:
+        """The list, with the same filters as ``GET /``, as CSV or XLSX (``?format=``).
+        ---
+        get:
+          parameters:
+          - in: query
+            name: format
+            schema:
+              type: string
+              enum: [csv, xlsx]
+          responses:
+            200:
+              description: The file
+        """
+        fmt = request.args.get("format", "csv")
+        if fmt not in ("csv", "xlsx"):
+            return self.response_400(message=_("Format inconnu : choisissez csv ou xlsx."))
+        args = kwargs.get("rison", {})
+        try:
+            joined_filters = self._handle_filters_args(args)
+            order_column, order_direction = self._handle_order_args(args)
+        except Exception as exc:  # FAB raises several exception types for bad args
+            return self.response_400(message=str(exc))
+        _count, rows = self.datamodel.query(joined_filters, order_column, order_direction)
+        return export_response(self.artefact, rows, fmt)

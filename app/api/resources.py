@@ -1,0 +1,55 @@
+"""Generates one REST resource per registered artefact (``/api/v1/<code_name>/``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.base import ArtefactApi
+from app.registry import all_artefacts
+from app.registry.artefact import Artefact
+from app.registry.interface import ArtefactInterface, scope_filters
+
+
+def interface_for(artefact: Artefact) -> ArtefactInterface:
+    """The data interface of an artefact, with the relations its lists and exports show."""
+    interface = ArtefactInterface(artefact.model)
+    wanted = [
+        c for c in (*artefact.list_columns, *artefact.columns_for_export)
+        if artefact.is_relation(c)
+    ]
+    interface.eager_relations = tuple(dict.fromkeys(wanted))
+    return interface
+
+
+def api_class(artefact: Artefact) -> type[ArtefactApi]:
+    """Build the ``ModelRestApi`` subclass for one artefact."""
+    relation_columns = [
+        f"{c}.id" if artefact.is_relation(c) else c for c in artefact.list_columns
+    ]
+    show = ["id", *artefact.detail_columns]
+    attrs: dict[str, Any] = {
+        "artefact": artefact,
+        "resource_name": artefact.code_name,
+        "class_permission_name": artefact.code_name,
+        "openapi_spec_tag": str(artefact.label_plural),
+        "datamodel": interface_for(artefact),
+        "base_filters": scope_filters(),
+        "list_columns": ["id", *artefact.list_columns, "version"]
+        + (["archived"] if artefact.archivable else []),
+        "show_columns": show,
+        "add_columns": list(artefact.editable_fields),
+        "edit_columns": list(artefact.editable_fields),
+        "search_columns": list(artefact.search_columns)
+        + (["archived"] if artefact.archivable else []),
+        "order_columns": [c for c in artefact.list_columns if not artefact.is_relation(c)],
+        "base_order": artefact.order_by,
+        "label_columns": {c: artefact.column_label(c) for c in {*show, *artefact.list_columns}},
+    }
+    del relation_columns
+    name = "".join(part.capitalize() for part in artefact.code_name.split("_")) + "Api"
+    return type(name, (ArtefactApi,), attrs)
+
+
+def register_apis(appbuilder: Any) -> None:
+    for artefact in all_artefacts():
+        appbuilder.add_api(api_class(artefact))

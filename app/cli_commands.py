@@ -1,0 +1,223 @@
+"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, demo, worker, run.
+
+Each command is a thin shell over the core: it parses options, calls a use case, prints a
+French result and exits non-zero on failure.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from app.security.roles import ROLE_CODES
+
+
+def _appbuilder() -> Any:
+    return current_app.appbuilder  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------------------------ db
+@click.group("db", help="Schéma de la base : migrations Alembic (Flask-Migrate).")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations, then sync permissions and roles (idempotent)."""
+    from flask_migrate import upgrade
+
+    from app.security.sync import sync_roles
+
+    upgrade(revision=revision)
+    counts = sync_roles(_appbuilder())
+    ensure_admin(echo=True)
+    click.echo(f"Base à jour ; {len(counts) + 1} rôles synchronisés.")
+
+
+@db_group.command("downgrade")
+@click.option("--revision", default="-1", show_default=True)
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations."""
+    from flask_migrate import downgrade
+
+    downgrade(revision=revision)
+
+
+@db_group.command("migrate")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def db_migrate(message: str) -> None:
+    """Autogenerate a migration from the models (read it before committing)."""
+    from flask_migrate import migrate
+
+    migrate(message=message)
+
+
+@db_group.command("heads")
+@with_appcontext
+def db_heads() -> None:
+    """Show the migration heads (there must be one)."""
+    from flask_migrate import heads
+
+    heads()
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the database's current revision."""
+    from flask_migrate import current
+
+    current()
+
+
+# --------------------------------------------------------------------------------------- roles
+@click.group("roles", help="Rôles et permissions définis dans le code.")
+def roles_group() -> None:
+    """Roles commands."""
+
+
+@roles_group.command("sync")
+@with_appcontext
+def roles_sync() -> None:
+    """Create or update the eight roles and their permissions."""
+    from app.security.sync import sync_roles
+
+    counts = sync_roles(_appbuilder())
+    for code, count in counts.items():
+        click.echo(f"{code}: {count} permissions")
+
+
+# --------------------------------------------------------------------------------------- users
+@click.group("users", help="Comptes utilisateurs.")
+def users_group() -> None:
+    """User commands."""
+
+
+@users_group.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", "role_codes", required=True, multiple=True, type=click.Choice(ROLE_CODES))
+@click.option("--service", "service_codes", multiple=True, help="Code d'un service (répétable).")
+@click.option("--first-name", default=None)
+@click.option("--last-name", default=None)
+@click.option("--email", default=None)
+@click.option("--manager", default=None, help="Identifiant du responsable hiérarchique.")
+@with_appcontext
+def users_create(
+    username: str,
+    password: str,
+    role_codes: tuple[str, ...],
+    service_codes: tuple[str, ...],
+    first_name: str | None,
+    last_name: str | None,
+    email: str | None,
+    manager: str | None,
+) -> None:
+    """Create an account with roles and service memberships."""
+    from app.organisation import UserError, create_user
+
+    try:
+        user = create_user(
+            username=username,
+            password=password,
+            role_codes=role_codes,
+            service_codes=service_codes,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            manager_username=manager,
+        )
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Compte « {user.username} » créé ({', '.join(role_codes)}).")
+
+
+def ensure_admin(*, echo: bool = False) -> str | None:
+    """Create the ``admin`` account if missing; return its password when generated."""
+    from app.organisation import create_user, find_user
+
+    if find_user("admin") is not None:
+        return None
+    password = current_app.config.get("VIGIE_ADMIN_PASSWORD")
+    generated = password is None
+    if generated:
+        password = secrets.token_urlsafe(12)
+    create_user(
+        username="admin", password=password, role_codes=("admin",), service_codes=(),
+        first_name="Administrateur", last_name="Vigie", email="admin@vigie.invalid",
+    )
+    if generated:
+        path = Path(current_app.config["VIGIE_INSTANCE_DIR"]) / "admin-password.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(password + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        if echo:
+            click.echo(f"Compte admin créé ; mot de passe généré : {password} (aussi dans {path})")
+    return password if generated else None
+
+
+# ---------------------------------------------------------------------------------------- demo
+@click.group("demo", help="Ville de démonstration.")
+def demo_group() -> None:
+    """Demo commands."""
+
+
+@demo_group.command("load")
+@click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True)
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des services.")
+@with_appcontext
+def demo_load(scale: str, if_empty: bool) -> None:
+    """Build the fictional town (deterministic)."""
+    import time
+
+    from app.demo import load_demo
+    from app.demo.loader import database_is_empty
+
+    if if_empty and not database_is_empty():
+        click.echo("Base déjà remplie : démo non rechargée.")
+        return
+    started = time.perf_counter()
+    counts = load_demo(scale=scale)
+    elapsed = time.perf_counter() - started
+    summary = ", ".join(f"{name} {count}" for name, count in counts.items())
+    click.echo(f"Ville de démonstration chargée en {elapsed:.1f} s : {summary}.")
+
+
+# ------------------------------------------------------------------------------ worker and run
+@click.command("worker", help="Lance un worker RQ (tâches de fond).")
+@click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run one RQ worker on Vigie's queues."""
+    from reports.queue import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+
+
+@click.command("run", help="Lance le serveur web, Redis embarqué et un worker.")
+@click.option("--host", default="127.0.0.1", envvar="HOST", show_default=True)
+@click.option("--port", default=5000, type=int, envvar="PORT", show_default=True)
+@click.option("--workers", default=1, type=int, show_default=True)
+@with_appcontext
+def run_command(host: str, port: int, workers: int) -> None:
+    """Serve Vigie with its background services until Ctrl-C or SIGTERM."""
+    from app.runner import serve
+
+    sys.exit(serve(current_app._get_current_object(), host, port, workers))  # type: ignore[attr-defined]
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app's CLI (``vigie …`` and ``flask …``)."""
+    for command in (db_group, roles_group, users_group, demo_group, worker_command, run_command):
+        app.cli.add_command(command)

@@ -1,0 +1,413 @@
+"""The generic record commands: create, update, archive, restore — one transaction each.
+
+Every write to a registered artefact, from a form, the REST API, an import or the demo
+loader, goes through here. A command checks the role and the service scope (of the record and
+of every related record it points to), validates, writes, appends the history entry and
+commits; on any refusal it rolls back and raises a :mod:`app.commands.errors` error, so the data
+is exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import history, registry
+from app.commands.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.commands.values import coerce_scalar
+from app.extensions import db
+from app.models.organisation import VigieUser
+from app.models.types import utcnow
+from app.registry.artefact import Artefact
+from app.security.roles import ADMIN
+from app.security.scope import ScopeContext, context_for, current_scope
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who runs a command: a user with their scope, or the system (CLI, demo, jobs)."""
+
+    user: Any
+    scope: ScopeContext
+    system: bool = False
+
+    @classmethod
+    def current(cls) -> Actor:
+        from flask_login import current_user
+
+        user = current_user._get_current_object() if current_user else None
+        return cls(user=user, scope=current_scope())
+
+    @classmethod
+    def for_user(cls, user: Any) -> Actor:
+        return cls(user=user, scope=context_for(user))
+
+    @classmethod
+    def system_actor(cls) -> Actor:
+        return cls(user=None, scope=ScopeContext(None, frozenset({ADMIN}), None), system=True)
+
+    def may_read(self, artefact: Artefact) -> bool:
+        return self.system or bool(self.scope.roles & (artefact.readers | {ADMIN}))
+
+    def may_write(self, artefact: Artefact) -> bool:
+        return self.system or bool(self.scope.roles & (artefact.writers | {ADMIN}))
+
+
+# --------------------------------------------------------------------------------------------
+# reading through the scope
+# --------------------------------------------------------------------------------------------
+def scoped_select(artefact: Artefact, actor: Actor, *, include_archived: bool = True) -> Any:
+    """``SELECT`` of an artefact restricted to what the actor may read."""
+    stmt = select(artefact.model)
+    clause = artefact.scope.clause(artefact.model, actor.scope)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if not include_archived and artefact.archivable:
+        stmt = stmt.where(artefact.model.archived.is_(False))  # type: ignore[attr-defined]
+    return stmt
+
+
+def get_for(artefact: Artefact, record_id: Any, actor: Actor) -> Any:
+    """A record the actor may read, or :class:`NotFound` (same answer if out of scope)."""
+    if not actor.may_read(artefact):
+        raise Forbidden(_("Vous n'avez pas accès à « %(what)s ».", what=artefact.label_plural))
+    try:
+        pk = int(record_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Enregistrement introuvable.")) from None
+    stmt = scoped_select(artefact, actor).where(artefact.model.id == pk)  # type: ignore[attr-defined]
+    obj = db.session.scalars(stmt).first()
+    if obj is None:
+        raise NotFound(_("Enregistrement introuvable."))
+    return obj
+
+
+# --------------------------------------------------------------------------------------------
+# applying values
+# --------------------------------------------------------------------------------------------
+def _required_fields(artefact: Artefact) -> set[str]:
+    mapper = sa_inspect(artefact.model)
+    required: set[str] = set()
+    for name in artefact.editable_fields:
+        if name in artefact.relationships:
+            rel = artefact.relationships[name]
+            if rel.direction.name == "MANYTOONE" and all(
+                not col.nullable for col in rel.local_columns
+            ):
+                required.add(name)
+            continue
+        attr = mapper.column_attrs.get(name)
+        if attr is None:
+            continue
+        column = attr.columns[0]
+        if not column.nullable and column.default is None and column.server_default is None:
+            required.add(name)
+    return required
+
+
+def _resolve_related(
+    artefact: Artefact, name: str, raw: Any, actor: Actor
+) -> tuple[Any, FieldError | None]:
+    """Turn an id (or list of ids, or objects) into related records the actor may use."""
+    rel = artefact.relationships[name]
+    target = rel.mapper.class_
+    label = artefact.column_label(name)
+    if rel.uselist:
+        if raw is None:
+            return [], None
+        if not isinstance(raw, (list, tuple)):
+            return None, FieldError(name, _("« %(label)s » doit être une liste.", label=label))
+        values = []
+        for item in raw:
+            value, error = _resolve_one(target, name, label, item, actor)
+            if error:
+                return None, error
+            values.append(value)
+        return values, None
+    if raw is None or raw == "":
+        return None, None
+    return _resolve_one(target, name, label, raw, actor)
+
+
+def _resolve_one(
+    target: type, name: str, label: str, raw: Any, actor: Actor
+) -> tuple[Any, FieldError | None]:
+    related_artefact = registry.for_model(target)
+    if isinstance(raw, target):
+        obj = raw
+    else:
+        if isinstance(raw, dict):
+            raw = raw.get("id")
+        if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+            return None, FieldError(
+                name, _("« %(label)s » doit être un identifiant.", label=label)
+            )
+        try:
+            pk = int(raw)
+        except ValueError:
+            return None, FieldError(
+                name, _("« %(label)s » doit être un identifiant.", label=label)
+            )
+        obj = db.session.get(target, pk)
+    missing = FieldError(
+        name,
+        _("« %(label)s » : aucun enregistrement accessible n'a l'identifiant %(id)s.",
+          label=label, id=getattr(obj, "id", raw)),
+    )
+    if obj is None:
+        return None, missing
+    if related_artefact is not None:
+        if not related_artefact.scope.permits(obj, actor.scope):
+            return None, missing
+        if related_artefact.archivable and getattr(obj, "archived", False):
+            return None, FieldError(
+                name, _("« %(label)s » : l'enregistrement choisi est archivé.", label=label)
+            )
+    elif isinstance(obj, VigieUser) and obj.active is False:
+        return None, FieldError(
+            name, _("« %(label)s » : ce compte est désactivé.", label=label)
+        )
+    return obj, None
+
+
+def _unique_errors(artefact: Artefact, obj: Any, names: Iterable[str]) -> list[FieldError]:
+    mapper = sa_inspect(artefact.model)
+    errors = []
+    for name in names:
+        attr = mapper.column_attrs.get(name)
+        if attr is None or not attr.columns[0].unique:
+            continue
+        value = getattr(obj, name)
+        if value is None:
+            continue
+        stmt = select(artefact.model.id).where(getattr(artefact.model, name) == value)  # type: ignore[attr-defined]
+        if obj.id is not None:
+            stmt = stmt.where(artefact.model.id != obj.id)  # type: ignore[attr-defined]
+        with db.session.no_autoflush:
+            clash = db.session.execute(stmt.limit(1)).first()
+        if clash:
+            errors.append(
+                FieldError(
+                    name,
+                    _("« %(label)s » : la valeur « %(value)s » est déjà utilisée.",
+                      label=artefact.column_label(name), value=value),
+                )
+            )
+    return errors
+
+
+def apply_values(
+    artefact: Artefact, obj: Any, values: Mapping[str, Any], actor: Actor, *, creating: bool
+) -> list[FieldError]:
+    """Set the given fields on ``obj``; return every problem found (nothing raised)."""
+    errors: list[FieldError] = []
+    allowed = set(artefact.editable_fields)
+    with db.session.no_autoflush:
+        for name, raw in values.items():
+            if name not in allowed:
+                if name in ("state",) or name in artefact.readonly_columns:
+                    errors.append(
+                        FieldError(name, _("« %(label)s » ne se modifie pas ici.",
+                                           label=artefact.column_label(name)))
+                    )
+                else:
+                    errors.append(FieldError(name, _("Champ inconnu : « %(name)s ».", name=name)))
+                continue
+            if name in artefact.relationships:
+                value, error = _resolve_related(artefact, name, raw, actor)
+            else:
+                value, error = coerce_scalar(artefact, name, raw)
+            if error:
+                errors.append(error)
+                continue
+            setattr(obj, name, value)
+        check = _required_fields(artefact) if creating else (
+            _required_fields(artefact) & set(values)
+        )
+        for name in sorted(check):
+            if any(e.field == name for e in errors):
+                continue
+            current = getattr(obj, name, None)
+            if current is None or (isinstance(current, str) and not current.strip()):
+                errors.append(
+                    FieldError(name, _("« %(label)s » est obligatoire.",
+                                       label=artefact.column_label(name)))
+                )
+        if not errors:
+            errors.extend(_unique_errors(artefact, obj, values.keys()))
+    return errors
+
+
+# --------------------------------------------------------------------------------------------
+# the commands
+# --------------------------------------------------------------------------------------------
+def _require_write(artefact: Artefact, actor: Actor) -> None:
+    if not actor.may_write(artefact):
+        raise Forbidden(
+            _("Votre rôle ne permet pas de modifier « %(what)s ».", what=artefact.label_plural)
+        )
+
+
+def _out_of_scope() -> Forbidden:
+    return Forbidden(
+        _("Cet enregistrement serait rattaché à un service qui n'est pas le vôtre : "
+          "modification refusée.")
+    )
+
+
+def _flush(artefact: Artefact) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            _("Cet enregistrement a été modifié entre-temps par quelqu'un d'autre. "
+              "Rechargez la page pour voir la dernière version.")
+        ) from None
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise Invalid(
+            _("Enregistrement refusé : il contredit une règle d'unicité ou de cohérence "
+              "de « %(what)s ».", what=artefact.label_plural),
+            [FieldError("__all__", str(exc.orig).splitlines()[0][:200])],
+        ) from None
+
+
+def create_record(
+    artefact: Artefact, values: Mapping[str, Any], actor: Actor, *, reason: str | None = None
+) -> Any:
+    """Create a record; refuse if it would land outside the actor's services."""
+    _require_write(artefact, actor)
+    obj = artefact.model()
+    try:
+        errors = apply_values(artefact, obj, values, actor, creating=True)
+        if errors:
+            raise Invalid(_("Le formulaire contient des erreurs."), errors)
+        if not artefact.scope.permits(obj, actor.scope):
+            raise _out_of_scope()
+        db.session.add(obj)
+        _flush(artefact)
+        after = history.snapshot(artefact, obj)
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, [], "")}
+        history.record(
+            artefact.code_name, obj.id, "create", user=actor.user, changes=changes, reason=reason
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return obj
+
+
+def update_record(
+    artefact: Artefact,
+    obj: Any,
+    values: Mapping[str, Any],
+    actor: Actor,
+    *,
+    expected_version: int | None,
+    reason: str | None = None,
+) -> Any:
+    """Update a record the actor holds; stale versions and moves out of scope are refused."""
+    _require_write(artefact, actor)
+    if not artefact.scope.permits(obj, actor.scope):
+        raise NotFound(_("Enregistrement introuvable."))
+    if expected_version is None:
+        raise Invalid(
+            _("La version de l'enregistrement modifié est obligatoire (champ « version »)."),
+            [FieldError("version", _("« version » est obligatoire."))],
+        )
+    if getattr(obj, "archived", False):
+        raise Conflict(_("Cet enregistrement est archivé : restaurez-le avant de le modifier."))
+    if int(expected_version) != obj.version:
+        raise Conflict(
+            _("Cet enregistrement a été modifié par quelqu'un d'autre depuis que vous l'avez "
+              "ouvert (version %(yours)s, actuelle %(current)s). Rechargez la page : vos "
+              "changements n'ont pas été enregistrés.",
+              yours=expected_version, current=obj.version)
+        )
+    try:
+        before = history.snapshot(artefact, obj)
+        errors = apply_values(artefact, obj, values, actor, creating=False)
+        if errors:
+            raise Invalid(_("Le formulaire contient des erreurs."), errors)
+        if not artefact.scope.permits(obj, actor.scope):
+            raise _out_of_scope()
+        changes = history.diff(before, history.snapshot(artefact, obj))
+        if not changes:
+            db.session.rollback()
+            return obj
+        _flush(artefact)
+        history.record(
+            artefact.code_name, obj.id, "update", user=actor.user, changes=changes, reason=reason
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return obj
+
+
+def archive_record(
+    artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None
+) -> Any:
+    """Archive (controlled records) or delete (others), with a history entry either way."""
+    _require_write(artefact, actor)
+    if not artefact.scope.permits(obj, actor.scope):
+        raise NotFound(_("Enregistrement introuvable."))
+    try:
+        if artefact.archivable:
+            if obj.archived:
+                raise Conflict(_("Cet enregistrement est déjà archivé."))
+            obj.archived = True
+            obj.archived_at = utcnow()
+            _flush(artefact)
+            history.record(
+                artefact.code_name, obj.id, "archive", user=actor.user,
+                changes={"archived": [False, True]}, reason=reason,
+            )
+        else:
+            before = history.snapshot(artefact, obj)
+            record_id = obj.id
+            db.session.delete(obj)
+            _flush(artefact)
+            history.record(
+                artefact.code_name, record_id, "delete", user=actor.user,
+                changes={k: [v, None] for k, v in before.items()}, reason=reason,
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return obj
+
+
+def restore_record(
+    artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None
+) -> Any:
+    """Bring an archived record back into the lists."""
+    _require_write(artefact, actor)
+    if not artefact.scope.permits(obj, actor.scope):
+        raise NotFound(_("Enregistrement introuvable."))
+    if not artefact.archivable or not obj.archived:
+        raise Conflict(_("Cet enregistrement n'est pas archivé."))
+    try:
+        obj.archived = False
+        obj.archived_at = None
+        _flush(artefact)
+        history.record(
+            artefact.code_name, obj.id, "restore", user=actor.user,
+            changes={"archived": [True, False]}, reason=reason,
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return obj

@@ -1,0 +1,100 @@
+"""Writing and reading the append-only history (who, when, what changed, why)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.history import HistoryEntry
+from app.registry.artefact import Artefact
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it goes into a history diff: readable, JSON-serialisable, stable."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not hasattr(
+        value, "__table__"
+    ):
+        return sorted(str(item) for item in value)
+    return str(value)
+
+
+def snapshot(artefact: Artefact, obj: Any, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The record's editable fields (and state) as JSON-able values, for diffing."""
+    names = list(fields) if fields is not None else list(artefact.editable_fields)
+    if hasattr(obj, "state") and "state" not in names:
+        names.append("state")
+    return {name: jsonable(getattr(obj, name, None)) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value changed, as ``{field: [old, new]}``."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in after
+        if before.get(key) != after.get(key)
+    }
+
+
+def record(
+    artefact_code: str,
+    record_id: int,
+    action: str,
+    *,
+    user: Any,
+    changes: dict[str, list[Any]] | None = None,
+    reason: str | None = None,
+    event: str | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+) -> HistoryEntry:
+    """Append one entry to the session (the calling command commits)."""
+    entry = HistoryEntry(
+        artefact=artefact_code,
+        record_id=record_id,
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", None) or "système",
+        action=action,
+        changes=changes or {},
+        reason=reason or None,
+        event=event,
+        from_state=from_state,
+        to_state=to_state,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries_for(artefact_code: str, record_id: int) -> list[HistoryEntry]:
+    """A record's history, newest first."""
+    stmt = (
+        select(HistoryEntry)
+        .where(HistoryEntry.artefact == artefact_code, HistoryEntry.record_id == record_id)
+        .order_by(HistoryEntry.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def as_dict(entry: HistoryEntry) -> dict[str, Any]:
+    """The public (API) shape of one entry."""
+    data: dict[str, Any] = {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "user": entry.username,
+        "action": entry.action,
+        "changes": entry.changes,
+        "reason": entry.reason,
+    }
+    if entry.event:
+        data.update(event=entry.event, from_state=entry.from_state, to_state=entry.to_state)
+    return data

@@ -1,0 +1,153 @@
+"""The artefact declaration: the one place an artefact type is described.
+
+From an :class:`Artefact` the registry derives its REST resource, its admin CRUD screens, its
+permissions, its service scope (read and write), its history and its CSV/XLSX exports. Adding
+an artefact type is one ``register(Artefact(...))`` call next to its model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import RelationshipProperty
+
+from app.security.roles import READERS_DEFAULT, WRITERS_DEFAULT
+from app.security.scope import ScopeRule, Unscoped
+
+#: Columns managed by the core, never set through a form or a payload.
+SYSTEM_COLUMNS = frozenset(
+    {"id", "version", "created_at", "updated_at", "archived", "archived_at", "state"}
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A closed list of values for a column, with their French labels."""
+
+    values: tuple[tuple[str, Any], ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code for code, _label in self.values)
+
+    def label(self, code: str | None) -> str:
+        for value, label in self.values:
+            if value == code:
+                return str(label)
+        return code or ""
+
+
+@dataclass(eq=False)
+class Artefact:
+    """Declaration of one artefact type (see the module docstring)."""
+
+    code_name: str
+    model: type
+    label: Any
+    label_plural: Any
+    category: str
+    category_label: Any
+    list_columns: Sequence[str]
+    search_columns: Sequence[str] = ()
+    show_columns: Sequence[str] | None = None
+    edit_columns: Sequence[str] | None = None
+    order_by: tuple[str, str] = ("id", "asc")
+    scope: ScopeRule = field(default_factory=Unscoped)
+    readers: frozenset[str] = READERS_DEFAULT
+    writers: frozenset[str] = WRITERS_DEFAULT
+    archivable: bool = True
+    label_columns: Mapping[str, Any] = field(default_factory=dict)
+    description_columns: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, Choice] = field(default_factory=dict)
+    #: Columns shown but never written through CRUD (e.g. a workflow ``state``).
+    readonly_columns: Sequence[str] = ()
+    export_columns: Sequence[str] | None = None
+    icon: str = "fa-folder"
+
+    # -- derived from the model -------------------------------------------------------------
+    @cached_property
+    def relationships(self) -> dict[str, RelationshipProperty[Any]]:
+        mapper = sa_inspect(self.model)
+        return {rel.key: rel for rel in mapper.relationships}
+
+    @cached_property
+    def editable_fields(self) -> tuple[str, ...]:
+        """Fields a form or payload may set: declared, else columns and owning relations."""
+        if self.edit_columns is not None:
+            return tuple(self.edit_columns)
+        mapper = sa_inspect(self.model)
+        fk_columns = {
+            col.key for rel in mapper.relationships for col in rel.local_columns
+        }
+        names: list[str] = []
+        for attr in mapper.column_attrs:
+            if attr.key in SYSTEM_COLUMNS or attr.key in fk_columns:
+                continue
+            names.append(attr.key)
+        for rel in mapper.relationships:
+            if rel.direction.name == "MANYTOONE" or rel.secondary is not None:
+                if not rel.viewonly:
+                    names.append(rel.key)
+        return tuple(n for n in names if n not in self.readonly_columns)
+
+    @cached_property
+    def detail_columns(self) -> tuple[str, ...]:
+        if self.show_columns is not None:
+            return tuple(self.show_columns)
+        extra = [c for c in ("state",) if hasattr(self.model, c)]
+        return (*self.editable_fields, *extra, "version", "archived", "created_at", "updated_at")
+
+    @cached_property
+    def columns_for_export(self) -> tuple[str, ...]:
+        if self.export_columns is not None:
+            return tuple(self.export_columns)
+        cols = ["id", *self.detail_columns]
+        return tuple(dict.fromkeys(cols))
+
+    def is_relation(self, name: str) -> bool:
+        return name in self.relationships
+
+    def is_collection(self, name: str) -> bool:
+        rel = self.relationships.get(name)
+        return bool(rel is not None and rel.uselist)
+
+    def related_model(self, name: str) -> type:
+        return self.relationships[name].mapper.class_
+
+    def column_label(self, name: str) -> str:
+        label = self.label_columns.get(name)
+        if label is None:
+            label = COMMON_LABELS.get(name, name)
+        return str(label)
+
+
+def _common_labels() -> dict[str, Any]:
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "id": _l("Identifiant"),
+        "code": _l("Code"),
+        "name": _l("Nom"),
+        "title": _l("Intitulé"),
+        "description": _l("Description"),
+        "version": _l("Version"),
+        "archived": _l("Archivé"),
+        "archived_at": _l("Archivé le"),
+        "created_at": _l("Créé le"),
+        "updated_at": _l("Modifié le"),
+        "state": _l("État"),
+        "status": _l("Statut"),
+        "service": _l("Service"),
+        "services": _l("Services"),
+        "year": _l("Année"),
+        "weight": _l("Pondération"),
+        "owner": _l("Responsable"),
+        "position": _l("Ordre"),
+    }
+
+
+COMMON_LABELS: dict[str, Any] = _common_labels()

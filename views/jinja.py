@@ -1,0 +1,43 @@
+"""Template helpers shared by every screen (dates in French, history labels)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+PARIS = ZoneInfo("Europe/Paris")
+
+HISTORY_ACTIONS = {
+    "create": _l("Création"),
+    "update": _l("Modification"),
+    "archive": _l("Archivage"),
+    "restore": _l("Restauration"),
+    "delete": _l("Suppression"),
+    "transition": _l("Changement d'état"),
+}
+
+
+def vigie_datetime(value: datetime | None) -> str:
+    """A UTC timestamp shown in Paris time, French style."""
+    if value is None:
+        return ""
+    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def history_action_label(action: str) -> str:
+    return str(HISTORY_ACTIONS.get(action, action))
+
+
+def args_without(args: Any, *names: str) -> dict[str, Any]:
+    """The request's query arguments minus some names (for toggle links)."""
+    return {k: v for k, v in args.items() if k not in names}
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["vigie_datetime"] = vigie_datetime
+    app.jinja_env.globals["history_action_label"] = history_action_label
+    app.jinja_env.globals["args_without"] = args_without

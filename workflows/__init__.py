@@ -1,0 +1,1 @@
+"""Workflows: one transition table per workflow and the one engine that runs them."""
