@@ -24,11 +24,12 @@ KNOWN_DEFAULT_KEYS = frozenset(
         "secret",
         "dev",
         "vigie-demo-not-secret",
+        "vigie-demo-not-secret-never-use-in-production",
         "\2\1thisismyscretkey\1\2\\e\\y\\y\\h",
         "thisismyscretkey",
     }
 )
-DEMO_SECRET_KEY = "vigie-demo-not-secret"
+DEMO_SECRET_KEY = "vigie-demo-not-secret-never-use-in-production"
 
 
 def _env_bool(name: str, default: bool = False) -> bool:

@@ -98,6 +98,16 @@ class ArtefactView(ModelView):
     def _form_values(self, form: Any, columns: list[str]) -> dict[str, Any]:
         return {name: form[name].data for name in columns if name in form}
 
+    def _prefill_defaults(self, form: Any) -> None:
+        """Show column defaults (weight 1, active…) in a blank add form."""
+        from sqlalchemy import inspect as sa_inspect
+
+        for attr in sa_inspect(self.artefact.model).column_attrs:
+            column = attr.columns[0]
+            default = column.default
+            if attr.key in form and default is not None and default.is_scalar:
+                form[attr.key].data = default.arg
+
     def _report(self, form: Any, error: DomainError) -> None:
         flash(error.message, "danger")
         if isinstance(error, Invalid):
@@ -114,11 +124,12 @@ class ArtefactView(ModelView):
     @has_access
     def add(self) -> Any:
         form = self.add_form.refresh()
+        self._prefill_defaults(form)
         status = 200
         if request.method == "POST":
             form = self.add_form.refresh(request.form)
             if form.validate():
-                values = self._form_values(form, self.add_columns)
+                values = self._form_values(form, list(self.artefact.editable_fields))
                 try:
                     obj = records.create_record(
                         self.artefact, values, records.Actor.current(),
@@ -148,7 +159,7 @@ class ArtefactView(ModelView):
             form = self.edit_form.refresh(request.form)
             form._id = item.id
             if form.validate():
-                values = self._form_values(form, self.edit_columns)
+                values = self._form_values(form, list(self.artefact.editable_fields))
                 try:
                     expected = int(form["version"].data)
                 except (TypeError, ValueError, KeyError):
@@ -261,7 +272,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "list_columns": list(artefact.list_columns),
         "show_columns": show,
         "add_columns": [*editable, "reason"],
-        "edit_columns": [*editable, "reason"],
+        "edit_columns": [*editable, "reason", "version"],
         "search_columns": list(artefact.search_columns),
         "order_columns": [c for c in artefact.list_columns if not artefact.is_relation(c)],
         "base_order": artefact.order_by,

@@ -40,10 +40,9 @@ class Actor:
 
     @classmethod
     def current(cls) -> Actor:
-        from flask_login import current_user
+        from app.security.scope import request_user
 
-        user = current_user._get_current_object() if current_user else None
-        return cls(user=user, scope=current_scope())
+        return cls(user=request_user(), scope=current_scope())
 
     @classmethod
     def for_user(cls, user: Any) -> Actor:

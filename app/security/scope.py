@@ -72,11 +72,24 @@ def context_for(user: Any) -> ScopeContext:
     return ScopeContext(user.id, roles, descendants(member_of))
 
 
+def request_user() -> Any:
+    """The signed-in user of this request, whether by session, JWT or API key."""
+    from flask import current_app
+
+    try:
+        user = current_app.appbuilder.sm.current_user  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - no user resolvable means anonymous
+        user = None
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user._get_current_object()
+    return user
+
+
 def current_scope() -> ScopeContext:
     """The current request user's scope, computed once per request."""
     if not has_request_context():
         return ScopeContext(None, frozenset(), frozenset())
-    user = current_user._get_current_object() if current_user else None
+    user = request_user()
     key = getattr(user, "id", None)
     cached = getattr(g, "_vigie_scope", None)
     if cached is not None and cached.user_id == key:

@@ -1,0 +1,190 @@
+"""Shared fixtures: one real database per run (SQLite, or PostgreSQL from the environment).
+
+The schema is built by the Alembic migrations (so every run tests them), roles are synced as
+in production, and a small fixture town is created once: two pôles, three services, and one
+account per role. Tests add their own records with unique names and never depend on counts
+of records they did not create.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from app import create_app
+from app.extensions import db
+
+PASSWORD = "motdepasse-test"
+_counter = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """A code no other test uses."""
+    return f"{prefix}{next(_counter):05d}"
+
+
+def database_url(tmp_dir: str) -> str:
+    return os.environ.get("VIGIE_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/vigie-test.sqlite3"
+
+
+def is_postgres() -> bool:
+    return (os.environ.get("VIGIE_TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database (PostgreSQL: drop and recreate the public schema)."""
+    if url.startswith("postgresql"):
+        from sqlalchemy import create_engine
+
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+@dataclass
+class World:
+    """The fixture town: service ids by code and usernames by role."""
+
+    services: dict[str, int]
+    users: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("vigie")
+    url = database_url(str(tmp))
+    reset_database(url)
+    flask_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "VIGIE_INSTANCE_DIR": str(tmp),
+            "VIGIE_REDIS_URL": os.environ.get("VIGIE_TEST_REDIS_URL"),
+            "SERVER_NAME": None,
+        }
+    )
+    with flask_app.app_context():
+        from flask_migrate import upgrade
+
+        from app.security.sync import sync_roles
+
+        upgrade(directory=str(flask_app.extensions["migrate"].directory))
+        sync_roles(flask_app.appbuilder)  # type: ignore[attr-defined]
+        _build_world(flask_app)
+    yield flask_app
+
+
+def _build_world(flask_app: Flask) -> None:
+    from app import registry
+    from app.commands.records import Actor, create_record
+    from app.organisation import create_user
+
+    service = registry.get("service")
+    system = Actor.system_actor()
+    pole_a = create_record(service, {"code": "POLE-A", "name": "Pôle A"}, system)
+    pole_b = create_record(service, {"code": "POLE-B", "name": "Pôle B"}, system)
+    for code, parent in (("S1", pole_a), ("S2", pole_a), ("S3", pole_b), ("BULK", pole_b)):
+        create_record(service, {"code": code, "name": f"Service {code}", "parent": parent}, system)
+    accounts = {
+        "admin": ("t_admin", ["admin"], []),
+        "quality": ("t_quality", ["quality"], []),
+        "executive": ("t_executive", ["executive"], []),
+        "official": ("t_official", ["official"], []),
+        "auditor": ("t_auditor", ["auditor"], []),
+        "service_head": ("t_head_s1", ["service_head"], ["S1"]),
+        "agent": ("t_agent_s1", ["agent"], ["S1"]),
+        "head_s3": ("t_head_s3", ["service_head"], ["S3"]),
+        "pole_head": ("t_head_pole_a", ["service_head"], ["POLE-A"]),
+        "application": ("t_application", ["application"], []),
+    }
+    for username, roles, services in accounts.values():
+        create_user(
+            username=username, password=PASSWORD, role_codes=roles, service_codes=services,
+            first_name=username.capitalize(), last_name="Test",
+        )
+
+
+@pytest.fixture(scope="session")
+def world(app: Flask) -> World:
+    from app.models import Service
+
+    with app.app_context():
+        services = {s.code: s.id for s in db.session.query(Service).all()}
+    users = {
+        "admin": "t_admin", "quality": "t_quality", "executive": "t_executive",
+        "official": "t_official", "auditor": "t_auditor", "service_head": "t_head_s1",
+        "agent": "t_agent_s1", "head_s3": "t_head_s3", "pole_head": "t_head_pole_a",
+        "application": "t_application",
+    }
+    return World(services=services, users=users)
+
+
+@pytest.fixture()
+def app_ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> FlaskClient:
+    """Sign in through the real login form."""
+    response = client.post(
+        "/login/", data={"username": username, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 302, response.data[:500]
+    return client
+
+
+_TOKENS: dict[str, str] = {}
+
+
+def token(client: FlaskClient, username: str) -> dict[str, str]:
+    """JWT Authorization header for an API call, as a business application gets it."""
+    if username not in _TOKENS:
+        response = client.post(
+            "/api/v1/security/login",
+            json={"username": username, "password": PASSWORD, "provider": "db"},
+        )
+        assert response.status_code == 200, response.json
+        _TOKENS[username] = response.json["access_token"]
+    return {"Authorization": f"Bearer {_TOKENS[username]}"}
+
+
+@pytest.fixture()
+def count_queries(app: Flask) -> Any:
+    """Context manager counting SQL statements sent to the database."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counter
