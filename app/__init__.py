@@ -82,6 +82,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         register_views(appbuilder)
         register_apis(appbuilder)
     register_template_helpers(app)
+    from app.security.guards import guard_unmarked_routes
+
+    guard_unmarked_routes(app)
 
     from app.cli_commands import register_cli
 

@@ -21,11 +21,23 @@ def interface_for(artefact: Artefact) -> ArtefactInterface:
     return interface
 
 
+def display_attribute(model: type) -> str:
+    """The attribute that names a related record in lists (code, title, name…)."""
+    for name in ("code", "username", "title", "name"):
+        if hasattr(model, name):
+            return name
+    return "id"
+
+
 def api_class(artefact: Artefact) -> type[ArtefactApi]:
     """Build the ``ModelRestApi`` subclass for one artefact."""
-    relation_columns = [
-        f"{c}.id" if artefact.is_relation(c) else c for c in artefact.list_columns
-    ]
+    list_columns: list[str] = []
+    for column in artefact.list_columns:
+        if artefact.is_relation(column):
+            label = display_attribute(artefact.related_model(column))
+            list_columns.extend([f"{column}.id", f"{column}.{label}"])
+        else:
+            list_columns.append(column)
     show = ["id", *artefact.detail_columns]
     attrs: dict[str, Any] = {
         "artefact": artefact,
@@ -34,7 +46,7 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
         "openapi_spec_tag": str(artefact.label_plural),
         "datamodel": interface_for(artefact),
         "base_filters": scope_filters(),
-        "list_columns": ["id", *artefact.list_columns, "version"]
+        "list_columns": ["id", *list_columns, "version"]
         + (["archived"] if artefact.archivable else []),
         "show_columns": show,
         "add_columns": list(artefact.editable_fields),
@@ -45,7 +57,6 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
         "base_order": artefact.order_by,
         "label_columns": {c: artefact.column_label(c) for c in {*show, *artefact.list_columns}},
     }
-    del relation_columns
     name = "".join(part.capitalize() for part in artefact.code_name.split("_")) + "Api"
     return type(name, (ArtefactApi,), attrs)
 

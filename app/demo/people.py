@@ -65,7 +65,10 @@ def _head(username: str, code: str, first: str, last: str, manager: str) -> Demo
     return DemoAccount(username, SERVICE_HEAD, first, last, (code,), (code,), manager)
 
 
-def _agent(username: str, codes: tuple[str, ...], first: str, last: str, manager: str) -> DemoAccount:
+def _agent(
+    username: str, codes: tuple[str, ...], first: str, last: str, manager: str
+) -> DemoAccount:
+    """An agent: member of their service(s), managed by the service head."""
     return DemoAccount(username, AGENT, first, last, codes, (), manager)
 
 

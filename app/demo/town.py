@@ -285,7 +285,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Traiter les signalements de dégradation de chaussée (appels, application citoyenne, "
         "patrouilles) dans un délai maîtrisé, suivi dans la GMAO.",
         "90 % des nids-de-poule signalés rebouchés sous 5 jours ouvrés en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2025, "actif"), (2026, "propose"),
         weight=2.0,
     ),
     _o(
@@ -294,7 +294,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Programme pluriannuel de plateaux ralentisseurs, de passages piétons éclairés et de "
         "barrières devant les six groupes scolaires.",
         "Deux groupes scolaires supplémentaires sécurisés en {year}.",
-        (2025, "actif"), (2026, "valide"),
+        (2026, "valide"),
     ),
     _o(
         "VOIRIE", None,
@@ -302,7 +302,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Saisir systématiquement les bons d'intervention, les temps passés et les matériaux "
         "pour connaître le coût réel de l'entretien.",
         "100 % des interventions saisies dans la GMAO sous 48 heures en {year}.",
-        (2024, "clos"), (2026, "brouillon"),
+        (2024, "clos"),
     ),
     # ---------------------------------------------------------------- ESPVERTS
     _o(
@@ -311,7 +311,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Étendre la gestion sans produits phytosanitaires aux cimetières et aux terrains de "
         "sport, avec désherbage mécanique et enherbement.",
         "Aucun produit phytosanitaire acheté ni utilisé en {year}.",
-        (2024, "clos"), (2025, "clos"),
+        (2024, "clos"),
     ),
     _o(
         "ESPVERTS", "A2.2",
@@ -319,7 +319,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Plantations en alignement, dans les cours d'école et les parcs, avec des essences "
         "adaptées au changement climatique.",
         "300 arbres plantés pendant la saison de plantation {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "revu"),
+        (2025, "actif"), (2026, "revu"),
         weight=2.0,
     ),
     _o(
@@ -327,7 +327,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Réduire la consommation d'eau d'arrosage",
         "Paillage, arrosage goutte-à-goutte piloté et choix de végétaux économes en eau.",
         "Consommation d'eau d'arrosage en baisse de 10 % par rapport à 2023 en {year}.",
-        (2025, "actif"), (2026, "amende"),
+        (2026, "amende"),
     ),
     # ---------------------------------------------------------------- BATIMENTS
     _o(
@@ -352,7 +352,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Planifier et suivre les contrôles périodiques (électricité, gaz, ascenseurs, "
         "sécurité incendie) des établissements recevant du public.",
         "100 % des contrôles réalisés à échéance et réserves levées sous 3 mois en {year}.",
-        (2025, "actif"), (2026, "valide"),
+        (2026, "valide"),
     ),
     # ---------------------------------------------------------------- URBANISME
     _o(
@@ -361,7 +361,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Contrôle de complétude dès le dépôt et revue hebdomadaire des dossiers en cours pour "
         "éviter tout permis tacite.",
         "Délai moyen d'instruction inférieur à 2 mois et aucun permis tacite en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "revu"),
+        (2025, "actif"),
     ),
     _o(
         "URBANISME", "A2.2",
@@ -371,14 +371,6 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Règle de pleine terre présentée au conseil municipal avant la fin de {year}.",
         (2026, "brouillon"),
     ),
-    _o(
-        "URBANISME", None,
-        "Dématérialiser le dépôt des autorisations d'urbanisme",
-        "Guichet numérique des autorisations d'urbanisme et accompagnement des pétitionnaires "
-        "au dépôt en ligne.",
-        "60 % des demandes déposées en ligne en {year}.",
-        (2024, "clos"),
-    ),
     # ---------------------------------------------------------------- CCAS
     _o(
         "CCAS", "A1.1",
@@ -387,7 +379,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "personnes isolées.",
         "Tous les inscrits du registre canicule contactés sous 24 heures en cas d'alerte et "
         "250 visites de convivialité en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2025, "actif"), (2026, "propose"),
         weight=2.0,
     ),
     _o(
@@ -395,7 +387,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Réduire le délai de réponse aux demandes d'aide facultative",
         "Commission d'attribution bimensuelle et dossier unique de demande.",
         "Réponse sous 10 jours ouvrés pour 90 % des demandes en {year}.",
-        (2025, "clos"), (2026, "valide"),
+        (2024, "clos"),
     ),
     _o(
         "CCAS", "A1.1",
@@ -404,28 +396,20 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Épicerie ouverte au public au second semestre {year}.",
         (2026, "rejete"),
     ),
-    _o(
-        "CCAS", None,
-        "Mettre à jour l'analyse des besoins sociaux",
-        "Actualiser l'analyse des besoins sociaux obligatoire avec les partenaires (CAF, "
-        "département, associations).",
-        "Analyse présentée au conseil d'administration du CCAS avant le 30 juin {year}.",
-        (2024, "clos"),
-    ),
     # ---------------------------------------------------------------- PETITEENF
     _o(
         "PETITEENF", "A1.2",
         "Augmenter le taux d'occupation des crèches municipales",
         "Commission d'attribution mensuelle et remplacement rapide des places libérées.",
         "Taux d'occupation facturé d'au moins 75 % en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "brouillon"),
+        (2025, "actif"),
     ),
     _o(
         "PETITEENF", None,
         "Simplifier la préinscription en crèche par le portail famille",
         "Formulaire de préinscription en ligne et suivi de la demande par les familles.",
         "80 % des préinscriptions faites en ligne en {year}.",
-        (2025, "actif"),
+        (2024, "clos"),
     ),
     _o(
         "PETITEENF", "A1.2",
@@ -442,7 +426,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Pesées régulières, ajustement des grammages et sensibilisation des élèves avec les "
         "animateurs.",
         "Moins de 80 grammes de déchets alimentaires par repas en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2024, "clos"),
     ),
     _o(
         "SCOLAIRE", "A1.2",
@@ -456,7 +440,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Fiabiliser la facturation périscolaire",
         "Pointage sur tablette et contrôle croisé des présences avant facturation.",
         "Moins de 1 % de factures contestées en {year}.",
-        (2024, "clos"), (2026, "brouillon"),
+        (2026, "brouillon"),
     ),
     # ---------------------------------------------------------------- ETATCIVIL
     _o(
@@ -472,7 +456,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Sécuriser la tenue des registres d'état civil",
         "Contrôle systématique des actes avant signature et clôture annuelle des registres.",
         "Aucun acte non signé au 31 décembre {year} et contrôle du parquet sans observation.",
-        (2024, "clos"), (2025, "clos"),
+        (2025, "clos"),
     ),
     _o(
         "ETATCIVIL", "A3.1",
@@ -489,14 +473,6 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Boîte unique de contact, modèles de réponse et suivi des demandes dans l'outil de "
         "gestion de la relation usagers.",
         "95 % des courriels traités en moins de 72 heures en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
-    ),
-    _o(
-        "ACCUEIL", "A1.1",
-        "Orienter les publics fragiles dès le premier contact",
-        "Former les agents d'accueil au repérage des situations de fragilité et à "
-        "l'orientation vers le CCAS.",
-        "Tous les agents d'accueil formés et fiche d'orientation utilisée en {year}.",
         (2025, "actif"),
     ),
     _o(
@@ -504,7 +480,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Améliorer le taux de décroché téléphonique",
         "Standard mutualisé aux heures de pointe et rappel des appels perdus.",
         "Au moins 90 % des appels décrochés en {year}.",
-        (2024, "clos"), (2026, "brouillon"),
+        (2026, "brouillon"),
     ),
     # ---------------------------------------------------------------- POLICE
     _o(
@@ -513,14 +489,14 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Patrouilles pédestres et à vélo dans les quartiers et aux heures d'entrée et de "
         "sortie des écoles.",
         "1 500 heures de patrouille pédestre ou à vélo en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "valide"),
+        (2025, "actif"),
     ),
     _o(
         "POLICE", "A2.3",
         "Lutter contre les dépôts sauvages",
         "Repérage, enquête sur l'auteur et enlèvement coordonné avec le service voirie.",
         "Dépôts sauvages enlevés sous 48 heures et auteurs identifiés verbalisés en {year}.",
-        (2025, "actif"), (2026, "revu"),
+        (2026, "revu"),
     ),
     _o(
         "POLICE", None,
@@ -536,7 +512,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Réattribuer les créneaux inutilisés et ouvrir les gymnases aux pratiques libres "
         "pendant les vacances.",
         "Taux d'occupation des gymnases d'au moins 80 % en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2025, "actif"),
     ),
     _o(
         "SPORTS", "A2.1",
@@ -545,13 +521,6 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Consommations des gymnases en baisse de 5 % en {year}.",
         (2026, "brouillon"),
     ),
-    _o(
-        "SPORTS", None,
-        "Simplifier l'attribution des créneaux aux associations",
-        "Demande de créneaux en ligne et commission d'attribution unique en juin.",
-        "Planning de la saison communiqué aux associations avant le 1er juillet {year}.",
-        (2025, "clos"),
-    ),
     # ---------------------------------------------------------------- CULTURE
     _o(
         "CULTURE", "A1.3",
@@ -559,7 +528,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Portage à domicile, accueil de classes et animations hors les murs dans les "
         "quartiers.",
         "Nombre d'inscrits actifs en hausse de 5 % en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2025, "actif"), (2026, "propose"),
     ),
     _o(
         "CULTURE", "A1.3",
@@ -567,7 +536,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Parcours d'éducation artistique proposés à toutes les classes élémentaires avec "
         "l'école de musique et la médiathèque.",
         "Chaque classe élémentaire bénéficie d'au moins un parcours en {year}.",
-        (2025, "actif"), (2026, "valide"),
+        (2026, "valide"),
     ),
     _o(
         "CULTURE", "A1.3",
@@ -589,7 +558,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Réduire le délai global de paiement des fournisseurs",
         "Circuit dématérialisé des factures et relance automatique des services valideurs.",
         "Délai global de paiement inférieur à 20 jours en {year} (plafond légal : 30 jours).",
-        (2024, "clos"), (2025, "actif"), (2026, "revu"),
+        (2025, "actif"), (2026, "revu"),
     ),
     _o(
         "FINANCES", "A3.2",
@@ -597,7 +566,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Dialogue de gestion avec chaque service et suivi mensuel des consommations de "
         "crédits.",
         "Charges à caractère général en baisse de 2 % à périmètre constant en {year}.",
-        (2024, "clos"), (2025, "actif"),
+        (2024, "clos"),
         weight=2.0,
     ),
     _o(
@@ -605,7 +574,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Fiabiliser l'inventaire comptable",
         "Rapprochement de l'inventaire et de l'état de l'actif avec le comptable public.",
         "Écart entre inventaire et état de l'actif résorbé à 90 % en {year}.",
-        (2025, "clos"), (2026, "brouillon"),
+        (2025, "clos"),
     ),
     # ---------------------------------------------------------------- RH
     _o(
@@ -613,7 +582,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Mettre en œuvre le plan de formation pluriannuel",
         "Recueil des besoins lors des entretiens annuels et formations en intra avec le CNFPT.",
         "80 % des agents formés au moins une fois en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2025, "actif"),
     ),
     _o(
         "RH", "A3.3",
@@ -621,7 +590,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Mise à jour du document unique, formation gestes et postures, analyse de chaque "
         "accident.",
         "Nombre de jours d'arrêt pour accident du travail en baisse de 10 % en {year}.",
-        (2025, "actif"), (2026, "valide"),
+        (2026, "valide"),
     ),
     _o(
         "RH", None,
@@ -638,13 +607,6 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Portail unique d'authentification pour les démarches famille, état civil, "
         "urbanisme et signalements.",
         "25 démarches disponibles en ligne à la fin de {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "revu"),
-    ),
-    _o(
-        "DSI", "A3.2",
-        "Rationaliser le parc d'impression",
-        "Remplacer les imprimantes individuelles par des copieurs partagés avec badge.",
-        "Nombre de pages imprimées en baisse de 30 % en {year}.",
         (2024, "clos"),
     ),
     _o(
@@ -652,7 +614,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Garantir la disponibilité des applications métiers",
         "Supervision des serveurs, sauvegardes externalisées et tests de restauration.",
         "Disponibilité d'au moins 99,5 % et une restauration testée par trimestre en {year}.",
-        (2025, "actif"), (2026, "propose"),
+        (2026, "propose"),
     ),
     # ---------------------------------------------------------------- COMMANDE
     _o(
@@ -660,7 +622,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Mutualiser les achats de fournitures",
         "Accords-cadres communs aux services et adhésion à une centrale d'achat.",
         "Économie de 25 000 € sur les achats de fournitures en {year}.",
-        (2024, "clos"), (2025, "actif"),
+        (2025, "actif"),
     ),
     _o(
         "COMMANDE", "A2.1",
@@ -669,7 +631,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "prescripteurs.",
         "30 % des marchés de plus de 40 000 € HT comportent une clause environnementale en "
         "{year}.",
-        (2025, "actif"), (2026, "valide"),
+        (2026, "revu"),
     ),
     _o(
         "COMMANDE", None,
@@ -685,15 +647,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Mise en conformité avec le référentiel général d'amélioration de l'accessibilité "
         "(RGAA) et publication de la déclaration d'accessibilité.",
         "Taux de conformité RGAA d'au moins 75 % en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
-    ),
-    _o(
-        "COMMUNIC", "A3.4",
-        "Publier les résultats des engagements de service",
-        "Page annuelle et article du magazine municipal présentant les résultats des "
-        "engagements de service.",
-        "Résultats de l'année précédente publiés avant le 30 avril {year}.",
-        (2025, "actif"),
+        (2026, "propose"),
     ),
     _o(
         "COMMUNIC", None,
@@ -709,7 +663,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Relecture juridique des délibérations et arrêtés, télétransmission au contrôle de "
         "légalité.",
         "Aucun acte retiré ou annulé et délibérations transmises sous 15 jours en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "revu"),
+        (2025, "actif"),
     ),
     _o(
         "JURIDIQUE", None,
@@ -734,7 +688,7 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         "Audits croisés entre services par les auditeurs internes formés.",
         "100 % des audits planifiés réalisés et 80 % des actions correctives soldées en "
         "{year}.",
-        (2025, "actif"), (2026, "propose"),
+        (2026, "propose"),
     ),
     _o(
         "QUALITE", None,
