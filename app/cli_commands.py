@@ -149,10 +149,9 @@ def ensure_admin(*, echo: bool = False) -> str | None:
 
     if find_user("admin") is not None:
         return None
-    password = current_app.config.get("VIGIE_ADMIN_PASSWORD")
-    generated = password is None
-    if generated:
-        password = secrets.token_urlsafe(12)
+    configured: str | None = current_app.config.get("VIGIE_ADMIN_PASSWORD")
+    generated = configured is None
+    password: str = configured or secrets.token_urlsafe(12)
     create_user(
         username="admin", password=password, role_codes=("admin",), service_codes=(),
         first_name="Administrateur", last_name="Vigie", email="admin@vigie.invalid",
@@ -175,7 +174,7 @@ def demo_group() -> None:
 
 @demo_group.command("load")
 @click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True)
-@click.option("--if-empty", is_flag=True, help="Ne rien faire si la base contient déjà des services.")
+@click.option("--if-empty", is_flag=True, help="Ne rien faire si des services existent déjà.")
 @with_appcontext
 def demo_load(scale: str, if_empty: bool) -> None:
     """Build the fictional town (deterministic)."""

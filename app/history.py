@@ -22,9 +22,9 @@ def jsonable(value: Any) -> Any:
         return float(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__") and not hasattr(
+    if isinstance(value, (list, tuple, set)) or (hasattr(value, "__iter__") and not hasattr(
         value, "__table__"
-    ):
+    )):
         return sorted(str(item) for item in value)
     return str(value)
 

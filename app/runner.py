@@ -42,7 +42,7 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
     children: list[subprocess.Popen[Any]] = []
     vigie = Path(sys.executable).with_name("vigie")
     for _ in range(max(1, workers)):
-        children.append(subprocess.Popen([str(vigie), "worker"], env=env))  # noqa: S603
+        children.append(subprocess.Popen([str(vigie), "worker"], env=env))
 
     server = create_server(app, host=host, port=port, threads=8)
 

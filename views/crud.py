@@ -102,7 +102,8 @@ class ArtefactView(ModelView):
         """Show column defaults (weight 1, active…) in a blank add form."""
         from sqlalchemy import inspect as sa_inspect
 
-        for attr in sa_inspect(self.artefact.model).column_attrs:
+        mapper: Any = sa_inspect(self.artefact.model)
+        for attr in mapper.column_attrs:
             column = attr.columns[0]
             default = column.default
             if attr.key in form and default is not None and default.is_scalar:
@@ -144,7 +145,8 @@ class ArtefactView(ModelView):
             else:
                 status = 422
         widgets = self._get_add_widget(form=form)
-        return self.render_template(self.add_template, title=self.add_title, widgets=widgets), status
+        page = self.render_template(self.add_template, title=self.add_title, widgets=widgets)
+        return page, status
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
@@ -250,10 +252,15 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
     rel_filters = {name: picker_filters() for name in relations_in_forms}
     labels = {c: artefact.column_label(c) for c in {*show, *artefact.list_columns, *editable}}
     labels["reason"] = _l("Motif de la modification")
-    formatters = {
+    formatters: dict[str, Any] = {
+        name: (lambda value: "—" if value is None else value)
+        for name in artefact.list_columns
+        if artefact.is_relation(name)
+    }
+    formatters.update({
         name: (lambda value, _c=choice: _c.label(value))
         for name, choice in artefact.choices.items()
-    }
+    })
     choice_fields = {
         name: SelectField(
             artefact.column_label(name),

@@ -64,7 +64,7 @@ class Actor:
 # --------------------------------------------------------------------------------------------
 def scoped_select(artefact: Artefact, actor: Actor, *, include_archived: bool = True) -> Any:
     """``SELECT`` of an artefact restricted to what the actor may read."""
-    stmt = select(artefact.model)
+    stmt: Any = select(artefact.model)
     clause = artefact.scope.clause(artefact.model, actor.scope)
     if clause is not None:
         stmt = stmt.where(clause)
@@ -92,7 +92,7 @@ def get_for(artefact: Artefact, record_id: Any, actor: Actor) -> Any:
 # applying values
 # --------------------------------------------------------------------------------------------
 def _required_fields(artefact: Artefact) -> set[str]:
-    mapper = sa_inspect(artefact.model)
+    mapper: Any = sa_inspect(artefact.model)
     required: set[str] = set()
     for name in artefact.editable_fields:
         if name in artefact.relationships:
@@ -177,7 +177,7 @@ def _resolve_one(
 
 
 def _unique_errors(artefact: Artefact, obj: Any, names: Iterable[str]) -> list[FieldError]:
-    mapper = sa_inspect(artefact.model)
+    mapper: Any = sa_inspect(artefact.model)
     errors = []
     for name in names:
         attr = mapper.column_attrs.get(name)

@@ -21,7 +21,7 @@ _FALSE = {"0", "false", "non", "no", "faux", "n", ""}
 
 
 def column_type(artefact: Artefact, name: str) -> Any | None:
-    mapper = sa_inspect(artefact.model)
+    mapper: Any = sa_inspect(artefact.model)
     attr = mapper.column_attrs.get(name)
     if attr is None:
         return None

@@ -71,7 +71,7 @@ class Artefact:
     # -- derived from the model -------------------------------------------------------------
     @cached_property
     def relationships(self) -> dict[str, RelationshipProperty[Any]]:
-        mapper = sa_inspect(self.model)
+        mapper: Any = sa_inspect(self.model)
         return {rel.key: rel for rel in mapper.relationships}
 
     @cached_property
@@ -79,7 +79,7 @@ class Artefact:
         """Fields a form or payload may set: declared, else columns and owning relations."""
         if self.edit_columns is not None:
             return tuple(self.edit_columns)
-        mapper = sa_inspect(self.model)
+        mapper: Any = sa_inspect(self.model)
         fk_columns = {
             col.key for rel in mapper.relationships for col in rel.local_columns
         }
@@ -89,9 +89,9 @@ class Artefact:
                 continue
             names.append(attr.key)
         for rel in mapper.relationships:
-            if rel.direction.name == "MANYTOONE" or rel.secondary is not None:
-                if not rel.viewonly:
-                    names.append(rel.key)
+            owning = rel.direction.name == "MANYTOONE" or rel.secondary is not None
+            if owning and not rel.viewonly:
+                names.append(rel.key)
         return tuple(n for n in names if n not in self.readonly_columns)
 
     @cached_property

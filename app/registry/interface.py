@@ -83,10 +83,7 @@ class ArtefactInterface(SQLAInterface):
                 extra.add_filter("archived", self.FilterEqual, False)
             elif mode == "only":
                 extra.add_filter("archived", self.FilterEqual, True)
-            if filters is not None:
-                filters = filters.get_joined_filters(extra)
-            else:
-                filters = extra
+            filters = filters.get_joined_filters(extra) if filters is not None else extra
         return self._run_query(filters, *args, **kwargs)
 
     def _run_query(

@@ -78,7 +78,7 @@ def request_user() -> Any:
 
     try:
         user = current_app.appbuilder.sm.current_user  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - no user resolvable means anonymous
+    except Exception:
         user = None
     if user is None and current_user and current_user.is_authenticated:
         user = current_user._get_current_object()
@@ -93,7 +93,7 @@ def current_scope() -> ScopeContext:
     key = getattr(user, "id", None)
     cached = getattr(g, "_vigie_scope", None)
     if cached is not None and cached.user_id == key:
-        return cached  # type: ignore[no-any-return]
+        return cached
     ctx = context_for(user)
     g._vigie_scope = ctx
     return ctx
@@ -158,7 +158,7 @@ class BySelf:
     def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
         if ctx.service_ids is None:
             return None
-        return model.id.in_(sorted(ctx.service_ids)) if ctx.service_ids else ~true()  # type: ignore[attr-defined, no-any-return]
+        return model.id.in_(sorted(ctx.service_ids)) if ctx.service_ids else ~true()  # type: ignore[attr-defined]
 
     def service_ids(self, obj: Any) -> set[int] | None:
         if obj.id is not None:
