@@ -57,7 +57,10 @@ EN_FAB_OVERRIDES = {
 }
 
 # %(name)s / %s / %d ... (a lone "% " in French prose, e.g. "10 % des", is not one).
-_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0+-]*\d*(?:\.\d+)?[a-zA-Z]|%[#0+-]*\d*(?:\.\d+)?[sdifrxXeEgGc]")
+_PLACEHOLDER = re.compile(
+    r"%\((\w+)\)[#0+-]*\d*(?:\.\d+)?[a-zA-Z]"  # %(name)s
+    r"|%[#0+-]*\d*(?:\.\d+)?[sdifrxXeEgGc]"  # %s, %d, %.2f ...
+)
 
 
 def _load(path: Path) -> Catalog:
@@ -89,9 +92,7 @@ def _translated(catalog: Catalog) -> dict[str, list[str]]:
     return out
 
 
-def _extract(
-    dirname: Path, method_map, options_map, keywords
-) -> dict[str, list[str]]:
+def _extract(dirname: Path, method_map, options_map, keywords) -> dict[str, list[str]]:
     """msgid -> "file:line" locations."""
     found: dict[str, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
@@ -132,8 +133,7 @@ def vigie_msgids() -> dict[str, list[str]]:
 
 
 def _placeholders(text: str) -> Counter:
-    return Counter(m.group(0) if m.group(1) is None else f"%({m.group(1)})"
-                   for m in _PLACEHOLDER.finditer(text.replace("%%", "")))
+    return Counter(m.group(0) for m in _PLACEHOLDER.finditer(text.replace("%%", "")))
 
 
 # -- (c) the catalogues parse, compile and keep their placeholders -----------------------------
@@ -180,7 +180,9 @@ def test_every_fab_msgid_is_translated_in_french() -> None:
     missing = {msgid: locs for msgid, locs in fab_msgids().items() if msgid not in french}
     assert not missing, (
         f"{len(missing)} Flask-AppBuilder msgid(s) without French translation in {FR_PO}:\n"
-        + "\n".join(f"  {msgid!r}  ({', '.join(locs[:2])})" for msgid, locs in sorted(missing.items()))
+        + "\n".join(
+            f"  {msgid!r}  ({', '.join(locs[:2])})" for msgid, locs in sorted(missing.items())
+        )
     )
 
 

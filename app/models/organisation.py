@@ -6,17 +6,12 @@ a user's reach is their memberships plus every descendant service (see ``app.sec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.mixins import ArchivableMixin, TrackedMixin
-
-if TYPE_CHECKING:
-    pass
 
 user_service = Table(
     "user_service",
@@ -25,7 +20,6 @@ user_service = Table(
     Column(
         "service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
     ),
-    UniqueConstraint("user_id", "service_id", name="uq_user_service"),
 )
 
 

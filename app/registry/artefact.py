@@ -129,7 +129,7 @@ def _common_labels() -> dict[str, Any]:
     from flask_babel import lazy_gettext as _l
 
     return {
-        "id": _l("Identifiant"),
+        "id": _l("N°"),
         "code": _l("Code"),
         "name": _l("Nom"),
         "title": _l("Intitulé"),

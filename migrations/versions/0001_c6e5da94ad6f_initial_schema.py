@@ -278,8 +278,7 @@ def upgrade():
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['service_id'], ['service.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', 'service_id'),
-    sa.UniqueConstraint('user_id', 'service_id', name='uq_user_service')
+    sa.PrimaryKeyConstraint('user_id', 'service_id')
     )
     op.create_table('service_objective',
     sa.Column('id', sa.Integer(), nullable=False),
