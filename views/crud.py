@@ -26,6 +26,7 @@ from app.exports import export_response
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
 from app.registry.interface import archived_mode, picker_filters, scope_filters
+from views.jinja import vigie_datetime, yes_no
 
 PERMISSIONS = {
     "list": "read",
@@ -261,6 +262,11 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         name: (lambda value, _c=choice: _c.label(value))
         for name, choice in artefact.choices.items()
     })
+    for name in (*show, *artefact.list_columns):
+        if name in ("created_at", "updated_at", "archived_at"):
+            formatters[name] = vigie_datetime
+        elif name in ("archived", "active"):
+            formatters[name] = yes_no
     choice_fields = {
         name: SelectField(
             artefact.column_label(name),

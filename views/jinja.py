@@ -28,6 +28,13 @@ def vigie_datetime(value: datetime | None) -> str:
     return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
+def yes_no(value: object) -> str:
+    """A boolean as a French reader expects it."""
+    from flask_babel import gettext as _
+
+    return _("Oui") if value else _("Non")
+
+
 def history_action_label(action: str) -> str:
     return str(HISTORY_ACTIONS.get(action, action))
 
