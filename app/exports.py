@@ -42,7 +42,7 @@ def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:
         return value.strftime("%d/%m/%Y")
     if value is None or isinstance(value, (int, float, str)):
         return value
-    if isinstance(value, (list, tuple, set)) or hasattr(value, "__iter__"):
+    if isinstance(value, (list, tuple, set)):
         return ", ".join(str(item) for item in value)
     return str(value)
 

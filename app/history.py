@@ -22,9 +22,7 @@ def jsonable(value: Any) -> Any:
         return float(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, (list, tuple, set)) or (hasattr(value, "__iter__") and not hasattr(
-        value, "__table__"
-    )):
+    if isinstance(value, (list, tuple, set)):
         return sorted(str(item) for item in value)
     return str(value)
 
@@ -35,6 +33,11 @@ def snapshot(artefact: Artefact, obj: Any, fields: Iterable[str] | None = None) 
     if hasattr(obj, "state") and "state" not in names:
         names.append("state")
     return {name: jsonable(getattr(obj, name, None)) for name in names}
+
+
+def creation_changes(artefact: Artefact, obj: Any) -> dict[str, list[Any]]:
+    """The diff a ``create`` entry carries: every filled field as ``[None, value]``."""
+    return {k: [None, v] for k, v in snapshot(artefact, obj).items() if v not in (None, [], "")}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

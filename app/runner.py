@@ -35,7 +35,7 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
     """Run until interrupted; return the exit code."""
     from waitress import create_server
 
-    from reports.queue import redis_url
+    from reports.queue import redis_url, stop_embedded_redis
 
     url = redis_url(app)
     env = {**os.environ, "VIGIE_REDIS_URL": url}
@@ -69,9 +69,5 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-        from reports.queue import _EMBEDDED
-
-        server_obj = _EMBEDDED.pop("server", None)
-        if server_obj is not None:
-            server_obj.shutdown()
+        stop_embedded_redis()
     return 0

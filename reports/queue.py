@@ -28,6 +28,13 @@ def embedded_redis(instance_dir: str) -> Any:
     return _EMBEDDED["server"]
 
 
+def stop_embedded_redis() -> None:
+    """Shut the embedded Redis down if this process started it."""
+    server = _EMBEDDED.pop("server", None)
+    if server is not None:
+        server.shutdown()
+
+
 def redis_url(app: Flask) -> str:
     """The URL every process should use (starting the embedded server if needed)."""
     url = app.config.get("VIGIE_REDIS_URL")

@@ -147,8 +147,14 @@ def form_data(payload: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def own_service(case: Case) -> str:
-    return "S1"
+def head_may_write(case: Case, target: str) -> bool:
+    """The S1 head writes artefacts of their role, in S1 (or not bound to services)."""
+    return case.head_writes and (target == "own" or not case.scoped)
+
+
+def refusal_status(case: Case) -> int:
+    """Another service's record reads as absent (404); a role without the right gets 403."""
+    return 404 if case.scoped and case.head_writes else 403
 
 
 # ------------------------------------------------------------------------------------ reads
@@ -232,7 +238,7 @@ def test_create(app: Flask, world: World, client: Any, code: str, channel: str,
     case = CASES[code]
     payload = case.payload(world, app, "S1" if target == "own" else "S3")
     before = count(app, code)
-    allowed = case.head_writes and (target == "own" or not case.scoped)
+    allowed = head_may_write(case, target)
     if channel == "api":
         response = client.post(f"/api/v1/{code}/", json=payload,
                                headers=token(client, world.users[HEAD]))
@@ -268,13 +274,13 @@ def test_update(app: Flask, world: World, client: Any, code: str, channel: str,
         obj = create_record(registry.get(code), payload, Actor.system_actor())
         pk, version, old = obj.id, obj.version, getattr(obj, case.field)
     new_value = unique("Nouveau ")
-    allowed = case.head_writes and (target == "own" or not case.scoped)
+    allowed = head_may_write(case, target)
     if channel == "api":
         response = client.put(
             f"/api/v1/{code}/{pk}", json={case.field: new_value, "version": version},
             headers=token(client, world.users[HEAD]),
         )
-        expected = 200 if allowed else (404 if case.scoped and case.head_writes else 403)
+        expected = 200 if allowed else refusal_status(case)
         assert response.status_code == expected, response.json
     else:
         login(client, world.users[HEAD])
@@ -324,11 +330,11 @@ def test_delete_archives(app: Flask, world: World, client: Any, code: str, chann
                          target: str) -> None:
     case = CASES[code]
     pk = make(app, world, case, "S1" if target == "own" else "S3")
-    allowed = case.head_writes and (target == "own" or not case.scoped)
+    allowed = head_may_write(case, target)
     before = count(app, code)
     if channel == "api":
         response = client.delete(f"/api/v1/{code}/{pk}", headers=token(client, world.users[HEAD]))
-        expected = 200 if allowed else (404 if case.scoped and case.head_writes else 403)
+        expected = 200 if allowed else refusal_status(case)
         assert response.status_code == expected, response.json
     else:
         login(client, world.users[HEAD])

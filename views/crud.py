@@ -19,13 +19,17 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional as OptionalValidator
 
 from app import history
-from app.api.resources import interface_for
 from app.commands import records
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
-from app.registry.interface import archived_mode, picker_filters, scope_filters
+from app.registry.interface import (
+    archived_mode,
+    interface_for,
+    picker_filters,
+    scope_filters,
+)
 from views.jinja import vigie_datetime, yes_no
 
 PERMISSIONS = {
@@ -67,9 +71,11 @@ class ArtefactView(ModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk: Any) -> Any:
-        widgets = self._show(pk)
         item = self.datamodel.get(pk, self._base_filters)
-        entries = history.entries_for(self.artefact.code_name, item.id) if item else []
+        if item is None:
+            abort(404)
+        widgets = self._get_show_widget(pk, item)
+        entries = history.entries_for(self.artefact.code_name, item.id)
         return self.render_template(
             self.show_template,
             pk=pk,

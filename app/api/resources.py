@@ -7,18 +7,7 @@ from typing import Any
 from app.api.base import ArtefactApi
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
-from app.registry.interface import ArtefactInterface, scope_filters
-
-
-def interface_for(artefact: Artefact) -> ArtefactInterface:
-    """The data interface of an artefact, with the relations its lists and exports show."""
-    interface = ArtefactInterface(artefact.model)
-    wanted = [
-        c for c in (*artefact.list_columns, *artefact.columns_for_export)
-        if artefact.is_relation(c)
-    ]
-    interface.eager_relations = tuple(dict.fromkeys(wanted))
-    return interface
+from app.registry.interface import interface_for, scope_filters
 
 
 def display_attribute(model: type) -> str:

@@ -9,7 +9,8 @@ is exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from app.models.organisation import VigieUser
 from app.models.types import utcnow
 from app.registry.artefact import Artefact
 from app.security.roles import ADMIN
-from app.security.scope import ScopeContext, context_for, current_scope
+from app.security.scope import ScopeContext, context_for, current_scope, request_user
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,6 @@ class Actor:
 
     @classmethod
     def current(cls) -> Actor:
-        from app.security.scope import request_user
-
         return cls(user=request_user(), scope=current_scope())
 
     @classmethod
@@ -279,13 +278,31 @@ def _flush(artefact: Artefact) -> None:
         ) from None
 
 
+@contextmanager
+def _unit_of_work() -> Iterator[None]:
+    """One command, one transaction: commit at the end, roll back on any refusal."""
+    try:
+        yield
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
+    """The actor may write this artefact and reaches this record (else: as if absent)."""
+    _require_write(artefact, actor)
+    if not artefact.scope.permits(obj, actor.scope):
+        raise NotFound(_("Enregistrement introuvable."))
+
+
 def create_record(
     artefact: Artefact, values: Mapping[str, Any], actor: Actor, *, reason: str | None = None
 ) -> Any:
     """Create a record; refuse if it would land outside the actor's services."""
     _require_write(artefact, actor)
     obj = artefact.model()
-    try:
+    with _unit_of_work():
         errors = apply_values(artefact, obj, values, actor, creating=True)
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
@@ -293,15 +310,10 @@ def create_record(
             raise _out_of_scope()
         db.session.add(obj)
         _flush(artefact)
-        after = history.snapshot(artefact, obj)
-        changes = {k: [None, v] for k, v in after.items() if v not in (None, [], "")}
         history.record(
-            artefact.code_name, obj.id, "create", user=actor.user, changes=changes, reason=reason
+            artefact.code_name, obj.id, "create", user=actor.user,
+            changes=history.creation_changes(artefact, obj), reason=reason,
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return obj
 
 
@@ -315,9 +327,7 @@ def update_record(
     reason: str | None = None,
 ) -> Any:
     """Update a record the actor holds; stale versions and moves out of scope are refused."""
-    _require_write(artefact, actor)
-    if not artefact.scope.permits(obj, actor.scope):
-        raise NotFound(_("Enregistrement introuvable."))
+    _require_held(artefact, obj, actor)
     if expected_version is None:
         raise Invalid(
             _("La version de l'enregistrement modifié est obligatoire (champ « version »)."),
@@ -332,7 +342,7 @@ def update_record(
               "changements n'ont pas été enregistrés.",
               yours=expected_version, current=obj.version)
         )
-    try:
+    with _unit_of_work():
         before = history.snapshot(artefact, obj)
         errors = apply_values(artefact, obj, values, actor, creating=False)
         if errors:
@@ -341,37 +351,38 @@ def update_record(
             raise _out_of_scope()
         changes = history.diff(before, history.snapshot(artefact, obj))
         if not changes:
-            db.session.rollback()
-            return obj
-        _flush(artefact)
-        history.record(
-            artefact.code_name, obj.id, "update", user=actor.user, changes=changes, reason=reason
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            db.session.rollback()  # nothing to write: no version bump, no history entry
+        else:
+            _flush(artefact)
+            history.record(
+                artefact.code_name, obj.id, "update", user=actor.user, changes=changes,
+                reason=reason,
+            )
     return obj
+
+
+def _set_archived(
+    artefact: Artefact, obj: Any, actor: Actor, archived: bool, reason: str | None
+) -> None:
+    obj.archived = archived
+    obj.archived_at = utcnow() if archived else None
+    _flush(artefact)
+    history.record(
+        artefact.code_name, obj.id, "archive" if archived else "restore", user=actor.user,
+        changes={"archived": [not archived, archived]}, reason=reason,
+    )
 
 
 def archive_record(
     artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None
 ) -> Any:
     """Archive (controlled records) or delete (others), with a history entry either way."""
-    _require_write(artefact, actor)
-    if not artefact.scope.permits(obj, actor.scope):
-        raise NotFound(_("Enregistrement introuvable."))
-    try:
+    _require_held(artefact, obj, actor)
+    if artefact.archivable and obj.archived:
+        raise Conflict(_("Cet enregistrement est déjà archivé."))
+    with _unit_of_work():
         if artefact.archivable:
-            if obj.archived:
-                raise Conflict(_("Cet enregistrement est déjà archivé."))
-            obj.archived = True
-            obj.archived_at = utcnow()
-            _flush(artefact)
-            history.record(
-                artefact.code_name, obj.id, "archive", user=actor.user,
-                changes={"archived": [False, True]}, reason=reason,
-            )
+            _set_archived(artefact, obj, actor, True, reason)
         else:
             before = history.snapshot(artefact, obj)
             record_id = obj.id
@@ -381,10 +392,6 @@ def archive_record(
                 artefact.code_name, record_id, "delete", user=actor.user,
                 changes={k: [v, None] for k, v in before.items()}, reason=reason,
             )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return obj
 
 
@@ -392,21 +399,9 @@ def restore_record(
     artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None
 ) -> Any:
     """Bring an archived record back into the lists."""
-    _require_write(artefact, actor)
-    if not artefact.scope.permits(obj, actor.scope):
-        raise NotFound(_("Enregistrement introuvable."))
+    _require_held(artefact, obj, actor)
     if not artefact.archivable or not obj.archived:
         raise Conflict(_("Cet enregistrement n'est pas archivé."))
-    try:
-        obj.archived = False
-        obj.archived_at = None
-        _flush(artefact)
-        history.record(
-            artefact.code_name, obj.id, "restore", user=actor.user,
-            changes={"archived": [True, False]}, reason=reason,
-        )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with _unit_of_work():
+        _set_archived(artefact, obj, actor, False, reason)
     return obj

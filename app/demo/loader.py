@@ -235,10 +235,9 @@ def _record_creations(code_name: str, objects: Iterable[Any]) -> int:
     artefact = registry.get(code_name)
     count = 0
     for obj in objects:
-        after = history.snapshot(artefact, obj)
-        changes = {k: [None, v] for k, v in after.items() if v not in (None, [], "")}
         history.record(
-            code_name, obj.id, "create", user=None, changes=changes, reason=HISTORY_REASON
+            code_name, obj.id, "create", user=None,
+            changes=history.creation_changes(artefact, obj), reason=HISTORY_REASON,
         )
         count += 1
     return count

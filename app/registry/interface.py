@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request
-from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
+from app.registry.artefact import Artefact
 from app.security.scope import current_scope
 
 
@@ -76,8 +77,6 @@ class ArtefactInterface(SQLAInterface):
         """List query: archives per ``?archived=``, relations loaded in a fixed query count."""
         if hasattr(self.obj, "archived"):
             mode = archived_mode()
-            from flask_appbuilder.models.filters import Filters
-
             extra = Filters(self.filter_converter_class, self)
             if mode == "exclude":
                 extra.add_filter("archived", self.FilterEqual, False)
@@ -114,3 +113,14 @@ class ArtefactInterface(SQLAInterface):
         if results and hasattr(results[0], self.obj.__name__):
             results = [getattr(item, self.obj.__name__) for item in results]
         return count, results
+
+
+def interface_for(artefact: Artefact) -> ArtefactInterface:
+    """The data interface of an artefact, with the relations its lists and exports show."""
+    interface = ArtefactInterface(artefact.model)
+    wanted = [
+        c for c in (*artefact.list_columns, *artefact.columns_for_export)
+        if artefact.is_relation(c)
+    ]
+    interface.eager_relations = tuple(dict.fromkeys(wanted))
+    return interface
