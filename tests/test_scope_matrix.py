@@ -377,3 +377,23 @@ def test_application_account_reads_nothing_here(app: Flask, world: World, client
 
 def _view(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_")) + "View"
+
+
+@pytest.mark.parametrize("channel", ["api", "ui"])
+def test_restore_of_another_service_record_is_404(app: Flask, world: World, client: Any,
+                                                  channel: str) -> None:
+    case = CASES["service_objective"]
+    pk = make(app, world, case, "S3")
+    with app.app_context():
+        from app.commands.records import archive_record
+
+        artefact = registry.get(case.code)
+        archive_record(artefact, db.session.get(artefact.model, pk), Actor.system_actor())
+    if channel == "api":
+        response = client.post(f"/api/v1/{case.code}/{pk}/restore", json={},
+                               headers=token(client, world.users[HEAD]))
+    else:
+        login(client, world.users[HEAD])
+        response = client.post(f"/{case.code}/restore/{pk}")
+    assert response.status_code == 404
+    assert field_value(app, case.code, pk, "archived") is True
