@@ -60,6 +60,8 @@ def load() -> dict[str, Any]:
         "VIGIE_SMTP_URL": os.environ.get("VIGIE_SMTP_URL") or None,
         "VIGIE_ADMIN_PASSWORD": os.environ.get("VIGIE_ADMIN_PASSWORD") or None,
         "VIGIE_INSTANCE_DIR": str(INSTANCE_DIR),
+        # Uploaded files (document versions, audit reports) live here under generated names.
+        "VIGIE_FILES_DIR": os.environ.get("VIGIE_FILES_DIR", str(INSTANCE_DIR / "files")),
         "VIGIE_PAGE_SIZE": int(os.environ.get("VIGIE_PAGE_SIZE", "25")),
         # Flask-AppBuilder
         "APP_NAME": "Vigie",

@@ -30,7 +30,7 @@ from app.registry.interface import (
     picker_filters,
     scope_filters,
 )
-from views.jinja import vigie_datetime, yes_no
+from views.jinja import vigie_date, vigie_datetime, vigie_number, yes_no
 
 PERMISSIONS = {
     "list": "read",
@@ -269,14 +269,24 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         for name, choice in artefact.choices.items()
     })
     for name in (*show, *artefact.list_columns):
-        if name in ("created_at", "updated_at", "archived_at"):
+        kind = artefact.column_kind(name)
+        if name in artefact.choices:
+            continue
+        if kind == "datetime":
             formatters[name] = vigie_datetime
-        elif name in ("archived", "active"):
+        elif kind == "date":
+            formatters[name] = vigie_date
+        elif kind == "boolean" or name == "late":
             formatters[name] = yes_no
+        elif kind == "number":
+            formatters[name] = vigie_number
     choice_fields = {
         name: SelectField(
             artefact.column_label(name),
-            choices=[(code, label) for code, label in choice.values],
+            choices=[
+                *([("", "—")] if artefact.is_nullable(name) else []),
+                *[(code, label) for code, label in choice.values],
+            ],
             description=artefact.description_columns.get(name, ""),
         )
         for name, choice in artefact.choices.items()
@@ -293,7 +303,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "add_columns": [*editable, "reason"],
         "edit_columns": [*editable, "reason", "version"],
         "search_columns": list(artefact.search_columns),
-        "order_columns": [c for c in artefact.list_columns if not artefact.is_relation(c)],
+        "order_columns": list(artefact.sortable_columns),
         "base_order": artefact.order_by,
         "label_columns": labels,
         "description_columns": dict(artefact.description_columns),

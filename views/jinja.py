@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,26 @@ def vigie_datetime(value: datetime | None) -> str:
     return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
+def vigie_date(value: date | None) -> str:
+    """A date, French style (25/11/2026)."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+def vigie_number(value: float | int | None) -> str:
+    """A number as French readers write it: comma decimals, narrow space thousands."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int) or float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
 def yes_no(value: object) -> str:
     """A boolean as a French reader expects it."""
     from flask_babel import gettext as _
@@ -46,5 +66,7 @@ def args_without(args: Any, *names: str) -> dict[str, Any]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["vigie_datetime"] = vigie_datetime
+    app.jinja_env.filters["vigie_date"] = vigie_date
+    app.jinja_env.filters["vigie_number"] = vigie_number
     app.jinja_env.globals["history_action_label"] = history_action_label
     app.jinja_env.globals["args_without"] = args_without

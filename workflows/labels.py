@@ -23,3 +23,52 @@ SERVICE_OBJECTIVE_STATES = Choice(
         ("clos", _l("Clos")),
     )
 )
+
+AUDIT_STATES = Choice(
+    (
+        ("planifie", _l("Planifié")),
+        ("en_cours", _l("En cours")),
+        ("rapport_emis", _l("Rapport émis")),
+        ("clos", _l("Clos")),
+        ("annule", _l("Annulé")),
+    )
+)
+
+ACTION_STATES = Choice(
+    (
+        ("a_faire", _l("À faire")),
+        ("en_cours", _l("En cours")),
+        ("realisee", _l("Réalisée")),
+        ("verifiee", _l("Vérifiée")),
+        ("annulee", _l("Annulée")),
+    )
+)
+
+DOCUMENT_STATES = Choice(
+    (
+        ("brouillon", _l("Brouillon")),
+        ("en_relecture", _l("En relecture")),
+        ("approuve", _l("Approuvé")),
+        ("publie", _l("Publié")),
+        ("obsolete", _l("Obsolète")),
+    )
+)
+
+REVISION_STATES = Choice(
+    (
+        ("ouverte", _l("Ouverte")),
+        ("propositions", _l("Propositions")),
+        ("validee", _l("Validée")),
+        ("appliquee", _l("Appliquée")),
+    )
+)
+
+MANAGEMENT_REVIEW_STATES = Choice(
+    (
+        ("preparation", _l("En préparation")),
+        ("dossier_pret", _l("Dossier prêt")),
+        ("tenue", _l("Tenue")),
+        ("decisions_enregistrees", _l("Décisions enregistrées")),
+        ("close", _l("Close")),
+    )
+)

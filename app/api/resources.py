@@ -42,7 +42,7 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
         "edit_columns": list(artefact.editable_fields),
         "search_columns": list(artefact.search_columns)
         + (["archived"] if artefact.archivable else []),
-        "order_columns": [c for c in artefact.list_columns if not artefact.is_relation(c)],
+        "order_columns": list(artefact.sortable_columns),
         "base_order": artefact.order_by,
         "label_columns": {c: artefact.column_label(c) for c in {*show, *artefact.list_columns}},
     }

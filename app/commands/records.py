@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import UniqueConstraint, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -201,6 +201,45 @@ def _unique_errors(artefact: Artefact, obj: Any, names: Iterable[str]) -> list[F
     return errors
 
 
+def _combination_errors(artefact: Artefact, obj: Any) -> list[FieldError]:
+    """Multi-column unique constraints (a measurement per indicator and period), in French."""
+    mapper: Any = sa_inspect(artefact.model)
+    table = mapper.local_table
+    by_column = {col.name: rel.key for rel in mapper.relationships for col in rel.local_columns}
+    errors = []
+    for constraint in table.constraints:
+        if not isinstance(constraint, UniqueConstraint) or len(constraint.columns) < 2:
+            continue
+        keys = [mapper.get_property_by_column(col).key for col in constraint.columns]
+        values = []
+        for key in keys:
+            value = getattr(obj, key)
+            rel_key = by_column.get(key)
+            if value is None and rel_key is not None:
+                related = getattr(obj, rel_key)
+                value = related.id if related is not None else None
+            values.append(value)
+        if any(v is None for v in values):
+            continue
+        stmt = select(artefact.model.id)  # type: ignore[attr-defined]
+        for key, value in zip(keys, values, strict=True):
+            stmt = stmt.where(getattr(artefact.model, key) == value)
+        if obj.id is not None:
+            stmt = stmt.where(artefact.model.id != obj.id)  # type: ignore[attr-defined]
+        with db.session.no_autoflush:
+            clash = db.session.execute(stmt.limit(1)).first()
+        if clash:
+            names = [by_column.get(key, key) for key in keys]
+            errors.append(
+                FieldError(
+                    names[-1],
+                    _("Un enregistrement existe déjà pour cette combinaison : %(fields)s.",
+                      fields=", ".join(f"« {artefact.column_label(n)} »" for n in names)),
+                )
+            )
+    return errors
+
+
 def apply_values(
     artefact: Artefact, obj: Any, values: Mapping[str, Any], actor: Actor, *, creating: bool
 ) -> list[FieldError]:
@@ -240,6 +279,10 @@ def apply_values(
                 )
         if not errors:
             errors.extend(_unique_errors(artefact, obj, values.keys()))
+            errors.extend(_combination_errors(artefact, obj))
+        if not errors:
+            for check in artefact.checks:
+                errors.extend(check(obj))
     return errors
 
 

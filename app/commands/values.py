@@ -49,7 +49,15 @@ def coerce_scalar(artefact: Artefact, name: str, raw: Any) -> tuple[Any, FieldEr
                 raise ValueError
             if isinstance(raw, float) and not raw.is_integer():
                 raise ValueError
-            return int(str(raw).strip()), None
+            number = int(str(raw).strip())
+            choice = artefact.choices.get(name)
+            if choice is not None and str(number) not in choice.codes:
+                return None, FieldError(
+                    name,
+                    _("« %(label)s » doit valoir l'une de ces valeurs : %(codes)s.",
+                      label=label, codes=", ".join(choice.codes)),
+                )
+            return number, None
         if isinstance(ctype, (Float, Numeric)):
             if isinstance(raw, bool):
                 raise ValueError

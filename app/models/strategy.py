@@ -136,3 +136,37 @@ class ServiceObjective(TrackedMixin, ArchivableMixin, Model):
 
     def __repr__(self) -> str:
         return f"{self.year} · {self.title}"
+
+
+class IndividualObjective(TrackedMixin, ArchivableMixin, Model):
+    """An agent's objective for a year, set in the annual interview (entretien professionnel).
+
+    Confidential: only the agent, the agent's manager and administrators see it — the scope
+    rule ``Confidential`` in the registry enforces it on lists, API, exports and search.
+    """
+
+    __tablename__ = "individual_objective"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agent_id: Mapped[int] = mapped_column(
+        ForeignKey("ab_user.id", name="fk_individual_objective_agent"), nullable=False, index=True
+    )
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ab_user.id", name="fk_individual_objective_manager"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    service_objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_objective.id", name="fk_individual_objective_service_objective"),
+        index=True,
+    )
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    expected_result: Mapped[str | None] = mapped_column(Text)
+    achievement: Mapped[str | None] = mapped_column(String(24))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    agent: Mapped[VigieUser] = relationship("VigieUser", foreign_keys=[agent_id])
+    manager: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[manager_id])
+    service_objective: Mapped[ServiceObjective | None] = relationship("ServiceObjective")
+
+    def __repr__(self) -> str:
+        return f"{self.year} · {self.title}"

@@ -7,7 +7,7 @@ an artefact type is one ``register(Artefact(...))`` call next to its model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -67,6 +67,9 @@ class Artefact:
     readonly_columns: Sequence[str] = ()
     export_columns: Sequence[str] | None = None
     icon: str = "fa-folder"
+    #: Cross-field rules run by the commands before every write; each yields ``FieldError``s
+    #: (e.g. a measurement's period must match its indicator's frequency).
+    checks: Sequence[Callable[[Any], Iterable[Any]]] = ()
 
     # -- derived from the model -------------------------------------------------------------
     @cached_property
@@ -98,7 +101,8 @@ class Artefact:
     def detail_columns(self) -> tuple[str, ...]:
         if self.show_columns is not None:
             return tuple(self.show_columns)
-        extra = [c for c in ("state",) if hasattr(self.model, c)]
+        extra = [c for c in (*self.readonly_columns, "state") if hasattr(self.model, c)]
+        extra = [c for c in dict.fromkeys(extra) if c not in self.editable_fields]
         return (*self.editable_fields, *extra, "version", "archived", "created_at", "updated_at")
 
     @cached_property
@@ -107,6 +111,37 @@ class Artefact:
             return tuple(self.export_columns)
         cols = ["id", *self.detail_columns]
         return tuple(dict.fromkeys(cols))
+
+    @cached_property
+    def sortable_columns(self) -> tuple[str, ...]:
+        """List columns that are stored columns (relations and computed properties are not)."""
+        mapper: Any = sa_inspect(self.model)
+        return tuple(c for c in self.list_columns if c in mapper.column_attrs)
+
+    def column_kind(self, name: str) -> str | None:
+        """``date``, ``datetime``, ``boolean``, ``number`` or ``text`` for display; None else."""
+        from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric
+
+        mapper: Any = sa_inspect(self.model)
+        attr = mapper.column_attrs.get(name)
+        if attr is None:
+            return None
+        ctype = attr.columns[0].type
+        if isinstance(ctype, DateTime) or getattr(ctype, "impl", None).__class__ is DateTime:
+            return "datetime"
+        if isinstance(ctype, Date):
+            return "date"
+        if isinstance(ctype, Boolean):
+            return "boolean"
+        if isinstance(ctype, (Integer, Float, Numeric)) and name not in ("id", "year", "version"):
+            return "number"
+        return "text"
+
+    def is_nullable(self, name: str) -> bool:
+        """True for a column that may be left empty (its select then offers a blank)."""
+        mapper: Any = sa_inspect(self.model)
+        attr = mapper.column_attrs.get(name)
+        return bool(attr is not None and attr.columns[0].nullable)
 
     def is_relation(self, name: str) -> bool:
         return name in self.relationships
@@ -147,6 +182,32 @@ def _common_labels() -> dict[str, Any]:
         "weight": _l("Pondération"),
         "owner": _l("Responsable"),
         "position": _l("Ordre"),
+        "process": _l("Processus"),
+        "processes": _l("Processus"),
+        "indicator": _l("Indicateur"),
+        "indicators": _l("Indicateurs"),
+        "period": _l("Période"),
+        "value": _l("Valeur"),
+        "comment": _l("Commentaire"),
+        "kind": _l("Type"),
+        "unit": _l("Unité"),
+        "due_date": _l("Échéance"),
+        "audit": _l("Audit"),
+        "document": _l("Document"),
+        "risk": _l("Risque"),
+        "action": _l("Action"),
+        "agent": _l("Agent"),
+        "manager": _l("Responsable hiérarchique"),
+        "late": _l("En retard"),
+        "number": _l("N° de version"),
+        "file_name": _l("Fichier"),
+        "file_size": _l("Taille (octets)"),
+        "file_type": _l("Type de fichier"),
+        "file_sha256": _l("Empreinte SHA-256"),
+        "file_key": _l("Nom de stockage"),
+        "standard": _l("Norme"),
+        "summary": _l("Synthèse"),
+        "purpose": _l("Finalité"),
     }
 
 

@@ -15,12 +15,12 @@ from typing import Any, Protocol
 
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import select, true
+from sqlalchemy import and_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
 from app.models.organisation import Service
-from app.security.roles import ALL_SERVICE_ROLES
+from app.security.roles import ADMIN, ALL_SERVICE_ROLES, QUALITY
 
 
 @dataclass(frozen=True)
@@ -168,3 +168,191 @@ class BySelf:
 
     def permits(self, obj: Any, ctx: ScopeContext) -> bool:
         return ctx.reaches(self.service_ids(obj) or ())
+
+
+def _rule_of(model: type) -> ScopeRule:
+    from app import registry
+
+    artefact = registry.for_model(model)
+    return artefact.scope if artefact is not None else Unscoped()
+
+
+class ByPath:
+    """Records that belong to the service of a parent record (a target → its indicator).
+
+    The parent's own rule decides, so a change of the indicator's scope is followed by its
+    targets and measurements without restating it.
+    """
+
+    def __init__(self, relation: str) -> None:
+        self.relation = relation
+
+    def _parent_model(self, model: type) -> type:
+        attr: Any = getattr(model, self.relation)
+        return attr.property.mapper.class_  # type: ignore[no-any-return]
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        parent = self._parent_model(model)
+        inner = _rule_of(parent).clause(parent, ctx)
+        if inner is None:
+            return None
+        return getattr(model, self.relation).has(inner)  # type: ignore[no-any-return]
+
+    def service_ids(self, obj: Any) -> set[int] | None:
+        parent = getattr(obj, self.relation, None)
+        if parent is None:
+            return set()
+        return _rule_of(type(parent)).service_ids(parent)
+
+    def permits(self, obj: Any, ctx: ScopeContext) -> bool:
+        parent = getattr(obj, self.relation, None)
+        if parent is None:
+            return ctx.all_services
+        return _rule_of(type(parent)).permits(parent, ctx)
+
+
+class FirstOf:
+    """Records attached to one of several parents (an impact assessment → a risk or an action)."""
+
+    def __init__(self, *rules: ByPath) -> None:
+        self.rules = rules
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        clauses = [rule.clause(model, ctx) for rule in self.rules]
+        if any(c is None for c in clauses):
+            return None
+        return or_(*[c for c in clauses if c is not None])
+
+    def _active(self, obj: Any) -> ByPath | None:
+        for rule in self.rules:
+            if getattr(obj, rule.relation, None) is not None:
+                return rule
+        return None
+
+    def service_ids(self, obj: Any) -> set[int] | None:
+        rule = self._active(obj)
+        return rule.service_ids(obj) if rule is not None else set()
+
+    def permits(self, obj: Any, ctx: ScopeContext) -> bool:
+        rule = self._active(obj)
+        return rule.permits(obj, ctx) if rule is not None else ctx.all_services
+
+
+class ByMany:
+    """Records covering several services (an audit, a certification, a revision).
+
+    A user reads those that touch one of their services, and writes only those whose every
+    service is theirs: a service head cannot change a certificate shared with another pôle.
+    """
+
+    def __init__(self, relation: str = "services") -> None:
+        self.relation = relation
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        if ctx.service_ids is None:
+            return None
+        if not ctx.service_ids:
+            return ~true()
+        return getattr(model, self.relation).any(  # type: ignore[no-any-return]
+            Service.id.in_(sorted(ctx.service_ids))
+        )
+
+    def service_ids(self, obj: Any) -> set[int] | None:
+        return {service.id for service in getattr(obj, self.relation) or ()}
+
+    def permits(self, obj: Any, ctx: ScopeContext) -> bool:
+        return ctx.reaches(self.service_ids(obj) or ())
+
+
+class PublishedOrByColumn(ByColumn):
+    """Documents: a service's own documents, plus every published one (readable by all agents).
+
+    Writing stays with the owning service; a transverse document (no service) is written by
+    the global roles only.
+    """
+
+    def __init__(self, published_state: str = "publie") -> None:
+        super().__init__("service_id", "service")
+        self.published_state = published_state
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        own = super().clause(model, ctx)
+        if own is None:
+            return None
+        return or_(own, model.state == self.published_state)  # type: ignore[attr-defined]
+
+
+class Confidential:
+    """Individual objectives: the agent, the agent's manager (on the record or the agent's
+    current one) and administrators — nobody else, whatever their global role."""
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        from app.models.organisation import VigieUser
+
+        if ADMIN in ctx.roles:
+            return None
+        if ctx.user_id is None:
+            return ~true()
+        m: Any = model
+        reports = select(VigieUser.id).where(VigieUser.manager_id == ctx.user_id)
+        return or_(
+            m.agent_id == ctx.user_id,
+            m.manager_id == ctx.user_id,
+            m.agent_id.in_(reports),
+        )
+
+    def service_ids(self, obj: Any) -> set[int] | None:
+        agent = getattr(obj, "agent", None)
+        return {s.id for s in agent.services} if agent is not None else set()
+
+    def permits(self, obj: Any, ctx: ScopeContext) -> bool:
+        if ADMIN in ctx.roles:
+            return True
+        if ctx.user_id is None:
+            return False
+        agent = getattr(obj, "agent", None)
+        return ctx.user_id in {
+            obj.agent_id if obj.agent_id is not None else getattr(agent, "id", None),
+            obj.manager_id if obj.manager_id is not None else getattr(obj.manager, "id", None),
+            getattr(agent, "manager_id", None),
+        }
+
+
+class Audience:
+    """Dashboards: shown to their audience roles and services; with none, to everyone.
+
+    The quality cell, who edits them, and administrators see all of them.
+    """
+
+    editors = frozenset({ADMIN, QUALITY})
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        from flask_appbuilder.security.sqla.models import Role
+
+        if ctx.roles & self.editors:
+            return None
+        m: Any = model
+        by_service = (
+            m.services.any() if ctx.service_ids is None
+            else m.services.any(Service.id.in_(sorted(ctx.service_ids)))
+            if ctx.service_ids else ~true()
+        )
+        return or_(
+            m.roles.any(Role.name.in_(sorted(ctx.roles))) if ctx.roles else ~true(),
+            by_service,
+            and_(~m.roles.any(), ~m.services.any()),
+        )
+
+    def service_ids(self, obj: Any) -> set[int] | None:
+        return {service.id for service in obj.services}
+
+    def permits(self, obj: Any, ctx: ScopeContext) -> bool:
+        if ctx.roles & self.editors:
+            return True
+        roles = {role.name for role in obj.roles}
+        services = {service.id for service in obj.services}
+        if not roles and not services:
+            return True
+        if roles & ctx.roles:
+            return True
+        return bool(services) and (ctx.service_ids is None or bool(services & ctx.service_ids))

@@ -1,52 +1,24 @@
-"""Declarations of Vigie's artefacts: one ``register`` call per artefact type.
-
-Read ``app.registry`` for what a declaration yields. Order here is the menu order.
-"""
+"""Strategy artefacts: programme, axes, strategic, service and individual objectives."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import Axis, Programme, Service, ServiceObjective, StrategicObjective
-from app.registry import Artefact, Choice, register
-from app.security.roles import ADMIN, QUALITY, SERVICE_HEAD
-from app.security.scope import ByColumn, BySelf, Unscoped
+from app.declarations import checks
+from app.declarations.choices import ACHIEVEMENT, PROGRAMME_STATUS
+from app.models import (
+    Axis,
+    IndividualObjective,
+    Programme,
+    ServiceObjective,
+    StrategicObjective,
+)
+from app.registry import Artefact, register
+from app.security.roles import AGENT, EXECUTIVE, QUALITY, SERVICE_HEAD
+from app.security.scope import ByColumn, Confidential, Unscoped
 from workflows.labels import SERVICE_OBJECTIVE_STATES
 
-ORGANISATION = "organisation"
 STRATEGY = "strategy"
-
-PROGRAMME_STATUS = Choice(
-    (("draft", _l("Brouillon")), ("active", _l("En cours")), ("closed", _l("Clos")))
-)
-
-register(
-    Artefact(
-        code_name="service",
-        model=Service,
-        label=_l("Service"),
-        label_plural=_l("Services"),
-        category=ORGANISATION,
-        category_label=_l("Organisation"),
-        list_columns=("code", "name", "parent", "head", "active"),
-        search_columns=("code", "name", "parent", "active"),
-        edit_columns=("code", "name", "parent", "head", "active"),
-        order_by=("code", "asc"),
-        scope=BySelf(),
-        writers=frozenset({ADMIN, QUALITY}),
-        label_columns={
-            "name": _l("Nom du service"),
-            "parent": _l("Pôle / direction de rattachement"),
-            "head": _l("Responsable"),
-            "active": _l("Actif"),
-        },
-        description_columns={
-            "code": _l("Code court en majuscules, par exemple VOIRIE."),
-            "parent": _l("Laisser vide pour un pôle ou une direction de premier niveau."),
-        },
-        icon="fa-sitemap",
-    )
-)
 
 register(
     Artefact(
@@ -141,5 +113,34 @@ register(
             "weight": _l("Poids dans la moyenne de l'objectif stratégique."),
         },
         icon="fa-check-square-o",
+    )
+)
+
+register(
+    Artefact(
+        code_name="individual_objective",
+        model=IndividualObjective,
+        label=_l("Objectif individuel"),
+        label_plural=_l("Objectifs individuels"),
+        category=STRATEGY,
+        category_label=_l("Stratégie"),
+        list_columns=("year", "agent", "title", "service_objective", "achievement"),
+        search_columns=("year", "agent", "title", "achievement"),
+        order_by=("year", "desc"),
+        scope=Confidential(),
+        readers=frozenset({QUALITY, EXECUTIVE, SERVICE_HEAD, AGENT}),
+        writers=frozenset({QUALITY, EXECUTIVE, SERVICE_HEAD, AGENT}),
+        choices={"achievement": ACHIEVEMENT},
+        checks=(checks.individual_objective,),
+        label_columns={
+            "service_objective": _l("Objectif de service décliné"),
+            "expected_result": _l("Résultat attendu"),
+            "achievement": _l("Atteinte"),
+        },
+        description_columns={
+            "manager": _l("Laissé vide, c'est le responsable hiérarchique de l'agent."),
+            "achievement": _l("Appréciée lors de l'entretien professionnel de fin d'année."),
+        },
+        icon="fa-user-circle",
     )
 )

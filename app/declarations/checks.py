@@ -1,0 +1,158 @@
+"""Cross-field rules of the declarations, run by the record commands before every write.
+
+Each check takes the record as it would be written and yields ``FieldError``s naming the field
+in French; the command then refuses the whole write, so nothing half-valid is ever stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask_babel import gettext as _
+
+from app import periods
+from app.commands.errors import FieldError
+from app.models.quality import STAKEHOLDERS
+
+_FREQUENCY_EXAMPLE = {"monthly": "2025-03", "quarterly": "2025-Q1", "yearly": "2025"}
+
+
+def _period_error(field: str, code: str, frequency: str) -> FieldError:
+    return FieldError(
+        field,
+        _("« %(code)s » n'est pas une période valide pour cet indicateur (attendu : %(example)s).",
+          code=code, example=_FREQUENCY_EXAMPLE.get(frequency, "2025")),
+    )
+
+
+def _not_before(obj: Any, first: str, second: str, message: str) -> Iterator[FieldError]:
+    start, end = getattr(obj, first), getattr(obj, second)
+    if start is not None and end is not None and end < start:
+        yield FieldError(second, message)
+
+
+def _between(obj: Any, field: str, low: float, high: float, message: str) -> Iterator[FieldError]:
+    value = getattr(obj, field)
+    if value is not None and not low <= value <= high:
+        yield FieldError(field, message)
+
+
+def indicator(obj: Any) -> Iterator[FieldError]:
+    if obj.collection_mode == "calculated" and not (obj.formula or "").strip():
+        yield FieldError("formula", _("Un indicateur calculé a besoin d'une formule."))
+    if obj.collection_mode != "calculated" and (obj.formula or "").strip():
+        yield FieldError("formula", _("Seul un indicateur calculé a une formule."))
+    if obj.collection_mode == "api" and obj.source_application is None:
+        yield FieldError(
+            "source_application",
+            _("Un indicateur alimenté par API a besoin de son application source."),
+        )
+    if obj.baseline_period and periods.frequency_of(obj.baseline_period) != obj.frequency:
+        yield _period_error("baseline_period", obj.baseline_period, obj.frequency)
+    if obj.min_value is not None and obj.max_value is not None and obj.max_value < obj.min_value:
+        yield FieldError("max_value", _("La valeur maximale est inférieure à la minimale."))
+    if obj.alert_threshold is not None and obj.alert_threshold < 0:
+        yield FieldError("alert_threshold", _("Le seuil d'alerte ne peut pas être négatif."))
+
+
+def target(obj: Any) -> Iterator[FieldError]:
+    owner = obj.indicator
+    if owner is not None and obj.period:
+        frequency = periods.frequency_of(obj.period)
+        if frequency not in (owner.frequency, periods.YEARLY):
+            yield _period_error("period", obj.period, owner.frequency)
+    if owner is not None and owner.direction == "band":
+        if obj.low is None or obj.high is None:
+            yield FieldError("low", _("Une cible en fourchette a une borne basse et une haute."))
+        elif obj.high < obj.low:
+            yield FieldError("high", _("La borne haute est inférieure à la borne basse."))
+    elif obj.value is None:
+        yield FieldError("value", _("« Valeur » est obligatoire."))
+
+
+def measurement(obj: Any) -> Iterator[FieldError]:
+    owner = obj.indicator
+    if owner is None or not obj.period:
+        return
+    if periods.frequency_of(obj.period) != owner.frequency:
+        yield _period_error("period", obj.period, owner.frequency)
+    if obj.value is not None:
+        if owner.min_value is not None and obj.value < owner.min_value:
+            yield FieldError("value", _("La valeur est inférieure au minimum de l'indicateur "
+                                        "(%(n)s).", n=f"{owner.min_value:g}"))
+        if owner.max_value is not None and obj.value > owner.max_value:
+            yield FieldError("value", _("La valeur dépasse le maximum de l'indicateur (%(n)s).",
+                                        n=f"{owner.max_value:g}"))
+
+
+def reporting_period(obj: Any) -> Iterator[FieldError]:
+    if obj.period and periods.parse(obj.period) is None:
+        yield FieldError(
+            "period", _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).",
+                        code=obj.period),
+        )
+
+
+def survey(obj: Any) -> Iterator[FieldError]:
+    if obj.period and periods.parse(obj.period) is None:
+        yield FieldError(
+            "period", _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).",
+                        code=obj.period),
+        )
+    yield from _between(obj, "satisfaction_rate", 0, 100,
+                        _("Le taux de satisfaction est un pourcentage entre 0 et 100."))
+    yield from _between(obj, "respondents", 0, 10**7,
+                        _("Le nombre de répondants ne peut pas être négatif."))
+
+
+def risk(obj: Any) -> Iterator[FieldError]:
+    if (obj.residual_likelihood is None) != (obj.residual_severity is None):
+        yield FieldError(
+            "residual_severity",
+            _("Renseignez la probabilité et la gravité résiduelles ensemble, ou aucune."),
+        )
+
+
+def impact_assessment(obj: Any) -> Iterator[FieldError]:
+    if (obj.risk is None) == (obj.action is None):
+        yield FieldError(
+            "risk", _("Une analyse d'impact porte soit sur un risque, soit sur une action."),
+        )
+    for name, _word in STAKEHOLDERS:
+        yield from _between(obj, name, -2, 2, _("Une note d'impact va de −2 à +2."))
+
+
+def certification(obj: Any) -> Iterator[FieldError]:
+    yield from _not_before(obj, "obtained_on", "expires_on",
+                           _("L'échéance précède la date d'obtention."))
+
+
+def audit(obj: Any) -> Iterator[FieldError]:
+    yield from _not_before(obj, "start_date", "end_date",
+                           _("La date de fin précède la date de début."))
+
+
+def action(obj: Any) -> Iterator[FieldError]:
+    yield from _not_before(obj, "opened_on", "due_date",
+                           _("L'échéance précède la date d'ouverture."))
+    yield from _not_before(obj, "opened_on", "completed_on",
+                           _("La date de réalisation précède la date d'ouverture."))
+    yield from _between(obj, "progress", 0, 100, _("L'avancement est un pourcentage (0 à 100)."))
+
+
+def complaint(obj: Any) -> Iterator[FieldError]:
+    yield from _not_before(obj, "received_on", "answered_on",
+                           _("La date de réponse précède la date de réception."))
+    if obj.status in ("repondue", "close") and obj.answered_on is None:
+        yield FieldError("answered_on",
+                         _("Une réclamation répondue ou close a une date de réponse."))
+
+
+def individual_objective(obj: Any) -> Iterator[FieldError]:
+    """Also completes the manager from the agent's when left empty (the usual case)."""
+    if obj.manager is None and obj.agent is not None and obj.agent.manager is not None:
+        obj.manager = obj.agent.manager
+    if obj.manager is not None and obj.agent is not None and obj.manager.id == obj.agent.id:
+        yield FieldError("manager", _("Un agent n'est pas son propre responsable."))
+    return

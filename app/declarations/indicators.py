@@ -1,0 +1,173 @@
+"""Indicator artefacts: the fiche indicateur, targets, measurements and reporting periods."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.declarations import checks
+from app.declarations.choices import (
+    AGGREGATION,
+    COLLECTION_MODE,
+    DIRECTION,
+    FREQUENCY,
+    MEASUREMENT_SOURCE,
+)
+from app.models import Indicator, Measurement, ReportingPeriod, Target
+from app.registry import Artefact, register
+from app.security.roles import AGENT, QUALITY, SERVICE_HEAD
+from app.security.scope import ByColumn, ByPath, Unscoped
+
+INDICATORS = "indicators"
+LABEL = _l("Indicateurs")
+
+register(
+    Artefact(
+        code_name="indicator",
+        model=Indicator,
+        label=_l("Indicateur"),
+        label_plural=_l("Indicateurs"),
+        category=INDICATORS,
+        category_label=LABEL,
+        list_columns=("code", "name", "owner_service", "frequency", "collection_mode", "unit"),
+        search_columns=("code", "name", "owner_service", "frequency", "collection_mode",
+                        "direction", "process", "source_application"),
+        edit_columns=(
+            "code", "name", "definition", "purpose", "unit", "direction", "frequency",
+            "aggregation", "owner_service", "owner", "process", "collection_mode",
+            "source_application", "formula", "baseline_value", "baseline_period",
+            "alert_threshold", "min_value", "max_value", "weight", "service_objectives",
+            "strategic_objectives",
+        ),
+        order_by=("code", "asc"),
+        scope=ByColumn("owner_service_id", "owner_service"),
+        writers=frozenset({QUALITY, SERVICE_HEAD}),
+        choices={
+            "direction": DIRECTION,
+            "frequency": FREQUENCY,
+            "aggregation": AGGREGATION,
+            "collection_mode": COLLECTION_MODE,
+        },
+        checks=(checks.indicator,),
+        label_columns={
+            "definition": _l("Définition"),
+            "direction": _l("Sens d'amélioration"),
+            "frequency": _l("Fréquence"),
+            "aggregation": _l("Agrégation sur l'année"),
+            "owner_service": _l("Service pilote"),
+            "owner": _l("Responsable de l'indicateur"),
+            "collection_mode": _l("Mode de collecte"),
+            "source_application": _l("Application source"),
+            "formula": _l("Formule"),
+            "baseline_value": _l("Valeur de référence"),
+            "baseline_period": _l("Période de référence"),
+            "alert_threshold": _l("Seuil de vigilance"),
+            "min_value": _l("Valeur minimale admise"),
+            "max_value": _l("Valeur maximale admise"),
+            "service_objectives": _l("Objectifs de service mesurés"),
+            "strategic_objectives": _l("Objectifs stratégiques mesurés"),
+        },
+        description_columns={
+            "code": _l("Code unique, par exemple VOI-012."),
+            "unit": _l("Par exemple %, jours, €, nombre."),
+            "aggregation": _l(
+                "Comment les valeurs mensuelles ou trimestrielles se cumulent sur l'année."
+            ),
+            "formula": _l(
+                "Indicateurs calculés seulement : codes d'autres indicateurs, nombres, "
+                "+ − × ÷ et parenthèses, par exemple (VOI-001 / VOI-002) * 100."
+            ),
+            "baseline_period": _l("Au format de la fréquence : 2025-03, 2025-Q1 ou 2025."),
+            "alert_threshold": _l(
+                "Écart à la cible encore toléré (« vigilance »), en part de la cible : "
+                "0,1 = 10 %."
+            ),
+            "min_value": _l("Les valeurs hors de ces bornes sont refusées à la saisie."),
+            "weight": _l("Poids de l'indicateur dans les objectifs qu'il mesure."),
+        },
+        icon="fa-line-chart",
+    )
+)
+
+register(
+    Artefact(
+        code_name="target",
+        model=Target,
+        label=_l("Cible"),
+        label_plural=_l("Cibles"),
+        category=INDICATORS,
+        category_label=LABEL,
+        list_columns=("indicator", "period", "value", "low", "high"),
+        search_columns=("indicator", "period"),
+        order_by=("period", "desc"),
+        scope=ByPath("indicator"),
+        writers=frozenset({QUALITY, SERVICE_HEAD}),
+        checks=(checks.target,),
+        label_columns={"low": _l("Borne basse"), "high": _l("Borne haute")},
+        description_columns={
+            "period": _l("Une année (2026) ou une période de l'indicateur (2026-03, 2026-Q1)."),
+            "low": _l("Indicateurs « dans une fourchette » seulement."),
+        },
+        icon="fa-crosshairs",
+    )
+)
+
+register(
+    Artefact(
+        code_name="measurement",
+        model=Measurement,
+        label=_l("Mesure"),
+        label_plural=_l("Mesures"),
+        category=INDICATORS,
+        category_label=LABEL,
+        list_columns=("indicator", "period", "value", "source", "entered_by", "entered_at"),
+        search_columns=("indicator", "period", "source", "source_application"),
+        edit_columns=("indicator", "period", "value", "comment"),
+        show_columns=("indicator", "period", "value", "comment", "source", "source_application",
+                      "entered_by", "entered_at", "version", "archived", "created_at",
+                      "updated_at"),
+        order_by=("period", "desc"),
+        scope=ByPath("indicator"),
+        writers=frozenset({QUALITY, SERVICE_HEAD, AGENT}),
+        readonly_columns=("source", "source_application", "entered_by", "entered_at"),
+        choices={"source": MEASUREMENT_SOURCE},
+        checks=(checks.measurement,),
+        label_columns={
+            "source": _l("Origine"),
+            "source_application": _l("Application source"),
+            "entered_by": _l("Saisi par"),
+            "entered_at": _l("Saisi le"),
+        },
+        description_columns={
+            "period": _l("Au format de la fréquence de l'indicateur : 2025-03, 2025-Q1 ou 2025."),
+        },
+        icon="fa-table",
+    )
+)
+
+register(
+    Artefact(
+        code_name="reporting_period",
+        model=ReportingPeriod,
+        label=_l("Période de reporting"),
+        label_plural=_l("Périodes de reporting"),
+        category=INDICATORS,
+        category_label=LABEL,
+        list_columns=("period", "due_date", "locked", "locked_by", "locked_at"),
+        search_columns=("period", "locked"),
+        edit_columns=("period", "due_date", "comment"),
+        order_by=("period", "desc"),
+        scope=Unscoped(),
+        readonly_columns=("locked", "locked_by", "locked_at"),
+        checks=(checks.reporting_period,),
+        label_columns={
+            "due_date": _l("Date limite de saisie"),
+            "locked": _l("Verrouillée"),
+            "locked_by": _l("Verrouillée par"),
+            "locked_at": _l("Verrouillée le"),
+        },
+        description_columns={
+            "due_date": _l("Passé cette date, une mesure manquante est signalée en retard."),
+        },
+        icon="fa-lock",
+    )
+)

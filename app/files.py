@@ -1,0 +1,159 @@
+"""Stored files: what may be uploaded, how it is checked, where it lives.
+
+An upload is accepted only if its extension is on the allow-list *and* its bytes look like that
+kind of file (a renamed executable is refused), and it is stored under a generated name —
+never the user's — so a name like ``../../etc/passwd`` cannot reach the file system. Files are
+never deleted: archiving a record leaves its file in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.commands.errors import FieldError, Invalid
+
+#: Allowed extensions and the MIME type a download declares.
+ALLOWED = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
+
+#: A member each office format's ZIP container must hold.
+_ZIP_MEMBERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """What a record keeps about its file (see ``AttachedFileMixin``)."""
+
+    key: str
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+
+    def columns(self) -> dict[str, object]:
+        return {
+            "file_key": self.key,
+            "file_name": self.name,
+            "file_size": self.size,
+            "file_type": self.content_type,
+            "file_sha256": self.sha256,
+        }
+
+
+def files_dir() -> Path:
+    return Path(current_app.config["VIGIE_FILES_DIR"])
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+
+
+def clean_name(filename: str) -> str:
+    """The user's file name reduced to a safe display name (no folders, no control chars)."""
+    base = PurePath((filename or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '/\\:*?"<>|')
+    return base.strip(" .")[:200]
+
+
+def extension_of(filename: str) -> str:
+    name = clean_name(filename)
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _looks_like(ext: str, data: bytes) -> bool:
+    if ext == "pdf":
+        return data.startswith(b"%PDF-")
+    if ext == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext in ("jpg", "jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    if ext in ("odt", "docx", "xlsx"):
+        if not data.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if ext == "odt":
+                    return "mimetype" in names and archive.read("mimetype").strip() == (
+                        ALLOWED["odt"].encode()
+                    )
+                return _ZIP_MEMBERS[ext] in names
+        except (zipfile.BadZipFile, KeyError, OSError):
+            return False
+    return False
+
+
+def validate(filename: str, data: bytes, field: str = "file") -> tuple[str, str]:
+    """The clean name and extension of an acceptable upload, or :class:`Invalid` in French."""
+    name = clean_name(filename)
+    raw = (filename or "").replace("\\", "/")
+    if not name or "/" in raw or raw.startswith("."):
+        raise Invalid(
+            _("Nom de fichier refusé."),
+            [FieldError(field, _("Le nom du fichier ne doit pas contenir de chemin "
+                                 "(« / », « \\ » ou « .. »)."))],
+        )
+    ext = extension_of(name)
+    if ext not in ALLOWED:
+        raise Invalid(
+            _("Type de fichier refusé."),
+            [FieldError(field, _("Extension « %(ext)s » non acceptée ; formats admis : "
+                                 "%(allowed)s.", ext=ext or "—",
+                                 allowed=", ".join(sorted({e.upper() for e in ALLOWED}))))],
+        )
+    if not data:
+        raise Invalid(_("Fichier vide."), [FieldError(field, _("Le fichier est vide."))])
+    if len(data) > max_bytes():
+        raise Invalid(
+            _("Fichier trop volumineux."),
+            [FieldError(field, _("Le fichier dépasse %(n)s Mo.",
+                                 n=max_bytes() // (1024 * 1024)))],
+        )
+    if not _looks_like(ext, data):
+        raise Invalid(
+            _("Contenu du fichier refusé."),
+            [FieldError(field, _("Le contenu du fichier ne correspond pas à son extension "
+                                 "« %(ext)s ».", ext=ext))],
+        )
+    return name, ext
+
+
+def store(filename: str, data: bytes, field: str = "file") -> StoredFile:
+    """Check and write an upload; the write is atomic (temporary file, then rename)."""
+    name, ext = validate(filename, data, field)
+    key = f"{uuid.uuid4().hex}.{ext}"
+    target = path_of(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(target.suffix + ".part")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target)
+    return StoredFile(
+        key=key, name=name, size=len(data), content_type=ALLOWED[ext],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def path_of(key: str) -> Path:
+    """Where a stored file lives: two levels of folders from its generated name."""
+    if not key or "/" in key or "\\" in key or key.startswith("."):
+        raise ValueError("invalid stored file key")
+    return files_dir() / key[:2] / key
