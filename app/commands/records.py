@@ -281,8 +281,8 @@ def apply_values(
             errors.extend(_unique_errors(artefact, obj, values.keys()))
             errors.extend(_combination_errors(artefact, obj))
         if not errors:
-            for check in artefact.checks:
-                errors.extend(check(obj))
+            for rule in artefact.checks:
+                errors.extend(rule(obj))
     return errors
 
 

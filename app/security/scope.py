@@ -189,14 +189,14 @@ class ByPath:
 
     def _parent_model(self, model: type) -> type:
         attr: Any = getattr(model, self.relation)
-        return attr.property.mapper.class_  # type: ignore[no-any-return]
+        return attr.property.mapper.class_
 
     def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
         parent = self._parent_model(model)
         inner = _rule_of(parent).clause(parent, ctx)
         if inner is None:
             return None
-        return getattr(model, self.relation).has(inner)  # type: ignore[no-any-return]
+        return getattr(model, self.relation).has(inner)
 
     def service_ids(self, obj: Any) -> set[int] | None:
         parent = getattr(obj, self.relation, None)
@@ -253,7 +253,7 @@ class ByMany:
             return None
         if not ctx.service_ids:
             return ~true()
-        return getattr(model, self.relation).any(  # type: ignore[no-any-return]
+        return getattr(model, self.relation).any(
             Service.id.in_(sorted(ctx.service_ids))
         )
 
