@@ -93,7 +93,7 @@ register(
         category=AUDITS,
         category_label=LABEL,
         list_columns=("audit", "kind", "clause", "service", "status"),
-        search_columns=("audit", "kind", "clause", "service", "process", "status"),
+        search_columns=("audit", "kind", "clause", "service", "linked_process", "status"),
         order_by=("id", "desc"),
         scope=ByColumn("service_id", "service"),
         writers=frozenset({QUALITY, AUDITOR}),

@@ -30,10 +30,10 @@ register(
         category_label=LABEL,
         list_columns=("code", "name", "owner_service", "frequency", "collection_mode", "unit"),
         search_columns=("code", "name", "owner_service", "frequency", "collection_mode",
-                        "direction", "process", "source_application"),
+                        "direction", "linked_process", "source_application"),
         edit_columns=(
             "code", "name", "definition", "purpose", "unit", "direction", "frequency",
-            "aggregation", "owner_service", "owner", "process", "collection_mode",
+            "aggregation", "owner_service", "owner", "linked_process", "collection_mode",
             "source_application", "formula", "baseline_value", "baseline_period",
             "alert_threshold", "min_value", "max_value", "weight", "service_objectives",
             "strategic_objectives",

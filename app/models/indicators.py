@@ -131,7 +131,7 @@ class Indicator(TrackedMixin, ArchivableMixin, Model):
 
     owner_service: Mapped[Service] = relationship("Service")
     owner: Mapped[VigieUser | None] = relationship("VigieUser")
-    process: Mapped[Process | None] = relationship("Process", back_populates="indicators")
+    linked_process: Mapped[Process | None] = relationship("Process", back_populates="indicators")
     source_application: Mapped[SourceApplication | None] = relationship("SourceApplication")
     service_objectives: Mapped[list[ServiceObjective]] = relationship(
         "ServiceObjective", secondary=indicator_service_objective, backref="indicators"

@@ -1,5 +1,8 @@
 """The quality system (ISO 9001 / ISO 14001): processes, documents, risks and their impact
 assessments, certifications, audits and their findings, actions, and periodic revisions.
+
+A record's process is the relation ``linked_process`` (column ``process_id``), not ``process``:
+WTForms forms own a ``process`` method, so a form field of that name breaks every form.
 """
 
 from __future__ import annotations
@@ -99,13 +102,13 @@ class Process(TrackedMixin, ArchivableMixin, Model):
         secondaryjoin=lambda: Process.id == process_interface.c.other_process_id,
     )
     indicators: Mapped[list[Indicator]] = relationship(
-        "Indicator", back_populates="process", viewonly=True, order_by="Indicator.code"
+        "Indicator", back_populates="linked_process", viewonly=True, order_by="Indicator.code"
     )
     risks: Mapped[list[Risk]] = relationship(
-        "Risk", back_populates="process", viewonly=True, order_by="Risk.id"
+        "Risk", back_populates="linked_process", viewonly=True, order_by="Risk.id"
     )
     documents: Mapped[list[Document]] = relationship(
-        "Document", back_populates="process", viewonly=True, order_by="Document.code"
+        "Document", back_populates="linked_process", viewonly=True, order_by="Document.code"
     )
 
     def __repr__(self) -> str:
@@ -141,7 +144,7 @@ class Document(TrackedMixin, ArchivableMixin, Model):
     state: Mapped[str] = mapped_column(String(24), nullable=False, default="brouillon", index=True)
 
     service: Mapped[Service | None] = relationship("Service")
-    process: Mapped[Process | None] = relationship("Process", back_populates="documents")
+    linked_process: Mapped[Process | None] = relationship("Process", back_populates="documents")
     owner: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[owner_id])
     approver: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[approver_id])
     versions: Mapped[list[DocumentVersion]] = relationship(
@@ -225,7 +228,7 @@ class Risk(ComputedMixin, TrackedMixin, ArchivableMixin, Model):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="identifie")
 
     service: Mapped[Service] = relationship("Service")
-    process: Mapped[Process | None] = relationship("Process", back_populates="risks")
+    linked_process: Mapped[Process | None] = relationship("Process", back_populates="risks")
     owner: Mapped[VigieUser | None] = relationship("VigieUser")
     impact_assessments: Mapped[list[ImpactAssessment]] = relationship(
         "ImpactAssessment", back_populates="risk", viewonly=True
@@ -396,7 +399,7 @@ class Finding(TrackedMixin, ArchivableMixin, Model):
 
     audit: Mapped[Audit] = relationship("Audit", back_populates="findings")
     service: Mapped[Service] = relationship("Service")
-    process: Mapped[Process | None] = relationship("Process")
+    linked_process: Mapped[Process | None] = relationship("Process")
     actions: Mapped[list[Action]] = relationship(
         "Action", back_populates="finding", viewonly=True, order_by="Action.id"
     )

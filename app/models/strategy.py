@@ -6,12 +6,17 @@ seed's *organiser la politique de service*); with one, it measures the service's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_appbuilder import Model
 from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.mixins import ArchivableMixin, TrackedMixin
 from app.models.organisation import Service, VigieUser
+
+if TYPE_CHECKING:
+    from app.models.quality import Process
 
 axis_referent = Table(
     "axis_referent",
@@ -124,6 +129,9 @@ class ServiceObjective(TrackedMixin, ArchivableMixin, Model):
     strategic_objective_id: Mapped[int | None] = mapped_column(
         ForeignKey("strategic_objective.id", name="fk_service_objective_strategic"), index=True
     )
+    process_id: Mapped[int | None] = mapped_column(
+        ForeignKey("process.id", name="fk_service_objective_process"), index=True
+    )
     year: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
@@ -133,6 +141,8 @@ class ServiceObjective(TrackedMixin, ArchivableMixin, Model):
 
     service: Mapped[Service] = relationship("Service")
     strategic_objective: Mapped[StrategicObjective | None] = relationship("StrategicObjective")
+    #: ``linked_process``, not ``process``: see ``app.models.quality``.
+    linked_process: Mapped[Process | None] = relationship("Process")
 
     def __repr__(self) -> str:
         return f"{self.year} · {self.title}"

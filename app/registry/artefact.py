@@ -182,7 +182,7 @@ def _common_labels() -> dict[str, Any]:
         "weight": _l("Pondération"),
         "owner": _l("Responsable"),
         "position": _l("Ordre"),
-        "process": _l("Processus"),
+        "linked_process": _l("Processus"),
         "processes": _l("Processus"),
         "indicator": _l("Indicateur"),
         "indicators": _l("Indicateurs"),
