@@ -70,6 +70,8 @@ class Artefact:
     #: Cross-field rules run by the commands before every write; each yields ``FieldError``s
     #: (e.g. a measurement's period must match its indicator's frequency).
     checks: Sequence[Callable[[Any], Iterable[Any]]] = ()
+    #: Endpoint of the printable card (fiche) of one record, if the artefact has one.
+    card_endpoint: str | None = None
 
     # -- derived from the model -------------------------------------------------------------
     @cached_property
