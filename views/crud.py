@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +31,7 @@ from app.registry.interface import (
     picker_filters,
     scope_filters,
 )
+from views.forms import frenchify
 from views.jinja import vigie_date, vigie_datetime, vigie_number, yes_no
 
 PERMISSIONS = {
@@ -61,6 +63,11 @@ class ArtefactView(ModelView):
     show_template = "vigie/model/show.html"
     edit_template = "vigie/model/edit.html"
     add_template = "vigie/model/add.html"
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        frenchify(self.add_form)
+        frenchify(self.edit_form)
 
     # -- reading -------------------------------------------------------------------------
     def render_template(self, template: str, **kwargs: Any) -> Any:
@@ -288,6 +295,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
                 *[(code, label) for code, label in choice.values],
             ],
             description=artefact.description_columns.get(name, ""),
+            widget=Select2Widget(),
         )
         for name, choice in artefact.choices.items()
         if name in editable
@@ -336,3 +344,10 @@ def register_views(appbuilder: Any) -> None:
             category=artefact.category,
             category_label=artefact.category_label,
         )
+    _security_menu_last(appbuilder)
+
+
+def _security_menu_last(appbuilder: Any) -> None:
+    """Business menus first; Flask-AppBuilder's "Security" menu (admins only) at the end."""
+    items = appbuilder.menu.menu
+    items.sort(key=lambda item: item.name == "Security")

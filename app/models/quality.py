@@ -429,7 +429,7 @@ class Action(ComputedMixin, TrackedMixin, ArchivableMixin, Model):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("ab_user.id", name="fk_action_owner"), index=True
     )
-    opened_on: Mapped[date | None] = mapped_column(Date)
+    opened_on: Mapped[date | None] = mapped_column(Date, default=date.today)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     completed_on: Mapped[date | None] = mapped_column(Date)

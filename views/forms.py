@@ -1,0 +1,57 @@
+"""French touches on the forms Flask-AppBuilder generates from the models.
+
+FAB's converter gives ``FloatField`` (refuses ``0,5``, the way every French user types a
+decimal) and blank related-record options labelled ``__None``. Rather than hand-writing forms,
+the generated form classes are adjusted once here, for every artefact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_appbuilder.fields import QuerySelectField
+from flask_babel import lazy_gettext as _l
+from wtforms import FloatField
+from wtforms.fields.core import UnboundField
+
+BLANK = "—"
+
+
+class FrenchFloatField(FloatField):
+    """A decimal number typed with a comma or a point, shown with a comma."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip().replace("\u202f", "").replace(" ", "")
+        if text == "":
+            self.data = None
+            return
+        try:
+            self.data = float(text.replace(",", "."))
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Nombre attendu, par exemple 12,5.")) from None
+
+
+def frenchify(form_cls: Any) -> Any:
+    """Adjust a generated form class in place (and return it)."""
+    for name in list(form_cls._unbound_fields or []) or dir(form_cls):
+        key = name[0] if isinstance(name, tuple) else name
+        unbound = getattr(form_cls, key, None)
+        if not isinstance(unbound, UnboundField):
+            continue
+        if unbound.field_class is FloatField:
+            setattr(form_cls, key, UnboundField(FrenchFloatField, *unbound.args, **unbound.kwargs))
+        elif issubclass(unbound.field_class, QuerySelectField) and unbound.kwargs.get(
+            "allow_blank"
+        ):
+            unbound.kwargs["blank_text"] = BLANK
+    return form_cls
