@@ -61,7 +61,8 @@ def load() -> dict[str, Any]:
         "VIGIE_ADMIN_PASSWORD": os.environ.get("VIGIE_ADMIN_PASSWORD") or None,
         "VIGIE_INSTANCE_DIR": str(INSTANCE_DIR),
         # Uploaded files (document versions, audit reports) live here under generated names.
-        "VIGIE_FILES_DIR": os.environ.get("VIGIE_FILES_DIR", str(INSTANCE_DIR / "files")),
+        # Unset: ``<VIGIE_INSTANCE_DIR>/files``.
+        "VIGIE_FILES_DIR": os.environ.get("VIGIE_FILES_DIR") or None,
         "VIGIE_PAGE_SIZE": int(os.environ.get("VIGIE_PAGE_SIZE", "25")),
         # Flask-AppBuilder
         "APP_NAME": "Vigie",

@@ -57,7 +57,11 @@ class StoredFile:
 
 
 def files_dir() -> Path:
-    return Path(current_app.config["VIGIE_FILES_DIR"])
+    """``VIGIE_FILES_DIR``, else ``files/`` in the instance folder (tests get their own)."""
+    configured = current_app.config.get("VIGIE_FILES_DIR")
+    if configured:
+        return Path(configured)
+    return Path(current_app.config["VIGIE_INSTANCE_DIR"]) / "files"
 
 
 def max_bytes() -> int:

@@ -79,3 +79,66 @@ def test_cycles_and_order() -> None:
     assert f.find_cycle({"A": ["A"]}) == ["A", "A"]
     assert f.find_cycle({"A": ["B", "X"], "B": ["X"]}) is None
     assert f.evaluation_order({"A": ["B", "X"], "B": ["X"], "C": ["A"]}) == ["B", "A", "C"]
+
+
+def _indicator(app: Flask, world, code: str, **extra):
+    from app import registry
+    from app.commands.records import Actor, create_record
+
+    with app.app_context():
+        values = {"code": code, "name": f"Indicateur {code}", "owner_service": world.services["S1"],
+                  "frequency": "monthly", "direction": "increase", **extra}
+        return create_record(registry.get("indicator"), values, Actor.system_actor()).id
+
+
+def _refused(app: Flask, world, code: str, text: str) -> str:
+    from app import registry
+    from app.commands.errors import Invalid
+    from app.commands.records import Actor, create_record
+    from app.extensions import db
+    from app.models import Indicator
+
+    with app.test_request_context():
+        before = db.session.query(Indicator).count()
+        with pytest.raises(Invalid) as error:
+            create_record(
+                registry.get("indicator"),
+                {"code": code, "name": "Calculé", "owner_service": world.services["S1"],
+                 "collection_mode": "calculated", "formula": text},
+                Actor.system_actor(),
+            )
+        assert db.session.query(Indicator).count() == before
+    [field_error] = error.value.errors
+    assert field_error.field == "formula"
+    return field_error.message
+
+
+def test_formula_checked_at_save_time(app: Flask, world) -> None:
+    from tests.conftest import unique
+
+    a, b = unique("FA-"), unique("FB-")
+    _indicator(app, world, a)
+    _indicator(app, world, b)
+    calc = unique("FC-")
+    _indicator(app, world, calc, collection_mode="calculated", formula=f"{a} / {b} * 100")
+    assert "inconnu" in _refused(app, world, unique("FD-"), f"{a} + NOPE-999")
+    assert "position" in _refused(app, world, unique("FD-"), f"{a} +* 2")
+    own = unique("FS-")
+    assert "circulaire" in _refused(app, world, own, f"{own} + 1")
+    # calc reads a and b; a second formula reading calc is fine, a loop through it is not
+    e = unique("FE-")
+    _indicator(app, world, e, collection_mode="calculated", formula=f"{calc} * 2")
+    from app import registry
+    from app.commands.errors import Invalid
+    from app.commands.records import Actor, update_record
+    from app.extensions import db
+    from app.models import Indicator
+
+    with app.test_request_context():
+        obj = db.session.query(Indicator).filter_by(code=calc).one()
+        with pytest.raises(Invalid) as error:
+            update_record(registry.get("indicator"), obj, {"formula": f"{e} + {a}"},
+                          Actor.system_actor(), expected_version=obj.version)
+        assert f"{calc} → {e} → {calc}" in error.value.errors[0].message
+        db.session.expire_all()
+        assert db.session.query(Indicator).filter_by(code=calc).one().formula == f"{a} / {b} * 100"

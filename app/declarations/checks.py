@@ -43,6 +43,8 @@ def indicator(obj: Any) -> Iterator[FieldError]:
         yield FieldError("formula", _("Un indicateur calculé a besoin d'une formule."))
     if obj.collection_mode != "calculated" and (obj.formula or "").strip():
         yield FieldError("formula", _("Seul un indicateur calculé a une formule."))
+    if obj.collection_mode == "calculated" and (obj.formula or "").strip():
+        yield from _formula_errors(obj)
     if obj.collection_mode == "api" and obj.source_application is None:
         yield FieldError(
             "source_application",
@@ -54,6 +56,50 @@ def indicator(obj: Any) -> Iterator[FieldError]:
         yield FieldError("max_value", _("La valeur maximale est inférieure à la minimale."))
     if obj.alert_threshold is not None and obj.alert_threshold < 0:
         yield FieldError("alert_threshold", _("Le seuil d'alerte ne peut pas être négatif."))
+
+
+def _formula_errors(obj: Any) -> Iterator[FieldError]:
+    """The formula parses, names existing indicators, and creates no dependency cycle."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.indicators import formula
+    from app.models import Indicator
+
+    try:
+        tree = formula.parse(obj.formula)
+    except formula.FormulaError as error:
+        yield FieldError("formula", str(error))
+        return
+    own = (obj.code or "").upper()
+    wanted = formula.references(tree)
+    with db.session.no_autoflush:
+        rows = db.session.execute(
+            select(Indicator.id, Indicator.code, Indicator.formula, Indicator.collection_mode)
+        ).all()
+    known = {code.upper() for _id, code, _f, _m in rows if _id != obj.id}
+    missing = sorted(wanted - known - {own})
+    if missing:
+        yield FieldError(
+            "formula", _("Indicateur(s) inconnu(s) dans la formule : %(codes)s.",
+                         codes=", ".join(missing)),
+        )
+        return
+    graph: dict[str, set[str]] = {}
+    for _id, code, text, mode in rows:
+        if _id == obj.id or mode != "calculated" or not text:
+            continue
+        try:
+            graph[code.upper()] = formula.references(formula.parse(text))
+        except formula.FormulaError:
+            continue
+    graph[own] = wanted
+    cycle = formula.find_cycle(graph)
+    if cycle and own in cycle:
+        yield FieldError(
+            "formula", _("La formule crée une dépendance circulaire : %(path)s.",
+                         path=" → ".join(cycle)),
+        )
 
 
 def target(obj: Any) -> Iterator[FieldError]:
