@@ -69,6 +69,9 @@ def load() -> dict[str, Any]:
         "APP_THEME": "",
         "FAB_API_SWAGGER_UI": True,
         "FAB_ADD_SECURITY_API": True,
+        # Business applications authenticate with API keys (Authorization: Bearer vigie_…).
+        "FAB_API_KEY_ENABLED": True,
+        "FAB_API_KEY_PREFIXES": ["vigie_"],
         # Tables come from Alembic migrations; permissions and roles from `vigie db upgrade`.
         "FAB_CREATE_DB": False,
         "FAB_UPDATE_PERMS": False,

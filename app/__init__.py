@@ -68,6 +68,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from app.api.resources import register_apis
     from app.security.manager import VigieSecurityManager
+    from views.applications import register_application_accounts
+    from views.cards import register_cards
     from views.crud import register_views
     from views.home import VigieIndexView
     from views.jinja import register_template_helpers
@@ -81,7 +83,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         register_apis(appbuilder)
+        register_cards(appbuilder)
+        register_application_accounts(appbuilder)
     register_template_helpers(app)
+    from views.crud import too_large
+
+    app.register_error_handler(413, too_large)  # uploads above MAX_CONTENT_LENGTH, in French
     from app.security.guards import guard_unmarked_routes
 
     guard_unmarked_routes(app)

@@ -113,6 +113,9 @@ def users_group() -> None:
 @click.option("--last-name", default=None)
 @click.option("--email", default=None)
 @click.option("--manager", default=None, help="Identifiant du responsable hiérarchique.")
+@click.option("--application", "application_code", default=None,
+              help="Code de l'application métier dont ce compte (rôle application) est le "
+                   "compte d'API.")
 @with_appcontext
 def users_create(
     username: str,
@@ -123,10 +126,21 @@ def users_create(
     last_name: str | None,
     email: str | None,
     manager: str | None,
+    application_code: str | None,
 ) -> None:
-    """Create an account with roles and service memberships."""
+    """Create an account with roles and service memberships (or an application account)."""
+    from app.commands.errors import DomainError
     from app.organisation import UserError, create_user
+    from app.security.applications import bind_account, find_application
 
+    if application_code and "application" not in role_codes:
+        raise click.ClickException("--application demande --role application.")
+    source = None
+    if application_code:
+        try:
+            source = find_application(application_code)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
     try:
         user = create_user(
             username=username,
@@ -140,6 +154,13 @@ def users_create(
         )
     except UserError as error:
         raise click.ClickException(str(error)) from None
+    if source is not None:
+        try:
+            bind_account(source, user)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Compte « {user.username} » créé : compte d'API de « {source.code} ».")
+        return
     click.echo(f"Compte « {user.username} » créé ({', '.join(role_codes)}).")
 
 
