@@ -81,6 +81,7 @@ register(
             "no_finding": _l("Cochez pour émettre un rapport sans aucun constat."),
         },
         icon="fa-search",
+        card_endpoint="AuditCardView.card",
     )
 )
 

@@ -85,6 +85,7 @@ register(
             "weight": _l("Poids de l'indicateur dans les objectifs qu'il mesure."),
         },
         icon="fa-line-chart",
+        card_endpoint="IndicatorCardView.card",
     )
 )
 

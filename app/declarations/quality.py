@@ -63,6 +63,7 @@ register(
             "purpose": _l("Pourquoi ce processus existe, pour qui."),
         },
         icon="fa-cogs",
+        card_endpoint="ProcessCardView.card",
     )
 )
 
@@ -172,6 +173,7 @@ register(
             "residual_likelihood": _l("Après les moyens de maîtrise."),
         },
         icon="fa-exclamation-triangle",
+        card_endpoint="RiskCardView.card",
     )
 )
 
