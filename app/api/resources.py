@@ -51,5 +51,8 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
 
 
 def register_apis(appbuilder: Any) -> None:
+    from app.api.measurement_batch import MeasurementBatchApi
+
     for artefact in all_artefacts():
         appbuilder.add_api(api_class(artefact))
+    appbuilder.add_api(MeasurementBatchApi)

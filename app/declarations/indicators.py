@@ -14,7 +14,7 @@ from app.declarations.choices import (
 )
 from app.models import Indicator, Measurement, ReportingPeriod, Target
 from app.registry import Artefact, register
-from app.security.roles import AGENT, QUALITY, SERVICE_HEAD
+from app.security.roles import AGENT, APPLICATION, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByPath, Unscoped
 
 INDICATORS = "indicators"
@@ -128,7 +128,7 @@ register(
                       "updated_at"),
         order_by=("period", "desc"),
         scope=ByPath("indicator"),
-        writers=frozenset({QUALITY, SERVICE_HEAD, AGENT}),
+        writers=frozenset({QUALITY, SERVICE_HEAD, AGENT, APPLICATION}),
         readonly_columns=("source", "source_application", "entered_by", "entered_at"),
         choices={"source": MEASUREMENT_SOURCE},
         checks=(checks.measurement,),
