@@ -1,0 +1,64 @@
+"""Shared benchmark plumbing: the database, the app, timing and memory measurements."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+
+BENCH_DB = "vigie_bench"
+
+
+def server_url() -> str:
+    """The PostgreSQL server ``make bench`` started (``VIGIE_TEST_PG_URL``)."""
+    url = os.environ.get("VIGIE_BENCH_DATABASE_URL") or os.environ.get("VIGIE_TEST_PG_URL")
+    if not url:
+        raise SystemExit("Set VIGIE_TEST_PG_URL (make bench does) or VIGIE_BENCH_DATABASE_URL.")
+    return url
+
+
+def bench_url() -> str:
+    """The benchmark database on that server (recreated by ``bench`` unless reused)."""
+    if os.environ.get("VIGIE_BENCH_DATABASE_URL"):
+        return os.environ["VIGIE_BENCH_DATABASE_URL"]
+    base = server_url().rsplit("/", 1)[0]
+    return f"{base}/{BENCH_DB}"
+
+
+def make_app(url: str) -> Flask:
+    from app import create_app
+
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdef",
+        "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+    })
+
+
+def median_time(run: Callable[[], Any], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def section(title: str) -> Iterator[None]:
+    print(f"\n== {title}")
+    start = time.perf_counter()
+    yield
+    print(f"   ({time.perf_counter() - start:.1f} s)")
