@@ -549,11 +549,17 @@ class Chart:
 
     width: int
     height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
     points: str
     dots: list[tuple[float, float, str, str]]  # x, y, css class, tooltip
     target_lines: list[str]  # one polyline per target bound (two for a band)
     low_label: str
     high_label: str
+    first_period: str
+    last_period: str
 
 
 def _aims(target: Target | None) -> tuple[float, ...]:
@@ -565,8 +571,8 @@ def _aims(target: Target | None) -> tuple[float, ...]:
     return tuple(v for v in (target.low, target.high) if v is not None)
 
 
-def trend_chart(history: Sequence[readings.Reading], width: int = 640,
-                height: int = 140) -> Chart | None:
+def trend_chart(history: Sequence[readings.Reading], width: int = 900,
+                height: int = 150) -> Chart | None:
     """The trend of the listed periods (hand-written SVG: 0.2 ms); None under two values."""
     from views.jinja import vigie_number
 
@@ -577,17 +583,17 @@ def trend_chart(history: Sequence[readings.Reading], width: int = 640,
     low, high = min(numbers), max(numbers)
     if high - low < 1e-9:
         low, high = low - 1, high + 1
-    pad_x, pad_y = 40.0, 10.0
-    step = (width - pad_x - 10) / (len(series) - 1)
+    left, right, top, bottom = 60.0, width - 12.0, 10.0, height - 22.0
+    step = (right - left) / (len(series) - 1)
 
     def y_of(value: float) -> float:
-        return round(height - pad_y - (value - low) / (high - low) * (height - 2 * pad_y), 1)
+        return round(bottom - (value - low) / (high - low) * (bottom - top), 1)
 
     dots: list[tuple[float, float, str, str]] = []
     line: list[str] = []
     bounds: dict[int, list[str]] = {}
     for index, reading in enumerate(series):
-        x = round(pad_x + index * step, 1)
+        x = round(left + index * step, 1)
         value = reading.value
         assert value is not None
         y = y_of(value)
@@ -597,6 +603,9 @@ def trend_chart(history: Sequence[readings.Reading], width: int = 640,
                      f"{reading.period} : {vigie_number(value)} ({info.label})"))
         for rank, aim in enumerate(_aims(reading.target)):
             bounds.setdefault(rank, []).append(f"{x},{y_of(aim)}")
-    return Chart(width, height, " ".join(line), dots,
-                 [" ".join(points) for points in bounds.values() if len(points) > 1],
-                 vigie_number(low), vigie_number(high))
+    return Chart(
+        width, height, left, right, top, bottom, " ".join(line), dots,
+        [" ".join(points) for points in bounds.values() if len(points) > 1],
+        vigie_number(low), vigie_number(high),
+        series[0].period or "", series[-1].period or "",
+    )
