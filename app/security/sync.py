@@ -23,6 +23,13 @@ PERSONAL_PERMISSIONS = (
 )
 
 
+#: Hand-written screens with a menu entry: menu name → (artefact, "read" or "write") whose
+#: permission shows the entry (the screen's routes check the same permission).
+SCREEN_MENUS = {
+    "measurement_entry": ("measurement", "write"),
+}
+
+
 def desired_permissions() -> dict[str, set[tuple[str, str]]]:
     """Role code → set of (permission, view menu) pairs it must have."""
     wanted: dict[str, set[tuple[str, str]]] = {code: set() for code in ROLE_CODES if code != ADMIN}
@@ -36,6 +43,10 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
         for role in artefact.writers:
             if role in wanted:
                 wanted[role].add(("can_write", artefact.code_name))
+    for menu, (code, level) in SCREEN_MENUS.items():
+        for role, perms in wanted.items():
+            if (f"can_{level}", code) in perms and role in HUMAN_ROLES:
+                perms.add(("menu_access", menu))
     for role in HUMAN_ROLES - {ADMIN}:
         wanted[role].update(PERSONAL_PERMISSIONS)
     wanted.setdefault(APPLICATION, set())
