@@ -27,6 +27,7 @@ PERSONAL_PERMISSIONS = (
 #: permission shows the entry (the screen's routes check the same permission).
 SCREEN_MENUS = {
     "measurement_entry": ("measurement", "write"),
+    "collection_health": ("indicator", "read"),
 }
 
 

@@ -1,0 +1,99 @@
+"""Collection health: which business applications went quiet, which values are overdue.
+
+The "who hasn't updated" view strategy tools lack: for each source application its last push
+and health (``ok`` / ``late`` / ``silent`` from its expected frequency), and every indicator
+whose latest value is older than the last period already due — with its owner, so the quality
+cell knows whom to call. Reads a fixed number of queries whatever the number of indicators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app import periods
+from app.extensions import db
+from app.indicators import status as st
+from app.indicators.latest import latest_measurements, reporting_due_dates
+from app.models import Indicator, SourceApplication
+
+HEALTH_ORDER = {"silent": 0, "late": 1, "ok": 2}
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An indicator whose value for ``expected`` (and maybe earlier periods) is missing."""
+
+    indicator: Indicator
+    last_period: str | None
+    expected: str
+    missing: int
+    days_late: int
+
+
+def last_due_period(frequency: str, today: date, overrides: dict[str, date],
+                    grace: int) -> periods.Period:
+    """The most recent period of ``frequency`` whose value is already due on ``today``."""
+    current = periods.containing(today, frequency).previous()
+    for _step in range(3):
+        due = overrides.get(current.code) or st.due_date(current.code, grace)
+        if due < today:
+            return current
+        current = current.previous()
+    return current
+
+
+def overdue_indicators(indicators: Sequence[Indicator], today: date | None = None) -> list[Overdue]:
+    """Indicators fed by people or applications whose latest due value is missing."""
+    today = today or date.today()
+    watched = [i for i in indicators if i.collection_mode != "calculated"]
+    latest = latest_measurements(watched)
+    grace = st.grace_days()
+    candidates = set()
+    for frequency in periods.FREQUENCIES:
+        current = periods.containing(today, frequency)
+        for _step in range(4):
+            current = current.previous()
+            candidates.add(current.code)
+    overrides = reporting_due_dates(candidates)
+    out: list[Overdue] = []
+    for indicator in watched:
+        expected = last_due_period(indicator.frequency, today, overrides, grace)
+        stored = latest.get(indicator.id)
+        last = periods.parse(stored.period) if stored is not None else None
+        if last is not None and last >= expected:
+            continue
+        if last is None and indicator.created_at.date() > expected.end:
+            continue  # created after that period: nothing was owed yet
+        missing = len(periods.between(last.next(), expected)) if last is not None else 1
+        due = overrides.get(expected.code) or st.due_date(expected.code, grace)
+        out.append(Overdue(indicator, stored.period if stored else None, expected.code,
+                           missing, (today - due).days))
+    out.sort(key=lambda o: (-o.days_late, o.indicator.code))
+    return out
+
+
+def applications(scope_clause: Any = None) -> list[tuple[SourceApplication, int]]:
+    """Source applications (in scope) with how many indicators each feeds, silent first."""
+    counts = (
+        select(Indicator.source_application_id, func.count(Indicator.id).label("n"))
+        .where(Indicator.archived.is_(False))
+        .group_by(Indicator.source_application_id)
+        .subquery()
+    )
+    stmt = (
+        select(SourceApplication, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.source_application_id == SourceApplication.id)
+        .options(joinedload(SourceApplication.owner_service))
+        .where(SourceApplication.archived.is_(False))
+    )
+    if scope_clause is not None:
+        stmt = stmt.where(scope_clause)
+    rows = [(app_row, int(n)) for app_row, n in db.session.execute(stmt)]
+    rows.sort(key=lambda pair: (HEALTH_ORDER.get(pair[0].health, 3), pair[0].code))
+    return rows
