@@ -1,0 +1,343 @@
+"""The strategy map's numbers: indicator statuses rolled up to objectives, axes and programme.
+
+DOMAIN §3: an objective's score is the weighted mean of its indicators' and child objectives'
+scores; an axis's, of its strategic objectives; the programme's, of its axes. Nodes without a
+score are left out of the mean and reported as **coverage** (the share of weight that had
+data). The same cut points (:func:`app.indicators.status.status_for_score`) turn a score into
+a status at every level.
+
+Which value an indicator contributes depends on the period asked:
+
+* none — the latest value of each indicator, late ones flagged ``en_retard`` (the live map);
+* a year (``2025``) — the year's values aggregated as the indicator says (``sum``, ``mean`` or
+  ``last``) against the yearly target; a ``sum`` over a year still running is compared with
+  the target pro-rated to the periods filed, so a half-year is not shown as half-failed;
+* a month or a quarter — the value of the period of the indicator's frequency that ends with
+  it (a quarterly indicator is read at 2025-Q1 for 2025-03).
+
+Reading the whole tree costs a fixed number of queries whatever its size: the tree, the
+indicator links, the values and the targets are each read in one statement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import periods
+from app.extensions import db
+from app.indicators import status as st
+from app.indicators.latest import applicable_targets, latest_readings
+from app.models import (
+    Axis,
+    Indicator,
+    Measurement,
+    Programme,
+    ServiceObjective,
+    StrategicObjective,
+    Target,
+)
+from app.models.indicators import indicator_service_objective, indicator_strategic_objective
+
+#: Service objectives that count on the map (refused or deferred ones do not).
+COUNTED_STATES = ("brouillon", "propose", "revu", "valide", "amende", "actif", "clos")
+
+
+@dataclass
+class Node:
+    """One node of the map: programme, axis, objective or indicator."""
+
+    kind: str
+    id: int
+    code: str
+    title: str
+    weight: float = 1.0
+    status: str = st.SANS_DONNEE
+    score: float | None = None
+    coverage: float | None = None
+    children: list[Node] = field(default_factory=list)
+    #: indicators: value, target, unit, period read; services: contributing service codes
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "id": self.id, "code": self.code, "title": self.title,
+            "weight": self.weight, "status": self.status,
+            "status_label": str(st.status_info(self.status).label),
+            "score": None if self.score is None else round(self.score, 4),
+            "coverage": None if self.coverage is None else round(self.coverage, 4),
+            **self.details,
+            "children": [child.as_dict() for child in self.children],
+        }
+
+
+@dataclass
+class StrategyMap:
+    programme: Node
+    period: str | None
+    year: int
+    #: (service code, axis code) → (score, coverage) of the service's objectives on that axis
+    matrix: dict[tuple[str, str], tuple[float | None, float]]
+    services: list[tuple[str, str]]  # (code, name), in display order
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "year": self.year,
+            "programme": self.programme.as_dict(),
+            "matrix": [
+                {"service": service, "axis": axis,
+                 "score": None if score is None else round(score, 4),
+                 "coverage": round(coverage, 4)}
+                for (service, axis), (score, coverage) in sorted(self.matrix.items())
+            ],
+        }
+
+
+# ------------------------------------------------------------------------------ aggregation
+def weighted(children: Iterable[Node]) -> tuple[float | None, float | None]:
+    """Weighted mean of the children's scores and the share of weight that had one."""
+    total = scored = acc = 0.0
+    for child in children:
+        weight = max(child.weight, 0.0)
+        total += weight
+        if child.score is not None:
+            scored += weight
+            acc += weight * child.score
+    if total <= 0:
+        return None, None
+    if scored <= 0:
+        return None, 0.0
+    return acc / scored, scored / total
+
+
+def settle(node: Node) -> Node:
+    """Compute a non-leaf node's score, coverage and status from its children."""
+    score, coverage = weighted(node.children)
+    node.score, node.coverage = score, coverage
+    node.status = st.status_for_score(score)
+    return node
+
+
+def aggregate(values: Sequence[float], how: str) -> float | None:
+    if not values:
+        return None
+    if how == "sum":
+        return float(sum(values))
+    if how == "mean":
+        return float(sum(values)) / len(values)
+    return float(values[-1])
+
+
+# ------------------------------------------------------------------------------ leaves
+def _indicator_node(indicator: Indicator, weight: float) -> Node:
+    return Node("indicator", indicator.id, indicator.code, indicator.name, weight,
+                details={"unit": indicator.unit, "frequency": indicator.frequency})
+
+
+def _judge_latest(nodes: dict[int, list[Node]], indicators: list[Indicator], today: date) -> None:
+    readings = latest_readings(indicators, today)
+    for indicator in indicators:
+        reading = readings[indicator.id]
+        for node in nodes[indicator.id]:
+            node.status = reading.evaluation.status
+            node.score = reading.evaluation.score
+            node.details.update({
+                "period": reading.period, "value": reading.value,
+                "target": _target_dict(reading.target),
+            })
+
+
+def _target_dict(target: Target | None) -> dict[str, float | None] | None:
+    if target is None:
+        return None
+    return {"value": target.value, "low": target.low, "high": target.high}
+
+
+def _judge_period(nodes: dict[int, list[Node]], indicators: list[Indicator],
+                  period: periods.Period, today: date) -> None:
+    """Values for a year (aggregated) or for the period of each frequency ending with it."""
+    wanted: dict[int, list[str]] = {}
+    for indicator in indicators:
+        if period.frequency == periods.YEARLY:
+            wanted[indicator.id] = [p.code for p in periods.in_year(period.year,
+                                                                     indicator.frequency)]
+        else:
+            own = periods.containing(period.end, indicator.frequency)
+            wanted[indicator.id] = [own.code] if own.end == period.end else []
+    codes = sorted({c for cs in wanted.values() for c in cs})
+    values: dict[tuple[int, str], float] = {}
+    if codes and wanted:
+        for row in db.session.execute(
+            select(Measurement.indicator_id, Measurement.period, Measurement.value).where(
+                Measurement.indicator_id.in_(sorted(wanted)),
+                Measurement.period.in_(codes),
+                Measurement.archived.is_(False),
+            )
+        ):
+            values[(row.indicator_id, row.period)] = row.value
+    target_keys = [
+        (indicator.id, period.code if period.frequency == periods.YEARLY
+         else (wanted[indicator.id][0] if wanted[indicator.id] else period.code))
+        for indicator in indicators
+    ]
+    targets = applicable_targets(target_keys)
+    for indicator, key in zip(indicators, target_keys, strict=True):
+        series = [values[(indicator.id, c)] for c in wanted[indicator.id]
+                  if (indicator.id, c) in values]
+        value = aggregate(series, indicator.aggregation)
+        target = targets.get(key)
+        if (
+            value is not None and target is not None and indicator.aggregation == "sum"
+            and period.frequency == periods.YEARLY and len(wanted[indicator.id]) > 1
+            and len(series) < len(wanted[indicator.id])
+        ):
+            share = len(series) / len(wanted[indicator.id])
+            evaluation = st.evaluate(value, indicator.direction,
+                                     _scaled(target.value, share), _scaled(target.low, share),
+                                     _scaled(target.high, share), indicator.alert_threshold)
+        else:
+            evaluation = st.evaluate_target(value, indicator, target)
+        for node in nodes[indicator.id]:
+            node.status, node.score = evaluation.status, evaluation.score
+            node.details.update({
+                "period": key[1], "value": value, "target": _target_dict(target),
+                "values_filed": len(series), "values_expected": len(wanted[indicator.id]),
+            })
+
+
+def _scaled(value: float | None, share: float) -> float | None:
+    return None if value is None else value * share
+
+
+# ------------------------------------------------------------------------------ the tree
+def strategy_map(programme_id: int, period_code: str | None = None,
+                 today: date | None = None, service_ids: frozenset[int] | None = None
+                 ) -> StrategyMap | None:
+    """The rolled-up map of a programme (None if it does not exist).
+
+    ``service_ids`` limits the service objectives (and their indicators) to a scope; the
+    programme, axes and strategic objectives are shared by the whole town.
+    """
+    today = today or date.today()
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        return None
+    period = periods.parse(period_code) if period_code else None
+    year = period.year if period is not None else today.year
+    axes = db.session.scalars(
+        select(Axis).where(Axis.programme_id == programme_id, Axis.archived.is_(False))
+        .order_by(Axis.position, Axis.code)
+    ).all()
+    strategic = db.session.scalars(
+        select(StrategicObjective)
+        .options(selectinload(StrategicObjective.services))
+        .where(StrategicObjective.axis_id.in_([a.id for a in axes]),
+               StrategicObjective.archived.is_(False))
+        .order_by(StrategicObjective.code)
+    ).all()
+    so_stmt = (
+        select(ServiceObjective)
+        .options(selectinload(ServiceObjective.service))
+        .where(ServiceObjective.strategic_objective_id.in_([s.id for s in strategic]),
+               ServiceObjective.year == year,
+               ServiceObjective.state.in_(COUNTED_STATES),
+               ServiceObjective.archived.is_(False))
+        .order_by(ServiceObjective.id)
+    )
+    if service_ids is not None:
+        so_stmt = so_stmt.where(ServiceObjective.service_id.in_(sorted(service_ids)))
+    service_objectives = db.session.scalars(so_stmt).all()
+
+    links: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for row in db.session.execute(
+        select(indicator_service_objective.c.service_objective_id,
+               indicator_service_objective.c.indicator_id)
+        .where(indicator_service_objective.c.service_objective_id.in_(
+            [o.id for o in service_objectives]))
+    ):
+        links[("service", row.service_objective_id)].append(row.indicator_id)
+    for row in db.session.execute(
+        select(indicator_strategic_objective.c.strategic_objective_id,
+               indicator_strategic_objective.c.indicator_id)
+        .where(indicator_strategic_objective.c.strategic_objective_id.in_(
+            [s.id for s in strategic]))
+    ):
+        links[("strategic", row.strategic_objective_id)].append(row.indicator_id)
+    indicator_ids = sorted({i for ids in links.values() for i in ids})
+    indicators = db.session.scalars(
+        select(Indicator).where(Indicator.id.in_(indicator_ids), Indicator.archived.is_(False))
+        .order_by(Indicator.code)
+    ).all()
+    by_id = {i.id: i for i in indicators}
+
+    leaves: dict[int, list[Node]] = defaultdict(list)
+
+    def leaf_nodes(key: tuple[str, int]) -> list[Node]:
+        out = []
+        for indicator_id in sorted(links.get(key, []), key=lambda i: by_id[i].code
+                                   if i in by_id else ""):
+            indicator = by_id.get(indicator_id)
+            if indicator is None:
+                continue
+            node = _indicator_node(indicator, indicator.weight)
+            leaves[indicator.id].append(node)
+            out.append(node)
+        return out
+
+    so_by_strategic: dict[int, list[ServiceObjective]] = defaultdict(list)
+    for objective in service_objectives:
+        so_by_strategic[objective.strategic_objective_id or 0].append(objective)
+    service_nodes: list[tuple[ServiceObjective, Node, str]] = []
+    axis_nodes: list[Node] = []
+    axis_of_strategic: dict[int, str] = {}
+    for axis in axes:
+        axis_node = Node("axis", axis.id, axis.code, axis.title)
+        for objective in (s for s in strategic if s.axis_id == axis.id):
+            axis_of_strategic[objective.id] = axis.code
+            node = Node("strategic_objective", objective.id, objective.code, objective.title,
+                        objective.weight,
+                        details={"services": [s.code for s in objective.services]})
+            for so in so_by_strategic.get(objective.id, []):
+                so_node = Node("service_objective", so.id, so.service.code, so.title,
+                               so.weight, details={"service": so.service.code,
+                                                   "state": so.state, "year": so.year})
+                so_node.children = leaf_nodes(("service", so.id))
+                node.children.append(so_node)
+                service_nodes.append((so, so_node, axis.code))
+            node.children.extend(leaf_nodes(("strategic", objective.id)))
+            axis_node.children.append(node)
+        axis_nodes.append(axis_node)
+
+    if period is None:
+        _judge_latest(leaves, list(indicators), today)
+    else:
+        _judge_period(leaves, list(indicators), period, today)
+
+    for axis_node in axis_nodes:
+        for objective_node in axis_node.children:
+            for child in objective_node.children:
+                if child.kind == "service_objective":
+                    settle(child)
+            settle(objective_node)
+        settle(axis_node)
+    root = settle(Node("programme", programme.id, str(programme.start_year),
+                       programme.title, children=axis_nodes))
+
+    matrix_children: dict[tuple[str, str], list[Node]] = defaultdict(list)
+    services: dict[str, str] = {}
+    for so, so_node, axis_code in service_nodes:
+        matrix_children[(so.service.code, axis_code)].append(so_node)
+        services[so.service.code] = so.service.name
+    matrix = {}
+    for key, children in matrix_children.items():
+        score, coverage = weighted(children)
+        matrix[key] = (score, coverage or 0.0)
+    return StrategyMap(root, period.code if period else None, year, matrix,
+                       sorted(services.items()))
