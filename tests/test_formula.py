@@ -142,3 +142,69 @@ def test_formula_checked_at_save_time(app: Flask, world) -> None:
         assert f"{calc} → {e} → {calc}" in error.value.errors[0].message
         db.session.expire_all()
         assert db.session.query(Indicator).filter_by(code=calc).one().formula == f"{a} / {b} * 100"
+
+
+# ----------------------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_CODES = ["VOI-001", "DECH-12", "RH-3"]
+_VALUES = {"VOI-001": 3.0, "DECH-12": -2.5, "RH-3": 7.0}
+
+
+def _expressions() -> hs.SearchStrategy[tuple[str, float | None]]:
+    """(formula text, its value computed independently of the parser)."""
+    leaves = hs.one_of(
+        hs.integers(min_value=0, max_value=999).map(lambda n: (str(n), float(n))),
+        hs.sampled_from(_CODES).map(lambda c: (c, _VALUES[c])),
+    )
+
+    def combine(children: hs.SearchStrategy) -> hs.SearchStrategy:
+        def binary(op: str):
+            def build(pair):
+                (lt, lv), (rt, rv) = pair
+                if lv is None or rv is None:
+                    value = None
+                elif op == "+":
+                    value = lv + rv
+                elif op == "-":
+                    value = lv - rv
+                elif op == "*":
+                    value = lv * rv
+                else:
+                    value = None if rv == 0 else lv / rv
+                return (f"({lt} {op} {rt})", value)
+            return hs.tuples(children, children).map(build)
+
+        negate = children.map(lambda c: (f"-{c[0]}", None if c[1] is None else -c[1]))
+        maximum = hs.tuples(children, children).map(
+            lambda p: (f"max({p[0][0]}, {p[1][0]})",
+                       None if p[0][1] is None or p[1][1] is None else max(p[0][1], p[1][1])))
+        return hs.one_of(binary("+"), binary("-"), binary("*"), binary("/"), negate, maximum)
+
+    return hs.recursive(leaves, combine, max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_expressions())
+def test_property_parse_then_evaluate_matches_the_tree(app: Flask, case) -> None:
+    text, expected = case
+    with app.test_request_context():
+        got = f.evaluate(f.parse(text), lambda code, back: _VALUES.get(code) if back == 0 else None)
+    if expected is None:
+        assert got is None
+    else:
+        assert got == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=500, deadline=None)
+@given(hs.text(alphabet="0123456789+-*/()×÷−,; .ABCxyz_-sumeanxbo$é", max_size=40))
+def test_property_any_text_parses_or_gives_a_french_error(app: Flask, text: str) -> None:
+    with app.test_request_context():
+        try:
+            tree = f.parse(text)
+        except f.FormulaError as error:
+            assert str(error)
+        else:
+            f.references(tree)
+            f.evaluate(tree, lambda code, back: 1.0)
