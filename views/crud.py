@@ -4,23 +4,26 @@ Reading screens (list, search, show) are Flask-AppBuilder's, over the scoped dat
 Writing screens keep FAB's generated forms but hand the submitted values to the generic
 record commands, so a form obeys exactly the rules of the REST API: role, service scope
 (including the related records chosen in pickers), optimistic locking, history, archiving.
+Artefacts carrying a file get a « Fichier » field in their forms (checked before the record is
+written, attached by the file command) and a download link on their show page.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional as OptionalValidator
 
 from app import history
-from app.commands import records
+from app.commands import attachments, records
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.registry import all_artefacts
@@ -45,6 +48,7 @@ PERMISSIONS = {
     "download": "write",
     "action": "write",
     "action_post": "write",
+    "download_file": "read",
 }
 
 REASON_FIELD = TextAreaField(
@@ -52,6 +56,37 @@ REASON_FIELD = TextAreaField(
     description=_l("Facultatif : il est conservé dans l'historique de l'enregistrement."),
     validators=[OptionalValidator()],
 )
+
+
+def file_field(replacing: bool) -> FileField:
+    """The « Fichier » form field; its help text follows the configured size limit."""
+    def help_text() -> str:
+        text = attachments.formats_help()
+        if replacing:
+            text += " " + _("Laissez vide pour garder le fichier actuel ; un fichier remplacé "
+                            "reste conservé dans l'historique.")
+        return text
+
+    return FileField(
+        _l("Fichier"), description=LazyString(help_text), validators=[OptionalValidator()]
+    )
+
+
+def too_large(error: Exception) -> Any:
+    """413 in French: JSON under ``/api/``, a page elsewhere.
+
+    The body was refused unread, so a form cannot be shown again with the user's input; the
+    page says nothing was saved and links back to the form.
+    """
+    message = attachments.too_large_message()
+    if request.path.startswith("/api/"):
+        return jsonify(message=message), 413
+    appbuilder = current_app.appbuilder  # type: ignore[attr-defined]
+    page = render_template(
+        "vigie/model/too_large.html", message=message, back=request.path,
+        base_template=appbuilder.base_template, appbuilder=appbuilder,
+    )
+    return page, 413
 
 
 class ArtefactView(ModelView):
@@ -92,7 +127,18 @@ class ArtefactView(ModelView):
             item=item,
             history_entries=entries,
             can_write=records.Actor.current().may_write(self.artefact),
+            file_size_label=attachments.human_size(getattr(item, "file_size", None)),
         )
+
+    @expose("/file/<pk>", methods=["GET"])
+    @has_access
+    def download_file(self, pk: Any) -> Any:
+        """The record's file, to whoever may read the record (archived included)."""
+        try:
+            download = attachments.download_for(self.artefact, pk, records.Actor.current())
+        except DomainError:
+            abort(404)
+        return download.response()
 
     @expose("/export/<fmt>", methods=["GET"])
     @has_access
@@ -135,6 +181,45 @@ class ArtefactView(ModelView):
                 elif field_error.field != "__all__":
                     flash(field_error.message, "danger")
 
+    def _upload(self) -> tuple[str, bytes] | None:
+        """The file sent with the form, if any (an empty file input sends no file name)."""
+        if not self.artefact.accepts_upload:
+            return None
+        storage = request.files.get(attachments.FILE_FIELD)
+        if storage is None or not storage.filename:
+            return None
+        return storage.filename, storage.read()
+
+    def _refusal(self, form: Any, upload: tuple[str, bytes] | None) -> int | None:
+        """Check the form and the file before any write: a refusal's HTTP status, or None.
+
+        The file is checked first so that a refused file stores nothing at all — neither the
+        record nor the file.
+        """
+        status = None if form.validate() else 422
+        if upload is not None:
+            try:
+                attachments.check_upload(*upload)
+            except DomainError as error:
+                self._report(form, error)
+                status = status or error.status
+        return status
+
+    def _attach(
+        self, obj: Any, upload: tuple[str, bytes], actor: records.Actor, reason: str | None
+    ) -> bool:
+        """Attach the already checked file to the record just written; False if refused."""
+        try:
+            attachments.attach_file(
+                self.artefact, obj, upload[0], upload[1], actor,
+                expected_version=obj.version, reason=reason,
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+            flash(_("Le fichier n'a pas été enregistré : déposez-le à nouveau."), "warning")
+            return False
+        return True
+
     @expose("/add", methods=["GET", "POST"])
     @has_access
     def add(self) -> Any:
@@ -143,21 +228,24 @@ class ArtefactView(ModelView):
         status = 200
         if request.method == "POST":
             form = self.add_form.refresh(request.form)
-            if form.validate():
+            upload = self._upload()
+            refusal = self._refusal(form, upload)
+            if refusal is None:
+                actor = records.Actor.current()
+                reason = form["reason"].data if "reason" in form else None
                 values = self._form_values(form, list(self.artefact.editable_fields))
                 try:
-                    obj = records.create_record(
-                        self.artefact, values, records.Actor.current(),
-                        reason=form["reason"].data if "reason" in form else None,
-                    )
+                    obj = records.create_record(self.artefact, values, actor, reason=reason)
                 except DomainError as error:
                     self._report(form, error)
                     status = error.status
                 else:
+                    if upload is not None and not self._attach(obj, upload, actor, reason):
+                        return redirect(url_for(f"{self.endpoint}.edit", pk=obj.id))
                     flash(_("Enregistrement créé."), "success")
                     return redirect(url_for(f"{self.endpoint}.show", pk=obj.id))
             else:
-                status = 422
+                status = refusal
         widgets = self._get_add_widget(form=form)
         page = self.render_template(self.add_template, title=self.add_title, widgets=widgets)
         return page, status
@@ -174,8 +262,11 @@ class ArtefactView(ModelView):
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             form._id = item.id
-            if form.validate():
+            upload = self._upload()
+            refusal = self._refusal(form, upload)
+            if refusal is None:
                 values = self._form_values(form, list(self.artefact.editable_fields))
+                reason = form["reason"].data if "reason" in form else None
                 try:
                     expected = int(form["version"].data)
                 except (TypeError, ValueError, KeyError):
@@ -183,16 +274,18 @@ class ArtefactView(ModelView):
                 try:
                     records.update_record(
                         self.artefact, item, values, actor, expected_version=expected,
-                        reason=form["reason"].data if "reason" in form else None,
+                        reason=reason,
                     )
                 except DomainError as error:
                     self._report(form, error)
                     status = error.status
                 else:
+                    if upload is not None and not self._attach(item, upload, actor, reason):
+                        return redirect(url_for(f"{self.endpoint}.edit", pk=item.id))
                     flash(_("Modifications enregistrées."), "success")
                     return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
             else:
-                status = 422
+                status = refusal
         else:
             form = self.edit_form.refresh(obj=item)
             form["version"].data = item.version
@@ -266,6 +359,8 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
     rel_filters = {name: picker_filters() for name in relations_in_forms}
     labels = {c: artefact.column_label(c) for c in {*show, *artefact.list_columns, *editable}}
     labels["reason"] = _l("Motif de la modification")
+    if artefact.accepts_upload:
+        labels[attachments.FILE_FIELD] = _l("Fichier")
     formatters: dict[str, Any] = {
         name: (lambda value: "—" if value is None else value)
         for name in artefact.list_columns
@@ -287,6 +382,12 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
             formatters[name] = yes_no
         elif kind == "number":
             formatters[name] = vigie_number
+    file_fields = (
+        {attachments.FILE_FIELD: file_field(False)} if artefact.accepts_upload else {}
+    )
+    replace_fields = (
+        {attachments.FILE_FIELD: file_field(True)} if artefact.accepts_upload else {}
+    )
     choice_fields = {
         name: SelectField(
             artefact.column_label(name),
@@ -308,8 +409,8 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "base_filters": scope_filters(),
         "list_columns": list(artefact.list_columns),
         "show_columns": show,
-        "add_columns": [*editable, "reason"],
-        "edit_columns": [*editable, "reason", "version"],
+        "add_columns": [*editable, *file_fields, "reason"],
+        "edit_columns": [*editable, *replace_fields, "reason", "version"],
         "search_columns": list(artefact.search_columns),
         "order_columns": list(artefact.sortable_columns),
         "base_order": artefact.order_by,
@@ -319,9 +420,9 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "add_form_query_rel_fields": rel_filters,
         "edit_form_query_rel_fields": rel_filters,
         "search_form_query_rel_fields": rel_filters,
-        "add_form_extra_fields": {**choice_fields, "reason": REASON_FIELD},
+        "add_form_extra_fields": {**choice_fields, **file_fields, "reason": REASON_FIELD},
         "edit_form_extra_fields": {
-            **choice_fields, "reason": REASON_FIELD, "version": HiddenField(),
+            **choice_fields, **replace_fields, "reason": REASON_FIELD, "version": HiddenField(),
         },
         "list_title": artefact.label_plural,
         "show_title": artefact.label,

@@ -3,7 +3,8 @@
 Reads (list, show, ``_info``, OpenAPI) are FAB's, filtered by the service scope. Writes
 (POST, PUT, DELETE) are replaced: they parse the payload and call the generic record
 commands, which enforce role, scope (including related ids), optimistic locking, history and
-archiving. Extra routes: ``/<id>/history``, ``/<id>/restore`` and ``/export``.
+archiving. Extra routes: ``/<id>/history``, ``/<id>/restore``, ``/export`` and, for artefacts
+carrying a file, ``/<id>/file`` (GET downloads it, PUT uploads or replaces it).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from flask import request
 from flask_appbuilder.api import ModelRestApi, expose, protect, rison, safe
 from flask_appbuilder.api.schemas import get_list_schema
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import history
-from app.commands import records
-from app.commands.errors import DomainError, Invalid
+from app.commands import attachments, records
+from app.commands.errors import DomainError, FieldError, Invalid
 from app.exports import export_response
 from app.registry.artefact import Artefact
 
@@ -34,6 +36,8 @@ PERMISSIONS = {
     "put": WRITE,
     "delete": WRITE,
     "restore": WRITE,
+    "get_file": READ,
+    "put_file": WRITE,
 }
 
 
@@ -44,6 +48,14 @@ class ArtefactApi(ModelRestApi):
     method_permission_name = PERMISSIONS
     allow_browser_login = True
     page_size = 25
+
+    def __init__(self) -> None:
+        # Only artefacts carrying a file get ``/<id>/file``, so neither the URL map nor the
+        # OpenAPI description offers a route that could only answer 404.
+        if not self.artefact.carries_file:
+            excluded: set[str] = set(getattr(self, "exclude_route_methods", ()))
+            self.exclude_route_methods = excluded | {"get_file", "put_file"}
+        super().__init__()
 
     def _error(self, error: DomainError) -> Any:
         return self.response(error.status, **error.payload())
@@ -154,6 +166,102 @@ class ArtefactApi(ModelRestApi):
         except DomainError as error:
             return self._error(error)
         return self.response(200, id=obj.id, result=self._dump(obj))
+
+    @expose("/<int:pk>/file", methods=["GET"])
+    @protect()
+    @safe
+    def get_file(self, pk: int) -> Any:
+        """Download the record's file, as an attachment under its original name.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: The file's bytes (Content-Disposition attachment)
+              content:
+                application/octet-stream:
+                  schema:
+                    type: string
+                    format: binary
+            404:
+              $ref: '#/components/responses/404'
+        """
+        try:
+            download = attachments.download_for(self.artefact, pk, records.Actor.current())
+        except DomainError as error:
+            return self._error(error)
+        return download.response()
+
+    @expose("/<int:pk>/file", methods=["PUT"])
+    @protect()
+    @safe
+    def put_file(self, pk: int) -> Any:
+        """Upload or replace the record's file (multipart: ``file``, ``version``, ``reason``).
+        ---
+        put:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  properties:
+                    file:
+                      type: string
+                      format: binary
+                    version:
+                      type: integer
+                    reason:
+                      type: string
+          responses:
+            200:
+              description: The record's file metadata and new version
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Stale version or archived record
+            413:
+              description: File above the size limit
+            422:
+              description: File refused (name, type, content, empty)
+        """
+        actor = records.Actor.current()
+        try:
+            attachments.require_upload(self.artefact)
+            obj = records.get_for(self.artefact, pk, actor)
+            # FAB's @safe would turn Werkzeug's 413 into a 500: the body is read here.
+            try:
+                upload = request.files.get(attachments.FILE_FIELD)
+                form = request.form
+            except RequestEntityTooLarge:
+                raise attachments.TooLarge(attachments.too_large_message()) from None
+            if upload is None:
+                raise Invalid(
+                    _("Aucun fichier reçu."),
+                    [FieldError(attachments.FILE_FIELD,
+                                _("Joignez le fichier dans le champ « file »."))],
+                )
+            version = form.get("version") or request.headers.get("If-Match", "").strip('"')
+            try:
+                expected = int(version) if version else None
+            except ValueError:
+                raise Invalid(_("« version » doit être un nombre entier.")) from None
+            attachments.attach_file(
+                self.artefact, obj, upload.filename or "", upload.read(), actor,
+                expected_version=expected, reason=form.get("reason") or None,
+            )
+        except DomainError as error:
+            return self._error(error)
+        return self.response(200, id=obj.id, result=attachments.metadata(obj))
 
     @expose("/export", methods=["GET"])
     @protect()

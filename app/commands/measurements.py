@@ -245,11 +245,13 @@ def push_batch(
     reason: str | None = None,
     today: date | None = None,
     application: SourceApplication | None = None,
+    dry_run: bool = False,
 ) -> BatchResult:
     """Validate then store a batch of measurements, all or nothing (see module docstring).
 
     ``application`` is the source application pushing (its account's); people push for the
-    indicators of their services.
+    indicators of their services. ``dry_run`` validates and counts what would be created,
+    updated or left unchanged, and writes nothing (an import's preview).
     """
     from app.indicators.calculation import recompute
     from app.security.applications import application_of
@@ -289,6 +291,8 @@ def push_batch(
               n=len({e.index for e in errors}), total=len(rows)),
             shown,
         )
+    if dry_run:
+        return _preview(valid)
     try:
         result = _store(valid, actor, application, source, checker.reason)
         if application is not None:
@@ -306,6 +310,28 @@ def push_batch(
     return result
 
 
+def _same(stored: Any, row: _Row) -> bool:
+    return bool(
+        stored is not None and not stored.archived
+        and stored.value == row.value and (stored.comment or None) == row.comment
+    )
+
+
+def _preview(valid: list[_Row]) -> BatchResult:
+    """What a batch would do, without writing."""
+    result = BatchResult()
+    existing = _existing(valid)
+    for row in valid:
+        stored = existing.get((row.indicator.id, row.period))
+        if _same(stored, row):
+            result.unchanged += 1
+        elif stored is None or stored.archived:
+            result.created += 1
+        else:
+            result.updated += 1
+    return result
+
+
 def _store(valid: list[_Row], actor: Actor, application: SourceApplication | None,
            source: str, reason: str | None) -> BatchResult:
     result = BatchResult()
@@ -317,10 +343,7 @@ def _store(valid: list[_Row], actor: Actor, application: SourceApplication | Non
     for row in valid:
         key = (row.indicator.id, row.period)
         stored = existing.get(key)
-        if (
-            stored is not None and not stored.archived
-            and stored.value == row.value and (stored.comment or None) == row.comment
-        ):
+        if _same(stored, row):
             result.unchanged += 1
             continue
         before[key] = stored

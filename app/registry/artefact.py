@@ -22,6 +22,9 @@ from app.security.scope import ScopeRule, Unscoped
 SYSTEM_COLUMNS = frozenset(
     {"id", "version", "created_at", "updated_at", "archived", "archived_at", "state"}
 )
+#: Columns of ``AttachedFileMixin``: written only by the file command, never by a form or a
+#: payload (a user choosing ``file_key`` could point their record at someone else's file).
+FILE_COLUMNS = frozenset({"file_key", "file_name", "file_size", "file_type", "file_sha256"})
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,25 @@ class Artefact:
     #: Cross-field rules run by the commands before every write; each yields ``FieldError``s
     #: (e.g. a measurement's period must match its indicator's frequency).
     checks: Sequence[Callable[[Any], Iterable[Any]]] = ()
+    #: For a model carrying a file (``AttachedFileMixin``): may users upload it? False keeps
+    #: it download-only, for files Vigie generates itself (management review minutes).
+    file_upload: bool = True
     #: Endpoint of the printable card (fiche) of one record, if the artefact has one.
     card_endpoint: str | None = None
 
     # -- derived from the model -------------------------------------------------------------
+    @cached_property
+    def carries_file(self) -> bool:
+        """The records hold one stored file (downloadable by whoever may read the record)."""
+        from app.models.files import AttachedFileMixin
+
+        return issubclass(self.model, AttachedFileMixin)
+
+    @property
+    def accepts_upload(self) -> bool:
+        """Users may upload or replace the file (forms and ``PUT …/file``)."""
+        return self.carries_file and self.file_upload
+
     @cached_property
     def relationships(self) -> dict[str, RelationshipProperty[Any]]:
         mapper: Any = sa_inspect(self.model)
@@ -90,7 +108,7 @@ class Artefact:
         }
         names: list[str] = []
         for attr in mapper.column_attrs:
-            if attr.key in SYSTEM_COLUMNS or attr.key in fk_columns:
+            if attr.key in SYSTEM_COLUMNS or attr.key in FILE_COLUMNS or attr.key in fk_columns:
                 continue
             names.append(attr.key)
         for rel in mapper.relationships:

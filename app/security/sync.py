@@ -28,6 +28,7 @@ PERSONAL_PERMISSIONS = (
 SCREEN_MENUS = {
     "measurement_entry": ("measurement", "write"),
     "collection_health": ("indicator", "read"),
+    "measurement_import": ("measurement", "write"),
 }
 
 
