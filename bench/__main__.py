@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from bench import batch_push
+from bench import batch_push, strategy_map
 from bench.common import BENCH_DB, bench_url, make_app, section, server_url
 
 
@@ -46,6 +46,7 @@ def main() -> None:
                 start = time.perf_counter()
                 summary = load_demo(scale="large")
                 print(f"   construite en {time.perf_counter() - start:.1f} s : {summary}")
+    strategy_map.run(app)
     batch_push.run(app)
 
 
