@@ -417,3 +417,83 @@ def test_card_queries_are_the_same_for_every_record(app: Flask, world: World, cl
                 assert _card(client, code, pk).status_code == 200
             counts.append(len(statements))
         assert counts[0] == counts[1], (code, counts)
+
+
+# ----------------------------------------------------------------- small and large demo
+def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict[str, int]]:
+    """Load the demo town at ``scale`` in a fresh database; count each card's queries for a
+    service head (the first whose services hold all four kinds of record, or ``head``)."""
+    from sqlalchemy import event
+
+    from app import create_app
+    from app.demo import load_demo
+    from app.demo.people import SERVICE_HEADS, DemoAccount
+    from app.security.sync import sync_roles
+
+    demo_app = create_app({
+        "TESTING": True, "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/demo-{scale}.sqlite3",
+        "WTF_CSRF_ENABLED": False, "VIGIE_INSTANCE_DIR": str(tmp), "SERVER_NAME": None,
+    })
+    with demo_app.app_context():
+        from flask_migrate import upgrade
+
+        from app.commands.records import scoped_select
+
+        upgrade(directory=str(demo_app.extensions["migrate"].directory))
+        sync_roles(demo_app.appbuilder)  # type: ignore[attr-defined]
+        load_demo(scale)
+        candidates = []
+        for username in ([head] if head else sorted(set(SERVICE_HEADS.values()))):
+            user = db.session.scalar(select(VigieUser).where(VigieUser.username == username))
+            actor = Actor.for_user(user)
+            if actor.scope.service_ids is None:
+                continue  # a global role (the DGS): not a service head's view
+            found = {}
+            for code in CARDS:
+                artefact = registry.get(code)
+                stmt = scoped_select(artefact, actor, include_archived=False)
+                first = db.session.scalars(stmt.order_by(artefact.model.id).limit(1)).first()
+                if first is not None:
+                    found[code] = first.id
+            if len(found) == len(CARDS):
+                reach = len(actor.scope.service_ids)
+                candidates.append((reach, username, found))
+        db.session.remove()
+    # the head of the narrowest service: a real « responsable de service », not the DGS
+    _reach, head, chosen = min(candidates) if candidates else (0, head, {})
+    if not chosen:
+        pytest.skip(f"the {scale} demo has no service head with a process, an indicator, "
+                    "a risk and an audit")
+    assert head is not None
+    client = demo_app.test_client()
+    password = DemoAccount(head, "service_head", "", "").password
+    assert client.post("/login/", data={"username": head, "password": password}).status_code \
+        == 302
+    with demo_app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    counts = {}
+    for code in CARDS:
+        client.get(f"/cards/{code}/{chosen[code]}")  # warm-up: first-request caches
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/cards/{code}/{chosen[code]}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts[code] = len(statements)
+    return head, counts
+
+
+def test_card_queries_same_on_small_and_large_demo(tmp_path: Any) -> None:
+    """The demo towns differ by an order of magnitude (200 vs 2,300 indicators, 7,000 vs
+    180,000 values, 300 vs 45,000 actions); every card sends the same number of queries."""
+    head, small = _demo_card_counts(tmp_path, "small", None)
+    _head, large = _demo_card_counts(tmp_path, "large", head)
+    print(f"\ndemo card queries as {head}: small {small}, large {large}")
+    assert large == small
