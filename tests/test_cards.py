@@ -273,6 +273,7 @@ def test_late_indicator_says_so(world: World, client: Any, sample: Sample) -> No
     page = _text(_card(client, "indicator", sample.ids["late_indicator"]))
     latest = page.split("Situation actuelle", 1)[1].split("Définition", 1)[0]
     assert "En retard" in latest and _month(30) in latest
+    assert f"Valeur de {_month(29)} attendue depuis le" in latest
 
 
 def test_risk_card_shows_matrix_and_impact_grid(world: World, client: Any,

@@ -49,6 +49,11 @@ class Reading:
     def period(self) -> str | None:
         return self.measurement.period if self.measurement is not None else None
 
+    @property
+    def next_period(self) -> str | None:
+        """The period whose value comes next (the one that is late, when it is)."""
+        return st.next_period(self.period) if self.period else None
+
 
 def _ids(items: Iterable[Any]) -> list[int]:
     return sorted({item if isinstance(item, int) else item.id for item in items})
