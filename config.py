@@ -64,6 +64,9 @@ def load() -> dict[str, Any]:
         # Unset: ``<VIGIE_INSTANCE_DIR>/files``.
         "VIGIE_FILES_DIR": os.environ.get("VIGIE_FILES_DIR") or None,
         "VIGIE_PAGE_SIZE": int(os.environ.get("VIGIE_PAGE_SIZE", "25")),
+        # Days after a period's end before a missing value shows « en retard » (a reporting
+        # period's own due date wins).
+        "VIGIE_INDICATOR_GRACE_DAYS": int(os.environ.get("VIGIE_INDICATOR_GRACE_DAYS", "15")),
         # Flask-AppBuilder
         "APP_NAME": "Vigie",
         "APP_THEME": "",
