@@ -1,30 +1,41 @@
 """Loading the demo town into an empty database.
 
 The loader writes straight through the session rather than through the generic record
-commands: the demo is a bulk, system-made load (one ``add_all`` and one flush per table, one
-commit), which the per-record commands — one transaction and a permission check per row —
-would make slow for no benefit. It still leaves what those commands leave: one ``create``
-history entry per artefact record, with the same field diff shape.
+commands: the demo is a bulk, system-made load (one ``add_all`` and one flush per table, Core
+bulk inserts for the voluminous tables, one commit), which the per-record commands — one
+transaction and a permission check per row — would make slow for no benefit. It still leaves
+what those commands leave: one ``create`` history entry per artefact record, with the same
+field diff shape (:class:`app.demo.bulk.HistoryWriter`).
+
+This module builds the organisation and the strategy; :mod:`app.demo.build` adds the quality
+system, indicators and reviews on top, at the requested scale.
 
 Accounts are the exception: they go through :func:`app.organisation.create_user` so they get
 FAB's password hashing, roles and memberships exactly as ``vigie users create`` gives them.
 That function commits once per account, so the load is not one single transaction: should it
 fail after the accounts, services and accounts stay and the database is no longer empty —
 start again from a fresh database (every precondition is checked before the first write to
-make that unlikely).
+make that unlikely). Files the load stored before failing (document versions, reports) stay in
+the files folder, referenced by nothing: wipe it together with the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from app import history, registry
+from app.demo.build import build_town, check_catalogue
+from app.demo.bulk import HistoryWriter
+from app.demo.catalogue import process_of
+from app.demo.context import SCALES as SCALE_DEFS
+from app.demo.context import DemoContext
 from app.demo.people import DEMO_ACCOUNTS, SERVICE_HEADS
+from app.demo.processes import build_processes
 from app.demo.town import (
     AXES,
     HISTORY_REASON,
@@ -39,7 +50,7 @@ from app.models.strategy import Axis, Programme, ServiceObjective, StrategicObje
 from app.organisation import create_user
 from workflows.labels import SERVICE_OBJECTIVE_STATES
 
-SCALES = ("small", "large")
+SCALES = tuple(SCALE_DEFS)
 
 #: Cheaper scrypt cost for the demo accounts only. Their passwords are public (printed by
 #: ``make run``), so the default cost (≈0.13 s per account here, ≈6 s for the town) protects
@@ -57,8 +68,9 @@ def database_is_empty() -> bool:
 def load_demo(scale: str = "small") -> dict[str, int]:
     """Build the fictional town and return how many records of each kind were created.
 
-    ``scale="large"`` builds the same town as ``"small"`` for now; later work adds volume
-    (indicators, years of measurements) behind it without changing callers.
+    ``scale="large"`` builds the same town with twelve years of values, a copy of every
+    operational indicator per quartier and tens of thousands of complaints and actions — a
+    town for benchmarks (see :data:`app.demo.context.SCALES`).
 
     Raises :class:`RuntimeError` (French message) if the database already holds services or
     if the roles are missing, before writing anything.
@@ -92,7 +104,8 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         for code, username in SERVICE_HEADS.items():
             services[code].head = users[username]
         db.session.flush()
-        entries = _record_creations("service", services.values())
+        writer = HistoryWriter(HISTORY_REASON)
+        writer.objects("service", services.values())
 
         programme = Programme(
             title=PROGRAMME.title,
@@ -103,7 +116,7 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         )
         db.session.add(programme)
         db.session.flush()
-        entries += _record_creations("programme", [programme])
+        writer.objects("programme", [programme])
 
         axes = {
             spec.code: Axis(
@@ -118,7 +131,7 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         }
         db.session.add_all(axes.values())
         db.session.flush()
-        entries += _record_creations("axis", axes.values())
+        writer.objects("axis", axes.values())
 
         strategic = {
             spec.code: StrategicObjective(
@@ -134,12 +147,18 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         }
         db.session.add_all(strategic.values())
         db.session.flush()
-        entries += _record_creations("strategic_objective", strategic.values())
+        writer.objects("strategic_objective", strategic.values())
 
+        ctx = DemoContext(
+            scale=SCALE_DEFS[scale], today=date.today(), history=writer, services=services,
+            users=users, strategic=strategic, objectives=[],
+        )
+        processes = build_processes(ctx)
         objectives = [
             ServiceObjective(
                 service=services[spec.service],
                 strategic_objective=strategic[spec.strategic] if spec.strategic else None,
+                linked_process=processes[process_of(spec.service, spec.title)],
                 year=year,
                 title=spec.title,
                 description=spec.description,
@@ -152,7 +171,11 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         ]
         db.session.add_all(objectives)
         db.session.flush()
-        entries += _record_creations("service_objective", objectives)
+        writer.objects("service_objective", objectives)
+        ctx.objectives = objectives
+
+        build_town(ctx)
+        writer.flush()
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -168,7 +191,8 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         "objectifs de politique de service": sum(
             1 for o in objectives if o.strategic_objective is None
         ),
-        "entrées d'historique": entries,
+        **ctx.counts,
+        "entrées d'historique": writer.count,
     }
 
 
@@ -209,6 +233,7 @@ def _check_town() -> None:
         problems += [f"état inconnu : {state}" for _, state in spec.years if state not in states]
     for so in STRATEGIC_OBJECTIVES:
         problems += [f"service inconnu : {c}" for c in so.services if c not in codes]
+    problems += check_catalogue()
     if problems:
         raise RuntimeError("Données de démonstration incohérentes : " + " ; ".join(problems))
 
@@ -228,19 +253,6 @@ def _users_by_username() -> dict[str, VigieUser]:
     """The demo accounts just created, in one query (``create_user`` expired them)."""
     stmt = select(VigieUser).where(VigieUser.username.in_([a.username for a in DEMO_ACCOUNTS]))
     return {user.username: user for user in db.session.scalars(stmt)}
-
-
-def _record_creations(code_name: str, objects: Iterable[Any]) -> int:
-    """One ``create`` history entry per record, shaped like the record commands' entries."""
-    artefact = registry.get(code_name)
-    count = 0
-    for obj in objects:
-        history.record(
-            code_name, obj.id, "create", user=None,
-            changes=history.creation_changes(artefact, obj), reason=HISTORY_REASON,
-        )
-        count += 1
-    return count
 
 
 @contextmanager

@@ -125,9 +125,23 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     _agent("agent.finances", ("FINANCES",), "Pierre", "Vaysse", "resp.finances"),
     _agent("agent.rh", ("RH",), "Céline", "Azéma", "resp.rh"),
     _agent("agent.dsi", ("DSI",), "Thomas", "Nguyen", "resp.dsi"),
-    # --- business applications' API accounts (bound to source applications later)
+    # --- business applications' API accounts (each bound to its source application)
     DemoAccount("appli.gmao", APPLICATION, "Application", "GMAO voirie"),
     DemoAccount("appli.billetterie", APPLICATION, "Application", "Billetterie culturelle"),
+    DemoAccount("appli.gtb", APPLICATION, "Application", "Supervision énergétique"),
+    DemoAccount("appli.ads", APPLICATION, "Application", "Droit des sols"),
+    DemoAccount("appli.aidesoc", APPLICATION, "Application", "Aide sociale"),
+    DemoAccount("appli.petitenf", APPLICATION, "Application", "Petite enfance"),
+    DemoAccount("appli.famille", APPLICATION, "Application", "Portail Famille"),
+    DemoAccount("appli.rdv", APPLICATION, "Application", "Rendez-vous titres"),
+    DemoAccount("appli.gru", APPLICATION, "Application", "Relation usagers"),
+    DemoAccount("appli.tel", APPLICATION, "Application", "Téléphonie"),
+    DemoAccount("appli.pve", APPLICATION, "Application", "Verbalisation électronique"),
+    DemoAccount("appli.resa", APPLICATION, "Application", "Réservation sportive"),
+    DemoAccount("appli.sigb", APPLICATION, "Application", "Médiathèque"),
+    DemoAccount("appli.finances", APPLICATION, "Application", "Ciril Finances"),
+    DemoAccount("appli.sirh", APPLICATION, "Application", "SIRH"),
+    DemoAccount("appli.itsm", APPLICATION, "Application", "Centre de services"),
 )
 
 ACCOUNTS_BY_USERNAME: dict[str, DemoAccount] = {a.username: a for a in DEMO_ACCOUNTS}
