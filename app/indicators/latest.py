@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import joinedload
 
 from app import periods
@@ -62,10 +62,29 @@ def _ids(items: Iterable[Any]) -> list[int]:
 def latest_measurements(indicators: Iterable[Indicator | int]) -> dict[int, Measurement]:
     """The most recent non-archived measurement of each indicator — one query.
 
-    A ``max(period)`` per indicator joined back to its row: portable, and served by the
-    unique index on (indicator_id, period).
+    PostgreSQL: a LATERAL subquery per indicator reading the unique (indicator_id, period)
+    index backwards — the fastest plan measured here (ENGINEERING.md: 8 ms for 2,000 × 120
+    rows against 99 ms for DISTINCT ON). SQLite has no LATERAL: a ``max(period)`` per
+    indicator joined back to its row, served by the same index.
     """
     ids = _ids(indicators)
+    if db.session.get_bind().dialect.name == "postgresql":
+        wanted = select(Indicator.id.label("iid")).where(Indicator.id.in_(ids)).subquery()
+        newest = (
+            select(Measurement.id.label("mid"))
+            .where(Measurement.indicator_id == wanted.c.iid, Measurement.archived.is_(False))
+            .order_by(Measurement.period.desc())
+            .limit(1)
+            .correlate(wanted)
+            .lateral()
+        )
+        stmt = (
+            select(Measurement)
+            .select_from(wanted)
+            .join(newest, true())
+            .join(Measurement, Measurement.id == newest.c.mid)
+        )
+        return {m.indicator_id: m for m in db.session.scalars(stmt)}
     latest = (
         select(Measurement.indicator_id, func.max(Measurement.period).label("period"))
         .where(Measurement.indicator_id.in_(ids), Measurement.archived.is_(False))
