@@ -166,3 +166,20 @@ def test_latest_readings_in_three_queries_whatever_the_count(
         assert readings[made[11].id].status.code != st.EN_RETARD
         # 2025-03 is the latest: April was due on 15 May
         assert readings[made[3].id].status.code == st.EN_RETARD
+
+
+def test_yearly_target_of_a_sum_is_shared_out_over_the_periods() -> None:
+    from types import SimpleNamespace
+
+    from app.indicators import status as st
+
+    target = SimpleNamespace(period="2025", value=1200.0, low=None, high=None)
+    summed = SimpleNamespace(aggregation="sum", direction="increase", alert_threshold=0.1)
+    level = SimpleNamespace(aggregation="mean", direction="increase", alert_threshold=0.1)
+    assert st.evaluate_target(100.0, summed, target, "2025-03").status == "atteint"
+    assert st.evaluate_target(250.0, summed, target, "2025-Q1").status == "non_atteint"
+    assert st.evaluate_target(300.0, summed, target, "2025-Q1").status == "atteint"
+    assert st.evaluate_target(100.0, level, target, "2025-03").status == "non_atteint"
+    assert st.evaluate_target(1200.0, summed, target, "2025").status == "atteint"
+    month_target = SimpleNamespace(period="2025-03", value=90.0, low=None, high=None)
+    assert st.evaluate_target(100.0, summed, month_target, "2025-03").status == "atteint"

@@ -39,7 +39,8 @@ def test_weighted_mean_and_coverage(children, score, coverage) -> None:
 class Plan:
     """Programme P: axis A (SO1 weight 2 via a service objective of S1; SO2 weight 1 direct)."""
 
-    def __init__(self, app: Flask, world: World, extra_indicators: int = 0) -> None:
+    def __init__(self, app: Flask, world: World, extra_indicators: int = 0,
+                 half_aggregation: str = "mean") -> None:
         system = Actor.system_actor()
         get = registry.get
         year = date.today().year
@@ -62,12 +63,13 @@ class Plan:
             def indicator(objective: dict, **extra) -> int:
                 return create_record(get("indicator"), {
                     "code": unique("RU-"), "name": "Suivi", "owner_service": world.services["S1"],
-                    "frequency": "monthly", "aggregation": "sum", **objective, **extra},
+                    "frequency": "monthly", "aggregation": "mean", **objective, **extra},
                     system).id
 
             self.met = indicator({"service_objectives": [sv.id]})
             self.empty = indicator({"service_objectives": [sv.id]})
-            self.half = indicator({"strategic_objectives": [so2.id]})
+            self.half = indicator({"strategic_objectives": [so2.id]},
+                                  aggregation=half_aggregation)
             for _n in range(extra_indicators):
                 indicator({"service_objectives": [sv.id]})
             last = f"{year - 1}-12"
@@ -104,7 +106,7 @@ def test_strategy_map_rolls_up_with_weights_and_coverage(app: Flask, world: Worl
 
 
 def test_year_aggregation_prorates_a_running_sum(app: Flask, world: World) -> None:
-    plan = Plan(app, world)
+    plan = Plan(app, world, half_aggregation="sum")
     with app.app_context():
         result = rollup.strategy_map(plan.programme, str(plan.year - 2))
     assert result is not None
@@ -114,6 +116,12 @@ def test_year_aggregation_prorates_a_running_sum(app: Flask, world: World) -> No
     assert met.details["value"] == 600.0
     assert met.details["values_filed"] == 6 and met.details["values_expected"] == 12
     assert met.status == "atteint"
+    # read month by month, the yearly total is shared out: 100 against 1,200 / 12
+    with app.app_context():
+        monthly = rollup.strategy_map(plan.programme, f"{plan.year - 2}-03")
+    assert monthly is not None
+    march = next(n for n in _walk(monthly.programme) if n.kind == "indicator" and n.id == plan.half)
+    assert march.details["value"] == 100.0 and march.status == "atteint"
 
 
 def _walk(node: Node):

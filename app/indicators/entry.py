@@ -116,7 +116,8 @@ def sheet(service_id: int, month: periods.Period) -> EntrySheet:
             (code, stored[(indicator.id, code)].value if (indicator.id, code) in stored else None)
             for code in wanted[indicator.id][1:]
         ]
-        evaluation = st.evaluate_target(current.value if current else None, indicator, target)
+        evaluation = st.evaluate_target(current.value if current else None, indicator, target,
+                                        period.code)
         rows.append(EntryRow(indicator, period.code, current, previous, target, evaluation,
                              period.code in locked))
     return EntrySheet(service_id, month, rows)

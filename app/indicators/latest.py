@@ -174,7 +174,7 @@ def _judged_latest(
     """The reading of an indicator's latest value, « en retard » if the next one is overdue."""
     if measurement is None:
         return Reading(indicator, None, None, st.NO_DATA)
-    evaluation = st.evaluate_target(measurement.value, indicator, target)
+    evaluation = st.evaluate_target(measurement.value, indicator, target, measurement.period)
     next_code = st.next_period(measurement.period)
     due = st.due_date(next_code, grace, overrides.get(next_code)) if next_code else None
     late = st.is_late(measurement.period, today, due)
@@ -217,6 +217,7 @@ def period_readings(indicator: Indicator, measurements: Sequence[Measurement]) -
     targets = applicable_targets((indicator.id, m.period) for m in measurements)
     return [
         Reading(indicator, m, targets.get((indicator.id, m.period)),
-                st.evaluate_target(m.value, indicator, targets.get((indicator.id, m.period))))
+                st.evaluate_target(m.value, indicator, targets.get((indicator.id, m.period)),
+                                   m.period))
         for m in measurements
     ]

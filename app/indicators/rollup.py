@@ -203,7 +203,7 @@ def _judge_period(nodes: dict[int, list[Node]], indicators: list[Indicator],
                                      _scaled(target.value, share), _scaled(target.low, share),
                                      _scaled(target.high, share), indicator.alert_threshold)
         else:
-            evaluation = st.evaluate_target(value, indicator, target)
+            evaluation = st.evaluate_target(value, indicator, target, key[1])
         for node in nodes[indicator.id]:
             node.status, node.score = evaluation.status, evaluation.score
             node.details.update({

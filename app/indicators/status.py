@@ -171,16 +171,39 @@ def evaluate(
 
 
 def evaluate_target(value: float | None, indicator: Any, target_row: Any | None,
-                    ) -> Evaluation:
-    """:func:`evaluate` with an ``Indicator`` and a ``Target`` row (or None)."""
+                    period: str | None = None) -> Evaluation:
+    """:func:`evaluate` with an ``Indicator`` and a ``Target`` row (or None).
+
+    A yearly target of a ``sum`` indicator is the year's total: judged against one month's
+    (or quarter's) value ``period``, it is shared out evenly over the year's periods, so a
+    monthly tonnage is compared with a twelfth of the yearly goal, not with all of it.
+    """
     if value is None:
         return NO_DATA
     if target_row is None:
         return NO_TARGET
+    share = _share_of_year(indicator, target_row, period)
     return evaluate(
-        value, indicator.direction, target_row.value, target_row.low, target_row.high,
+        value, indicator.direction, _times(target_row.value, share),
+        _times(target_row.low, share), _times(target_row.high, share),
         indicator.alert_threshold,
     )
+
+
+def _share_of_year(indicator: Any, target_row: Any, period: str | None) -> float:
+    if period is None or getattr(indicator, "aggregation", None) != "sum":
+        return 1.0
+    parsed = periods.parse(period)
+    target_period = periods.parse(getattr(target_row, "period", "") or "")
+    if parsed is None or target_period is None:
+        return 1.0
+    if target_period.frequency != periods.YEARLY or parsed.frequency == periods.YEARLY:
+        return 1.0
+    return 1.0 / len(periods.in_year(parsed.year, parsed.frequency))
+
+
+def _times(value: float | None, share: float) -> float | None:
+    return None if value is None else value * share
 
 
 # --------------------------------------------------------------------------------- lateness
