@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app import periods
+from app.commands.context import WriteContext
 from app.commands.errors import FieldError
 from app.models.quality import STAKEHOLDERS
 
@@ -38,7 +39,7 @@ def _between(obj: Any, field: str, low: float, high: float, message: str) -> Ite
         yield FieldError(field, message)
 
 
-def indicator(obj: Any) -> Iterator[FieldError]:
+def indicator(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if obj.collection_mode == "calculated" and not (obj.formula or "").strip():
         yield FieldError("formula", _("Un indicateur calculé a besoin d'une formule."))
     if obj.collection_mode != "calculated" and (obj.formula or "").strip():
@@ -55,10 +56,10 @@ def indicator(obj: Any) -> Iterator[FieldError]:
     if obj.min_value is not None and obj.max_value is not None and obj.max_value < obj.min_value:
         yield FieldError("max_value", _("La valeur maximale est inférieure à la minimale."))
     if obj.alert_threshold is not None and obj.alert_threshold < 0:
-        yield FieldError("alert_threshold", _("Le seuil d'alerte ne peut pas être négatif."))
+        yield FieldError("alert_threshold", _("Le seuil de vigilance ne peut pas être négatif."))
 
 
-def _formula_errors(obj: Any) -> Iterator[FieldError]:
+def _formula_errors(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     """The formula parses, names existing indicators, and creates no dependency cycle."""
     from sqlalchemy import select
 
@@ -102,7 +103,7 @@ def _formula_errors(obj: Any) -> Iterator[FieldError]:
         )
 
 
-def target(obj: Any) -> Iterator[FieldError]:
+def target(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     owner = obj.indicator
     if owner is not None and obj.period:
         frequency = periods.frequency_of(obj.period)
@@ -117,12 +118,24 @@ def target(obj: Any) -> Iterator[FieldError]:
         yield FieldError("value", _("« Valeur » est obligatoire."))
 
 
-def measurement(obj: Any) -> Iterator[FieldError]:
+def measurement(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
+    """The same rules as the batch push (``app.commands.measurements``) for one-off edits."""
+    from datetime import date
+
     owner = obj.indicator
     if owner is None or not obj.period:
         return
-    if periods.frequency_of(obj.period) != owner.frequency:
+    if owner.collection_mode == "calculated":
+        yield FieldError("indicator", _("Cet indicateur est calculé par Vigie : il ne se "
+                                        "saisit pas."))
+    parsed = periods.parse(obj.period)
+    if parsed is None or parsed.frequency != owner.frequency:
         yield _period_error("period", obj.period, owner.frequency)
+    elif parsed.start > date.today():
+        yield FieldError("period", _("La période %(period)s n'a pas commencé.",
+                                     period=obj.period))
+    elif ctx is not None:
+        yield from _lock_errors(obj.period, ctx)
     if obj.value is not None:
         if owner.min_value is not None and obj.value < owner.min_value:
             yield FieldError("value", _("La valeur est inférieure au minimum de l'indicateur "
@@ -132,7 +145,32 @@ def measurement(obj: Any) -> Iterator[FieldError]:
                                         n=f"{owner.max_value:g}"))
 
 
-def reporting_period(obj: Any) -> Iterator[FieldError]:
+def _lock_errors(period_code: str, ctx: WriteContext) -> Iterator[FieldError]:
+    """A locked period takes a correction only from the quality cell, with a reason."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import ReportingPeriod
+    from app.security.roles import ADMIN, QUALITY
+
+    with db.session.no_autoflush:
+        locked = db.session.scalar(
+            select(ReportingPeriod.locked).where(ReportingPeriod.period == period_code)
+        )
+    if not locked:
+        return
+    actor = ctx.actor
+    quality = bool(getattr(actor, "system", False)) or bool(
+        actor.scope.roles & {QUALITY, ADMIN}
+    )
+    if not quality:
+        yield FieldError("period", _("La période %(period)s est verrouillée.", period=period_code))
+    elif not (ctx.reason or "").strip():
+        yield FieldError("period", _("La période %(period)s est verrouillée : une correction "
+                                     "demande un motif.", period=period_code))
+
+
+def reporting_period(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if obj.period and periods.parse(obj.period) is None:
         yield FieldError(
             "period", _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).",
@@ -140,7 +178,7 @@ def reporting_period(obj: Any) -> Iterator[FieldError]:
         )
 
 
-def survey(obj: Any) -> Iterator[FieldError]:
+def survey(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if obj.period and periods.parse(obj.period) is None:
         yield FieldError(
             "period", _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).",
@@ -152,7 +190,7 @@ def survey(obj: Any) -> Iterator[FieldError]:
                         _("Le nombre de répondants ne peut pas être négatif."))
 
 
-def risk(obj: Any) -> Iterator[FieldError]:
+def risk(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if (obj.residual_likelihood is None) != (obj.residual_severity is None):
         yield FieldError(
             "residual_severity",
@@ -160,7 +198,7 @@ def risk(obj: Any) -> Iterator[FieldError]:
         )
 
 
-def impact_assessment(obj: Any) -> Iterator[FieldError]:
+def impact_assessment(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if (obj.risk is None) == (obj.action is None):
         yield FieldError(
             "risk", _("Une analyse d'impact porte soit sur un risque, soit sur une action."),
@@ -169,17 +207,17 @@ def impact_assessment(obj: Any) -> Iterator[FieldError]:
         yield from _between(obj, name, -2, 2, _("Une note d'impact va de −2 à +2."))
 
 
-def certification(obj: Any) -> Iterator[FieldError]:
+def certification(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     yield from _not_before(obj, "obtained_on", "expires_on",
                            _("L'échéance précède la date d'obtention."))
 
 
-def audit(obj: Any) -> Iterator[FieldError]:
+def audit(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     yield from _not_before(obj, "start_date", "end_date",
                            _("La date de fin précède la date de début."))
 
 
-def action(obj: Any) -> Iterator[FieldError]:
+def action(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     yield from _not_before(obj, "opened_on", "due_date",
                            _("L'échéance précède la date d'ouverture."))
     yield from _not_before(obj, "opened_on", "completed_on",
@@ -187,7 +225,7 @@ def action(obj: Any) -> Iterator[FieldError]:
     yield from _between(obj, "progress", 0, 100, _("L'avancement est un pourcentage (0 à 100)."))
 
 
-def complaint(obj: Any) -> Iterator[FieldError]:
+def complaint(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     yield from _not_before(obj, "received_on", "answered_on",
                            _("La date de réponse précède la date de réception."))
     if obj.status in ("repondue", "close") and obj.answered_on is None:
@@ -195,7 +233,7 @@ def complaint(obj: Any) -> Iterator[FieldError]:
                          _("Une réclamation répondue ou close a une date de réponse."))
 
 
-def individual_objective(obj: Any) -> Iterator[FieldError]:
+def individual_objective(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     """Also completes the manager from the agent's when left empty (the usual case)."""
     if obj.manager is None and obj.agent is not None and obj.agent.manager is not None:
         obj.manager = obj.agent.manager

@@ -107,7 +107,7 @@ class Indicator(TrackedMixin, ArchivableMixin, Model):
     unit: Mapped[str | None] = mapped_column(String(32))
     direction: Mapped[str] = mapped_column(String(16), nullable=False, default="increase")
     frequency: Mapped[str] = mapped_column(String(16), nullable=False, default="monthly")
-    aggregation: Mapped[str] = mapped_column(String(8), nullable=False, default="sum")
+    aggregation: Mapped[str] = mapped_column(String(8), nullable=False, default="mean")
     owner_service_id: Mapped[int] = mapped_column(
         ForeignKey("service.id", name="fk_indicator_service"), nullable=False, index=True
     )
