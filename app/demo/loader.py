@@ -176,6 +176,11 @@ def load_demo(scale: str = "small") -> dict[str, int]:
 
         build_town(ctx)
         writer.flush()
+        # calculated indicators get their values from their inputs, as in production
+        from app.commands.records import Actor
+        from app.indicators.calculation import recompute_all
+
+        ctx.counts["valeurs calculées"] = recompute_all(Actor.system_actor())
         db.session.commit()
     except Exception:
         db.session.rollback()
