@@ -31,6 +31,21 @@ def unique(prefix: str) -> str:
     return f"{prefix}{next(_counter):05d}"
 
 
+_SEQUENCES: dict[str, itertools.count[int]] = {}
+
+
+def sequence(name: str, start: int = 0) -> int:
+    """The next number of a named sequence, shared by every test module of the run.
+
+    For values that must be unique but bounded (a year, a period): test modules import each
+    other, and a counter kept in a test module may exist twice (pytest imports the collected
+    module under another name than ``tests.…``); this module is imported as ``tests.conftest``
+    by every test module.
+    """
+    counter = _SEQUENCES.setdefault(name, itertools.count(start))
+    return next(counter)
+
+
 def database_url(tmp_dir: str) -> str:
     return os.environ.get("VIGIE_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/vigie-test.sqlite3"
 
@@ -51,9 +66,19 @@ def reset_database(url: str) -> None:
         engine.dispose()
 
 
+#: Agents added to the fixture town: key → (username, services, line manager).
+REPORTS: dict[str, tuple[str, list[str], str | None]] = {
+    "agent_s1_b": ("t_agent_s1_b", ["S1"], None),
+    "report_s1": ("t_report_s1", ["S1"], "t_head_s1"),
+    "report_s3": ("t_report_s3", ["S3"], "t_head_s3"),
+    "report_pole": ("t_report_pole", ["S1"], "t_head_pole_a"),
+    "report_bulk": ("t_report_bulk", ["BULK"], None),
+}
+
+
 @dataclass
 class World:
-    """The fixture town: service ids by code and usernames by role."""
+    """The fixture town: service ids by code and usernames by role (or by ``REPORTS`` key)."""
 
     services: dict[str, int]
     users: dict[str, str]
@@ -114,6 +139,13 @@ def _build_world(flask_app: Flask) -> None:
             username=username, password=PASSWORD, role_codes=roles, service_codes=services,
             first_name=username.capitalize(), last_name="Test",
         )
+    # Agents with a line manager, for the confidential individual objectives: each of them is
+    # the report of one head (or of nobody), and t_agent_s1_b is a colleague of t_agent_s1.
+    for username, services, manager in REPORTS.values():
+        create_user(
+            username=username, password=PASSWORD, role_codes=["agent"], service_codes=services,
+            first_name=username.capitalize(), last_name="Test", manager_username=manager,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -127,6 +159,7 @@ def world(app: Flask) -> World:
         "official": "t_official", "auditor": "t_auditor", "service_head": "t_head_s1",
         "agent": "t_agent_s1", "head_s3": "t_head_s3", "pole_head": "t_head_pole_a",
         "application": "t_application",
+        **{key: username for key, (username, _services, _manager) in REPORTS.items()},
     }
     return World(services=services, users=users)
 
@@ -143,12 +176,28 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+_SESSIONS: dict[str, str] = {}
+
+
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> FlaskClient:
-    """Sign in through the real login form."""
+    """Sign in through the real login form.
+
+    A user's first sign-in of the run posts the form; later ones reuse the session cookie it
+    got (hashing the password costs ~0.1 s, and the matrix signs in hundreds of times). The
+    cookie is checked on every request like any other, so a deactivated account is still
+    refused. A client already signed in as someone else is signed out first.
+    """
+    client.delete_cookie("session")
+    if password == PASSWORD and username in _SESSIONS:
+        client.set_cookie("session", _SESSIONS[username])
+        return client
     response = client.post(
         "/login/", data={"username": username, "password": password}, follow_redirects=False
     )
     assert response.status_code == 302, response.data[:500]
+    cookie = client.get_cookie("session")
+    if cookie is not None and password == PASSWORD:
+        _SESSIONS[username] = cookie.value
     return client
 
 

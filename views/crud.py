@@ -356,7 +356,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
     editable = list(artefact.editable_fields)
     show = list(artefact.detail_columns)
     relations_in_forms = [c for c in editable if artefact.is_relation(c)]
-    rel_filters = {name: picker_filters() for name in relations_in_forms}
+    rel_filters = {name: picker_filters(artefact, name) for name in relations_in_forms}
     labels = {c: artefact.column_label(c) for c in {*show, *artefact.list_columns, *editable}}
     labels["reason"] = _l("Motif de la modification")
     if artefact.accepts_upload:

@@ -1,17 +1,17 @@
 """French touches on the forms Flask-AppBuilder generates from the models.
 
-FAB's converter gives ``FloatField`` (refuses ``0,5``, the way every French user types a
-decimal) and blank related-record options labelled ``__None``. Rather than hand-writing forms,
-the generated form classes are adjusted once here, for every artefact.
+FAB's converter gives ``DecimalField`` or ``FloatField`` (both refuse ``0,5``, the way every
+French user types a decimal) and blank related-record options labelled ``__None``. Rather than
+hand-writing forms, the generated form classes are adjusted once here, for every artefact.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField
+from wtforms import DecimalField, FloatField
 from wtforms.fields.core import UnboundField
 
 BLANK = "—"
@@ -41,6 +41,19 @@ class FrenchFloatField(FloatField):
             raise ValueError(_l("Nombre attendu, par exemple 12,5.")) from None
 
 
+class CheckedQuerySelectMultipleField(QuerySelectMultipleField):
+    """A multiple picker that refuses ids it does not offer, instead of dropping them.
+
+    FAB's field checks its "invalid choice" flag before resolving the submitted ids, which is
+    what sets the flag: an id outside the picker (another service) was silently left out and
+    the record saved without it. Resolving first makes the form refuse it, as the API does.
+    """
+
+    def pre_validate(self, form: Any) -> None:
+        _resolved = self.data
+        super().pre_validate(form)
+
+
 def frenchify(form_cls: Any) -> Any:
     """Adjust a generated form class in place (and return it)."""
     for name in list(form_cls._unbound_fields or []) or dir(form_cls):
@@ -48,8 +61,13 @@ def frenchify(form_cls: Any) -> Any:
         unbound = getattr(form_cls, key, None)
         if not isinstance(unbound, UnboundField):
             continue
-        if unbound.field_class is FloatField:
+        # FAB converts a Float column with DecimalField (it tests "numeric" before "float")
+        if unbound.field_class in (FloatField, DecimalField):
             setattr(form_cls, key, UnboundField(FrenchFloatField, *unbound.args, **unbound.kwargs))
+        elif unbound.field_class is QuerySelectMultipleField:
+            setattr(form_cls, key, UnboundField(
+                CheckedQuerySelectMultipleField, *unbound.args, **unbound.kwargs
+            ))
         elif issubclass(unbound.field_class, QuerySelectField) and unbound.kwargs.get(
             "allow_blank"
         ):

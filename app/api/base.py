@@ -49,6 +49,16 @@ class ArtefactApi(ModelRestApi):
     allow_browser_login = True
     page_size = 25
 
+    def _get_field_info(self, field: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """FAB's field details for ``_info``, without the catalogue header as description.
+
+        FAB translates a missing description, ``""``, and gettext answers the catalogue's
+        header for the empty message.
+        """
+        info: dict[str, Any] = super()._get_field_info(field, *args, **kwargs)
+        info["description"] = str(self.description_columns.get(field.name, ""))
+        return info
+
     def __init__(self) -> None:
         # Only artefacts carrying a file get ``/<id>/file``, so neither the URL map nor the
         # OpenAPI description offers a route that could only answer 404.

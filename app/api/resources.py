@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.api.base import ArtefactApi
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
-from app.registry.interface import interface_for, scope_filters
+from app.registry.interface import interface_for, picker_filters, scope_filters
 
 
 def display_attribute(model: type) -> str:
@@ -18,16 +19,32 @@ def display_attribute(model: type) -> str:
     return "id"
 
 
-def api_class(artefact: Artefact) -> type[ArtefactApi]:
-    """Build the ``ModelRestApi`` subclass for one artefact."""
-    list_columns: list[str] = []
-    for column in artefact.list_columns:
+def public_columns(artefact: Artefact, columns: Iterable[str]) -> list[str]:
+    """Columns as the API shows them: a related record as its id and name, never whole.
+
+    Dumping a related record whole would publish every column of it — for an agent, their
+    password hash and login counters.
+    """
+    out: list[str] = []
+    for column in columns:
         if artefact.is_relation(column):
             label = display_attribute(artefact.related_model(column))
-            list_columns.extend([f"{column}.id", f"{column}.{label}"])
+            out.extend(dict.fromkeys([f"{column}.id", f"{column}.{label}"]))
         else:
-            list_columns.append(column)
-    show = ["id", *artefact.detail_columns]
+            out.append(column)
+    return out
+
+
+def api_class(artefact: Artefact) -> type[ArtefactApi]:
+    """Build the ``ModelRestApi`` subclass for one artefact."""
+    list_columns = public_columns(artefact, artefact.list_columns)
+    show = ["id", *public_columns(artefact, artefact.detail_columns)]
+    # ``_info`` lists the records a related field may take: only those the caller may pick
+    pickers = {
+        name: picker_filters(artefact, name)
+        for name in artefact.editable_fields
+        if artefact.is_relation(name)
+    }
     attrs: dict[str, Any] = {
         "artefact": artefact,
         "resource_name": artefact.code_name,
@@ -42,9 +59,15 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
         "edit_columns": list(artefact.editable_fields),
         "search_columns": list(artefact.search_columns)
         + (["archived"] if artefact.archivable else []),
+        "add_query_rel_fields": pickers,
+        "edit_query_rel_fields": pickers,
+        "description_columns": dict(artefact.description_columns),
         "order_columns": list(artefact.sortable_columns),
         "base_order": artefact.order_by,
-        "label_columns": {c: artefact.column_label(c) for c in {*show, *artefact.list_columns}},
+        "label_columns": {
+            c: artefact.column_label(c)
+            for c in {"id", *artefact.detail_columns, *artefact.list_columns}
+        },
     }
     name = "".join(part.capitalize() for part in artefact.code_name.split("_")) + "Api"
     return type(name, (ArtefactApi,), attrs)

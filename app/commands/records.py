@@ -21,7 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import history, registry
-from app.commands.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.commands.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    Invalid,
+    NotFound,
+)
 from app.commands.values import coerce_scalar
 from app.extensions import db
 from app.models.organisation import VigieUser
@@ -296,7 +303,16 @@ def _require_write(artefact: Artefact, actor: Actor) -> None:
         )
 
 
-def _out_of_scope() -> Forbidden:
+def _out_of_scope(artefact: Artefact) -> DomainError:
+    """The refusal of a write that would put the record out of the actor's reach.
+
+    A rule that places records with a field other than a scoped relation (an individual
+    objective's agent) names it, so the form shows the error on that field.
+    """
+    field = getattr(artefact.scope, "placing_field", None)
+    if field is not None:
+        message = str(artefact.scope.placing_message % {"label": artefact.column_label(field)})  # type: ignore[attr-defined]
+        return Invalid(_("Le formulaire contient des erreurs."), [FieldError(field, message)])
     return Forbidden(
         _("Cet enregistrement serait rattaché à un service qui n'est pas le vôtre : "
           "modification refusée.")
@@ -332,10 +348,29 @@ def _unit_of_work() -> Iterator[None]:
         raise
 
 
+def _readable(artefact: Artefact, obj: Any, actor: Actor) -> bool:
+    """May the actor read this stored record (its scope's read rule, not the write rule)?"""
+    if obj.id is None:
+        return False
+    stmt = scoped_select(artefact, actor).where(artefact.model.id == obj.id)  # type: ignore[attr-defined]
+    with db.session.no_autoflush:
+        return db.session.execute(stmt.with_only_columns(artefact.model.id)).first() is not None  # type: ignore[attr-defined]
+
+
 def _require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
-    """The actor may write this artefact and reaches this record (else: as if absent)."""
+    """The actor may write this artefact and reaches this record.
+
+    A record out of reach reads as absent (404); one the actor may read but not write — a
+    document published by another service, an audit shared with another pôle — is refused
+    as such (403), since the actor has just seen it.
+    """
     _require_write(artefact, actor)
     if not artefact.scope.permits(obj, actor.scope):
+        if _readable(artefact, obj, actor):
+            raise Forbidden(
+                _("Vous pouvez consulter cet enregistrement, mais il relève de services qui "
+                  "ne sont pas tous les vôtres : vous ne pouvez pas le modifier.")
+            )
         raise NotFound(_("Enregistrement introuvable."))
 
 
@@ -350,7 +385,7 @@ def create_record(
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
-            raise _out_of_scope()
+            raise _out_of_scope(artefact)
         db.session.add(obj)
         _flush(artefact)
         history.record(
@@ -391,7 +426,7 @@ def update_record(
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
-            raise _out_of_scope()
+            raise _out_of_scope(artefact)
         changes = history.diff(before, history.snapshot(artefact, obj))
         if not changes:
             db.session.rollback()  # nothing to write: no version bump, no history entry

@@ -37,11 +37,14 @@ class Choice:
     def codes(self) -> tuple[str, ...]:
         return tuple(code for code, _label in self.values)
 
-    def label(self, code: str | None) -> str:
+    def label(self, code: Any) -> str:
+        """The French label of a code; integer columns (a 1–4 scale) match their text code."""
+        if code is None:
+            return ""
         for value, label in self.values:
-            if value == code:
+            if value == code or value == str(code):
                 return str(label)
-        return code or ""
+        return str(code)
 
 
 @dataclass(eq=False)

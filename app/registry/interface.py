@@ -57,14 +57,33 @@ class NotArchivedFilter(BaseFilter):
         return query
 
 
+class PlacingFilter(BaseFilter):
+    """Restricts the picker of the field that places a record with a person (an individual
+    objective's agent) to the people the current user may place it with."""
+
+    name = "placing"
+    arg_name = None
+
+    def apply(self, query: Any, value: Any) -> Any:
+        clause = value.picker_clause(self.model, current_scope())
+        return query.filter(clause) if clause is not None else query
+
+
 def scope_filters() -> list[list[Any]]:
     """The ``base_filters`` value every generated view and API uses."""
     return [["id", ScopeFilter, None]]
 
 
-def picker_filters() -> list[list[Any]]:
-    """Filters for related-record pickers: in scope and not archived."""
-    return [["id", ScopeFilter, None], ["id", NotArchivedFilter, None]]
+def picker_filters(artefact: Artefact | None = None, name: str | None = None) -> list[list[Any]]:
+    """Filters for related-record pickers: in scope and not archived.
+
+    Given the artefact and field, the picker of the field its scope rule places records with
+    (``placing_field``) offers only the values that keep the record within reach.
+    """
+    filters: list[list[Any]] = [["id", ScopeFilter, None], ["id", NotArchivedFilter, None]]
+    if artefact is not None and name and name == getattr(artefact.scope, "placing_field", None):
+        filters.append(["id", PlacingFilter, artefact.scope])
+    return filters
 
 
 class ArtefactInterface(SQLAInterface):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -282,9 +283,37 @@ class PublishedOrByColumn(ByColumn):
         return or_(own, model.state == self.published_state)  # type: ignore[attr-defined]
 
 
+def _stored_id(obj: Any, relation: str) -> int | None:
+    """Id of the record a relation pointed to when ``obj`` was loaded (None for a new one).
+
+    A write changes the relation in memory before it is flushed; this is the value it replaces.
+    """
+    from sqlalchemy import inspect as sa_inspect
+
+    state: Any = sa_inspect(obj)
+    if state.transient or state.pending:
+        return None
+    history = state.attrs[relation].load_history()
+    before = [*history.deleted, *history.unchanged]
+    return getattr(before[0], "id", None) if before else None
+
+
 class Confidential:
     """Individual objectives: the agent, the agent's manager (on the record or the agent's
-    current one) and administrators — nobody else, whatever their global role."""
+    current one) and administrators — nobody else, whatever their global role.
+
+    A write is judged on the record as it would become: its agent, or the agent's current
+    manager, may hold it; the manager named on the record counts only as stored, so nobody
+    can name themselves manager of someone else's objective, nor hand an objective they hold
+    as former manager over to another agent.
+    """
+
+    #: The field that places a record with a person: a write out of reach is refused on it.
+    placing_field = "agent"
+    placing_message = _l(
+        "« %(label)s » : seuls vous-même et les agents dont vous êtes le responsable "
+        "hiérarchique vous sont accessibles."
+    )
 
     def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
         from app.models.organisation import VigieUser
@@ -301,6 +330,15 @@ class Confidential:
             m.agent_id.in_(reports),
         )
 
+    def picker_clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        """Agents one may pick for a new objective: oneself and one's reports (admins: all)."""
+        if ADMIN in ctx.roles:
+            return None
+        if ctx.user_id is None:
+            return ~true()
+        m: Any = model
+        return or_(m.id == ctx.user_id, m.manager_id == ctx.user_id)
+
     def service_ids(self, obj: Any) -> set[int] | None:
         agent = getattr(obj, "agent", None)
         return {s.id for s in agent.services} if agent is not None else set()
@@ -310,12 +348,16 @@ class Confidential:
             return True
         if ctx.user_id is None:
             return False
-        agent = getattr(obj, "agent", None)
-        return ctx.user_id in {
-            obj.agent_id if obj.agent_id is not None else getattr(agent, "id", None),
-            obj.manager_id if obj.manager_id is not None else getattr(obj.manager, "id", None),
-            getattr(agent, "manager_id", None),
-        }
+        agent = obj.agent
+        agent_id = agent.id if agent is not None else obj.agent_id
+        if ctx.user_id == agent_id:
+            return True
+        if agent is not None and ctx.user_id == agent.manager_id:
+            return True
+        return (
+            _stored_id(obj, "manager") == ctx.user_id
+            and _stored_id(obj, "agent") == agent_id
+        )
 
 
 class Audience:
