@@ -71,8 +71,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from views.applications import register_application_accounts
     from views.cards import register_cards
     from views.crud import register_views
+    from views.entry import register_entry
+    from views.health import register_health
     from views.home import VigieIndexView
+    from views.imports import register_imports
     from views.jinja import register_template_helpers
+    from views.reporting import ReportingPeriodLockView
 
     appbuilder = AppBuilder(
         indexview=VigieIndexView,
@@ -85,6 +89,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         register_apis(appbuilder)
         register_cards(appbuilder)
         register_application_accounts(appbuilder)
+        appbuilder.add_view_no_menu(ReportingPeriodLockView)
+        register_entry(appbuilder)
+        register_health(appbuilder)
+        register_imports(appbuilder)
     register_template_helpers(app)
     from views.crud import too_large
 

@@ -75,7 +75,11 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
 
 def register_apis(appbuilder: Any) -> None:
     from app.api.measurement_batch import MeasurementBatchApi
+    from app.api.reporting import ReportingPeriodLockApi
+    from app.api.strategy_map import StrategyMapApi
 
     for artefact in all_artefacts():
         appbuilder.add_api(api_class(artefact))
     appbuilder.add_api(MeasurementBatchApi)
+    appbuilder.add_api(ReportingPeriodLockApi)
+    appbuilder.add_api(StrategyMapApi)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import history, registry
+from app.commands.context import WriteContext
 from app.commands.errors import (
     Conflict,
     DomainError,
@@ -248,7 +249,8 @@ def _combination_errors(artefact: Artefact, obj: Any) -> list[FieldError]:
 
 
 def apply_values(
-    artefact: Artefact, obj: Any, values: Mapping[str, Any], actor: Actor, *, creating: bool
+    artefact: Artefact, obj: Any, values: Mapping[str, Any], actor: Actor, *, creating: bool,
+    reason: str | None = None,
 ) -> list[FieldError]:
     """Set the given fields on ``obj``; return every problem found (nothing raised)."""
     errors: list[FieldError] = []
@@ -288,8 +290,9 @@ def apply_values(
             errors.extend(_unique_errors(artefact, obj, values.keys()))
             errors.extend(_combination_errors(artefact, obj))
         if not errors:
+            context = WriteContext(actor=actor, reason=reason, creating=creating)
             for rule in artefact.checks:
-                errors.extend(rule(obj))
+                errors.extend(rule(obj, context))
     return errors
 
 
@@ -381,7 +384,7 @@ def create_record(
     _require_write(artefact, actor)
     obj = artefact.model()
     with _unit_of_work():
-        errors = apply_values(artefact, obj, values, actor, creating=True)
+        errors = apply_values(artefact, obj, values, actor, creating=True, reason=reason)
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
@@ -392,6 +395,7 @@ def create_record(
             artefact.code_name, obj.id, "create", user=actor.user,
             changes=history.creation_changes(artefact, obj), reason=reason,
         )
+        _after_write(artefact, obj, actor)
     return obj
 
 
@@ -422,7 +426,8 @@ def update_record(
         )
     with _unit_of_work():
         before = history.snapshot(artefact, obj)
-        errors = apply_values(artefact, obj, values, actor, creating=False)
+        errors = apply_values(artefact, obj, values, actor, creating=False,
+                              reason=reason)
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
@@ -436,6 +441,7 @@ def update_record(
                 artefact.code_name, obj.id, "update", user=actor.user, changes=changes,
                 reason=reason,
             )
+            _after_write(artefact, obj, actor)
     return obj
 
 
@@ -449,6 +455,13 @@ def _set_archived(
         artefact.code_name, obj.id, "archive" if archived else "restore", user=actor.user,
         changes={"archived": [not archived, archived]}, reason=reason,
     )
+    _after_write(artefact, obj, actor)
+
+
+def _after_write(artefact: Artefact, obj: Any, actor: Actor) -> None:
+    """The declaration's follow-up in the same transaction (e.g. recalculating indicators)."""
+    if artefact.after_write is not None:
+        artefact.after_write(obj, actor)
 
 
 def archive_record(

@@ -18,6 +18,14 @@ from app.security.roles import AGENT, APPLICATION, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByPath, Unscoped
 
 INDICATORS = "indicators"
+
+
+def recalculate_dependents(measurement: Measurement, actor: object) -> None:
+    """A value edited in a form or the API refreshes the calculated indicators reading it."""
+    from app.indicators.calculation import recompute
+
+    recompute({(measurement.indicator_id, measurement.period)}, actor)
+
 LABEL = _l("Indicateurs")
 
 register(
@@ -132,6 +140,7 @@ register(
         readonly_columns=("source", "source_application", "entered_by", "entered_at"),
         choices={"source": MEASUREMENT_SOURCE},
         checks=(checks.measurement,),
+        after_write=recalculate_dependents,
         label_columns={
             "source": _l("Origine"),
             "source_application": _l("Application source"),

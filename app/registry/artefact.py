@@ -73,9 +73,13 @@ class Artefact:
     readonly_columns: Sequence[str] = ()
     export_columns: Sequence[str] | None = None
     icon: str = "fa-folder"
-    #: Cross-field rules run by the commands before every write; each yields ``FieldError``s
-    #: (e.g. a measurement's period must match its indicator's frequency).
-    checks: Sequence[Callable[[Any], Iterable[Any]]] = ()
+    #: Cross-field rules run by the commands before every write: ``rule(record, context)``
+    #: (a ``WriteContext``: actor, reason, creating) yields ``FieldError``s — e.g. a
+    #: measurement's period must match its indicator's frequency and not be locked.
+    checks: Sequence[Callable[[Any, Any], Iterable[Any]]] = ()
+    #: Follow-up run by the commands in the same transaction after a write:
+    #: ``after_write(record, actor)`` — a measurement recalculates the indicators using it.
+    after_write: Callable[[Any, Any], None] | None = None
     #: For a model carrying a file (``AttachedFileMixin``): may users upload it? False keeps
     #: it download-only, for files Vigie generates itself (management review minutes).
     file_upload: bool = True

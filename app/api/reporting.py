@@ -1,0 +1,58 @@
+"""``POST /api/v1/reporting_period/<id>/lock`` and ``/unlock`` with ``{"reason": …}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_appbuilder.api import BaseApi, expose, protect, safe
+
+from app.commands.errors import DomainError
+from app.commands.records import Actor
+from app.commands.reporting import set_locked
+
+
+class ReportingPeriodLockApi(BaseApi):
+    """Lock and unlock, beside the generated ``/api/v1/reporting_period/`` resource."""
+
+    resource_name = "reporting_period"
+    class_permission_name = "reporting_period"
+    method_permission_name = {"lock": "write", "unlock": "write"}
+    allow_browser_login = True
+    openapi_spec_tag = "Périodes de reporting"
+
+    def _set(self, pk: int, locked: bool) -> Any:
+        data = request.get_json(silent=True) or {}
+        try:
+            period = set_locked(pk, locked, Actor.current(), data.get("reason"))
+        except DomainError as error:
+            return self.response(error.status, **error.payload())
+        return self.response(200, id=period.id, period=period.period, locked=period.locked)
+
+    @expose("/<int:pk>/lock", methods=["POST"])
+    @protect()
+    @safe
+    def lock(self, pk: int) -> Any:
+        """Lock a period.
+        ---
+        post:
+          summary: Verrouiller une période (cellule qualité, motif obligatoire)
+          responses:
+            200:
+              description: Période verrouillée
+        """
+        return self._set(pk, True)
+
+    @expose("/<int:pk>/unlock", methods=["POST"])
+    @protect()
+    @safe
+    def unlock(self, pk: int) -> Any:
+        """Unlock a period.
+        ---
+        post:
+          summary: Déverrouiller une période (cellule qualité, motif obligatoire)
+          responses:
+            200:
+              description: Période déverrouillée
+        """
+        return self._set(pk, False)
