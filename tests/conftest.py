@@ -47,7 +47,29 @@ def sequence(name: str, start: int = 0) -> int:
 
 
 def database_url(tmp_dir: str) -> str:
-    return os.environ.get("VIGIE_TEST_DATABASE_URL") or f"sqlite:///{tmp_dir}/vigie-test.sqlite3"
+    """SQLite in the run's temporary folder, or the PostgreSQL database from the environment.
+
+    Under pytest-xdist each worker gets its own PostgreSQL database (``<name>_gw0``…), created
+    on the same throwaway server, so workers never reset each other's schema.
+    """
+    url = os.environ.get("VIGIE_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir}/vigie-test.sqlite3"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": own}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return f"{base}/{own}"
 
 
 def is_postgres() -> bool:
