@@ -21,6 +21,9 @@ VENV := .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
+# Two workers (the machines have two cores), whole files per worker so a file's fixtures and
+# its ordering (test_zz_query_counts runs last) hold; each worker has its own database.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 BENCH_ARGS ?=
 
 STAMP := $(VENV)/.installed
@@ -94,9 +97,9 @@ test: install
 		t0=$$(now_ms)
 		echo "==> pytest on $$label"
 		if [ -n "$$db_url" ]; then
-			VIGIE_TEST_DATABASE_URL=$$db_url $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS) || rc=$$?
+			VIGIE_TEST_DATABASE_URL=$$db_url $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_PARALLEL) $(PYTEST_ARGS) || rc=$$?
 		else
-			env -u VIGIE_TEST_DATABASE_URL $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS) || rc=$$?
+			env -u VIGIE_TEST_DATABASE_URL $(VENV)/bin/python -m pytest -p no:cacheprovider -q $(PYTEST_PARALLEL) $(PYTEST_ARGS) || rc=$$?
 		fi
 		case $$rc in
 			0) verdict="passed"; detail="" ;;
