@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import HistoryEntry, Measurement, ReportingPeriod, SourceApplication
 from app.security import applications
 from tests.conftest import World, token, unique
+from tests.test_browser import live_url  # noqa: F401 - shared fixture
 
 
 class Town:
@@ -220,3 +221,46 @@ def test_concurrent_pushes_of_one_value_never_fail_or_duplicate(app: Flask, town
         )
     assert count == 1
     assert stored(app, town.api)["2021-06"][0] in (1.0, 2.0, 3.0, 4.0)
+
+
+_CLIENT = r"""
+import json, sys, time, urllib.request, urllib.error
+url, key, start, body = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+while time.time() < start:
+    time.sleep(0.001)
+request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
+    "Authorization": "Bearer " + key, "Content-Type": "application/json"})
+try:
+    with urllib.request.urlopen(request, timeout=60) as response:
+        print(response.status)
+except urllib.error.HTTPError as error:
+    print(error.code)
+"""
+
+
+def test_two_processes_pushing_the_same_values_at_once(app: Flask, town: Town,
+                                                       live_url: str) -> None:  # noqa: F811
+    import json
+    import subprocess
+    import sys
+    import time
+
+    rows = [{"indicator": town.api, "period": f"2020-{m:02d}", "value": float(m)}
+            for m in range(1, 13)]
+    body = json.dumps({"measurements": rows})
+    start = time.time() + 1.5
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _CLIENT, f"{live_url}/api/v1/measurement/batch",
+                          town.secret, str(start), body], stdout=subprocess.PIPE, text=True)
+        for _n in range(2)
+    ]
+    statuses = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert statuses == ["200", "200"]
+    from app.models import Indicator
+
+    with app.app_context():
+        count = db.session.scalar(
+            select(func.count()).select_from(Measurement)
+            .join(Indicator, Indicator.id == Measurement.indicator_id)
+            .where(Indicator.code == town.api, Measurement.period.like("2020-%")))
+    assert count == 12
