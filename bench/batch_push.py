@@ -98,11 +98,13 @@ def run(app: Flask) -> dict[str, float]:
 
         def api_batch() -> None:
             value = float(next(counter))
+            # the demo town locks its older periods: the quality team corrects with a reason
             body = {"measurements": [{"indicator": c, "period": p, "value": value}
-                                     for _i, c, p in pairs]}
+                                     for _i, c, p in pairs], "reason": "Banc d'essai"}
             response = client.post("/api/v1/measurement/batch", json=body, headers=headers)
             result = response.json
-            assert response.status_code == 200 and result is not None, result
+            assert response.status_code == 200 and result is not None, (
+                response.status_code, (result or {}).get("message"))
             assert result["updated"] + result["created"] == len(pairs)
 
         def raw() -> None:
@@ -123,7 +125,8 @@ def run(app: Flask) -> dict[str, float]:
         for n in range(ONE_BY_ONE):
             period = f"{1950 + n // 12}-{n % 12 + 1:02d}"
             response = client.post("/api/v1/measurement/", headers=headers, json={
-                "indicator": single, "period": period, "value": float(n)})
+                "indicator": single, "period": period, "value": float(n),
+                "reason": "Banc d'essai"})
             assert response.status_code in (201, 422), response.json
         t_single = (time.perf_counter() - start) / ONE_BY_ONE
 
