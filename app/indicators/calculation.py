@@ -55,28 +55,25 @@ def _calculated() -> dict[str, _Calc]:
     return out
 
 
-def _forward(period_code: str, steps: int) -> list[str]:
+def _steps(period_code: str, steps: int, forward: bool) -> list[str]:
+    """``period_code`` and the ``steps`` periods after it (or before it), same frequency."""
     parsed = periods.parse(period_code)
     if parsed is None:
         return []
     out = [parsed.code]
     current = parsed
     for _step in range(steps):
-        current = current.next()
+        current = current.next() if forward else current.previous()
         out.append(current.code)
     return out
+
+
+def _forward(period_code: str, steps: int) -> list[str]:
+    return _steps(period_code, steps, forward=True)
 
 
 def _backward(period_code: str, steps: int) -> list[str]:
-    parsed = periods.parse(period_code)
-    if parsed is None:
-        return []
-    out = [parsed.code]
-    current = parsed
-    for _step in range(steps):
-        current = current.previous()
-        out.append(current.code)
-    return out
+    return _steps(period_code, steps, forward=False)
 
 
 def _codes_of(indicator_ids: Iterable[int]) -> dict[int, str]:
