@@ -29,3 +29,9 @@ def test_api_create_and_read(client, world):
     got = client.get(f"/api/v1/service_objective/{pk}", headers=headers)
     assert got.status_code == 200, got.json
     assert got.json["result"]["title"] == "Réduire les délais"
+
+
+def test_pages_declare_their_language(client) -> None:
+    page = client.get("/login/")
+    assert page.status_code == 200
+    assert b'<html lang="fr">' in page.data[:400]

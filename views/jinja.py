@@ -64,7 +64,25 @@ def args_without(args: Any, *names: str) -> dict[str, Any]:
     return {k: v for k, v in args.items() if k not in names}
 
 
+def _declare_language(response: Any) -> Any:
+    """Give every page ``<html lang="…">`` (RGAA: screen readers pick their voice from it).
+
+    Flask-AppBuilder's page skeleton writes a bare ``<html>`` outside any template block, so
+    the attribute is added to the rendered page rather than by copying that skeleton.
+    """
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return response
+    from flask_babel import get_locale
+
+    body = response.get_data()
+    if b"<html>" in body[:400]:
+        locale = str(get_locale() or "fr").split("_")[0]
+        response.set_data(body.replace(b"<html>", f'<html lang="{locale}">'.encode(), 1))
+    return response
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.after_request(_declare_language)
     app.jinja_env.filters["vigie_datetime"] = vigie_datetime
     app.jinja_env.filters["vigie_date"] = vigie_date
     app.jinja_env.filters["vigie_number"] = vigie_number
