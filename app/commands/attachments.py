@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 
 from app import files, history
 from app.commands import records
-from app.commands.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, NotFound
+from app.commands.errors import DomainError, FieldError, Forbidden, NotFound
 from app.registry.artefact import FILE_COLUMNS, Artefact
 
 #: The multipart field (API) and form field (screens) that carry the file.
@@ -88,24 +88,6 @@ def require_upload(artefact: Artefact) -> None:
         )
 
 
-def _require_current(obj: Any, expected_version: int | None) -> None:
-    """The record is live and the caller saw its latest version (as ``update_record``)."""
-    if expected_version is None:
-        raise Invalid(
-            _("La version de l'enregistrement modifié est obligatoire (champ « version »)."),
-            [FieldError("version", _("« version » est obligatoire."))],
-        )
-    if getattr(obj, "archived", False):
-        raise Conflict(_("Cet enregistrement est archivé : restaurez-le avant de le modifier."))
-    if int(expected_version) != obj.version:
-        raise Conflict(
-            _("Cet enregistrement a été modifié par quelqu'un d'autre depuis que vous l'avez "
-              "ouvert (version %(yours)s, actuelle %(current)s). Rechargez la page : vos "
-              "changements n'ont pas été enregistrés.",
-              yours=expected_version, current=obj.version)
-        )
-
-
 def _discard(stored: files.StoredFile) -> None:
     """Remove a file written for a refused attachment: no record ever pointed to it."""
     try:
@@ -136,7 +118,7 @@ def attach_file(
     """
     require_upload(artefact)
     records._require_held(artefact, obj, actor)
-    _require_current(obj, expected_version)
+    records.require_current(obj, expected_version)
     check_upload(filename, data)
     stored = files.store(filename, data, FILE_FIELD)
     try:

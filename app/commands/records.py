@@ -399,17 +399,8 @@ def create_record(
     return obj
 
 
-def update_record(
-    artefact: Artefact,
-    obj: Any,
-    values: Mapping[str, Any],
-    actor: Actor,
-    *,
-    expected_version: int | None,
-    reason: str | None = None,
-) -> Any:
-    """Update a record the actor holds; stale versions and moves out of scope are refused."""
-    _require_held(artefact, obj, actor)
+def require_current(obj: Any, expected_version: int | None) -> None:
+    """The record is live and the caller saw its latest version (optimistic locking)."""
     if expected_version is None:
         raise Invalid(
             _("La version de l'enregistrement modifié est obligatoire (champ « version »)."),
@@ -424,6 +415,20 @@ def update_record(
               "changements n'ont pas été enregistrés.",
               yours=expected_version, current=obj.version)
         )
+
+
+def update_record(
+    artefact: Artefact,
+    obj: Any,
+    values: Mapping[str, Any],
+    actor: Actor,
+    *,
+    expected_version: int | None,
+    reason: str | None = None,
+) -> Any:
+    """Update a record the actor holds; stale versions and moves out of scope are refused."""
+    _require_held(artefact, obj, actor)
+    require_current(obj, expected_version)
     with _unit_of_work():
         before = history.snapshot(artefact, obj)
         errors = apply_values(artefact, obj, values, actor, creating=False,
