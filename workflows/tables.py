@@ -7,8 +7,8 @@ buttons, the API's ``/transitions`` and the table-driven tests all read them, so
 changed in one place (ENGINEERING.md: a table rather than a state-machine library, because the
 table is what the quality manual describes and what the tests enumerate).
 
-Guard and four-eyes names are resolved by the engine (workflows issue); this module only
-declares them.
+Guard, four-eyes, input and recipient names are resolved by ``workflows.guards``,
+``workflows.effects`` and ``workflows.recipients``; this module only declares them.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ class Transition:
     #: ``not_owner`` (action verified by someone else), ``not_author`` (document approved by
     #: someone else), ``not_head`` (an official does not arbitrate their own service).
     four_eyes: str | None = None
+    #: Fields the event records on the record, required when firing (an action's
+    #: effectiveness when verified, an objective's achievement when closed).
+    inputs: tuple[str, ...] = ()
+    #: Who is told by notification and e-mail once the transition is committed (names
+    #: resolved by ``workflows.recipients``): whoever must act next, the author on rejection.
+    notify: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,33 +84,43 @@ OFFICIALS = frozenset({OFFICIAL})
 
 SERVICE_OBJECTIVE = Workflow(
     "service_objective", SERVICE_OBJECTIVE_STATES, "brouillon", (
-        Transition("brouillon", "submit", "propose", HEAD, _l("Soumettre")),
-        Transition("amende", "submit", "propose", HEAD, _l("Soumettre à nouveau")),
+        Transition("brouillon", "submit", "propose", HEAD, _l("Soumettre"),
+                   notify=("quality",)),
+        Transition("amende", "submit", "propose", HEAD, _l("Soumettre à nouveau"),
+                   notify=("quality",)),
         Transition("propose", "review", "revu", Q, _l("Valider la revue"),
-                   guards=("has_indicator_with_target",)),
+                   guards=("has_indicator_with_target",), notify=("service_heads",)),
         Transition("revu", "validate", "valide", OFFICIALS, _l("Valider"),
-                   guards=("in_open_review",), four_eyes="not_head"),
+                   guards=("in_open_review",), four_eyes="not_head",
+                   notify=("service_heads", "quality")),
         Transition("revu", "amend", "amende", OFFICIALS, _l("Amender"),
-                   guards=("in_open_review",), reason_required=True, four_eyes="not_head"),
+                   guards=("in_open_review",), reason_required=True, four_eyes="not_head",
+                   notify=("service_heads",)),
         Transition("revu", "reject", "rejete", OFFICIALS, _l("Rejeter"),
-                   guards=("in_open_review",), reason_required=True, four_eyes="not_head"),
+                   guards=("in_open_review",), reason_required=True, four_eyes="not_head",
+                   notify=("service_heads",)),
         Transition("revu", "defer", "reporte", OFFICIALS, _l("Reporter"),
-                   guards=("in_open_review",), reason_required=True, four_eyes="not_head"),
-        Transition("valide", "activate", "actif", Q, _l("Activer")),
-        Transition("actif", "close", "clos", Q, _l("Clore"), guards=("has_achievement",)),
+                   guards=("in_open_review",), reason_required=True, four_eyes="not_head",
+                   notify=("service_heads",)),
+        Transition("valide", "activate", "actif", Q, _l("Activer"), notify=("service_heads",)),
+        Transition("actif", "close", "clos", Q, _l("Clore"), inputs=("achievement",),
+                   notify=("service_heads",)),
     ),
 )
 
 AUDIT = Workflow(
     "audit", AUDIT_STATES, "planifie", (
         Transition("planifie", "start", "en_cours", frozenset({AUDITOR, QUALITY}),
-                   _l("Démarrer"), guards=("is_lead_auditor",)),
+                   _l("Démarrer"), guards=("is_lead_auditor",), notify=("auditees",)),
         Transition("en_cours", "report", "rapport_emis", frozenset({AUDITOR, QUALITY}),
-                   _l("Émettre le rapport"), guards=("is_lead_auditor", "findings_or_none")),
+                   _l("Émettre le rapport"), guards=("is_lead_auditor", "findings_or_none"),
+                   notify=("quality", "auditees")),
         Transition("rapport_emis", "close", "clos", Q, _l("Clore"),
-                   guards=("nonconformities_have_actions",)),
-        Transition("clos", "reopen", "en_cours", Q, _l("Rouvrir"), reason_required=True),
-        Transition("planifie", "cancel", "annule", Q, _l("Annuler"), reason_required=True),
+                   guards=("nonconformities_have_actions",), notify=("lead_auditor",)),
+        Transition("clos", "reopen", "en_cours", Q, _l("Rouvrir"), reason_required=True,
+                   notify=("lead_auditor",)),
+        Transition("planifie", "cancel", "annule", Q, _l("Annuler"), reason_required=True,
+                   notify=("lead_auditor", "auditees")),
     ),
 )
 
@@ -113,46 +129,55 @@ ACTION = Workflow(
         Transition("a_faire", "start", "en_cours", frozenset({SERVICE_HEAD, AGENT}),
                    _l("Démarrer"), guards=("is_owner",)),
         Transition("en_cours", "complete", "realisee", frozenset({SERVICE_HEAD, AGENT}),
-                   _l("Déclarer réalisée"), guards=("is_owner",)),
+                   _l("Déclarer réalisée"), guards=("is_owner",), notify=("quality",)),
         Transition("realisee", "verify", "verifiee", frozenset({QUALITY, AUDITOR}),
-                   _l("Vérifier l'efficacité"), guards=("effectiveness_given",),
-                   four_eyes="not_owner"),
+                   _l("Vérifier l'efficacité"), inputs=("effectiveness",),
+                   four_eyes="not_owner", notify=("owner",)),
         Transition("realisee", "reject", "en_cours", frozenset({QUALITY, AUDITOR}),
-                   _l("Refuser"), reason_required=True, four_eyes="not_owner"),
+                   _l("Refuser"), reason_required=True, four_eyes="not_owner",
+                   notify=("owner",)),
         *_rows(("a_faire", "en_cours", "realisee"), "cancel", "annulee", Q, _l("Annuler"),
-               reason_required=True),
+               reason_required=True, notify=("owner",)),
     ),
 )
 
 DOCUMENT = Workflow(
     "document", DOCUMENT_STATES, "brouillon", (
         Transition("brouillon", "submit", "en_relecture", frozenset({SERVICE_HEAD, QUALITY}),
-                   _l("Soumettre à relecture"), guards=("has_version",)),
+                   _l("Soumettre à relecture"), guards=("has_draft_version",),
+                   notify=("approver",)),
         Transition("en_relecture", "approve", "approuve", frozenset({SERVICE_HEAD, QUALITY}),
-                   _l("Approuver"), guards=("is_approver",), four_eyes="not_author"),
+                   _l("Approuver"), guards=("is_approver",), four_eyes="not_author",
+                   notify=("quality",)),
         Transition("en_relecture", "request_changes", "brouillon",
                    frozenset({SERVICE_HEAD, QUALITY}), _l("Demander des modifications"),
-                   guards=("is_approver",), reason_required=True),
-        Transition("approuve", "publish", "publie", Q, _l("Publier")),
+                   guards=("is_approver",), reason_required=True, notify=("author",)),
+        Transition("approuve", "publish", "publie", Q, _l("Publier"), notify=("author",)),
     ),
 )
 
 REVISION = Workflow(
     "revision", REVISION_STATES, "ouverte", (
-        Transition("ouverte", "collect", "propositions", Q, _l("Clore la collecte")),
-        Transition("propositions", "validate", "validee", EXEC, _l("Valider")),
-        Transition("validee", "apply", "appliquee", Q, _l("Appliquer")),
+        Transition("ouverte", "collect", "propositions", Q, _l("Clore la collecte"),
+                   notify=("executive",)),
+        Transition("propositions", "validate", "validee", EXEC, _l("Valider"),
+                   notify=("quality",)),
+        Transition("validee", "apply", "appliquee", Q, _l("Appliquer"),
+                   notify=("service_heads",)),
     ),
 )
 
 MANAGEMENT_REVIEW = Workflow(
     "management_review", MANAGEMENT_REVIEW_STATES, "preparation", (
         Transition("preparation", "build_pack", "dossier_pret", Q,
-                   _l("Constituer le dossier")),
-        Transition("dossier_pret", "hold", "tenue", EXEC, _l("Tenir la revue")),
+                   _l("Constituer le dossier"), notify=("executive",)),
+        Transition("dossier_pret", "hold", "tenue", EXEC, _l("Tenir la revue"),
+                   notify=("officials",)),
         Transition("tenue", "record_decisions", "decisions_enregistrees", OFFICIALS,
-                   _l("Enregistrer les décisions"), guards=("all_proposals_decided",)),
-        Transition("decisions_enregistrees", "close", "close", EXEC, _l("Clore la revue")),
+                   _l("Enregistrer les décisions"), guards=("all_proposals_decided",),
+                   notify=("executive",)),
+        Transition("decisions_enregistrees", "close", "close", EXEC, _l("Clore la revue"),
+                   guards=("all_proposals_decided",), notify=("participants",)),
     ),
 )
 

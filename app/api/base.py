@@ -22,6 +22,7 @@ from app.commands import attachments, records
 from app.commands.errors import DomainError, FieldError, Invalid
 from app.exports import export_response
 from app.registry.artefact import Artefact
+from workflows import engine
 
 READ = "read"
 WRITE = "write"
@@ -38,6 +39,9 @@ PERMISSIONS = {
     "restore": WRITE,
     "get_file": READ,
     "put_file": WRITE,
+    # the workflow engine decides who may fire which event (officials only read records)
+    "transitions": READ,
+    "transition": READ,
 }
 
 
@@ -62,9 +66,12 @@ class ArtefactApi(ModelRestApi):
     def __init__(self) -> None:
         # Only artefacts carrying a file get ``/<id>/file``, so neither the URL map nor the
         # OpenAPI description offers a route that could only answer 404.
+        excluded: set[str] = set(getattr(self, "exclude_route_methods", ()))
         if not self.artefact.carries_file:
-            excluded: set[str] = set(getattr(self, "exclude_route_methods", ()))
-            self.exclude_route_methods = excluded | {"get_file", "put_file"}
+            excluded |= {"get_file", "put_file"}
+        if engine.workflow_of(self.artefact) is None:
+            excluded |= {"transitions", "transition"}
+        self.exclude_route_methods = excluded
         super().__init__()
 
     def _error(self, error: DomainError) -> Any:
@@ -147,6 +154,102 @@ class ArtefactApi(ModelRestApi):
             return self._error(error)
         entries = history.entries_for(self.artefact.code_name, obj.id)
         return self.response(200, result=[history.as_dict(e) for e in entries])
+
+    @expose("/<int:pk>/transitions", methods=["GET"])
+    @protect()
+    @safe
+    def transitions(self, pk: int) -> Any:
+        """The workflow events the caller may fire now, and the record's history.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: State, events (firable or blocked by a guard) and history
+            404:
+              $ref: '#/components/responses/404'
+        """
+        actor = records.Actor.current()
+        try:
+            obj = records.get_for(self.artefact, pk, actor)
+        except DomainError as error:
+            return self._error(error)
+        entries = history.entries_for(self.artefact.code_name, obj.id)
+        return self.response(
+            200, id=obj.id, state=obj.state,
+            state_label=self.artefact.choices["state"].label(obj.state),
+            version=obj.version,
+            events=[offer.as_dict() for offer in engine.offers(self.artefact, obj, actor)],
+            history=[history.as_dict(e) for e in entries],
+        )
+
+    @expose("/<int:pk>/transition", methods=["POST"])
+    @protect()
+    @safe
+    def transition(self, pk: int) -> Any:
+        """Fire a workflow event: ``{"event": "…", "reason": "…"}`` plus the event's inputs.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    event:
+                      type: string
+                    reason:
+                      type: string
+                    version:
+                      type: integer
+          responses:
+            200:
+              description: The new state
+            403:
+              description: The caller's role or person may not fire this event
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Not possible from the current state, or another transition won
+            422:
+              description: Missing reason or input
+        """
+        actor = records.Actor.current()
+        try:
+            obj = records.get_for(self.artefact, pk, actor)
+            data = self._payload()
+            event = data.pop("event", None)
+            if not isinstance(event, str) or not event:
+                raise Invalid(_("Indiquez l'événement à déclencher."),
+                              [FieldError("event", _("« event » est obligatoire."))])
+            reason = data.pop("reason", None)
+            if reason is not None and not isinstance(reason, str):
+                raise Invalid(_("Le motif doit être un texte."),
+                              [FieldError("reason", _("« reason » doit être un texte."))])
+            version = data.pop("version", None)
+            try:
+                expected = int(version) if version is not None else None
+            except (TypeError, ValueError):
+                raise Invalid(_("« version » doit être un nombre entier.")) from None
+            fired = engine.fire(self.artefact, obj, event, actor, reason=reason, inputs=data,
+                                expected_version=expected)
+        except DomainError as error:
+            return self._error(error)
+        return self.response(
+            200, id=obj.id, state=fired.record.state, event=event,
+            state_label=self.artefact.choices["state"].label(fired.record.state),
+            version=fired.record.version,
+        )
 
     @expose("/<int:pk>/restore", methods=["POST"])
     @protect()

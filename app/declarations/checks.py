@@ -240,3 +240,34 @@ def individual_objective(obj: Any, ctx: WriteContext | None = None) -> Iterator[
     if obj.manager is not None and obj.agent is not None and obj.manager.id == obj.agent.id:
         yield FieldError("manager", _("Un agent n'est pas son propre responsable."))
     return
+
+
+def proposal(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
+    """A target proposal names its indicator and a value (or a band); others name none.
+
+    Once the review has decided a proposal, it is the record of that decision: changing it
+    afterwards would rewrite what the officials arbitrated.
+    """
+    has_value = obj.proposed_value is not None
+    has_band = obj.proposed_low is not None or obj.proposed_high is not None
+    if obj.kind == "cible":
+        if obj.indicator is None:
+            yield FieldError("indicator",
+                             _("Une proposition de cible nomme l'indicateur concerné."))
+        if not has_value and not has_band:
+            yield FieldError("proposed_value",
+                             _("Une proposition de cible donne la valeur proposée (ou une "
+                               "fourchette basse–haute)."))
+        if has_value and has_band:
+            yield FieldError("proposed_value",
+                             _("Donnez soit une valeur, soit une fourchette, pas les deux."))
+        if (obj.proposed_low is not None and obj.proposed_high is not None
+                and obj.proposed_high < obj.proposed_low):
+            yield FieldError("proposed_high",
+                             _("La borne haute est inférieure à la borne basse."))
+    elif obj.indicator is not None or has_value or has_band:
+        yield FieldError("kind", _("Seule une proposition de nature « Cible » porte un "
+                                   "indicateur et une valeur proposée."))
+    if obj.decision is not None and ctx is not None and not ctx.creating:
+        yield FieldError("title", _("Cette proposition a été arbitrée : elle ne se modifie "
+                                      "plus."))

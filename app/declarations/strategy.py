@@ -99,11 +99,13 @@ register(
         order_by=("year", "desc"),
         scope=ByColumn("service_id", "service"),
         writers=frozenset({QUALITY, SERVICE_HEAD}),
-        readonly_columns=("state",),
-        choices={"state": SERVICE_OBJECTIVE_STATES},
+        readonly_columns=("state", "amendment", "achievement"),
+        choices={"state": SERVICE_OBJECTIVE_STATES, "achievement": ACHIEVEMENT},
         label_columns={
             "strategic_objective": _l("Objectif stratégique"),
             "expected_result": _l("Résultat attendu"),
+            "amendment": _l("Amendement de la revue de direction"),
+            "achievement": _l("Atteinte en fin d'année"),
         },
         description_columns={
             "strategic_objective": _l(

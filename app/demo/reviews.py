@@ -202,11 +202,15 @@ def _target_proposal(ctx: DemoContext, review: ManagementReview, code: str,
         select(Target).where(Target.indicator_id == indicator.id,
                                 Target.period == str(ctx.today.year + 1))
     ).one()
+    banded = target.value is None
     return Proposal(
         review=review, service=indicator.owner_service, kind="cible",
         title=f"Cible {ctx.today.year + 1} : {indicator.name}",
         description="Cible proposée au vu de la tendance des trois dernières années.",
-        target=target,
+        indicator=indicator,
+        proposed_value=None if banded else target.value,
+        proposed_low=target.low if banded else None,
+        proposed_high=target.high if banded else None,
     )
 
 

@@ -9,6 +9,7 @@ from app.models.indicators import (
     SourceApplication,
     Target,
 )
+from app.models.notifications import Notification
 from app.models.organisation import Service, VigieUser, user_service
 from app.models.quality import (
     Action,
@@ -50,6 +51,7 @@ __all__ = [
     "IndividualObjective",
     "ManagementReview",
     "Measurement",
+    "Notification",
     "Process",
     "Programme",
     "Proposal",

@@ -96,6 +96,15 @@ class Proposal(TrackedMixin, ArchivableMixin, Model):
     target_id: Mapped[int | None] = mapped_column(
         ForeignKey("target.id", name="fk_proposal_target"), index=True
     )
+    #: A target proposal names its indicator and the value proposed for the review's next
+    #: year; validating it makes that value the indicator's target (``target`` then points
+    #: at the target written).
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", name="fk_proposal_indicator"), index=True
+    )
+    proposed_value: Mapped[float | None] = mapped_column(Float)
+    proposed_low: Mapped[float | None] = mapped_column(Float)
+    proposed_high: Mapped[float | None] = mapped_column(Float)
     decision: Mapped[str | None] = mapped_column(String(16))
     rationale: Mapped[str | None] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(
@@ -108,6 +117,7 @@ class Proposal(TrackedMixin, ArchivableMixin, Model):
     service: Mapped[Service] = relationship("Service")
     service_objective: Mapped[ServiceObjective | None] = relationship("ServiceObjective")
     target: Mapped[Target | None] = relationship("Target")
+    indicator: Mapped[Indicator | None] = relationship("Indicator")
     decided_by: Mapped[VigieUser | None] = relationship("VigieUser")
 
     def __repr__(self) -> str:

@@ -138,6 +138,11 @@ class ServiceObjective(TrackedMixin, ArchivableMixin, Model):
     expected_result: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
     state: Mapped[str] = mapped_column(String(24), nullable=False, default="brouillon", index=True)
+    #: The officials' amendment, written when the review sends the objective back to its
+    #: service; the service revises the objective and submits it again.
+    amendment: Mapped[str | None] = mapped_column(Text)
+    #: Recorded by the quality cell when it closes the objective at year end.
+    achievement: Mapped[str | None] = mapped_column(String(24))
 
     service: Mapped[Service] = relationship("Service")
     strategic_objective: Mapped[StrategicObjective | None] = relationship("StrategicObjective")

@@ -1,0 +1,255 @@
+"""The named guards of the workflow tables, and the four-eyes rules.
+
+A guard answers ``None`` when the transition may go ahead, else a :class:`Refusal` in French.
+Two kinds, because users must be told different things:
+
+* *person* guards (the lead auditor, the action's owner, the document's approver, four-eyes
+  rules) refuse with 403 — this user may not do it, someone else may;
+* *state* guards (findings recorded, actions for every non-conformity, every proposal decided)
+  refuse with 409 — nobody may do it until the record is completed.
+
+The engine runs person guards first, so a user is never told about a state problem of a step
+that is not theirs. Guards read through the session without flushing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, select
+
+from app.extensions import db
+from app.security.roles import QUALITY
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a transition may not be fired now, and the HTTP status that says so."""
+
+    message: str
+    status: int
+
+
+def _user_id(actor: Any) -> int | None:
+    return getattr(actor.user, "id", None)
+
+
+def _person(message: str) -> Refusal:
+    return Refusal(message, 403)
+
+
+def _state(message: str) -> Refusal:
+    return Refusal(message, 409)
+
+
+# -- person guards ----------------------------------------------------------------------------
+def is_lead_auditor(audit: Any, actor: Any) -> Refusal | None:
+    """Only the audit's lead auditor starts it and issues its report.
+
+    With no lead auditor named yet, the quality cell may (it plans the audits).
+    """
+    if audit.lead_auditor_id is None and QUALITY in actor.scope.roles:
+        return None
+    if audit.lead_auditor_id is not None and audit.lead_auditor_id == _user_id(actor):
+        return None
+    return _person(_("Seul l'auditeur responsable de cet audit peut le faire."))
+
+
+def is_owner(action: Any, actor: Any) -> Refusal | None:
+    """The action's owner moves it forward; with no owner, anyone of its service may."""
+    if action.owner_id is None or action.owner_id == _user_id(actor):
+        return None
+    return _person(_("Seul le pilote de l'action peut la faire avancer."))
+
+
+def is_approver(document: Any, actor: Any) -> Refusal | None:
+    """The document's named approver decides; with none named, the quality cell does."""
+    if document.approver_id is None:
+        if QUALITY in actor.scope.roles:
+            return None
+        return _person(_("Aucun approbateur n'est désigné : la cellule qualité décide."))
+    if document.approver_id == _user_id(actor):
+        return None
+    return _person(_("Seul l'approbateur désigné de ce document peut le faire."))
+
+
+# -- state guards -----------------------------------------------------------------------------
+def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
+    """An objective is reviewed only once it is measured: an indicator with a target."""
+    from app.models.indicators import Indicator, Target, indicator_service_objective
+
+    year = str(objective.year)
+    stmt = select(
+        exists()
+        .where(indicator_service_objective.c.service_objective_id == objective.id)
+        .where(indicator_service_objective.c.indicator_id == Indicator.id)
+        .where(Indicator.archived.is_(False))
+        .where(Target.indicator_id == Indicator.id)
+        .where(Target.archived.is_(False))
+        .where((Target.period == year) | Target.period.startswith(f"{year}-"))
+    )
+    with db.session.no_autoflush:
+        if db.session.scalar(stmt):
+            return None
+    return _state(_("Pour être revu, l'objectif doit avoir au moins un indicateur avec une "
+                    "cible pour %(year)s.", year=objective.year))
+
+
+def open_review_proposal(objective: Any) -> Any:
+    """The proposal carrying this objective in a review being held, if any."""
+    from app.models.reviews import ManagementReview, Proposal
+
+    stmt = (
+        select(Proposal)
+        .join(ManagementReview, Proposal.review_id == ManagementReview.id)
+        .where(Proposal.service_objective_id == objective.id)
+        .where(Proposal.archived.is_(False))
+        .where(ManagementReview.state == "tenue")
+        .order_by(Proposal.id.desc())
+    )
+    with db.session.no_autoflush:
+        return db.session.scalars(stmt).first()
+
+
+def in_open_review(objective: Any, actor: Any) -> Refusal | None:
+    """Officials arbitrate an objective only in a management review being held."""
+    if open_review_proposal(objective) is not None:
+        return None
+    return _state(_("Cet objectif ne s'arbitre qu'en revue de direction : il n'est proposé à "
+                    "aucune revue en cours."))
+
+
+def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
+    """A report states its findings, or says explicitly that there are none."""
+    from app.models.quality import Finding
+
+    if audit.no_finding:
+        return None
+    stmt = select(exists().where(Finding.audit_id == audit.id, Finding.archived.is_(False)))
+    with db.session.no_autoflush:
+        if db.session.scalar(stmt):
+            return None
+    return _state(_("Le rapport doit comporter au moins un constat, ou indiquer « aucun "
+                    "constat » sur l'audit."))
+
+
+def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
+    """Every non-conformity of the audit has a live corrective action before closing."""
+    from app.models.quality import Action, Finding
+
+    live_action = (
+        select(Action.id)
+        .where(Action.finding_id == Finding.id, Action.archived.is_(False),
+               Action.state != "annulee")
+        .exists()
+    )
+    stmt = select(func.count(Finding.id)).where(
+        Finding.audit_id == audit.id,
+        Finding.archived.is_(False),
+        Finding.kind.startswith("nc_"),
+        ~live_action,
+    )
+    with db.session.no_autoflush:
+        missing = db.session.scalar(stmt) or 0
+    if not missing:
+        return None
+    return _state(_("%(count)s non-conformité(s) sans action : ouvrez une action pour chacune "
+                    "avant de clore l'audit.", count=missing))
+
+
+def has_draft_version(document: Any, actor: Any) -> Refusal | None:
+    """A document goes to review with a draft version to read."""
+    if draft_version(document) is not None:
+        return None
+    return _state(_("Ajoutez d'abord une version en brouillon à relire."))
+
+
+def draft_version(document: Any) -> Any:
+    """The newest live draft version of a document, if any."""
+    from app.models.quality import DocumentVersion
+
+    stmt = (
+        select(DocumentVersion)
+        .where(DocumentVersion.document_id == document.id,
+               DocumentVersion.archived.is_(False),
+               DocumentVersion.status == "brouillon")
+        .order_by(DocumentVersion.number.desc())
+    )
+    with db.session.no_autoflush:
+        return db.session.scalars(stmt).first()
+
+
+def all_proposals_decided(review: Any, actor: Any) -> Refusal | None:
+    """Officials decide every proposal before the decisions are recorded or the review closed."""
+    from app.models.reviews import Proposal
+
+    stmt = select(func.count(Proposal.id)).where(
+        Proposal.review_id == review.id, Proposal.archived.is_(False),
+        Proposal.decision.is_(None),
+    )
+    with db.session.no_autoflush:
+        undecided = db.session.scalar(stmt) or 0
+    if not undecided:
+        return None
+    return _state(_("%(count)s proposition(s) ne sont pas encore arbitrées.", count=undecided))
+
+
+PERSON_GUARDS: dict[str, Callable[[Any, Any], Refusal | None]] = {
+    "is_lead_auditor": is_lead_auditor,
+    "is_owner": is_owner,
+    "is_approver": is_approver,
+}
+STATE_GUARDS: dict[str, Callable[[Any, Any], Refusal | None]] = {
+    "has_indicator_with_target": has_indicator_with_target,
+    "in_open_review": in_open_review,
+    "findings_or_none": findings_or_none,
+    "nonconformities_have_actions": nonconformities_have_actions,
+    "has_draft_version": has_draft_version,
+    "all_proposals_decided": all_proposals_decided,
+}
+
+
+# -- four-eyes rules --------------------------------------------------------------------------
+def not_owner(action: Any, actor: Any) -> Refusal | None:
+    """An action's effectiveness is judged by someone other than its owner."""
+    if action.owner_id is not None and action.owner_id == _user_id(actor):
+        return _person(_("Le pilote d'une action ne vérifie pas lui-même son efficacité."))
+    return None
+
+
+def not_author(document: Any, actor: Any) -> Refusal | None:
+    """A document is approved by someone other than the author of the version under review."""
+    version = draft_version(document)
+    author_id = getattr(version, "author_id", None) or document.owner_id
+    if author_id is not None and author_id == _user_id(actor):
+        return _person(_("L'auteur d'un document ne l'approuve pas lui-même."))
+    return None
+
+
+def heads(service: Any) -> set[int]:
+    """Who heads a service: its head and the heads of the services above it."""
+    found: set[int] = set()
+    seen: set[int] = set()
+    while service is not None and service.id not in seen:
+        seen.add(service.id)
+        if service.head_id is not None:
+            found.add(service.head_id)
+        service = service.parent
+    return found
+
+
+def not_head(objective: Any, actor: Any) -> Refusal | None:
+    """An official does not arbitrate a proposal of a service they head."""
+    if _user_id(actor) in heads(objective.service):
+        return _person(_("Vous dirigez ce service : un autre élu doit arbitrer sa proposition."))
+    return None
+
+
+FOUR_EYES: dict[str, Callable[[Any, Any], Refusal | None]] = {
+    "not_owner": not_owner,
+    "not_author": not_author,
+    "not_head": not_head,
+}

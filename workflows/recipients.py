@@ -1,0 +1,108 @@
+"""Who must hear about a transition: the names used in the tables' ``notify`` column.
+
+Each resolver takes the record (after the transition) and returns active accounts. The engine
+drops the person who fired the event — nobody needs an e-mail about what they just did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.organisation import Service, VigieUser, user_service
+from app.security.roles import EXECUTIVE, OFFICIAL, QUALITY, SERVICE_HEAD
+
+
+def with_role(code: str) -> list[VigieUser]:
+    """Active accounts holding a role."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    stmt = (
+        select(VigieUser)
+        .join(VigieUser.roles)
+        .where(Role.name == code, VigieUser.active.is_(True))
+        .order_by(VigieUser.id)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def heads_of(services: Iterable[Service]) -> list[VigieUser]:
+    """The named heads of these services, plus their members who hold the service-head role."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    ids = {s.id for s in services if s is not None}
+    if not ids:
+        return []
+    found: dict[int, VigieUser] = {}
+    for service in services:
+        if service is not None and service.head is not None and service.head.active:
+            found[service.head.id] = service.head
+    stmt = (
+        select(VigieUser)
+        .join(user_service, user_service.c.user_id == VigieUser.id)
+        .join(VigieUser.roles)
+        .where(user_service.c.service_id.in_(ids), Role.name == SERVICE_HEAD,
+               VigieUser.active.is_(True))
+    )
+    for user in db.session.scalars(stmt).unique():
+        found.setdefault(user.id, user)
+    return list(found.values())
+
+
+def _one(user: Any) -> list[VigieUser]:
+    return [user] if user is not None and user.active else []
+
+
+def _services_of(obj: Any) -> list[Service]:
+    if getattr(obj, "services", None):
+        return list(obj.services)
+    service = getattr(obj, "service", None)
+    return [service] if service is not None else []
+
+
+def _owner(obj: Any) -> list[VigieUser]:
+    return _one(obj.owner) or heads_of(_services_of(obj))
+
+
+def _approver(document: Any) -> list[VigieUser]:
+    return _one(document.approver) or with_role(QUALITY)
+
+
+def _author(document: Any) -> list[VigieUser]:
+    from workflows.guards import draft_version
+
+    version = draft_version(document) or (document.versions[0] if document.versions else None)
+    author = getattr(version, "author", None) or document.owner
+    return _one(author) or heads_of(_services_of(document))
+
+
+def _auditees(audit: Any) -> list[VigieUser]:
+    people = [u for u in audit.auditees if u.active]
+    return people or heads_of(audit.services)
+
+
+RESOLVERS: dict[str, Callable[[Any], list[VigieUser]]] = {
+    "quality": lambda obj: with_role(QUALITY),
+    "executive": lambda obj: with_role(EXECUTIVE),
+    "officials": lambda obj: with_role(OFFICIAL),
+    "service_heads": lambda obj: heads_of(_services_of(obj)),
+    "owner": _owner,
+    "approver": _approver,
+    "author": _author,
+    "auditees": _auditees,
+    "lead_auditor": lambda audit: _one(audit.lead_auditor),
+    "participants": lambda review: [u for u in review.participants if u.active],
+}
+
+
+def resolve(names: Iterable[str], obj: Any, *, exclude: Any = None) -> list[VigieUser]:
+    """Every account named by ``names`` for this record, once each, the actor left out."""
+    found: dict[int, VigieUser] = {}
+    for name in names:
+        for user in RESOLVERS[name](obj):
+            found.setdefault(user.id, user)
+    skip = getattr(exclude, "id", None)
+    return [user for uid, user in found.items() if uid != skip]
