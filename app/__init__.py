@@ -76,7 +76,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from views.home import VigieIndexView
     from views.imports import register_imports
     from views.jinja import register_template_helpers
+    from views.notifications import register_notifications
     from views.reporting import ReportingPeriodLockView
+    from views.review_meeting import register_review_meeting
+    from views.tasks import register_tasks
 
     appbuilder = AppBuilder(
         indexview=VigieIndexView,
@@ -92,7 +95,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         appbuilder.add_view_no_menu(ReportingPeriodLockView)
         register_entry(appbuilder)
         register_health(appbuilder)
+        register_notifications(appbuilder)
         register_imports(appbuilder)
+        register_review_meeting(appbuilder)
+        register_tasks(appbuilder)
     register_template_helpers(app)
     from views.crud import too_large
 

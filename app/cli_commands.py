@@ -1,4 +1,5 @@
-"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, demo, worker, run.
+"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, demo, notifications,
+worker, run.
 
 Each command is a thin shell over the core: it parses options, calls a use case, prints a
 French result and exits non-zero on failure.
@@ -214,6 +215,30 @@ def demo_load(scale: str, if_empty: bool) -> None:
     click.echo(f"Ville de démonstration chargée en {elapsed:.1f} s : {summary}.")
 
 
+# ------------------------------------------------------------------------------- notifications
+@click.group("notifications", help="Notifications et leurs courriels.")
+def notifications_group() -> None:
+    """Notification commands."""
+
+
+@notifications_group.command("resend")
+@with_appcontext
+def notifications_resend() -> None:
+    """Queue again every e-mail pending or failed (failed ones go back to pending).
+
+    For after an outage of Redis or of the mail server: transitions never wait for either, so
+    their mails may sit in the database until someone runs this (or uses « Courriels »).
+    """
+    from app.notifications import resend
+
+    selected, queued = resend()
+    if selected and not queued:
+        raise click.ClickException(
+            f"File d'envoi (Redis) injoignable : {selected} courriel(s) restent en attente."
+        )
+    click.echo(f"{queued} courriel(s) remis dans la file d'envoi.")
+
+
 # ------------------------------------------------------------------------------ worker and run
 @click.command("worker", help="Lance un worker RQ (tâches de fond).")
 @click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
@@ -239,5 +264,6 @@ def run_command(host: str, port: int, workers: int) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app's CLI (``vigie …`` and ``flask …``)."""
-    for command in (db_group, roles_group, users_group, demo_group, worker_command, run_command):
+    for command in (db_group, roles_group, users_group, demo_group, notifications_group,
+                    worker_command, run_command):
         app.cli.add_command(command)

@@ -3,8 +3,9 @@
 ``notify()`` adds the notifications to the current transaction, so they exist exactly when the
 transition that caused them does. ``dispatch()`` runs after the commit and queues one mail job
 per notification; if Redis is unreachable the notifications simply stay ``en_attente`` and
-``requeue_pending()`` (run by the worker's schedule, or ``vigie notifications resend``) sends
-them later. Nothing here can undo a transition.
+``resend()`` (``vigie notifications resend``, or the administrators' « Courriels » page) or
+``requeue_pending()`` sends them later. The job itself is ``reports.mail.send_notification``.
+Nothing here can undo a transition.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.notifications import Notification
@@ -24,8 +27,20 @@ from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
-#: Mail job retries (seconds between attempts); sending is idempotent per notification.
+#: Mail job retries (seconds between attempts) when ``VIGIE_MAIL_RETRY_INTERVALS`` is not
+#: configured; sending is idempotent per notification.
 RETRY_INTERVALS = (10, 60, 300)
+
+#: What administrators read for each ``mail_state``.
+MAIL_STATE_LABELS = {
+    "en_attente": _l("En attente"),
+    "envoye": _l("Envoyé"),
+    "echec": _l("Échec"),
+    "sans_courriel": _l("Sans adresse électronique"),
+    "desactive": _l("Envoi désactivé"),
+}
+#: Mails an administrator may have to act on: still waiting, or given up after the retries.
+UNSENT_STATES = ("en_attente", "echec")
 
 
 def notify(users: Iterable[Any], *, subject: str, body: str, link: str | None,
@@ -85,16 +100,18 @@ def dispatch(notifications: Sequence[Notification]) -> int:
     ids = [n.id for n in notifications if n.mail_state == "en_attente"]
     if not ids:
         return 0
+    intervals = [int(s) for s in current_app.config.get("VIGIE_MAIL_RETRY_INTERVALS",
+                                                          RETRY_INTERVALS)]
     try:
         from rq import Retry
 
         from reports.queue import get_queue
 
-        queue = get_queue(current_app)
+        queue = get_queue(current_app, current_app.config.get("VIGIE_MAIL_QUEUE", "default"))
+        retry = Retry(max=len(intervals), interval=intervals) if intervals else None
         for notification_id in ids:
             queue.enqueue(
-                "reports.mail.send_notification", notification_id,
-                retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
+                "reports.mail.send_notification", notification_id, retry=retry,
                 job_timeout=60, description=f"mail notification {notification_id}",
             )
     except Exception as exc:  # Redis unreachable: the notifications wait in the database
@@ -115,6 +132,48 @@ def requeue_pending(older_than_seconds: int = 600) -> int:
     return dispatch(pending)
 
 
+def resend(ids: Iterable[int] | None = None) -> tuple[int, int]:
+    """Queue again the unsent mails (all, or these ids); return (selected, queued).
+
+    Failed ones go back to ``en_attente`` first, committed before queueing so the job sees
+    them pending; their last error stays until a send succeeds. A mail already queued and
+    queued again is still sent once: the job skips what is no longer pending.
+    """
+    stmt = select(Notification).where(Notification.mail_state.in_(UNSENT_STATES))
+    if ids is not None:
+        stmt = stmt.where(Notification.id.in_(list(ids)))
+    selected = list(db.session.scalars(stmt.order_by(Notification.id)))
+    for notification in selected:
+        notification.mail_state = "en_attente"
+    db.session.commit()
+    return len(selected), dispatch(selected)
+
+
+def page_of(user_id: int, page: int, page_size: int) -> tuple[list[Notification], int]:
+    """One page of a user's notifications, newest first, and their total (two queries)."""
+    total = int(db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user_id)
+    ) or 0)
+    rows = list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(page_size).offset(page * page_size)
+    ))
+    return rows, total
+
+
+def unsent_page(page: int, page_size: int) -> tuple[list[Notification], int]:
+    """One page of the mails pending or failed, newest first, recipients loaded with them."""
+    where = Notification.mail_state.in_(UNSENT_STATES)
+    total = int(db.session.scalar(select(func.count(Notification.id)).where(where)) or 0)
+    rows = list(db.session.scalars(
+        select(Notification).where(where).options(joinedload(Notification.user))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(page_size).offset(page * page_size)
+    ))
+    return rows, total
+
+
 def unread_count(user_id: int) -> int:
     return int(db.session.scalar(
         select(func.count(Notification.id)).where(Notification.user_id == user_id,
@@ -131,3 +190,14 @@ def mark_read(user_id: int, ids: Iterable[int] | None = None) -> int:
     result = db.session.execute(stmt.values(read_at=utcnow()))
     db.session.commit()
     return int(result.rowcount or 0)
+
+
+def open_notification(user_id: int, notification_id: int) -> Notification | None:
+    """The user's notification, now read; ``None`` if it is not theirs (or does not exist)."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user_id:
+        return None
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.commit()
+    return notification

@@ -130,7 +130,7 @@ def test_days_to_close_follows_completion_and_opening(app: Flask, world: World,
     [
         (TODAY - timedelta(days=1), "a_faire", True),
         (TODAY - timedelta(days=30), "en_cours", True),
-        (TODAY - timedelta(days=30), "realisee", True),
+        (TODAY - timedelta(days=30), "realisee", False),  # completed: awaits its check
         (TODAY, "en_cours", False),
         (TODAY + timedelta(days=5), "a_faire", False),
         (TODAY - timedelta(days=30), "verifiee", False),

@@ -35,7 +35,8 @@ from app.registry.interface import (
     scope_filters,
 )
 from views.forms import frenchify
-from views.jinja import vigie_date, vigie_datetime, vigie_number, yes_no
+from views.jinja import state_badge, vigie_date, vigie_datetime, vigie_number, yes_no
+from workflows import engine
 
 PERMISSIONS = {
     "list": "read",
@@ -49,6 +50,8 @@ PERMISSIONS = {
     "action": "write",
     "action_post": "write",
     "download_file": "read",
+    # the workflow engine decides who may fire which event (officials only read records)
+    "transition": "read",
 }
 
 REASON_FIELD = TextAreaField(
@@ -108,7 +111,24 @@ class ArtefactView(ModelView):
     def render_template(self, template: str, **kwargs: Any) -> Any:
         kwargs.setdefault("artefact", self.artefact)
         kwargs.setdefault("archived_mode", archived_mode())
+        if template == self.list_template and engine.workflow_of(self.artefact) is not None:
+            kwargs.setdefault("state_counts", self._state_counts())
         return super().render_template(template, **kwargs)
+
+    def _state_counts(self) -> list[tuple[str, str, int]]:
+        """``(code, label, count)`` of every state, for the list's filter by state — one
+        ``GROUP BY`` over what the user may read (archived records left out)."""
+        from sqlalchemy import func
+
+        from app.extensions import db
+
+        model: Any = self.artefact.model
+        stmt = records.scoped_select(self.artefact, records.Actor.current(),
+                                     include_archived=False)
+        stmt = stmt.with_only_columns(model.state, func.count(model.id)).group_by(model.state)
+        counts = dict(db.session.execute(stmt).tuples().all())
+        states = self.artefact.choices["state"]
+        return [(code, str(label), int(counts.get(code, 0))) for code, label in states.values]
 
     @expose("/show/<pk>", methods=["GET"])
     @has_access
@@ -127,8 +147,50 @@ class ArtefactView(ModelView):
             item=item,
             history_entries=entries,
             can_write=records.Actor.current().may_write(self.artefact),
+            workflow=engine.workflow_of(self.artefact),
+            workflow_offers=engine.offers(self.artefact, item, records.Actor.current()),
             file_size_label=attachments.human_size(getattr(item, "file_size", None)),
         )
+
+    @expose("/transition/<pk>", methods=["POST"])
+    @has_access
+    def transition(self, pk: Any) -> Any:
+        """Fire a workflow event from the record's page (button or reason dialog)."""
+        if engine.workflow_of(self.artefact) is None:
+            abort(404)
+        actor = records.Actor.current()
+        try:
+            item = records.get_for(self.artefact, pk, actor)
+        except DomainError:
+            abort(404)
+        event = request.form.get("event", "")
+        back = request.form.get("next", "")
+        # only a path of this site: never an absolute URL (open redirect)
+        if not back.startswith("/") or back.startswith("//"):
+            back = url_for(f"{self.endpoint}.show", pk=pk)
+        inputs = {
+            name: request.form.get(name)
+            for name in {row_input for row in engine.workflow_of(self.artefact).transitions  # type: ignore[union-attr]
+                         if row.event == event for row_input in row.inputs}
+        }
+        try:
+            version = int(request.form.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            fired = engine.fire(self.artefact, item, event, actor,
+                                reason=request.form.get("reason"), inputs=inputs,
+                                expected_version=version)
+        except DomainError as error:
+            flash(error.message, "danger")
+            for field_error in error.errors:
+                flash(field_error.message, "danger")
+            return redirect(back), 303
+        states = self.artefact.choices["state"]
+        flash(_("« %(event)s » enregistré : l'état est maintenant « %(state)s ».",
+                event=fired.transition.label, state=states.label(fired.record.state)),
+              "success")
+        return redirect(back), 303
 
     @expose("/file/<pk>", methods=["GET"])
     @has_access
@@ -371,6 +433,17 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         for name, choice in artefact.choices.items()
     })
     for name in (*show, *artefact.list_columns):
+        if name in formatters:
+            continue
+        rel = artefact.relationships.get(name)
+        if rel is not None and rel.uselist:
+            formatters[name] = lambda value: ", ".join(str(v) for v in value or ()) or "—"
+        else:
+            formatters[name] = lambda value: "—" if value is None else value
+    if engine.workflow_of(artefact) is not None:
+        states = artefact.choices["state"]
+        formatters["state"] = lambda value, _c=states: state_badge(value, _c.label(value))
+    for name in (*show, *artefact.list_columns):
         kind = artefact.column_kind(name)
         if name in artefact.choices:
             continue
@@ -411,7 +484,10 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "show_columns": show,
         "add_columns": [*editable, *file_fields, "reason"],
         "edit_columns": [*editable, *replace_fields, "reason", "version"],
-        "search_columns": list(artefact.search_columns),
+        "search_columns": list(dict.fromkeys([
+            *artefact.search_columns,
+            *(["state"] if engine.workflow_of(artefact) is not None else []),
+        ])),
         "order_columns": list(artefact.sortable_columns),
         "base_order": artefact.order_by,
         "label_columns": labels,

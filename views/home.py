@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import redirect, url_for
 from flask_appbuilder import IndexView, expose
 
-from app.security.roles import role_label
+from app.security.roles import AGENT, ALL_SERVICE_ROLES, SERVICE_HEAD, role_label
 
 
 class VigieIndexView(IndexView):
-    """Landing page after login (role-specific homes come with the map and "Mes tâches")."""
+    """Landing page after login: « Mes tâches » for service heads and agents."""
 
     index_template = "vigie/index.html"
 
@@ -21,6 +22,10 @@ class VigieIndexView(IndexView):
         roles = []
         services = []
         if current_user and current_user.is_authenticated:
+            codes = {r.name for r in current_user.roles}
+            if codes & {SERVICE_HEAD, AGENT} and not codes & ALL_SERVICE_ROLES:
+                # service heads and agents start from what awaits them
+                return redirect(url_for("MyTasksView.index"))
             roles = [role_label(r.name) for r in current_user.roles]
             services = sorted(getattr(current_user, "services", []), key=lambda s: s.code)
         return self.render_template(self.index_template, roles=roles, services=services)

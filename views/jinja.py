@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -55,6 +56,28 @@ def yes_no(value: object) -> str:
     return _("Oui") if value else _("Non")
 
 
+def state_badge(code: str | None, label: object) -> Markup:
+    """A workflow state as a badge: colour family, icon and French label (never colour alone)."""
+    from workflows.labels import state_tone
+
+    tone, icon = state_tone(code)
+    return Markup(
+        '<span class="vigie-state vigie-state-{tone}" data-state="{code}">'
+        '<i class="fa {icon}" aria-hidden="true"></i> {label}</span>'
+    ).format(tone=tone, code=code or "", icon=icon, label=str(label))
+
+
+def workflow_event_label(artefact: Any, event: str) -> str:
+    """The French label of a workflow event of this artefact (its code if unknown)."""
+    from workflows.tables import WORKFLOWS
+
+    workflow = WORKFLOWS.get(getattr(artefact, "code_name", ""))
+    for row in workflow.transitions if workflow else ():
+        if row.event == event:
+            return str(row.label)
+    return event
+
+
 def history_action_label(action: str) -> str:
     return str(HISTORY_ACTIONS.get(action, action))
 
@@ -87,4 +110,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["vigie_date"] = vigie_date
     app.jinja_env.filters["vigie_number"] = vigie_number
     app.jinja_env.globals["history_action_label"] = history_action_label
+    app.jinja_env.globals["state_badge"] = state_badge
+    app.jinja_env.globals["workflow_event_label"] = workflow_event_label
     app.jinja_env.globals["args_without"] = args_without

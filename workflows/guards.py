@@ -253,3 +253,42 @@ FOUR_EYES: dict[str, Callable[[Any, Any], Refusal | None]] = {
     "not_author": not_author,
     "not_head": not_head,
 }
+
+
+# -- the same person rules as SQL, to list a user's to-dos ("Mes tâches") -------------------
+def _is_quality(roles: frozenset[str]) -> bool:
+    return QUALITY in roles
+
+
+def _lead_auditor_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+    mine = model.lead_auditor_id == user_id
+    return mine | model.lead_auditor_id.is_(None) if _is_quality(roles) else mine
+
+
+def _owner_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+    return (model.owner_id == user_id) | model.owner_id.is_(None)
+
+
+def _approver_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+    mine = model.approver_id == user_id
+    return mine | model.approver_id.is_(None) if _is_quality(roles) else mine
+
+
+def _not_owner_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+    return model.owner_id.is_(None) | (model.owner_id != user_id)
+
+
+def _not_document_owner_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+    return model.owner_id.is_(None) | (model.owner_id != user_id)
+
+
+#: SQL counterparts of the person guards and four-eyes rules: ``clause(model, user id,
+#: roles)``. They select the records a user *may* have to act on; the engine's checks stay the
+#: authority when the event is fired (e.g. the author of the draft version).
+PERSON_CLAUSES: dict[str, Callable[[Any, int, frozenset[str]], Any]] = {
+    "is_lead_auditor": _lead_auditor_clause,
+    "is_owner": _owner_clause,
+    "is_approver": _approver_clause,
+    "not_owner": _not_owner_clause,
+    "not_author": _not_document_owner_clause,
+}

@@ -72,3 +72,48 @@ MANAGEMENT_REVIEW_STATES = Choice(
         ("close", _l("Close")),
     )
 )
+
+#: The colour family of each state, for badges (always shown with the state's label and an
+#: icon, never colour alone): where the record stands in its life, across every workflow.
+STATE_TONES: dict[str, tuple[str, str]] = {
+    # not started / being written
+    "brouillon": ("draft", "fa-pencil"),
+    "ouverte": ("draft", "fa-folder-open-o"),
+    "preparation": ("draft", "fa-pencil"),
+    "planifie": ("draft", "fa-calendar"),
+    "a_faire": ("draft", "fa-circle-o"),
+    # moving forward, someone must act
+    "propose": ("progress", "fa-paper-plane-o"),
+    "en_relecture": ("progress", "fa-eye"),
+    "en_cours": ("progress", "fa-play-circle-o"),
+    "propositions": ("progress", "fa-list"),
+    "dossier_pret": ("progress", "fa-folder-o"),
+    "revu": ("progress", "fa-check"),
+    "rapport_emis": ("progress", "fa-file-text-o"),
+    "realisee": ("progress", "fa-flag-checkered"),
+    "approuve": ("progress", "fa-thumbs-o-up"),
+    "validee": ("progress", "fa-check"),
+    "tenue": ("progress", "fa-gavel"),
+    "decisions_enregistrees": ("progress", "fa-gavel"),
+    # settled in the good sense
+    "valide": ("done", "fa-check-circle"),
+    "actif": ("done", "fa-bolt"),
+    "publie": ("done", "fa-check-circle"),
+    "verifiee": ("done", "fa-check-circle"),
+    "appliquee": ("done", "fa-check-circle"),
+    # sent back or postponed
+    "amende": ("warning", "fa-undo"),
+    "reporte": ("warning", "fa-clock-o"),
+    # ended
+    "clos": ("closed", "fa-lock"),
+    "close": ("closed", "fa-lock"),
+    "rejete": ("refused", "fa-times-circle"),
+    "annule": ("refused", "fa-ban"),
+    "annulee": ("refused", "fa-ban"),
+    "obsolete": ("closed", "fa-archive"),
+}
+
+
+def state_tone(code: str | None) -> tuple[str, str]:
+    """``(tone, icon)`` of a state code; unknown codes look neutral."""
+    return STATE_TONES.get(code or "", ("draft", "fa-circle-o"))

@@ -49,6 +49,9 @@ class Transition:
     #: Who is told by notification and e-mail once the transition is committed (names
     #: resolved by ``workflows.recipients``): whoever must act next, the author on rejection.
     notify: tuple[str, ...] = ()
+    #: « Mes tâches » heading for records waiting for this event, if it is someone's to-do
+    #: (cancelling or reopening is possible, never awaited).
+    task: object | None = None
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,14 @@ OFFICIALS = frozenset({OFFICIAL})
 SERVICE_OBJECTIVE = Workflow(
     "service_objective", SERVICE_OBJECTIVE_STATES, "brouillon", (
         Transition("brouillon", "submit", "propose", HEAD, _l("Soumettre"),
-                   notify=("quality",)),
+                   notify=("quality",),
+                   task=_l("Objectifs à soumettre")),
         Transition("amende", "submit", "propose", HEAD, _l("Soumettre à nouveau"),
-                   notify=("quality",)),
+                   notify=("quality",),
+                   task=_l("Objectifs amendés à soumettre à nouveau")),
         Transition("propose", "review", "revu", Q, _l("Valider la revue"),
-                   guards=("has_indicator_with_target",), notify=("service_heads",)),
+                   guards=("has_indicator_with_target",), notify=("service_heads",),
+                   task=_l("Objectifs à revoir")),
         Transition("revu", "validate", "valide", OFFICIALS, _l("Valider"),
                    guards=("in_open_review",), four_eyes="not_head",
                    notify=("service_heads", "quality")),
@@ -102,7 +108,8 @@ SERVICE_OBJECTIVE = Workflow(
         Transition("revu", "defer", "reporte", OFFICIALS, _l("Reporter"),
                    guards=("in_open_review",), reason_required=True, four_eyes="not_head",
                    notify=("service_heads",)),
-        Transition("valide", "activate", "actif", Q, _l("Activer"), notify=("service_heads",)),
+        Transition("valide", "activate", "actif", Q, _l("Activer"), notify=("service_heads",),
+                   task=_l("Objectifs validés à activer")),
         Transition("actif", "close", "clos", Q, _l("Clore"), inputs=("achievement",),
                    notify=("service_heads",)),
     ),
@@ -111,12 +118,15 @@ SERVICE_OBJECTIVE = Workflow(
 AUDIT = Workflow(
     "audit", AUDIT_STATES, "planifie", (
         Transition("planifie", "start", "en_cours", frozenset({AUDITOR, QUALITY}),
-                   _l("Démarrer"), guards=("is_lead_auditor",), notify=("auditees",)),
+                   _l("Démarrer"), guards=("is_lead_auditor",), notify=("auditees",),
+                   task=_l("Audits à démarrer")),
         Transition("en_cours", "report", "rapport_emis", frozenset({AUDITOR, QUALITY}),
                    _l("Émettre le rapport"), guards=("is_lead_auditor", "findings_or_none"),
-                   notify=("quality", "auditees")),
+                   notify=("quality", "auditees"),
+                   task=_l("Rapports d'audit à émettre")),
         Transition("rapport_emis", "close", "clos", Q, _l("Clore"),
-                   guards=("nonconformities_have_actions",), notify=("lead_auditor",)),
+                   guards=("nonconformities_have_actions",), notify=("lead_auditor",),
+                   task=_l("Audits à clore")),
         Transition("clos", "reopen", "en_cours", Q, _l("Rouvrir"), reason_required=True,
                    notify=("lead_auditor",)),
         Transition("planifie", "cancel", "annule", Q, _l("Annuler"), reason_required=True,
@@ -127,12 +137,15 @@ AUDIT = Workflow(
 ACTION = Workflow(
     "action", ACTION_STATES, "a_faire", (
         Transition("a_faire", "start", "en_cours", frozenset({SERVICE_HEAD, AGENT}),
-                   _l("Démarrer"), guards=("is_owner",)),
+                   _l("Démarrer"), guards=("is_owner",),
+                   task=_l("Actions à démarrer")),
         Transition("en_cours", "complete", "realisee", frozenset({SERVICE_HEAD, AGENT}),
-                   _l("Déclarer réalisée"), guards=("is_owner",), notify=("quality",)),
+                   _l("Déclarer réalisée"), guards=("is_owner",), notify=("quality",),
+                   task=_l("Actions en cours à mener à terme")),
         Transition("realisee", "verify", "verifiee", frozenset({QUALITY, AUDITOR}),
                    _l("Vérifier l'efficacité"), inputs=("effectiveness",),
-                   four_eyes="not_owner", notify=("owner",)),
+                   four_eyes="not_owner", notify=("owner",),
+                   task=_l("Actions dont l'efficacité est à vérifier")),
         Transition("realisee", "reject", "en_cours", frozenset({QUALITY, AUDITOR}),
                    _l("Refuser"), reason_required=True, four_eyes="not_owner",
                    notify=("owner",)),
@@ -145,39 +158,49 @@ DOCUMENT = Workflow(
     "document", DOCUMENT_STATES, "brouillon", (
         Transition("brouillon", "submit", "en_relecture", frozenset({SERVICE_HEAD, QUALITY}),
                    _l("Soumettre à relecture"), guards=("has_draft_version",),
-                   notify=("approver",)),
+                   notify=("approver",),
+                   task=_l("Documents à soumettre à relecture")),
         Transition("en_relecture", "approve", "approuve", frozenset({SERVICE_HEAD, QUALITY}),
                    _l("Approuver"), guards=("is_approver",), four_eyes="not_author",
-                   notify=("quality",)),
+                   notify=("quality",),
+                   task=_l("Documents à approuver")),
         Transition("en_relecture", "request_changes", "brouillon",
                    frozenset({SERVICE_HEAD, QUALITY}), _l("Demander des modifications"),
                    guards=("is_approver",), reason_required=True, notify=("author",)),
-        Transition("approuve", "publish", "publie", Q, _l("Publier"), notify=("author",)),
+        Transition("approuve", "publish", "publie", Q, _l("Publier"), notify=("author",),
+                   task=_l("Documents à publier")),
     ),
 )
 
 REVISION = Workflow(
     "revision", REVISION_STATES, "ouverte", (
         Transition("ouverte", "collect", "propositions", Q, _l("Clore la collecte"),
-                   notify=("executive",)),
+                   notify=("executive",),
+                   task=_l("Révisions : collecte à clore")),
         Transition("propositions", "validate", "validee", EXEC, _l("Valider"),
-                   notify=("quality",)),
+                   notify=("quality",),
+                   task=_l("Révisions à valider")),
         Transition("validee", "apply", "appliquee", Q, _l("Appliquer"),
-                   notify=("service_heads",)),
+                   notify=("service_heads",),
+                   task=_l("Révisions à appliquer")),
     ),
 )
 
 MANAGEMENT_REVIEW = Workflow(
     "management_review", MANAGEMENT_REVIEW_STATES, "preparation", (
         Transition("preparation", "build_pack", "dossier_pret", Q,
-                   _l("Constituer le dossier"), notify=("executive",)),
+                   _l("Constituer le dossier"), notify=("executive",),
+                   task=_l("Revues de direction : dossier à constituer")),
         Transition("dossier_pret", "hold", "tenue", EXEC, _l("Tenir la revue"),
-                   notify=("officials",)),
+                   notify=("officials",),
+                   task=_l("Revues de direction à tenir")),
         Transition("tenue", "record_decisions", "decisions_enregistrees", OFFICIALS,
                    _l("Enregistrer les décisions"), guards=("all_proposals_decided",),
-                   notify=("executive",)),
+                   notify=("executive",),
+                   task=_l("Revues de direction : décisions à enregistrer")),
         Transition("decisions_enregistrees", "close", "close", EXEC, _l("Clore la revue"),
-                   guards=("all_proposals_decided",), notify=("participants",)),
+                   guards=("all_proposals_decided",), notify=("participants",),
+                   task=_l("Revues de direction à clore")),
     ),
 )
 

@@ -162,6 +162,10 @@ def _proposals(ctx: DemoContext, rng: random.Random, review: ManagementReview,
         out.append(_proposal(ctx, rng, review, objective.service.code, "objectif",
                              objective.title, objective.expected_result, decision, number,
                              objective=objective))
+        if objective.state == "amende":  # sent back with the officials' amendment
+            objective.amendment = RATIONALES["amendee"]
+        if objective.state == "clos":  # closed at year end with its achievement
+            objective.achievement = rng.choice(("atteint", "atteint", "partiel", "non_atteint"))
     extras = OTHER_PROPOSALS[review.year % 3::3] if not current else OTHER_PROPOSALS[:4]
     for service, kind, title, description in extras:
         number += 1

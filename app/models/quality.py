@@ -66,8 +66,11 @@ audit_auditor = _link("audit_auditor", "audit", "user", "ab_user")
 audit_auditee = _link("audit_auditee", "audit", "user", "ab_user")
 revision_service = _link("revision_service", "revision", "service")
 
-#: Action states that still need work (an action in one of them past its due date is late).
+#: Action states that still need work.
 OPEN_ACTION_STATES = ("a_faire", "en_cours", "realisee")
+#: States where the owner has not completed the action yet: past its due date, it is late. A
+#: completed action waiting for its effectiveness check is not (the owner's part is done).
+UNFINISHED_ACTION_STATES = ("a_faire", "en_cours")
 
 
 class Process(TrackedMixin, ArchivableMixin, Model):
@@ -472,11 +475,11 @@ class Action(ComputedMixin, TrackedMixin, ArchivableMixin, Model):
 
     @hybrid_property
     def late(self) -> bool:
-        """Past its due date and still open (the action plan shows these first)."""
+        """Past its due date and not completed (the action plan shows these first)."""
         return bool(
             self.due_date is not None
             and self.due_date < date.today()
-            and self.state in OPEN_ACTION_STATES
+            and self.state in UNFINISHED_ACTION_STATES
         )
 
     @late.inplace.expression
@@ -485,7 +488,7 @@ class Action(ComputedMixin, TrackedMixin, ArchivableMixin, Model):
         return and_(
             cls.due_date.is_not(None),
             cls.due_date < date.today(),
-            cls.state.in_(OPEN_ACTION_STATES),
+            cls.state.in_(UNFINISHED_ACTION_STATES),
         )
 
     def refresh_computed(self) -> None:

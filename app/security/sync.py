@@ -20,6 +20,12 @@ PERSONAL_PERMISSIONS = (
     ("can_this_form_post", "ResetMyPasswordView"),
     ("can_this_form_get", "UserInfoEditView"),
     ("can_this_form_post", "UserInfoEditView"),
+    # « Mes tâches »: each person's own to-dos (the page filters by who asks).
+    ("can_read", "my_tasks"),
+    ("menu_access", "my_tasks"),
+    # « Mes notifications »: each person reads (and marks read) only their own.
+    ("can_read", "my_notifications"),
+    ("menu_access", "my_notifications"),
 )
 
 

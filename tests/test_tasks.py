@@ -1,0 +1,108 @@
+"""« Mes tâches »: each person sees what awaits them now, and only that.
+
+The sections come from the workflow tables (rows with a task heading), so these tests follow
+records through their workflow and check who sees them at each turn.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import registry
+from app.commands.records import Actor, create_record
+from app.extensions import db
+from app.models import VigieUser
+from tests.conftest import World, login, unique
+from tests.test_review_meeting import build_meeting
+
+
+def _user_id(app: Flask, username: str) -> int:
+    with app.app_context():
+        user = db.session.query(VigieUser).filter_by(username=username).one()
+        return int(user.id)
+
+
+def _tasks(client: FlaskClient, username: str) -> str:
+    login(client, username)
+    response = client.get("/tasks/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_an_objective_travels_through_each_persons_tasks(app: Flask, client: FlaskClient,
+                                                         world: World) -> None:
+    title = unique("Objectif à suivre")
+    with app.app_context():
+        objective = create_record(registry.get("service_objective"), {
+            "service": world.services["S1"], "year": 2026, "title": title,
+        }, Actor.system_actor())
+        pk = objective.id
+    assert title in _tasks(client, "t_head_s1")
+    assert title not in _tasks(client, "t_head_s3")  # another service
+    assert title not in _tasks(client, "t_quality")  # not submitted yet
+    login(client, "t_head_s1")
+    assert client.post(f"/api/v1/service_objective/{pk}/transition",
+                       json={"event": "submit"}).status_code == 200
+    assert title not in _tasks(client, "t_head_s1")
+    assert title in _tasks(client, "t_quality")
+
+
+def test_actions_owned_come_late_first_and_verification_goes_to_someone_else(
+        app: Flask, client: FlaskClient, world: World) -> None:
+    agent = _user_id(app, "t_agent_s1")
+    today = date.today()
+    late, later = unique("Action en retard"), unique("Action à venir")
+    with app.app_context():
+        system = Actor.system_actor()
+        for title, due in ((later, today + timedelta(days=30)), (late, today - timedelta(days=3))):
+            create_record(registry.get("action"), {
+                "code": unique("ACT"), "title": title, "service": world.services["S1"],
+                "owner": agent, "due_date": due,
+            }, system)
+    page = _tasks(client, "t_agent_s1")
+    assert late in page and later in page
+    assert page.index(late) < page.index(later)
+    assert "En retard" in page
+    assert late not in _tasks(client, "t_head_s3")
+
+
+def test_officials_find_the_proposals_to_arbitrate(app: Flask, client: FlaskClient,
+                                                   world: World) -> None:
+    meeting = build_meeting(app, world, objectives=1)
+    page = _tasks(client, "t_official")
+    assert "Propositions à arbitrer" in page
+    assert f"/review_meeting/{meeting.review_id}#proposal-" in page
+    assert "Propositions à arbitrer" not in _tasks(client, "t_quality")
+
+
+def test_service_heads_and_agents_land_on_their_tasks(client: FlaskClient) -> None:
+    for username in ("t_head_s1", "t_agent_s1"):
+        login(client, username)
+        response = client.get("/")
+        assert response.status_code == 302 and response.location.endswith("/tasks/")
+    login(client, "t_quality")
+    assert client.get("/").status_code == 200
+
+
+def test_tasks_page_query_count_does_not_grow(app: Flask, client: FlaskClient, world: World,
+                                              count_queries: Any) -> None:
+    def add_objectives(n: int) -> None:
+        with app.app_context():
+            for _ in range(n):
+                create_record(registry.get("service_objective"), {
+                    "service": world.services["S1"], "year": 2026, "title": unique("Lot"),
+                }, Actor.system_actor())
+
+    login(client, "t_head_s1")
+    counts = []
+    for batch in (1, 25):
+        add_objectives(batch)
+        client.get("/tasks/")
+        with count_queries() as statements:
+            assert client.get("/tasks/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

@@ -1,0 +1,138 @@
+"""« Mes notifications » for every person, and the administrators' « Courriels » page.
+
+Both are thin over ``app.notifications``. Permissions go through Flask-AppBuilder like every
+screen: ``my_notifications`` is a personal permission every human role gets (see
+``app.security.sync.PERSONAL_PERMISSIONS``), and each route only ever touches the signed-in
+user's own rows; ``mail_queue`` is granted to no role, so only administrators (who hold every
+permission) see the mail failures and resend them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask import abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app import notifications
+from app.security.scope import request_user
+
+
+def _page_number() -> int:
+    """The 0-based page asked for (``?page=``), 0 when missing or nonsense."""
+    try:
+        return max(int(request.args.get("page", "0")), 0)
+    except ValueError:
+        return 0
+
+
+def _page_size() -> int:
+    return int(current_app.config.get("VIGIE_PAGE_SIZE", 25))
+
+
+def _safe_path(link: str | None) -> str | None:
+    """An in-app path (``/audit/show/12``) and nothing else: no redirect to another site."""
+    if not link or not link.startswith("/") or link.startswith("//") or "\\" in link:
+        return None
+    return link
+
+
+class MyNotificationsView(BaseView):
+    """``/notifications/``: the signed-in user's notifications, newest first."""
+
+    route_base = "/notifications"
+    class_permission_name = "my_notifications"
+    # Marking one's own notifications read is part of reading them: one permission.
+    method_permission_name = {"list": "read", "open": "read", "read_all": "read"}
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self) -> Any:
+        user = request_user()
+        page, size = _page_number(), _page_size()
+        rows, total = notifications.page_of(user.id, page, size)
+        return self.render_template(
+            "vigie/notifications.html", rows=rows, total=total, page=page, page_size=size,
+            pages=max((total + size - 1) // size, 1),
+        )
+
+    @expose("/<int:pk>/open")
+    @has_access
+    def open(self, pk: int) -> Any:
+        notification = notifications.open_notification(request_user().id, pk)
+        if notification is None:
+            abort(404)
+        return redirect(_safe_path(notification.link) or url_for(".list"))
+
+    @expose("/read_all", methods=["POST"])
+    @has_access
+    def read_all(self) -> Any:
+        count = notifications.mark_read(request_user().id)
+        flash(_("%(n)d notification(s) marquée(s) comme lue(s).", n=count), "success")
+        return redirect(url_for(".list"))
+
+
+class MailQueueView(BaseView):
+    """``/mail_queue/``: e-mails pending or failed, with their error; administrators only."""
+
+    route_base = "/mail_queue"
+    class_permission_name = "mail_queue"
+    method_permission_name = {"list": "read", "resend_one": "write", "resend_all": "write"}
+    default_view = "list"
+
+    @expose("/")
+    @has_access
+    def list(self) -> Any:
+        page, size = _page_number(), _page_size()
+        rows, total = notifications.unsent_page(page, size)
+        return self.render_template(
+            "vigie/notifications_mail.html", rows=rows, total=total, page=page,
+            page_size=size, pages=max((total + size - 1) // size, 1),
+            state_labels=notifications.MAIL_STATE_LABELS,
+        )
+
+    def _resend(self, ids: Sequence[int] | None) -> Any:
+        selected, queued = notifications.resend(ids)
+        if ids is not None and not selected:
+            flash(_("Ce courriel n'est plus en attente ni en échec."), "warning")
+        elif selected and not queued:
+            flash(_("La file d'envoi est injoignable : %(n)d courriel(s) restent en attente "
+                    "et partiront quand elle sera de retour.", n=selected), "danger")
+        else:
+            flash(_("%(n)d courriel(s) remis dans la file d'envoi.", n=queued), "success")
+        return redirect(url_for(".list"))
+
+    @expose("/<int:pk>/resend", methods=["POST"])
+    @has_access
+    def resend_one(self, pk: int) -> Any:
+        return self._resend([pk])
+
+    @expose("/resend", methods=["POST"])
+    @has_access
+    def resend_all(self) -> Any:
+        return self._resend(None)
+
+
+def unread_notifications() -> int:
+    """Unread count for the navbar: one query per request, none for anonymous visitors."""
+    if "vigie_unread" not in g:
+        user = request_user()
+        g.vigie_unread = notifications.unread_count(user.id) if user is not None else 0
+    return int(g.vigie_unread)
+
+
+def register_notifications(appbuilder: Any) -> None:
+    appbuilder.add_view(
+        MyNotificationsView, "my_notifications", label=_l("Mes notifications"), icon="fa-bell",
+    )
+    appbuilder.add_view(
+        MailQueueView, "mail_queue", label=_l("Courriels"), icon="fa-envelope",
+        category="organisation", category_label=_l("Organisation"),
+    )
+    # called inside create_app's app context
+    current_app.add_template_global(unread_notifications, "vigie_unread_notifications")

@@ -1,0 +1,181 @@
+"""The review meeting (séance de Revue de Direction): where officials arbitrate proposals.
+
+One page per management review lists its proposals by axis and service, each with what an
+official needs to decide — the objective, its indicators with their last values and status,
+the target proposed — and a decision form (validate, amend, reject, defer; rationale;
+délibération reference). Deciding goes through :mod:`app.commands.proposals`, which applies the
+decision to the objective through the workflow engine. The page loads in a fixed number of
+queries whatever the number of proposals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import registry
+from app.commands import proposals as proposal_commands
+from app.commands import records
+from app.commands.errors import DomainError
+from app.declarations.choices import DECISION, PROPOSAL_KIND
+from app.extensions import db
+from app.indicators.latest import Reading, applicable_targets, latest_readings
+from app.models import Indicator, Proposal, Service, ServiceObjective, StrategicObjective, Target
+from app.security.roles import ADMIN, OFFICIAL
+from app.security.scope import descendants
+from workflows import engine
+
+
+@dataclass
+class Group:
+    """Proposals of one axis (or none), by service."""
+
+    key: str
+    title: str
+    by_service: dict[str, list[Proposal]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(items) for items in self.by_service.values())
+
+
+def _proposals(review_id: int) -> list[Proposal]:
+    objective = selectinload(Proposal.service_objective)
+    stmt = (
+        select(Proposal)
+        .where(Proposal.review_id == review_id, Proposal.archived.is_(False))
+        .options(
+            selectinload(Proposal.service),
+            selectinload(Proposal.indicator),
+            selectinload(Proposal.target),
+            selectinload(Proposal.decided_by),
+            objective.selectinload(ServiceObjective.strategic_objective)
+            .selectinload(StrategicObjective.axis),
+            objective.selectinload(ServiceObjective.indicators),
+        )
+        .order_by(Proposal.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _groups(items: list[Proposal]) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for proposal in items:
+        objective = proposal.service_objective
+        axis = objective.strategic_objective.axis if (
+            objective is not None and objective.strategic_objective is not None) else None
+        key = axis.code if axis is not None else "~"
+        title = f"{axis.code} — {axis.title}" if axis is not None else _(
+            "Hors axe : politiques de service, cibles et moyens")
+        group = groups.setdefault(key, Group(key, title))
+        group.by_service.setdefault(f"{proposal.service.code} — {proposal.service.name}",
+                                    []).append(proposal)
+    ordered = [groups[k] for k in sorted(groups)]
+    for group in ordered:
+        group.by_service = {
+            name: sorted(found, key=lambda p: (p.decision is not None, p.id))
+            for name, found in sorted(group.by_service.items())
+        }
+    return ordered
+
+
+def _headed_services(user: Any) -> frozenset[int]:
+    """Services the user heads, with those below them (they may not arbitrate those)."""
+    user_id = getattr(user, "id", None)
+    if user_id is None:
+        return frozenset()
+    roots = db.session.scalars(select(Service.id).where(Service.head_id == user_id)).all()
+    return descendants(roots) if roots else frozenset()
+
+
+class ReviewMeetingView(BaseView):
+    """``/review_meeting/<id>``: read by whoever reads management reviews; officials decide."""
+
+    route_base = "/review_meeting"
+    class_permission_name = "management_review"
+    method_permission_name = {"meeting": "read", "decide": "read"}
+
+    def _review(self, review_id: int, actor: records.Actor) -> Any:
+        try:
+            return records.get_for(registry.get("management_review"), review_id, actor)
+        except DomainError:
+            abort(404)
+
+    @expose("/<int:review_id>")
+    @has_access
+    def meeting(self, review_id: int) -> Any:
+        actor = records.Actor.current()
+        review = self._review(review_id, actor)
+        items = _proposals(review.id)
+        indicators: dict[int, Indicator] = {}
+        for proposal in items:
+            if proposal.indicator is not None:
+                indicators[proposal.indicator.id] = proposal.indicator
+            if proposal.service_objective is not None:
+                for indicator in proposal.service_objective.indicators:
+                    indicators[indicator.id] = indicator
+        readings: dict[int, Reading] = latest_readings(list(indicators.values()))
+        year = str(review.year + 1)
+        next_targets: dict[tuple[int, str], Target] = applicable_targets(
+            (p.indicator_id, year) for p in items if p.indicator_id is not None
+        )
+        official = bool(actor.scope.roles & {OFFICIAL, ADMIN})
+        headed = _headed_services(actor.user) if official else frozenset()
+        decided = sum(1 for p in items if p.decision is not None)
+        pending_only = request.args.get("pending") == "1"
+        shown = [p for p in items if p.decision is None] if pending_only else items
+        review_artefact = registry.get("management_review")
+        return self.render_template(
+            "vigie/review_meeting.html",
+            review=review, groups=_groups(shown), total=len(items), decided=decided,
+            pending_only=pending_only,
+            readings=readings, next_targets=next_targets, target_year=year,
+            can_decide=official and review.state == "tenue", headed=headed,
+            decisions=DECISION, kinds=PROPOSAL_KIND,
+            objective_states=registry.get("service_objective").choices["state"],
+            artefact=review_artefact, item=review,
+            workflow=engine.workflow_of(review_artefact),
+            workflow_offers=engine.offers(review_artefact, review, actor),
+            workflow_endpoint="ManagementReviewView",
+        )
+
+    @expose("/<int:review_id>/decide/<int:proposal_id>", methods=["POST"])
+    @has_access
+    def decide(self, review_id: int, proposal_id: int) -> Any:
+        actor = records.Actor.current()
+        review = self._review(review_id, actor)
+        try:
+            proposal = records.get_for(registry.get("proposal"), proposal_id, actor)
+        except DomainError:
+            abort(404)
+        if proposal.review_id != review.id:
+            abort(404)
+        anchor = url_for("ReviewMeetingView.meeting", review_id=review.id) + \
+            f"#proposal-{proposal.id}"
+        try:
+            proposal_commands.decide(
+                proposal, request.form.get("decision", ""), actor,
+                rationale=request.form.get("rationale"),
+                deliberation_ref=request.form.get("deliberation_ref"),
+            )
+        except DomainError as error:
+            flash(_("« %(title)s » : %(message)s", title=proposal.title,
+                    message=error.message), "danger")
+            for field_error in error.errors:
+                flash(field_error.message, "danger")
+            return redirect(anchor), 303
+        flash(_("« %(title)s » : décision « %(decision)s » enregistrée.", title=proposal.title,
+                decision=DECISION.label(proposal.decision)), "success")
+        return redirect(anchor), 303
+
+
+def register_review_meeting(appbuilder: Any) -> None:
+    appbuilder.add_view_no_menu(ReviewMeetingView)
+
