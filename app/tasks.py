@@ -122,7 +122,11 @@ def _proposals_section(actor: Actor) -> Section:
     total = int(db.session.scalar(
         stmt.with_only_columns(func.count(Proposal.id)).order_by(None)) or 0)
     stmt = stmt.options(selectinload(Proposal.service), selectinload(Proposal.review))
-    rows = list(db.session.scalars(stmt.order_by(Proposal.id).limit(LIMIT))) if total else []
+    # the meeting being held now first: a review left « tenue » from an earlier year must not
+    # push the current one's proposals past the first rows
+    latest_first = (ManagementReview.held_on.desc().nulls_last(), ManagementReview.id.desc(),
+                    Proposal.id)
+    rows = list(db.session.scalars(stmt.order_by(*latest_first).limit(LIMIT))) if total else []
     from flask_babel import gettext as _
 
     return Section("proposal:arbitrate", _("Propositions à arbitrer en revue de direction"),

@@ -122,6 +122,10 @@ def url(code: str, record_id: int, what: str = "") -> str:
     return f"/api/v1/{code}/{record_id}/{what}".rstrip("/")
 
 
+def get(client: FlaskClient, username: str, path: str) -> Any:
+    return login(client, username).get(path)
+
+
 def fire(client: FlaskClient, username: str, code: str, record_id: int,
          body: dict[str, Any]) -> Any:
     return login(client, username).post(url(code, record_id, "transition"), json=body)
@@ -130,7 +134,7 @@ def fire(client: FlaskClient, username: str, code: str, record_id: int,
 def offered(client: FlaskClient, username: str, code: str,
             record_id: int) -> dict[str, dict[str, Any]]:
     """``GET …/transitions`` as ``username``: the events offered, by name."""
-    response = login(client, username).get(url(code, record_id, "transitions"))
+    response = get(client, username, url(code, record_id, "transitions"))
     assert response.status_code == 200, response.json
     return {event["event"]: event for event in response.json["events"]}
 
@@ -186,7 +190,7 @@ def test_declared_transition_succeeds_for_allowed_role(app: Flask, world: World,
     assert state == row.target
     assert response.json["version"] == version
 
-    history = login(client, user).get(url(code, record_id, "history"))
+    history = get(client, user, url(code, record_id, "history"))
     assert history.status_code == 200
     newest = history.json["result"][0]
     assert newest["action"] == "transition"
@@ -197,6 +201,9 @@ def test_declared_transition_succeeds_for_allowed_role(app: Flask, world: World,
     assert newest["changes"]["state"] == [row.source, row.target]
     for name in row.inputs:
         assert newest["changes"][name] == [None, INPUT_VALUES[name]]
+    after = get(client, user, url(code, record_id, "transitions")).json
+    assert (after["state"], after["version"]) == (row.target, version)
+    assert after["history"] == history.json["result"]
 
 
 # -- 2: every other role is refused -------------------------------------------------------------
@@ -211,7 +218,7 @@ def test_declared_transition_refused_for_other_roles(app: Flask, world: World,
     response = fire(client, user, code, record_id, payload(row))
     assert response.status_code == 403, response.json
     assert stored(app, code, record_id) == before
-    listing = login(client, user).get(url(code, record_id, "transitions"))
+    listing = get(client, user, url(code, record_id, "transitions"))
     if listing.status_code == 200:  # roles that cannot read the artefact get 403 here too
         assert row.event not in {e["event"] for e in listing.json["events"]}
     else:

@@ -129,6 +129,7 @@ def unread_notifications() -> int:
 def register_notifications(appbuilder: Any) -> None:
     appbuilder.add_view(
         MyNotificationsView, "my_notifications", label=_l("Mes notifications"), icon="fa-bell",
+        category="personal", category_label=_l("Mon espace"), category_icon="fa-user-circle",
     )
     appbuilder.add_view(
         MailQueueView, "mail_queue", label=_l("Courriels"), icon="fa-envelope",

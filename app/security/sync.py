@@ -23,6 +23,7 @@ PERSONAL_PERMISSIONS = (
     # « Mes tâches »: each person's own to-dos (the page filters by who asks).
     ("can_read", "my_tasks"),
     ("menu_access", "my_tasks"),
+    ("menu_access", "personal"),  # the « Mon espace » menu holding both
     # « Mes notifications »: each person reads (and marks read) only their own.
     ("can_read", "my_notifications"),
     ("menu_access", "my_notifications"),
