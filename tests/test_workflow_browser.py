@@ -26,7 +26,8 @@ __all__ = ["browser", "live_url"]  # the fixtures of the other browser test, sha
 
 pytestmark = pytest.mark.browser
 
-#: Auto-waiting assertions give up after this long (ms): pages answer in well under a second.
+#: Actions give up after this long (ms), like ``expect`` by default: pages answer in well
+#: under a second.
 TIMEOUT = 5_000
 #: Pages are checked once their HTML is parsed (their scripts are inline or deferred to it).
 READY = "domcontentloaded"
@@ -87,8 +88,6 @@ def sign_in(browser: Any, contexts: list[Any], live_url: str, username: str) -> 
     """A fresh browser context (no cookie of anyone else) signed in through the login form."""
     context = browser.new_context(locale="fr-FR")
     context.set_default_timeout(TIMEOUT)
-    # pictures and fonts change nothing to what is checked: not fetched, the pages load faster
-    context.route("**/*.{png,ico,woff,woff2,ttf,svg}", lambda route: route.abort())
     contexts.append(context)
     page = context.new_page()
     page.goto(f"{live_url}/login/", wait_until=READY)
@@ -100,8 +99,9 @@ def sign_in(browser: Any, contexts: list[Any], live_url: str, username: str) -> 
 
 
 def open_tasks(page: Any) -> None:
-    """« Mes tâches » through its menu entry."""
-    page.get_by_role("link", name="Mes tâches").first.click()
+    """« Mes tâches » through its menu entry, in « Mon espace »."""
+    page.locator(".navbar .dropdown-toggle", has_text="Mon espace").click()
+    page.locator(".navbar .dropdown-menu").get_by_role("link", name="Mes tâches").click()
     page.wait_for_url("**/tasks/", wait_until=READY)
 
 
@@ -120,7 +120,6 @@ def test_annual_objective_validation_from_draft_to_valide(
 ) -> None:
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=TIMEOUT)
     annual = _annual_setup(app, world)
     objective_path = f"/service_objective/show/{annual.objective_id}"
 
@@ -212,7 +211,6 @@ def test_a_reason_is_asked_in_a_dialog_and_kept_in_the_history(
 ) -> None:
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=TIMEOUT)
     title = unique("Action à annuler ")
     with app.app_context():
         action = create_record(registry.get("action"), {

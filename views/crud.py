@@ -429,7 +429,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         if artefact.is_relation(name)
     }
     formatters.update({
-        name: (lambda value, _c=choice: _c.label(value))
+        name: (lambda value, _c=choice: "—" if value is None else _c.label(value))
         for name, choice in artefact.choices.items()
     })
     for name in (*show, *artefact.list_columns):
@@ -447,14 +447,12 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         kind = artefact.column_kind(name)
         if name in artefact.choices:
             continue
-        if kind == "datetime":
-            formatters[name] = vigie_datetime
-        elif kind == "date":
-            formatters[name] = vigie_date
-        elif kind == "boolean" or name == "late":
+        shown = {"datetime": vigie_datetime, "date": vigie_date, "number": vigie_number}
+        if kind == "boolean" or name == "late":
             formatters[name] = yes_no
-        elif kind == "number":
-            formatters[name] = vigie_number
+        elif kind in shown:
+            # an empty value reads « — » like every other empty field
+            formatters[name] = lambda value, _f=shown[kind]: "—" if value is None else _f(value)
     file_fields = (
         {attachments.FILE_FIELD: file_field(False)} if artefact.accepts_upload else {}
     )
