@@ -63,6 +63,8 @@ def test_service_head_sees_french_menus_and_only_own_objectives(
     page.fill("input[name=username]", world.users["service_head"])
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
+    # wait for the page after login (a busy machine may still show the login form)
+    page.wait_for_url(lambda url: "/login" not in url)
     page.wait_for_load_state("networkidle")
     menu = page.locator("nav, .navbar").first.inner_text()
     assert "Stratégie" in menu

@@ -45,6 +45,7 @@ def _sign_in(page: Any, base: str, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)  # signed in before going on
     page.wait_for_load_state("networkidle")
 
 

@@ -37,6 +37,7 @@ def test_agent_files_a_month_in_one_save(app: Flask, world: World, live_url: str
     page.fill("input[name=username]", world.users["agent"])
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)  # signed in before going on
     page.wait_for_load_state("networkidle")
     page.goto(f"{live_url}/entry/?service={service_id}&month=2025-09")
     assert page.locator("h1").inner_text() == "Saisie des mesures"

@@ -303,9 +303,9 @@ def test_four_eyes_rule_refuses_the_excluded_person(app: Flask, world: World,
                                                     row: Transition, role: str) -> None:
     """The owner does not verify their action, the author does not approve their version,
     an official does not arbitrate a service they head — admin included. Not offered, 403."""
+    assert row.four_eyes is not None
     user = world.users[role]
     service = headed_service(app, world, user) if row.four_eyes == "not_head" else None
-    assert row.four_eyes is not None
     record_id = build(app, world, code, row.source, user, violate={row.four_eyes},
                       service=service)
     before = stored(app, code, record_id)
@@ -574,7 +574,11 @@ def test_crud_never_writes_state(app: Flask, world: World, client: FlaskClient,
 
 def test_objective_edit_form_ignores_state(app: Flask, world: World,
                                            client: FlaskClient) -> None:
-    """The screen's edit form has no state field: a forged one is dropped, the rest saved."""
+    """The screen's edit form has no state field: a forged one is dropped, the rest saved.
+
+    (The import screen writes measurements only, which have no workflow state, so the API
+    and the edit form are the write paths that could carry a ``state``.)
+    """
     record_id = build(app, world, "service_objective", "brouillon")
     _state, version = stored(app, "service_objective", record_id)
     response = login(client, world.users["quality"]).post(
