@@ -88,6 +88,10 @@ def load() -> dict[str, Any]:
         # Unset: ``<VIGIE_INSTANCE_DIR>/files``.
         "VIGIE_FILES_DIR": os.environ.get("VIGIE_FILES_DIR") or None,
         "VIGIE_PAGE_SIZE": int(os.environ.get("VIGIE_PAGE_SIZE", "25")),
+        # The anonymous transparency page (/public/map): the map's top levels for citizens.
+        "VIGIE_PUBLIC_MAP": os.environ.get("VIGIE_PUBLIC_MAP", "0").lower() in ("1", "true", "yes"),
+        # Seconds between two checks of a live page (map, indicator cards) for new values.
+        "VIGIE_LIVE_POLL_SECONDS": int(os.environ.get("VIGIE_LIVE_POLL_SECONDS", "10")),
         # Days after a period's end before a missing value shows « en retard » (a reporting
         # period's own due date wins).
         "VIGIE_INDICATOR_GRACE_DAYS": int(os.environ.get("VIGIE_INDICATOR_GRACE_DAYS", "15")),

@@ -71,14 +71,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from views.applications import register_application_accounts
     from views.cards import register_cards
     from views.crud import register_views
+    from views.dashboards import register_dashboards
     from views.entry import register_entry
     from views.health import register_health
     from views.home import VigieIndexView
     from views.imports import register_imports
     from views.jinja import register_template_helpers
+    from views.live import register_live
     from views.notifications import register_notifications
     from views.reporting import ReportingPeriodLockView
     from views.review_meeting import register_review_meeting
+    from views.strategy_map import register_strategy_map
     from views.tasks import register_tasks
 
     appbuilder = AppBuilder(
@@ -99,7 +102,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         register_imports(appbuilder)
         register_review_meeting(appbuilder)
         register_tasks(appbuilder)
+        register_dashboards(appbuilder)
+        register_strategy_map(appbuilder)
+        register_live(appbuilder)
     register_template_helpers(app)
+    from views.public import register_public
+
+    register_public(app)
     from views.crud import too_large
 
     app.register_error_handler(413, too_large)  # uploads above MAX_CONTENT_LENGTH, in French

@@ -56,7 +56,8 @@ def test_service_head_sees_french_menus_and_only_own_objectives(
     with app.app_context():
         artefact = registry.get("service_objective")
         for service, title in (("S1", own_title), ("S3", other_title)):
-            create_record(artefact, {"service": world.services[service], "year": 2026,
+            # the list shows the latest years first: a far year keeps these on page 1
+            create_record(artefact, {"service": world.services[service], "year": 2099,
                                      "title": title}, Actor.system_actor())
     page = browser.new_page(locale="fr-FR")
     page.goto(f"{live_url}/login/")

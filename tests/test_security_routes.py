@@ -18,6 +18,9 @@ PUBLIC_ENDPOINTS = {
     "VigieIndexView.index",
     "SecurityApi.login",
     "SecurityApi.refresh",
+    # the citizens' transparency page: off by default (404), top levels only when on —
+    # see tests/test_strategy_map_page.py
+    "vigie_public.public_map",
 }
 
 

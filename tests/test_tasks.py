@@ -77,12 +77,17 @@ def test_officials_find_the_proposals_to_arbitrate(app: Flask, client: FlaskClie
     assert "Propositions à arbitrer" not in _tasks(client, "t_quality")
 
 
-def test_service_heads_and_agents_land_on_their_tasks(client: FlaskClient) -> None:
+def test_each_role_lands_where_it_works(client: FlaskClient) -> None:
     for username in ("t_head_s1", "t_agent_s1"):
         login(client, username)
         response = client.get("/")
         assert response.status_code == 302 and response.location.endswith("/tasks/")
     login(client, "t_quality")
+    assert client.get("/").location.endswith("/tasks/")
+    for username in ("t_official", "t_executive"):  # they steer by the map
+        login(client, username)
+        assert client.get("/").location.endswith("/strategy_map/")
+    login(client, "t_admin")
     assert client.get("/").status_code == 200
 
 

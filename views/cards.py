@@ -33,9 +33,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
+from app.charts import CARD, CARD_PRINT, trend_svg
 from app.commands.errors import Forbidden, NotFound
 from app.commands.records import Actor, get_for, scoped_select
 from app.extensions import db
+from app.indicators import formula as formulas
 from app.indicators import latest as readings
 from app.indicators import status as indicator_status
 from app.models import (
@@ -55,6 +57,7 @@ from app.models import (
 from app.models.indicators import indicator_service_objective, indicator_strategic_objective
 from app.models.quality import STAKEHOLDERS, process_interface
 from app.models.types import utcnow
+from views.live import live_context
 
 #: How many periods the indicator card lists (the full series is on the measurement list).
 MEASUREMENTS_SHOWN = 24
@@ -258,6 +261,7 @@ class CardView(BaseView):
             criticality_level=criticality_level,
             printed_at=utcnow(),
             printed_by=actor.user,
+            **live_context(),
             today=date.today(),
             **context,
         )
@@ -386,10 +390,72 @@ class IndicatorCardView(CardView):
             "measurement_total": total,
             "measurements_shown": len(recent),
             "measurement_list_url": _measurement_list_url(item.id),
-            "chart": trend_chart(history),
+            # every listed period, drawn by the one chart module (cached per data version)
+            "chart": trend_svg(history, CARD) if history else None,
+            "print_chart": trend_svg(history, CARD_PRINT) if history else None,
+            "calculation": formula_inputs(item, actor),
             "service_objectives": service_objectives,
             "strategic_objectives": strategic_objectives,
         }
+
+
+@dataclass(frozen=True)
+class FormulaInput:
+    """One indicator a calculated indicator reads: its code, the row if the reader may see
+    it (None: unknown code or another service's indicator) and its latest reading."""
+
+    code: str
+    indicator: Indicator | None
+    latest: readings.Reading | None
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """The formula of a calculated indicator and its inputs, in the formula's order."""
+
+    formula: str
+    inputs: list[FormulaInput]
+    error: str | None = None
+
+    @property
+    def hidden(self) -> int:
+        return sum(1 for i in self.inputs if i.indicator is None)
+
+
+def formula_inputs(item: Indicator, actor: Actor) -> Calculation | None:
+    """The inputs of a calculated indicator with their latest values — four queries.
+
+    The inputs are loaded in one scoped query and their latest values by
+    :func:`app.indicators.latest.latest_readings` (three), whatever the number of inputs or
+    of their values. An indicator without formula sends none of them: the card stays within
+    the cards' query budget (``test_card_queries_do_not_grow_with_related_rows``), and its
+    count is still fixed for each kind of indicator.
+    """
+    if not item.formula:
+        return None
+    codes: list[str] = []
+    error = None
+    try:
+        codes = _in_formula_order(item.formula,
+                                  formulas.references(formulas.parse(item.formula)))
+    except formulas.FormulaError as exc:
+        error = str(exc)
+    found = related("indicator", actor, Indicator.code.in_(codes), order_by=(Indicator.code,))
+    by_code = {indicator.code: indicator for indicator in found}
+    latest = readings.latest_readings(found)
+    return Calculation(
+        item.formula,
+        [FormulaInput(code, by_code.get(code),
+                      latest.get(by_code[code].id) if code in by_code else None)
+         for code in codes],
+        error,
+    )
+
+
+def _in_formula_order(text: str, codes: set[str]) -> list[str]:
+    """Codes as the formula first names them (the reader reads the formula left to right)."""
+    upper = text.upper()
+    return sorted(codes, key=lambda code: (upper.find(code.upper()), code))
 
 
 class RiskCardView(CardView):
@@ -541,71 +607,3 @@ def risk_matrix(risk: Risk) -> list[list[MatrixCell]]:
             ))
         rows.append(row)
     return rows
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A small hand-drawn SVG line of the listed values (oldest left) and their targets."""
-
-    width: int
-    height: int
-    left: float
-    right: float
-    top: float
-    bottom: float
-    points: str
-    dots: list[tuple[float, float, str, str]]  # x, y, css class, tooltip
-    target_lines: list[str]  # one polyline per target bound (two for a band)
-    low_label: str
-    high_label: str
-    first_period: str
-    last_period: str
-
-
-def _aims(target: Target | None) -> tuple[float, ...]:
-    """The values a target draws: its value, or both bounds of a band."""
-    if target is None:
-        return ()
-    if target.value is not None:
-        return (target.value,)
-    return tuple(v for v in (target.low, target.high) if v is not None)
-
-
-def trend_chart(history: Sequence[readings.Reading], width: int = 900,
-                height: int = 150) -> Chart | None:
-    """The trend of the listed periods (hand-written SVG: 0.2 ms); None under two values."""
-    from views.jinja import vigie_number
-
-    series = [r for r in reversed(history) if r.value is not None]
-    if len(series) < 2:
-        return None
-    numbers = [v for r in series for v in (r.value, *_aims(r.target)) if v is not None]
-    low, high = min(numbers), max(numbers)
-    if high - low < 1e-9:
-        low, high = low - 1, high + 1
-    left, right, top, bottom = 60.0, width - 12.0, 10.0, height - 22.0
-    step = (right - left) / (len(series) - 1)
-
-    def y_of(value: float) -> float:
-        return round(bottom - (value - low) / (high - low) * (bottom - top), 1)
-
-    dots: list[tuple[float, float, str, str]] = []
-    line: list[str] = []
-    bounds: dict[int, list[str]] = {}
-    for index, reading in enumerate(series):
-        x = round(left + index * step, 1)
-        value = reading.value
-        assert value is not None
-        y = y_of(value)
-        line.append(f"{x},{y}")
-        info = reading.status
-        dots.append((x, y, info.css_class,
-                     f"{reading.period} : {vigie_number(value)} ({info.label})"))
-        for rank, aim in enumerate(_aims(reading.target)):
-            bounds.setdefault(rank, []).append(f"{x},{y_of(aim)}")
-    return Chart(
-        width, height, left, right, top, bottom, " ".join(line), dots,
-        [" ".join(points) for points in bounds.values() if len(points) > 1],
-        vigie_number(low), vigie_number(high),
-        series[0].period or "", series[-1].period or "",
-    )

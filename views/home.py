@@ -7,11 +7,20 @@ from typing import Any
 from flask import redirect, url_for
 from flask_appbuilder import IndexView, expose
 
-from app.security.roles import AGENT, ALL_SERVICE_ROLES, SERVICE_HEAD, role_label
+from app.security.roles import (
+    AGENT,
+    AUDITOR,
+    EXECUTIVE,
+    OFFICIAL,
+    QUALITY,
+    SERVICE_HEAD,
+    role_label,
+)
 
 
 class VigieIndexView(IndexView):
-    """Landing page after login: « Mes tâches » for service heads and agents."""
+    """Landing page after login: the map for officials and the general direction, « Mes
+    tâches » for the people who run the quality system and the services."""
 
     index_template = "vigie/index.html"
 
@@ -23,8 +32,11 @@ class VigieIndexView(IndexView):
         services = []
         if current_user and current_user.is_authenticated:
             codes = {r.name for r in current_user.roles}
-            if codes & {SERVICE_HEAD, AGENT} and not codes & ALL_SERVICE_ROLES:
-                # service heads and agents start from what awaits them
+            if codes & {OFFICIAL, EXECUTIVE}:
+                # officials and the general direction steer by the strategy map
+                return redirect(url_for("StrategyMapView.index"))
+            if codes & {SERVICE_HEAD, AGENT, QUALITY, AUDITOR}:
+                # the others start from what awaits them
                 return redirect(url_for("MyTasksView.index"))
             roles = [role_label(r.name) for r in current_user.roles]
             services = sorted(getattr(current_user, "services", []), key=lambda s: s.code)

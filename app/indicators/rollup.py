@@ -65,6 +65,12 @@ class Node:
     #: indicators: value, target, unit, period read; services: contributing service codes
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def status_text(self) -> str:
+        """The status as text — mark and words — for tables and readers without colour."""
+        info = st.status_info(self.status)
+        return f"{info.symbol} {info.label}"
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "id": self.id, "code": self.code, "title": self.title,
@@ -327,7 +333,7 @@ def strategy_map(programme_id: int, period_code: str | None = None,
                     settle(child)
             settle(objective_node)
         settle(axis_node)
-    root = settle(Node("programme", programme.id, str(programme.start_year),
+    root = settle(Node("programme", programme.id, f"{programme.start_year}–{programme.end_year}",
                        programme.title, children=axis_nodes))
 
     matrix_children: dict[tuple[str, str], list[Node]] = defaultdict(list)

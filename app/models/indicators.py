@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -174,6 +175,8 @@ class Measurement(TrackedMixin, ArchivableMixin, Model):
     __tablename__ = "measurement"
     __table_args__ = (
         UniqueConstraint("indicator_id", "period", name="uq_measurement_indicator_period"),
+        # live pages ask "when did the last value arrive?" every few seconds
+        Index("ix_measurement_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

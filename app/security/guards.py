@@ -26,6 +26,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "SecurityApi.refresh",
         "AuthDBView.login",
         "AuthDBView.logout",
+        # the citizens' transparency page: anonymous by design, off unless configured
+        "vigie_public.public_map",
     }
 )
 

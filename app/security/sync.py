@@ -33,9 +33,12 @@ PERSONAL_PERMISSIONS = (
 #: Hand-written screens with a menu entry: menu name → (artefact, "read" or "write") whose
 #: permission shows the entry (the screen's routes check the same permission).
 SCREEN_MENUS = {
+    "strategy_map": ("programme", "read"),
     "measurement_entry": ("measurement", "write"),
     "collection_health": ("indicator", "read"),
     "measurement_import": ("measurement", "write"),
+    # « Tableaux de bord »: every human role reads the dashboards of its audience
+    "dashboards": ("dashboard", "read"),
 }
 
 

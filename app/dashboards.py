@@ -1,0 +1,363 @@
+"""What a dashboard page shows, loaded for all its widgets at once.
+
+A dashboard holds from two to twenty widgets, each reading an indicator or an objective. Read
+one widget at a time, a page would cost a few queries per widget and grow with every widget
+the quality cell adds; here each kind of row is read once for the whole page:
+
+* the widgets (1 query), then the indicators, strategic and service objectives they point to,
+  each through the artefact's scope rule (3 queries — a widget whose record the reader may
+  not open shows as « hors de votre périmètre », never its data);
+* latest readings with lateness (3 queries, :func:`app.indicators.latest.latest_readings`);
+* the last :data:`HISTORY_LENGTH` values of every indicator (1 query, a window function) and
+  their targets (1 query);
+* for objective widgets and indicator mini-maps, the roll-up of each programme involved
+  (:func:`strategy_map`, a fixed number of queries whatever the tree's size; an indicator's
+  mini-map adds one query for the live programmes) and which of its indicators the reader
+  may open (1 query).
+
+So the count depends on which kinds of widgets a page holds (objectives or not) and on how
+many programmes they belong to (one in practice), never on the number of widgets or values.
+The live endpoint reuses the same loader, so the polled data cannot drift from the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app import registry
+from app.commands.records import Actor, scoped_select
+from app.extensions import db
+from app.indicators import status as st
+from app.indicators.latest import Reading, applicable_targets, latest_readings
+from app.indicators.rollup import Node, strategy_map
+from app.models import (
+    Dashboard,
+    DashboardWidget,
+    Indicator,
+    Measurement,
+    Programme,
+    ServiceObjective,
+    StrategicObjective,
+)
+
+#: Values kept per indicator: the trend chart's span, the sparkline and the table use them.
+HISTORY_LENGTH = 12
+#: Rows a table widget lists (newest first).
+TABLE_ROWS = 6
+
+def kind_labels() -> dict[str, str]:
+    """French names of the widget kinds (a function: gettext needs a request's locale)."""
+    return {
+        "kpi": _("Carte indicateur (KPI)"),
+        "trend": _("Courbe d'évolution"),
+        "table": _("Tableau des dernières valeurs"),
+        "map": _("Mini-carte stratégique"),
+    }
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How the latest value moved against the previous one, and whether that is good news."""
+
+    arrow: str  # ↑ ↓ →
+    css_class: str
+    text: str  # what a screen reader says (the arrow alone means nothing)
+
+
+@dataclass
+class WidgetData:
+    """Everything one widget shows; ``hidden`` when the reader may not open its record."""
+
+    widget: DashboardWidget
+    title: str
+    indicator: Indicator | None = None
+    objective: StrategicObjective | ServiceObjective | None = None
+    latest: Reading | None = None
+    history: list[Reading] = field(default_factory=list)  # newest first
+    trend: Trend | None = None
+    node: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    hidden_children: int = 0
+    #: mini-map of an indicator: each chain axis → objective(s) it contributes to
+    paths: list[list[Node]] = field(default_factory=list)
+    hidden: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.widget.kind
+
+    @property
+    def status(self) -> st.Status:
+        if self.latest is not None:
+            return self.latest.status
+        if self.node is not None:
+            return st.status_info(self.node.status)
+        return st.status_info(st.SANS_DONNEE)
+
+    @property
+    def chronological(self) -> list[Reading]:
+        """The values oldest first, as charts draw them."""
+        return list(reversed(self.history))
+
+
+@dataclass
+class DashboardData:
+    dashboard: Dashboard
+    widgets: list[WidgetData]
+    updated_at: datetime | None
+
+    def version(self) -> str:
+        """A short fingerprint of what the page shows: the live script reloads on change."""
+        return fingerprint([widget_payloads(self), self.updated_at])
+
+    def fingerprints(self) -> dict[int, str]:
+        """Each widget's fingerprint: the script swaps only the widgets whose data moved."""
+        return {row["id"]: fingerprint(row) for row in widget_payloads(self)}
+
+
+def fingerprint(data: Any) -> str:
+    payload = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------------------ trend
+def trend_of(indicator: Indicator, history: Sequence[Reading]) -> Trend | None:
+    """The latest value against the previous one, judged with the indicator's direction.
+
+    For a « band » indicator, moving closer to the band is the improvement (its score rises).
+    """
+    values = [r for r in history if r.value is not None]
+    if len(values) < 2:
+        return None
+    latest, previous = values[0], values[1]
+    assert latest.value is not None and previous.value is not None
+    delta = latest.value - previous.value
+    if abs(delta) < 1e-9:
+        return Trend("→", "vigie-trend-flat",
+                     _("Stable par rapport à %(period)s", period=previous.period))
+    arrow = "↑" if delta > 0 else "↓"
+    moved = _("En hausse") if delta > 0 else _("En baisse")
+    if indicator.direction == st.INCREASE:
+        better: bool | None = delta > 0
+    elif indicator.direction == st.DECREASE:
+        better = delta < 0
+    else:
+        now, before = latest.evaluation.score, previous.evaluation.score
+        better = None if now is None or before is None or abs(now - before) < 1e-9 \
+            else now > before
+    if better is None:
+        verdict, css = _("sans effet sur l'atteinte de la cible"), "vigie-trend-flat"
+    elif better:
+        verdict, css = _("amélioration"), "vigie-trend-better"
+    else:
+        verdict, css = _("dégradation"), "vigie-trend-worse"
+    return Trend(arrow, css, _("%(moved)s par rapport à %(period)s : %(verdict)s",
+                               moved=moved, period=previous.period, verdict=verdict))
+
+
+# ------------------------------------------------------------------------------ loading
+def _scoped(code: str, actor: Actor, model: Any, ids: set[int], *options: Any) -> dict[int, Any]:
+    """Records of an artefact among ``ids`` that the actor may read — one query, always."""
+    artefact = registry.get(code)
+    stmt = scoped_select(artefact, actor, include_archived=False).where(
+        model.id.in_(sorted(ids)))
+    if not actor.may_read(artefact):
+        stmt = stmt.where(model.id.is_(None))  # same query count, no rows
+    if options:
+        stmt = stmt.options(*options)
+    return {obj.id: obj for obj in db.session.scalars(stmt).unique()}
+
+
+def recent_history(indicators: Sequence[Indicator], limit: int = HISTORY_LENGTH
+                   ) -> dict[int, list[Reading]]:
+    """The ``limit`` newest values of each indicator judged against their targets.
+
+    Two queries whatever the number of indicators and values: a ``row_number()`` window
+    keeps the newest rows per indicator (SQLite ≥ 3.25 and PostgreSQL alike), then one query
+    reads every target those periods need.
+    """
+    ids = sorted({i.id for i in indicators})
+    ranked = (
+        select(Measurement.id.label("mid"), func.row_number().over(
+            partition_by=Measurement.indicator_id, order_by=Measurement.period.desc(),
+        ).label("rank"))
+        .where(Measurement.indicator_id.in_(ids), Measurement.archived.is_(False))
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Measurement).join(ranked, Measurement.id == ranked.c.mid)
+        .where(ranked.c.rank <= limit)
+        .order_by(Measurement.indicator_id, Measurement.period.desc())
+    ).all()
+    targets = applicable_targets((m.indicator_id, m.period) for m in rows)
+    by_id = {i.id: i for i in indicators}
+    out: dict[int, list[Reading]] = defaultdict(list)
+    for m in rows:
+        indicator = by_id[m.indicator_id]
+        target = targets.get((m.indicator_id, m.period))
+        out[m.indicator_id].append(
+            Reading(indicator, m, target, st.evaluate_target(m.value, indicator, target,
+                                                              m.period)))
+    return out
+
+
+def _find(node: Node, kind: str, node_id: int) -> Node | None:
+    if node.kind == kind and node.id == node_id:
+        return node
+    for child in node.children:
+        found = _find(child, kind, node_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _indicator_leaves(node: Node) -> set[int]:
+    if node.kind == "indicator":
+        return {node.id}
+    return {i for child in node.children for i in _indicator_leaves(child)}
+
+
+def _paths_to(node: Node, indicator_id: int, above: list[Node]) -> list[list[Node]]:
+    """Every chain of ancestors (programme excluded) above the leaves of one indicator."""
+    if node.kind == "indicator":
+        return [above] if node.id == indicator_id else []
+    chain = above if node.kind == "programme" else [*above, node]
+    return [p for child in node.children for p in _paths_to(child, indicator_id, chain)]
+
+
+def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> DashboardData:
+    """Every widget of a dashboard with its data, in a fixed number of queries."""
+    today = today or date.today()
+    widgets = list(db.session.scalars(
+        select(DashboardWidget).where(DashboardWidget.dashboard_id == dashboard.id)
+        .order_by(DashboardWidget.position, DashboardWidget.id)
+    ))
+    indicators = _scoped("indicator", actor, Indicator,
+                         {w.indicator_id for w in widgets if w.indicator_id})
+    strategic = _scoped(
+        "strategic_objective", actor, StrategicObjective,
+        {w.strategic_objective_id for w in widgets if w.strategic_objective_id},
+        joinedload(StrategicObjective.axis))
+    service_objectives = _scoped(
+        "service_objective", actor, ServiceObjective,
+        {w.service_objective_id for w in widgets if w.service_objective_id},
+        joinedload(ServiceObjective.service),
+        joinedload(ServiceObjective.strategic_objective).joinedload(StrategicObjective.axis))
+
+    shown = sorted(indicators.values(), key=lambda i: i.id)
+    latest = latest_readings(shown, today)
+    history = recent_history(shown)
+
+    # objective widgets: one roll-up per programme (the map's own numbers)
+    programmes: set[int] = set()
+    for obj in strategic.values():
+        programmes.add(obj.axis.programme_id)
+    for so in service_objectives.values():
+        if so.strategic_objective is not None:
+            programmes.add(so.strategic_objective.axis.programme_id)
+    if any(w.kind == "map" and w.indicator_id in indicators for w in widgets):
+        # an indicator's mini-map shows where it sits on the map of every live programme
+        programmes.update(db.session.scalars(
+            select(Programme.id).where(Programme.archived.is_(False))))
+    trees: list[Node] = []
+    for programme_id in sorted(programmes):
+        tree = strategy_map(programme_id, None, today, actor.scope.service_ids)
+        if tree is not None:
+            trees.append(tree.programme)
+    readable_leaves: set[int] = set()
+    if trees:
+        leaves = {i for tree in trees for i in _indicator_leaves(tree)}
+        readable_leaves = set(_scoped("indicator", actor, Indicator, leaves))
+
+    out: list[WidgetData] = []
+    for widget in widgets:
+        data = WidgetData(widget, widget.title or "")
+        if widget.indicator_id is not None:
+            indicator = indicators.get(widget.indicator_id)
+            if indicator is None:
+                data.hidden = True
+            else:
+                data.indicator = indicator
+                data.title = widget.title or indicator.name
+                data.latest = latest.get(indicator.id)
+                data.history = history.get(indicator.id, [])
+                data.trend = trend_of(indicator, data.history)
+                if widget.kind == "map":
+                    data.paths = [p for root in trees for p in _paths_to(root, indicator.id, [])]
+        else:
+            objective: StrategicObjective | ServiceObjective | None
+            if widget.strategic_objective_id is not None:
+                objective = strategic.get(widget.strategic_objective_id)
+                kind = "strategic_objective"
+            else:
+                objective = service_objectives.get(widget.service_objective_id or 0)
+                kind = "service_objective"
+            if objective is None:
+                data.hidden = True
+            else:
+                data.objective = objective
+                data.title = widget.title or objective.title
+                for root in trees:
+                    data.node = _find(root, kind, objective.id)
+                    if data.node is not None:
+                        break
+                if data.node is not None:
+                    for child in data.node.children:
+                        if child.kind == "indicator" and child.id not in readable_leaves:
+                            data.hidden_children += 1
+                        else:
+                            data.children.append(child)
+        if data.hidden:
+            # the stored title names the record (it defaults to its name): not shown either
+            data.title = _("Contenu réservé")
+        out.append(data)
+    stamps = [r.measurement.updated_at for rs in history.values() for r in rs
+              if r.measurement is not None]
+    return DashboardData(dashboard, out, max(stamps) if stamps else None)
+
+
+# ------------------------------------------------------------------------------ live data
+def widget_payloads(data: DashboardData) -> list[dict[str, Any]]:
+    """Per widget: value, status, period and target as the live script shows them."""
+    from views.jinja import vigie_number
+
+    rows = []
+    for w in data.widgets:
+        status = w.status
+        row: dict[str, Any] = {
+            "id": w.widget.id, "kind": w.kind, "hidden": w.hidden,
+            "status": status.code, "status_label": str(status.label),
+            "status_class": status.css_class, "status_icon": status.icon,
+        }
+        if w.latest is not None and w.indicator is not None:
+            target = w.latest.target
+            row.update({
+                "value": w.latest.value,
+                "value_text": vigie_number(w.latest.value) if w.latest.value is not None
+                else None,
+                "unit": w.indicator.unit,
+                "period": w.latest.period,
+                "target": None if target is None else {
+                    "value": target.value, "low": target.low, "high": target.high},
+                "trend": None if w.trend is None else {
+                    "arrow": w.trend.arrow, "css_class": w.trend.css_class,
+                    "text": w.trend.text},
+            })
+        elif w.node is not None:
+            row.update({
+                "score": None if w.node.score is None else round(w.node.score, 4),
+                "coverage": None if w.node.coverage is None else round(w.node.coverage, 4),
+            })
+        rows.append(row)
+    return rows
+

@@ -1,0 +1,106 @@
+"""RGAA: axe-core finds no serious or critical violation on the pages users judge Vigie by.
+
+French public bodies must follow the RGAA. axe-core (bundled with axe-playwright-python, no
+network) runs in real Chromium on the login page, the strategy map, a dashboard and an
+indicator card, with real data in them; any violation of impact « serious » or « critical »
+fails the test and is printed with the elements concerned. The map is also used with the
+keyboard alone: tabbing reaches the drill-down links of the SVG.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app import registry
+from app.commands import dashboards as dashboard_commands
+from app.commands.records import Actor, create_record
+from tests.conftest import PASSWORD, World, unique
+from tests.test_browser import browser, live_url
+from tests.test_strategy_map_page import build_programme
+
+__all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+
+def _axe(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in BLOCKING:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} "
+                         f"— {targets}")
+    return found
+
+
+def _sign_in(browser: Any, live_url: str, username: str) -> Any:
+    page = browser.new_page(locale="fr-FR")
+    page.goto(f"{live_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
+
+
+def test_login_page(live_url: str, browser: Any) -> None:
+    page = browser.new_page(locale="fr-FR")
+    page.goto(f"{live_url}/login/")
+    assert _axe(page) == []
+    page.close()
+
+
+def test_map_dashboard_and_card(app: Flask, world: World, live_url: str,
+                                browser: Any) -> None:
+    town = build_programme(app, world)
+    _objective, _title, indicator_id = town["objectives"]["S1"]
+    with app.app_context():
+        dashboard = create_record(registry.get("dashboard"), {
+            "title": unique("Tableau accessible"), "position": 950}, Actor.system_actor())
+        for kind in ("kpi", "trend", "table"):
+            dashboard_commands.add_widget(dashboard, {"kind": kind, "indicator": indicator_id},
+                                          Actor.system_actor())
+        dashboard_commands.add_widget(
+            dashboard, {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
+            Actor.system_actor())
+        dashboard_id = dashboard.id
+    page = _sign_in(browser, live_url, "t_official")
+    problems: dict[str, list[str]] = {}
+    for name, url in (
+        ("carte", f"/strategy_map/{town['programme']}"),
+        ("carte, objectif", f"/strategy_map/{town['programme']}/objective/"
+                            f"{town['strategic'][0][0]}"),
+        ("tableau de bord", f"/dashboards/{dashboard_id}"),
+        ("fiche indicateur", f"/cards/indicator/{indicator_id}"),
+    ):
+        page.goto(f"{live_url}{url}")
+        found = _axe(page)
+        if found:
+            problems[name] = found
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    page.close()
+
+
+def test_the_map_drills_down_with_the_keyboard(app: Flask, world: World, live_url: str,
+                                               browser: Any) -> None:
+    town = build_programme(app, world)
+    page = _sign_in(browser, live_url, "t_official")
+    page.goto(f"{live_url}/strategy_map/{town['programme']}")
+    for _ in range(60):  # tab through the page until a box of the map has the focus
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if "/objective/" in href:
+            break
+    else:
+        pytest.fail("no drill-down link of the map is reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/objective/" in url)
+    assert "Objectifs des services" in page.inner_text("body")
+    page.close()
