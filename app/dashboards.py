@@ -361,3 +361,31 @@ def widget_payloads(data: DashboardData) -> list[dict[str, Any]]:
         rows.append(row)
     return rows
 
+
+
+def addressed_to(actor: Actor, limit: int = 8) -> list[Dashboard]:
+    """The dashboards made for this person — their roles or their services — in display
+    order, for the strip of links on their home page (one query).
+
+    Unlike the list (where the quality cell sees every dashboard to edit them), this keeps
+    only the dashboards whose audience names the user, so a home page shows « theirs ».
+    """
+    from flask_appbuilder.security.sqla.models import Role
+    from sqlalchemy import or_, select
+
+    from app.extensions import db
+    from app.models import Service
+
+    roles = sorted(actor.scope.roles)
+    named = [Dashboard.roles.any(Role.name.in_(roles))] if roles else []
+    if actor.scope.service_ids:
+        named.append(Dashboard.services.any(Service.id.in_(sorted(actor.scope.service_ids))))
+    if not named:
+        return []
+    stmt = (
+        select(Dashboard)
+        .where(Dashboard.archived.is_(False), or_(*named))
+        .order_by(Dashboard.position, Dashboard.title)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))

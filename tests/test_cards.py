@@ -487,6 +487,12 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
 
         programme_id = default_programme_id()
         first_objective = db.session.scalar(select(func.min(StrategicObjective.id)))
+        head_user = db.session.scalar(select(VigieUser).where(VigieUser.username == head))
+        dashboards = registry.get("dashboard")
+        visible = scoped_select(dashboards, Actor.for_user(head_user), include_archived=False)
+        dashboard_id = db.session.scalars(visible.order_by(dashboards.model.id)).first().id
+    urls["dashboard"] = f"/dashboards/{dashboard_id}"
+    urls["dashboard data"] = f"/dashboards/{dashboard_id}/data"
     urls["map"] = f"/strategy_map/{programme_id}"
     urls["map 2025"] = f"/strategy_map/{programme_id}?period=2025"
     urls["map objective"] = f"/strategy_map/{programme_id}/objective/{first_objective}"
@@ -502,7 +508,7 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
             status = client.get(url).status_code
         finally:
             event.remove(engine, "before_cursor_execute", count)
-        if name.startswith(("card", "map")):
+        if name.startswith(("card", "map", "dashboard")):
             assert status == 200, name
         counts[name] = (status, len(statements))
     return head, counts

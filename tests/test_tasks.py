@@ -14,8 +14,10 @@ from flask.testing import FlaskClient
 
 from app import registry
 from app.commands.records import Actor, create_record
+from app.extensions import db
 from tests.conftest import PASSWORD, World, login, unique
 from tests.test_review_meeting import build_meeting
+from tests.test_strategy_map_page import build_programme
 
 
 def _tasks(client: FlaskClient, username: str) -> str:
@@ -109,3 +111,25 @@ def test_tasks_page_query_count_does_not_grow(app: Flask, client: FlaskClient, w
             assert client.get("/tasks/").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_home_pages_link_the_dashboards_made_for_the_person(
+        app: Flask, client: FlaskClient, world: World) -> None:
+    from flask_appbuilder.security.sqla.models import Role
+
+    title_s1, title_exec = unique("Tableau S1"), unique("Tableau DG")
+    with app.app_context():
+        executive = db.session.query(Role).filter_by(name="executive").one()
+        create_record(registry.get("dashboard"), {
+            "title": title_s1, "services": [world.services["S1"]], "position": 0},
+            Actor.system_actor())
+        create_record(registry.get("dashboard"), {
+            "title": title_exec, "roles": [executive.id], "position": 0}, Actor.system_actor())
+    tasks = _tasks(client, "t_head_s1")
+    assert title_s1 in tasks and title_exec not in tasks
+    build_programme(app, world)  # a programme to map: the executive's home page
+    login(client, "t_executive")
+    home = client.get("/strategy_map/")
+    assert home.status_code == 302
+    page = client.get(home.location).get_data(as_text=True)
+    assert title_exec in page and title_s1 not in page

@@ -19,7 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app import periods
+from app import dashboards, periods
+from app.commands.records import Actor
 from app.extensions import db
 from app.indicators import status as st
 from app.indicators.rollup import Node, StrategyMap, strategy_map
@@ -137,6 +138,7 @@ class StrategyMapView(BaseView):
             svg=render(result, link=link), axes=axes, matrix=matrix,
             choices=period_choices(programme), period=code or "", updated=last_update(),
             percent=percent, status_info=st.status_info, **live_context(),
+            my_dashboards=dashboards.addressed_to(Actor.current()),
         )
 
     @staticmethod

@@ -12,7 +12,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
-from app import registry, tasks
+from app import dashboards, registry, tasks
 from app.commands.records import Actor
 
 
@@ -32,6 +32,7 @@ class MyTasksView(BaseView):
         return self.render_template(
             "vigie/tasks.html", sections=sections, registry=registry,
             total=sum(s.total for s in sections),
+            my_dashboards=dashboards.addressed_to(actor),
         )
 
 
