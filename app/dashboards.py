@@ -211,16 +211,6 @@ def recent_history(indicators: Sequence[Indicator], limit: int = HISTORY_LENGTH
     return out
 
 
-def _find(node: Node, kind: str, node_id: int) -> Node | None:
-    if node.kind == kind and node.id == node_id:
-        return node
-    for child in node.children:
-        found = _find(child, kind, node_id)
-        if found is not None:
-            return found
-    return None
-
-
 def _indicator_leaves(node: Node) -> set[int]:
     if node.kind == "indicator":
         return {node.id}
@@ -308,7 +298,7 @@ def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> Dashb
                 data.objective = objective
                 data.title = widget.title or objective.title
                 for root in trees:
-                    data.node = _find(root, kind, objective.id)
+                    data.node = root.find(kind, objective.id)
                     if data.node is not None:
                         break
                 if data.node is not None:

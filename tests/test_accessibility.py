@@ -17,8 +17,8 @@ from flask import Flask
 from app import registry
 from app.commands import dashboards as dashboard_commands
 from app.commands.records import Actor, create_record
-from tests.conftest import PASSWORD, World, unique
-from tests.test_browser import browser, live_url
+from tests.conftest import World, unique
+from tests.test_browser import browser, live_url, sign_in
 from tests.test_strategy_map_page import build_programme
 
 __all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
@@ -38,16 +38,6 @@ def _axe(page: Any) -> list[str]:
             found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} "
                          f"— {targets}")
     return found
-
-
-def _sign_in(browser: Any, live_url: str, username: str) -> Any:
-    page = browser.new_page(locale="fr-FR")
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-    return page
 
 
 def test_login_page(live_url: str, browser: Any) -> None:
@@ -71,7 +61,7 @@ def test_map_dashboard_and_card(app: Flask, world: World, live_url: str,
             dashboard, {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
             Actor.system_actor())
         dashboard_id = dashboard.id
-    page = _sign_in(browser, live_url, "t_official")
+    page = sign_in(browser, live_url, "t_official")
     problems: dict[str, list[str]] = {}
     for name, url in (
         ("carte", f"/strategy_map/{town['programme']}"),
@@ -91,7 +81,7 @@ def test_map_dashboard_and_card(app: Flask, world: World, live_url: str,
 def test_the_map_drills_down_with_the_keyboard(app: Flask, world: World, live_url: str,
                                                browser: Any) -> None:
     town = build_programme(app, world)
-    page = _sign_in(browser, live_url, "t_official")
+    page = sign_in(browser, live_url, "t_official")
     page.goto(f"{live_url}/strategy_map/{town['programme']}")
     for _ in range(60):  # tab through the page until a box of the map has the focus
         page.keyboard.press("Tab")

@@ -7,6 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -47,6 +48,17 @@ def browser() -> Iterator[object]:
         )
         yield chromium
         chromium.close()
+
+
+def sign_in(opener: Any, live_url: str, username: str) -> Any:
+    """A page signed in through the login form; ``opener`` is a browser or a context."""
+    page = opener.new_page(**({"locale": "fr-FR"} if hasattr(opener, "new_context") else {}))
+    page.goto(f"{live_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)  # signed in before going on
+    return page
 
 
 def test_service_head_sees_french_menus_and_only_own_objectives(

@@ -18,8 +18,8 @@ from app.commands.measurements import push_batch
 from app.commands.records import Actor
 from app.extensions import db
 from app.models import Indicator, VigieUser
-from tests.conftest import PASSWORD, World
-from tests.test_browser import browser, live_url
+from tests.conftest import World
+from tests.test_browser import browser, live_url, sign_in
 from tests.test_strategy_map_page import build_programme
 
 __all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
@@ -40,12 +40,7 @@ def test_a_pushed_value_appears_on_the_open_map(app: Flask, world: World, live_u
     first_id, _code = town["strategic"][0]
     _objective, _title, indicator_id = town["objectives"]["S1"]
     context = browser.new_context(locale="fr-FR")
-    page = context.new_page()
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", "t_official")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    page = sign_in(context, live_url, "t_official")
     page.goto(f"{live_url}/strategy_map/{town['programme']}/objective/{first_id}")
     assert "\t90\xa0%" in page.inner_text("#live-objective")
     page.evaluate("window.vigieNotReloaded = true")

@@ -16,8 +16,8 @@ from flask import Flask
 from app import registry
 from app.commands import dashboards as dashboard_commands
 from app.commands.records import Actor, create_record
-from tests.conftest import PASSWORD, World, unique
-from tests.test_browser import ARTIFACTS, browser, live_url
+from tests.conftest import World, unique
+from tests.test_browser import ARTIFACTS, browser, live_url, sign_in
 from tests.test_strategy_map_page import build_programme
 
 __all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
@@ -37,11 +37,7 @@ def test_an_official_goes_from_the_map_to_an_indicator_card(
             programme.status = "closed"
         db.session.commit()
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", "t_official")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
+    page = sign_in(context, live_url, "t_official")
     page.wait_for_url(lambda url: f"/strategy_map/{town['programme']}" in url)
     assert "Carte stratégique" in page.inner_text("h1")
 
@@ -78,12 +74,7 @@ def test_a_dashboard_renders_its_widgets(app: Flask, world: World, live_url: str
             Actor.system_actor())
         dashboard_id = dashboard.id
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", "t_official")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    page = sign_in(context, live_url, "t_official")
     page.goto(f"{live_url}/dashboards/")
     page.get_by_role("link", name=title).first.click()
     page.wait_for_url(lambda url: f"/dashboards/{dashboard_id}" in url)

@@ -64,16 +64,6 @@ def last_update() -> Any:
     return db.session.scalar(select(func.max(Measurement.updated_at)))
 
 
-def find(node: Node, kind: str, node_id: int) -> Node | None:
-    if node.kind == kind and node.id == node_id:
-        return node
-    for child in node.children:
-        found = find(child, kind, node_id)
-        if found is not None:
-            return found
-    return None
-
-
 def axis_of(root: Node, objective: Node) -> Node | None:
     for axis in root.children:
         if any(child is objective for child in axis.children):
@@ -154,7 +144,7 @@ class StrategyMapView(BaseView):
     def objective(self, programme_id: int, objective_id: int) -> Any:
         code = self._period()
         programme, result = self._map(programme_id, code)
-        node = find(result.programme, "strategic_objective", objective_id)
+        node = result.programme.find("strategic_objective", objective_id)
         if node is None:
             abort(404)
         return self.render_template(

@@ -65,6 +65,16 @@ class Node:
     #: indicators: value, target, unit, period read; services: contributing service codes
     details: dict[str, Any] = field(default_factory=dict)
 
+    def find(self, kind: str, node_id: int) -> Node | None:
+        """The node of this kind and id in the subtree (depth first), if any."""
+        if self.kind == kind and self.id == node_id:
+            return self
+        for child in self.children:
+            found = child.find(kind, node_id)
+            if found is not None:
+                return found
+        return None
+
     @property
     def status_text(self) -> str:
         """The status as text — mark and words — for tables and readers without colour."""
