@@ -24,9 +24,9 @@ from app import registry
 from app.commands.records import Actor
 from app.extensions import db
 from app.indicators.health import Overdue, overdue_indicators
-from app.models import Indicator, ManagementReview, Proposal, Service
+from app.models import Indicator, ManagementReview, Proposal
 from app.security.roles import OFFICIAL, SERVICE_HEAD
-from app.security.scope import descendants
+from app.security.scope import headed_services
 from workflows.guards import PERSON_CLAUSES
 from workflows.tables import WORKFLOWS, Transition
 
@@ -101,16 +101,10 @@ def _workflow_section(code: str, row: Transition, actor: Actor) -> Section:
                    [str(row.label)])
 
 
-def _headed(actor: Actor) -> frozenset[int]:
-    user_id = getattr(actor.user, "id", None)
-    roots = db.session.scalars(select(Service.id).where(Service.head_id == user_id)).all()
-    return descendants(roots) if roots else frozenset()
-
-
 def _proposals_section(actor: Actor) -> Section:
     """Proposals an official may arbitrate now: undecided, in a review being held, not of a
     service they head."""
-    headed = _headed(actor)
+    headed = headed_services(getattr(actor.user, "id", None))
     stmt: Any = (
         select(Proposal)
         .join(ManagementReview, Proposal.review_id == ManagementReview.id)

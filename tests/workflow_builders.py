@@ -156,9 +156,10 @@ def _nonconformity_with_action(b: Build) -> None:
 
 
 def _not_head(b: Build) -> None:
-    from workflows.guards import heads
+    from app.security.scope import headed_services
 
-    assert b.actor_id not in heads(b.obj.service), "the actor heads the objective's service"
+    assert b.obj.service_id not in headed_services(b.actor_id), \
+        "the actor heads the objective's service"
 
 
 def _not_author(b: Build) -> None:

@@ -9,6 +9,7 @@ forms all write ``measurement.updated_at``, so any new value moves the version.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, jsonify
@@ -23,16 +24,22 @@ from app.models import Measurement
 POLL_SECONDS = 10
 
 
-def data_version() -> str:
+def last_update() -> datetime | None:
+    """When the newest indicator value was written (pages say how fresh they are)."""
+    return db.session.scalar(select(func.max(Measurement.updated_at)))
+
+
+def data_version(updated: datetime | None = None) -> str:
     """The version of the indicator values: when the last one was written."""
-    latest = db.session.scalar(select(func.max(Measurement.updated_at)))
+    latest = updated if updated is not None else last_update()
     return latest.isoformat() if latest is not None else "0"
 
 
-def live_context() -> dict[str, Any]:
-    """What ``vigie/_live.html`` needs: the data version the page was drawn from."""
+def live_context(updated: datetime | None = None) -> dict[str, Any]:
+    """What ``vigie/_live.html`` needs: the data version the page was drawn from (pass the
+    page's own ``last_update()`` to read it once)."""
     every = current_app.config.get("VIGIE_LIVE_POLL_SECONDS") or POLL_SECONDS
-    return {"live_version": data_version(), "live_every": int(every)}
+    return {"live_version": data_version(updated), "live_every": int(every)}
 
 
 class LiveView(BaseView):

@@ -15,7 +15,8 @@ from flask import Blueprint, abort, current_app, render_template
 
 from app.indicators.rollup import Node, strategy_map
 from app.strategy_map_svg import percent, render
-from views.strategy_map import default_programme_id, last_update
+from views.live import last_update
+from views.strategy_map import default_programme_id
 
 public = Blueprint("vigie_public", __name__)
 

@@ -27,9 +27,9 @@ from app.commands.errors import DomainError
 from app.declarations.choices import DECISION, PROPOSAL_KIND
 from app.extensions import db
 from app.indicators.latest import Reading, applicable_targets, latest_readings
-from app.models import Indicator, Proposal, Service, ServiceObjective, StrategicObjective, Target
+from app.models import Indicator, Proposal, ServiceObjective, StrategicObjective, Target
 from app.security.roles import ADMIN, OFFICIAL
-from app.security.scope import descendants
+from app.security.scope import headed_services
 from workflows import engine
 
 
@@ -86,15 +86,6 @@ def _groups(items: list[Proposal]) -> list[Group]:
     return ordered
 
 
-def _headed_services(user: Any) -> frozenset[int]:
-    """Services the user heads, with those below them (they may not arbitrate those)."""
-    user_id = getattr(user, "id", None)
-    if user_id is None:
-        return frozenset()
-    roots = db.session.scalars(select(Service.id).where(Service.head_id == user_id)).all()
-    return descendants(roots) if roots else frozenset()
-
-
 class ReviewMeetingView(BaseView):
     """``/review_meeting/<id>``: read by whoever reads management reviews; officials decide."""
 
@@ -127,7 +118,7 @@ class ReviewMeetingView(BaseView):
             (p.indicator_id, year) for p in items if p.indicator_id is not None
         )
         official = bool(actor.scope.roles & {OFFICIAL, ADMIN})
-        headed = _headed_services(actor.user) if official else frozenset()
+        headed = headed_services(getattr(actor.user, "id", None)) if official else frozenset()
         decided = sum(1 for p in items if p.decision is not None)
         pending_only = request.args.get("pending") == "1"
         shown = [p for p in items if p.decision is None] if pending_only else items

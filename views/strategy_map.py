@@ -17,17 +17,17 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import dashboards, periods
 from app.commands.records import Actor
 from app.extensions import db
 from app.indicators import status as st
 from app.indicators.rollup import Node, StrategyMap, strategy_map
-from app.models import Measurement, Programme
+from app.models import Programme
 from app.security.scope import current_scope
 from app.strategy_map_svg import percent, render
-from views.live import live_context
+from views.live import last_update, live_context
 
 
 def default_programme_id() -> int | None:
@@ -57,11 +57,6 @@ def period_choices(programme: Programme, today: date | None = None) -> list[tupl
         choices.append((month.code, _("Mois %(code)s", code=month.code)))
         month = month.previous()
     return choices
-
-
-def last_update() -> Any:
-    """When the newest value arrived (the map says how fresh it is)."""
-    return db.session.scalar(select(func.max(Measurement.updated_at)))
 
 
 def axis_of(root: Node, objective: Node) -> Node | None:
@@ -109,6 +104,7 @@ class StrategyMapView(BaseView):
     def show(self, programme_id: int) -> Any:
         code = self._period()
         programme, result = self._map(programme_id, code)
+        updated = last_update()
 
         def link(node: Node) -> str | None:
             if node.kind == "strategic_objective":
@@ -126,8 +122,8 @@ class StrategyMapView(BaseView):
         return self.render_template(
             "vigie/strategy_map/map.html", programme=programme, strategy=result,
             svg=render(result, link=link), axes=axes, matrix=matrix,
-            choices=period_choices(programme), period=code or "", updated=last_update(),
-            percent=percent, status_info=st.status_info, **live_context(),
+            choices=period_choices(programme), period=code or "", updated=updated,
+            percent=percent, status_info=st.status_info, **live_context(updated),
             my_dashboards=dashboards.addressed_to(Actor.current()),
         )
 
@@ -144,14 +140,15 @@ class StrategyMapView(BaseView):
     def objective(self, programme_id: int, objective_id: int) -> Any:
         code = self._period()
         programme, result = self._map(programme_id, code)
+        updated = last_update()
         node = result.programme.find("strategic_objective", objective_id)
         if node is None:
             abort(404)
         return self.render_template(
             "vigie/strategy_map/objective.html", programme=programme, strategy=result,
             node=node, axis=axis_of(result.programme, node), choices=period_choices(programme),
-            period=code or "", updated=last_update(), percent=percent,
-            status_info=st.status_info, **live_context(),
+            period=code or "", updated=updated, percent=percent,
+            status_info=st.status_info, **live_context(updated),
         )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import exists, func, select
 
 from app.extensions import db
 from app.security.roles import QUALITY
+from app.security.scope import headed_services
 
 
 @dataclass(frozen=True)
@@ -229,21 +230,9 @@ def not_author(document: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def heads(service: Any) -> set[int]:
-    """Who heads a service: its head and the heads of the services above it."""
-    found: set[int] = set()
-    seen: set[int] = set()
-    while service is not None and service.id not in seen:
-        seen.add(service.id)
-        if service.head_id is not None:
-            found.add(service.head_id)
-        service = service.parent
-    return found
-
-
 def not_head(objective: Any, actor: Any) -> Refusal | None:
-    """An official does not arbitrate a proposal of a service they head."""
-    if _user_id(actor) in heads(objective.service):
+    """An official does not arbitrate a proposal of a service they head (or one below)."""
+    if objective.service_id in headed_services(_user_id(actor)):
         return _person(_("Vous dirigez ce service : un autre élu doit arbitrer sa proposition."))
     return None
 

@@ -28,9 +28,9 @@ from app.extensions import db
 from app.models.indicators import Target
 from app.models.reviews import Proposal
 from app.security.roles import ADMIN, OFFICIAL
+from app.security.scope import headed_services
 from workflows import engine, recipients
 from workflows.effects import DECISION_OF_EVENT, record_decision
-from workflows.guards import heads
 
 #: The objective's workflow event for each decision.
 EVENT_OF_DECISION = {decision: event for event, decision in DECISION_OF_EVENT.items()}
@@ -60,7 +60,7 @@ def _check(proposal: Proposal, decision: str, actor: Actor, rationale: str | Non
     if proposal.decision is not None:
         raise Conflict(_("Cette proposition a déjà été arbitrée (« %(decision)s »).",
                          decision=DECISION.label(proposal.decision)))
-    if getattr(actor.user, "id", None) in heads(proposal.service):
+    if proposal.service_id in headed_services(getattr(actor.user, "id", None)):
         raise Forbidden(_("Vous dirigez ce service : un autre élu doit arbitrer sa "
                           "proposition."))
     objective = proposal.service_objective

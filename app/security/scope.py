@@ -62,6 +62,17 @@ def descendants(roots: Iterable[int]) -> frozenset[int]:
     return frozenset(seen)
 
 
+def headed_services(user_id: int | None) -> frozenset[int]:
+    """The services a person heads (``Service.head``) and all those below them.
+
+    An official may not arbitrate their proposals (four-eyes rule of the review).
+    """
+    if user_id is None:
+        return frozenset()
+    roots = db.session.scalars(select(Service.id).where(Service.head_id == user_id)).all()
+    return descendants(roots) if roots else frozenset()
+
+
 def context_for(user: Any) -> ScopeContext:
     """Compute a user's scope (memberships plus child services; all for global roles)."""
     if user is None or not getattr(user, "is_authenticated", False):
