@@ -109,6 +109,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from views.public import register_public
 
     register_public(app)
+    from reports.blueprint import register_reports
+
+    register_reports(app)
     from views.crud import too_large
 
     app.register_error_handler(413, too_large)  # uploads above MAX_CONTENT_LENGTH, in French

@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
         "appbuilder.static",
+        "vigie_reports.static",
         "VigieIndexView.index",
         "UtilView.back",
         "LocaleView.index",
