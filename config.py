@@ -80,6 +80,19 @@ def load() -> dict[str, Any]:
         # reports.queue.QUEUE_NAMES only. Tests give each run its own queue, so runs sharing
         # one Redis never take each other's jobs.
         "VIGIE_MAIL_QUEUE": "default",
+        # RQ queue of the report and scheduled jobs (and the queue ``vigie worker`` listens on
+        # besides the mail queue). Two installations sharing one Redis need different names.
+        "VIGIE_QUEUE": os.environ.get("VIGIE_QUEUE") or "default",
+        # A running job writes a heartbeat every VIGIE_JOB_HEARTBEAT_SECONDS; the sweeper
+        # marks it failed (abandoned) after VIGIE_JOB_STALE_SECONDS of silence, and queues
+        # again a waiting job Redis lost after VIGIE_JOB_REQUEUE_SECONDS.
+        "VIGIE_JOB_HEARTBEAT_SECONDS": float(os.environ.get("VIGIE_JOB_HEARTBEAT_SECONDS", "10")),
+        "VIGIE_JOB_STALE_SECONDS": int(os.environ.get("VIGIE_JOB_STALE_SECONDS", "90")),
+        "VIGIE_JOB_REQUEUE_SECONDS": int(os.environ.get("VIGIE_JOB_REQUEUE_SECONDS", "60")),
+        # The scheduler (``vigie scheduler``): sweeper period, daily tasks as UTC cron lines.
+        "VIGIE_SWEEP_SECONDS": int(os.environ.get("VIGIE_SWEEP_SECONDS", "60")),
+        "VIGIE_REMINDERS_CRON": os.environ.get("VIGIE_REMINDERS_CRON") or "30 5 * * *",
+        "VIGIE_HEALTH_CHECK_CRON": os.environ.get("VIGIE_HEALTH_CHECK_CRON") or "0 6 * * *",
         # Address of Vigie as its users reach it: e-mails link to this plus the record's path.
         "VIGIE_BASE_URL": os.environ.get("VIGIE_BASE_URL") or "http://127.0.0.1:5000",
         "VIGIE_ADMIN_PASSWORD": os.environ.get("VIGIE_ADMIN_PASSWORD") or None,

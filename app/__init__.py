@@ -77,6 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from views.home import VigieIndexView
     from views.imports import register_imports
     from views.jinja import register_template_helpers
+    from views.jobs import register_jobs
     from views.live import register_live
     from views.notifications import register_notifications
     from views.reporting import ReportingPeriodLockView
@@ -99,6 +100,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         register_entry(appbuilder)
         register_health(appbuilder)
         register_notifications(appbuilder)
+        register_jobs(appbuilder)
         register_imports(appbuilder)
         register_review_meeting(appbuilder)
         register_tasks(appbuilder)

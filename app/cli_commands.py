@@ -250,10 +250,22 @@ def worker_command(burst: bool) -> None:
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
+@click.command("scheduler", help="Lance le planificateur (balayage des travaux, rappels "
+                                  "quotidiens, contrôle de la collecte).")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run RQ's cron scheduler with Vigie's periodic tasks (one per installation)."""
+    from reports.schedule import run_scheduler
+
+    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 @click.command("run", help="Lance le serveur web, Redis embarqué et un worker.")
 @click.option("--host", default="127.0.0.1", envvar="HOST", show_default=True)
 @click.option("--port", default=5000, type=int, envvar="PORT", show_default=True)
-@click.option("--workers", default=1, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True,
+              help="Workers RQ : deux par défaut, pour qu'un dossier long ne retienne pas "
+                   "les courriels.")
 @with_appcontext
 def run_command(host: str, port: int, workers: int) -> None:
     """Serve Vigie with its background services until Ctrl-C or SIGTERM."""
@@ -265,5 +277,5 @@ def run_command(host: str, port: int, workers: int) -> None:
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app's CLI (``vigie …`` and ``flask …``)."""
     for command in (db_group, roles_group, users_group, demo_group, notifications_group,
-                    worker_command, run_command):
+                    worker_command, scheduler_command, run_command):
         app.cli.add_command(command)

@@ -141,6 +141,25 @@ def validate(filename: str, data: bytes, field: str = "file") -> tuple[str, str]
 def store(filename: str, data: bytes, field: str = "file") -> StoredFile:
     """Check and write an upload; the write is atomic (temporary file, then rename)."""
     name, ext = validate(filename, data, field)
+    return _write(name, ext, data)
+
+
+def store_generated(filename: str, data: bytes) -> StoredFile:
+    """Write a file Vigie produced (a report PDF): same atomic write, no upload limits.
+
+    The upload size limit protects the web server from users; a 40-page review pack is ours
+    and may exceed it. The content must still be what its extension says.
+    """
+    name = clean_name(filename)
+    ext = extension_of(name)
+    if ext not in ALLOWED or not _looks_like(ext, data):
+        raise ValueError(f"generated file {name!r} is not a valid {ext or '?'} file")
+    return _write(name, ext, data)
+
+
+def _write(name: str, ext: str, data: bytes) -> StoredFile:
+    """Write under a generated name: temporary file, fsync, then rename — a reader (or a
+    crash) never sees a partial file under the final name."""
     key = f"{uuid.uuid4().hex}.{ext}"
     target = path_of(key)
     target.parent.mkdir(parents=True, exist_ok=True)

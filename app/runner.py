@@ -1,4 +1,5 @@
-"""``vigie run``: the web server, the embedded Redis and RQ workers as one process group.
+"""``vigie run``: the web server, the embedded Redis, RQ workers and the scheduler as one
+process group.
 
 Children are started with the Redis URL in their environment, and stopped when the parent
 gets Ctrl-C or SIGTERM, so ``make run`` leaves nothing behind.
@@ -43,6 +44,8 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
     vigie = Path(sys.executable).with_name("vigie")
     for _ in range(max(1, workers)):
         children.append(subprocess.Popen([str(vigie), "worker"], env=env))
+    # one scheduler per installation: the sweeper every minute, the daily reminders
+    children.append(subprocess.Popen([str(vigie), "scheduler"], env=env))
 
     server = create_server(app, host=host, port=port, threads=8)
 
@@ -52,7 +55,7 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     print(f"\nVigie est prête : http://{host}:{port}/", flush=True)
-    print(f"Redis : {url} ; {len(children)} worker(s) RQ.", flush=True)
+    print(f"Redis : {url} ; {len(children) - 1} worker(s) RQ et le planificateur.", flush=True)
     print("Comptes :", flush=True)
     for line in _logins(app):
         print(line, flush=True)

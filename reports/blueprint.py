@@ -1,8 +1,9 @@
-"""The reports' templates and print style sheet, served like any other static folder.
+"""The reports' templates, on the app's template path.
 
 A blueprint rather than files under ``views/``: the PDF templates are rendered by workers,
-outside any request, and their style sheet is one of the few files the PDF URL fetcher
-(:mod:`reports.pdf`) may read — ``/reports-static/…`` maps to ``reports/static``.
+outside any request. Their style sheets (``reports/static``) are *not* served over HTTP —
+only the PDF URL fetcher reads them, from disk (``/reports-static/…``, see
+:mod:`reports.pdf`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ reports_blueprint = Blueprint(
     "vigie_reports",
     __name__,
     template_folder=str(HERE / "templates"),
-    static_folder=str(HERE / "static"),
-    static_url_path="/reports-static",
 )
+#: The folder report templates link as ``/reports-static/…`` (read by the PDF fetcher only).
+STATIC_FOLDER = HERE / "static"
+STATIC_PREFIX = "/reports-static/"
 
 
 def register_reports(app: Flask) -> None:

@@ -7,8 +7,8 @@ intranet address, a cloud metadata endpoint, ``file:///etc/passwd``). :class:`St
 therefore answers only
 
 * ``data:`` URIs (the charts and the strategy map are embedded that way), and
-* paths under a static URL prefix of the app or one of its blueprints (``/vigie-static/…``,
-  ``/reports-static/…``), read from that folder on disk — resolved first, so ``..`` cannot
+* paths under a static URL prefix of the app or one of its blueprints (``/vigie-static/…``),
+  or under ``/reports-static/`` (the print style sheets), read from that folder on disk — resolved first, so ``..`` cannot
   leave it;
 
 and refuses everything else (http, https, ftp, file, other paths) *without opening a
@@ -41,7 +41,9 @@ _ORIGIN = "https://vigie.invalid"
 
 def static_roots(app: Flask) -> dict[str, Path]:
     """URL prefix → folder of every static folder the app serves (app and blueprints)."""
-    roots: dict[str, Path] = {}
+    from reports.blueprint import STATIC_FOLDER, STATIC_PREFIX
+
+    roots: dict[str, Path] = {STATIC_PREFIX: STATIC_FOLDER.resolve()}
     if app.static_folder and app.static_url_path is not None:
         roots[app.static_url_path.rstrip("/") + "/"] = Path(app.static_folder).resolve()
     for blueprint in app.blueprints.values():

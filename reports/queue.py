@@ -44,22 +44,36 @@ def redis_url(app: Flask) -> str:
     return f"unix://{server.socket_file}"
 
 
+#: Seconds to reach Redis before a request gives up (a French 503, not a hung page).
+CONNECT_TIMEOUT = 3
+SOCKET_TIMEOUT = 10
+
+
 def connection(app: Flask) -> Redis:
-    return Redis.from_url(redis_url(app))
+    return Redis.from_url(redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT,
+                          socket_timeout=SOCKET_TIMEOUT)
 
 
-def get_queue(app: Flask, name: str = "default") -> Any:
+def queue_names(app: Flask) -> list[str]:
+    """The queues Vigie's jobs go to and its workers listen on (jobs first, then mails)."""
+    names = [str(app.config.get("VIGIE_QUEUE") or QUEUE_NAMES[0]),
+             str(app.config.get("VIGIE_MAIL_QUEUE") or QUEUE_NAMES[0])]
+    return list(dict.fromkeys(names))
+
+
+def get_queue(app: Flask, name: str | None = None) -> Any:
     from rq import Queue
 
-    return Queue(name, connection=connection(app))
+    return Queue(name or queue_names(app)[0], connection=connection(app))
 
 
 def run_worker(app: Flask, *, burst: bool = False) -> None:
     """Run an RQ worker whose jobs execute inside an app context."""
     from rq import Worker
 
-    conn = connection(app)
-    queues = list(QUEUE_NAMES)
-    worker = Worker(queues, connection=conn)
+    # a blocking dequeue waits longer than the socket timeout: the worker's own connection
+    # has none
+    conn = Redis.from_url(redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT)
+    worker = Worker(queue_names(app), connection=conn)
     with app.app_context():
         worker.work(burst=burst, with_scheduler=True)

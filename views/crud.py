@@ -10,6 +10,7 @@ written, attached by the file command) and a download link on their show page.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -36,6 +37,7 @@ from app.registry.interface import (
 )
 from views.forms import frenchify
 from views.jinja import state_badge, vigie_date, vigie_datetime, vigie_number, yes_no
+from views.jobs import report_panels
 from workflows import engine
 
 PERMISSIONS = {
@@ -150,6 +152,9 @@ class ArtefactView(ModelView):
             workflow=engine.workflow_of(self.artefact),
             workflow_offers=engine.offers(self.artefact, item, records.Actor.current()),
             file_size_label=attachments.human_size(getattr(item, "file_size", None)),
+            report_panels=report_panels(self.artefact.code_name, item.id,
+                                        records.Actor.current()),
+            report_year=date.today().year,
         )
 
     @expose("/transition/<pk>", methods=["POST"])

@@ -172,6 +172,20 @@ def hold_review(review: Any, actor: Any, inputs: Mapping[str, Any],
     return changes
 
 
+def _queue_report(kind: str) -> Effect:
+    """Record the report job in the transition's transaction; ``engine.fire`` queues it
+    after the commit (Redis down: the job waits and the sweeper queues it later)."""
+
+    def effect(review: Any, actor: Any, inputs: Mapping[str, Any],
+               reason: str | None) -> Changes:
+        from reports import jobs
+
+        requested = jobs.request(kind, actor, subject="management_review", record_id=review.id)
+        return {f"{kind}_job": [None, requested.job.id]}
+
+    return effect
+
+
 def _arbitration(event: str) -> Effect:
     def effect(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
         return arbitrate_objective(obj, actor, inputs, reason, event=event)
@@ -190,4 +204,6 @@ EFFECTS: dict[tuple[str, str], Effect] = {
     ("document", "approve"): approve_document,
     ("document", "publish"): publish_document,
     ("management_review", "hold"): hold_review,
+    ("management_review", "build_pack"): _queue_report("review_pack"),
+    ("management_review", "close"): _queue_report("review_minutes"),
 }

@@ -32,6 +32,7 @@ from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
 from app.extensions import db
 from app.registry.artefact import Artefact
 from app.security.roles import ADMIN
+from reports import jobs
 from workflows import effects, recipients
 from workflows.guards import FOUR_EYES, PERSON_GUARDS, STATE_GUARDS, Refusal
 from workflows.tables import WORKFLOWS, Transition, Workflow
@@ -237,12 +238,15 @@ def fire(artefact: Artefact, obj: Any, event: str, actor: Any, *, reason: str | 
         db.session.commit()
     except OperationalError as exc:
         db.session.rollback()
+        jobs.forget_new()
         if "locked" in str(exc.orig).lower():
             raise Conflict(_("Quelqu'un vient de faire évoluer cet enregistrement : "
                              "rechargez la page pour voir son nouvel état.")) from None
         raise
     except Exception:
         db.session.rollback()
+        jobs.forget_new()
         raise
     notifications.dispatch(fired.notifications)
+    jobs.dispatch_new()  # a pack or minutes the transition asked for (Redis down: it waits)
     return fired

@@ -22,6 +22,8 @@ from app.commands import attachments, records
 from app.commands.errors import DomainError, FieldError, Invalid
 from app.exports import export_response
 from app.registry.artefact import Artefact
+from reports import jobs
+from reports import kinds as job_kinds
 from workflows import engine
 
 READ = "read"
@@ -42,6 +44,9 @@ PERMISSIONS = {
     # the workflow engine decides who may fire which event (officials only read records)
     "transitions": READ,
     "transition": READ,
+    # reports built in the background: the job kind decides who may ask (reports/kinds.py)
+    "request_report": READ,
+    "latest_report": READ,
 }
 
 
@@ -71,6 +76,8 @@ class ArtefactApi(ModelRestApi):
             excluded |= {"get_file", "put_file"}
         if engine.workflow_of(self.artefact) is None:
             excluded |= {"transitions", "transition"}
+        if not job_kinds.routes_of(self.artefact.code_name):
+            excluded |= {"request_report", "latest_report"}
         self.exclude_route_methods = excluded
         super().__init__()
 
@@ -250,6 +257,89 @@ class ArtefactApi(ModelRestApi):
             state_label=self.artefact.choices["state"].label(fired.record.state),
             version=fired.record.version,
         )
+
+    @expose("/<int:pk>/<string:report>", methods=["POST"])
+    @protect()
+    @safe
+    def request_report(self, pk: int, report: str) -> Any:
+        """Queue a report built in the background: ``pack`` (management review), ``minutes``,
+        ``annual_report`` (service, ``{"year": 2026}``), ``pdf`` (a card).
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          - in: path
+            schema:
+              type: string
+            name: report
+          responses:
+            202:
+              description: '{"job_id": "…"} — follow it at /api/v1/job/<job_id>'
+            403:
+              description: The caller's role may not ask for this report
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: The record is not ready for this report
+            503:
+              description: The job queue is unreachable (the request is kept)
+        """
+        kind = job_kinds.for_route(self.artefact.code_name, report)
+        if kind is None:
+            return self.response(404, message=_("Rapport inconnu : « %(name)s ».", name=report))
+        data = request.get_json(silent=True)
+        try:
+            requested = jobs.request_and_queue(
+                kind.code, records.Actor.current(), subject=self.artefact.code_name,
+                record_id=pk, params=data if isinstance(data, dict) else {},
+            )
+        except DomainError as error:
+            return self._error(error)
+        job = requested.job
+        return self.response(202, job_id=str(job.id), state=job.state,
+                             existing=requested.existing, status_url=f"/api/v1/job/{job.id}")
+
+    @expose("/<int:pk>/<string:report>", methods=["GET"])
+    @protect()
+    @safe
+    def latest_report(self, pk: int, report: str) -> Any:
+        """Download the newest finished report of this kind for the record.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          - in: path
+            schema:
+              type: string
+            name: report
+          responses:
+            200:
+              description: The PDF (attachment)
+            404:
+              description: No finished report the caller may read
+        """
+        from app.api.jobs import job_download
+
+        kind = job_kinds.for_route(self.artefact.code_name, report)
+        if kind is None:
+            return self.response(404, message=_("Rapport inconnu : « %(name)s ».", name=report))
+        actor = records.Actor.current()
+        try:
+            obj = records.get_for(self.artefact, pk, actor)
+            job = jobs.latest_file(self.artefact.code_name, obj.id, kind.code, actor)
+            if job is None:
+                return self.response(404, message=_("Aucun rapport terminé pour cet "
+                                                    "enregistrement."))
+            download = job_download(job)
+        except DomainError as error:
+            return self._error(error)
+        return download.response()
 
     @expose("/<int:pk>/restore", methods=["POST"])
     @protect()

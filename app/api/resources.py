@@ -74,6 +74,7 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
 
 
 def register_apis(appbuilder: Any) -> None:
+    from app.api.jobs import JobApi
     from app.api.measurement_batch import MeasurementBatchApi
     from app.api.reporting import ReportingPeriodLockApi
     from app.api.strategy_map import StrategyMapApi
@@ -83,3 +84,4 @@ def register_apis(appbuilder: Any) -> None:
     appbuilder.add_api(MeasurementBatchApi)
     appbuilder.add_api(ReportingPeriodLockApi)
     appbuilder.add_api(StrategyMapApi)
+    appbuilder.add_api(JobApi)

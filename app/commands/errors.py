@@ -59,3 +59,9 @@ class Invalid(DomainError):
     """Bad input; ``errors`` name each field."""
 
     status = 422
+
+
+class Unavailable(DomainError):
+    """A service Vigie needs is down (the job queue's Redis): try again later, nothing lost."""
+
+    status = 503

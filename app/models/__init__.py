@@ -9,6 +9,7 @@ from app.models.indicators import (
     SourceApplication,
     Target,
 )
+from app.models.jobs import Job
 from app.models.notifications import Notification
 from app.models.organisation import Service, VigieUser, user_service
 from app.models.quality import (
@@ -49,6 +50,7 @@ __all__ = [
     "ImpactAssessment",
     "Indicator",
     "IndividualObjective",
+    "Job",
     "ManagementReview",
     "Measurement",
     "Notification",

@@ -19,7 +19,6 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
         "appbuilder.static",
-        "vigie_reports.static",
         "VigieIndexView.index",
         "UtilView.back",
         "LocaleView.index",

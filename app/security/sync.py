@@ -27,6 +27,9 @@ PERSONAL_PERMISSIONS = (
     # « Mes notifications »: each person reads (and marks read) only their own.
     ("can_read", "my_notifications"),
     ("menu_access", "my_notifications"),
+    # « Mes travaux »: reports asked for in the background (each sees the jobs they may read).
+    ("can_read", "my_jobs"),
+    ("menu_access", "my_jobs"),
 )
 
 
