@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from bench import batch_push, strategy_map
+from bench import batch_push, review_pack, strategy_map
 from bench.common import BENCH_DB, bench_url, make_app, section, server_url
 
 
@@ -48,6 +48,7 @@ def main() -> None:
                 print(f"   construite en {time.perf_counter() - start:.1f} s : {summary}")
     strategy_map.run(app)
     batch_push.run(app)
+    review_pack.run()
 
 
 if __name__ == "__main__":
