@@ -11,10 +11,11 @@ Life of a job::
     sweep()    every minute: a running job whose heartbeat stopped (killed worker) → echec,
                so it can be run again; a waiting job Redis lost → queued again
 
-Timeouts are RQ's (``job_timeout`` per kind): RQ raises inside the job, which records
-« délai dépassé ». Retries: only the steps that read (gathering the data) are retried on a
-transient database error; rendering is deterministic and recording the result writes, so
-neither is repeated blindly — a failed job is re-run as a new job (``rerun``).
+Timeouts are explicit per kind (``reports/kinds.py``): the job arms its own alarm and records
+« délai dépassé »; RQ's timeout, a little longer, is the backstop. Retries: only the steps
+that read (gathering the data) are retried on a transient database error; rendering is
+deterministic and recording the result writes, so neither is repeated blindly — a failed job
+is re-run as a new job (``rerun``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import socket
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -187,7 +190,8 @@ def dispatch(jobs: Sequence[Job]) -> bool:
         queue = get_queue(current_app)
         for job_id, timeout in waiting:
             queue.enqueue("reports.jobs.run", job_id, job_id=rq_id(job_id),
-                          job_timeout=timeout, result_ttl=3600, failure_ttl=86400,
+                          job_timeout=timeout + RQ_GRACE_SECONDS, result_ttl=3600,
+                          failure_ttl=86400,
                           description=f"vigie job {job_id}")
     except Exception as exc:  # Redis unreachable: the rows wait in the database
         log.warning("jobs not queued (%s): %s", exc, [j for j, _t in waiting])
@@ -238,7 +242,8 @@ def visible_clause(actor: Actor) -> Any:
 
 def may_see(job: Job, actor: Actor) -> bool:
     """Who may read a job and download its file: its requester, or whoever may read its
-    subject with a scope covering the one it was built with."""
+    subject with a scope covering the one it was built with (no query for whole-town
+    readers, so a list of jobs costs the same whatever it holds)."""
     if actor.system or ADMIN in actor.scope.roles:
         return True
     if job.requested_by_id is not None and job.requested_by_id == actor.scope.user_id:
@@ -248,12 +253,18 @@ def may_see(job: Job, actor: Actor) -> bool:
         return False
     if covered is not None and not actor.scope.reaches(covered):
         return False
-    if job.subject_artefact and job.subject_id:
-        try:
-            get_for(registry.get(job.subject_artefact), job.subject_id, actor)
-        except DomainError:
-            return False
-    return job.subject_artefact is not None or actor.scope.all_services
+    if not job.subject_artefact:
+        return actor.scope.all_services
+    artefact = registry.get(job.subject_artefact)
+    if not actor.may_read(artefact):
+        return False
+    if actor.scope.all_services:
+        return True
+    try:
+        get_for(artefact, job.subject_id, actor)
+    except DomainError:
+        return False
+    return True
 
 
 def get_visible(job_id: Any, actor: Actor) -> Job:
@@ -316,8 +327,38 @@ def _iso(value: Any) -> str | None:
 
 
 # ------------------------------------------------------------------------------- running
-class JobTimeout(Exception):
-    """Raised in the job when its time is up (RQ's timeout is translated to this)."""
+class JobTimeout(BaseException):
+    """Raised in the job when its time is up.
+
+    A ``BaseException`` on purpose: RQ's own timeout exception is an ``Exception``, and code
+    deep in a render (WeasyPrint logs and skips what fails while fetching or drawing) may
+    catch ``Exception`` — a timeout swallowed there would let the job run on. RQ's timeout
+    stays as a backstop (:data:`RQ_GRACE_SECONDS` later), and past that RQ kills the horse,
+    which the sweeper then sees.
+    """
+
+
+#: RQ's own timeout is the job's plus this: ours fires first and records why.
+RQ_GRACE_SECONDS = 30
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`JobTimeout` in this (main) thread after ``seconds``."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise JobTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _set(job_id: int, **values: Any) -> int:
@@ -419,8 +460,9 @@ def run(job_id: int) -> str:
         log.info("job %s: not waiting any more (another worker has it, or it ended)", job_id)
         return "skipped"
     every = max(_setting("VIGIE_JOB_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS), 0.2)
+    limit = db.session.scalar(select(Job.timeout_seconds).where(Job.id == job_id)) or 0
     try:
-        with Heartbeat(job_id, every), force_locale("fr"):
+        with Heartbeat(job_id, every), force_locale("fr"), time_limit(limit):
             summary = _execute(job_id)
         return summary
     except BaseException as exc:

@@ -8,8 +8,8 @@ therefore answers only
 
 * ``data:`` URIs (the charts and the strategy map are embedded that way), and
 * paths under a static URL prefix of the app or one of its blueprints (``/vigie-static/…``),
-  or under ``/reports-static/`` (the print style sheets), read from that folder on disk — resolved first, so ``..`` cannot
-  leave it;
+  or under ``/reports-static/`` (the print style sheets), read from that folder on disk —
+  resolved first, so ``..`` cannot leave it;
 
 and refuses everything else (http, https, ftp, file, other paths) *without opening a
 connection*. Refused URLs are kept on the fetcher so a report job can log them and tests can

@@ -518,3 +518,107 @@ def test_a_template_asking_for_external_urls_fetches_nothing(app: Flask) -> None
     assert f"{base}/pixel.png" in refused and "file:///etc/hostname" in refused
     assert "pdf.py" in refused
     assert "user.png" not in refused  # user text was escaped: never an element at all
+
+
+def test_jobs_page_and_review_panel(app: Flask, client: FlaskClient, world: World,
+                                    monkeypatch: pytest.MonkeyPatch, count_queries: Any) -> None:
+    """« Mes travaux » lists the job with its progress bar and polls its state; the review's
+    page offers the pack, and the minutes only once decisions are recorded (with why)."""
+    monkeypatch.setitem(app.config, "VIGIE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    meeting = build_meeting(app, world)
+    login(client, world.users["quality"])
+    page = client.get(f"/management_review/show/{meeting.review_id}")
+    html = page.get_data(as_text=True)
+    assert "Documents PDF" in html and "Générer : Dossier de revue de direction" in html
+    assert "Le compte rendu se génère une fois les décisions enregistrées." in html
+    asked = client.post("/jobs/request", data={
+        "artefact": "management_review", "id": meeting.review_id, "report": "pack",
+        "next": f"/management_review/show/{meeting.review_id}"})
+    assert asked.status_code == 303
+    follow = client.get(asked.headers["Location"])
+    text = follow.get_data(as_text=True)
+    assert "indisponible" in text  # no Redis here: said in French, the job is kept
+    with app.app_context():
+        job_id = db.session.scalars(select(Job.id).where(
+            Job.kind == "review_pack", Job.subject_id == meeting.review_id)).one()
+    listing = client.get("/jobs/").get_data(as_text=True)
+    assert f'data-job="{job_id}"' in listing and 'role="progressbar"' in listing
+    assert "En attente" in listing
+    status = client.get(f"/jobs/status?ids={job_id}").get_json()
+    assert status["jobs"][0]["state"] == "en_attente"
+    # a service head neither sees it listed nor polls it
+    login(client, world.users["service_head"])
+    assert f'data-job="{job_id}"' not in client.get("/jobs/").get_data(as_text=True)
+    assert client.get(f"/jobs/status?ids={job_id}").get_json()["jobs"] == []
+    assert client.get(f"/jobs/{job_id}/file").status_code == 404
+    # the page costs the same number of queries with 1 or 12 jobs listed
+    login(client, world.users["official"])
+    with count_queries() as few:
+        client.get("/jobs/")
+    with app.app_context():
+        for _ in range(11):
+            db.session.add(Job(kind="review_pack", title="Dossier", params_json="{}",
+                               subject_artefact="management_review",
+                               subject_id=meeting.review_id, state="termine", progress=100))
+        db.session.commit()
+    with count_queries() as many:
+        client.get("/jobs/")
+    assert len(many) == len(few)
+
+
+@needs_redis
+def test_a_job_past_its_timeout_ends_failed(
+        app: Flask, client: FlaskClient, world: World, workers: Workers) -> None:
+    """RQ stops a job at its kind's timeout; the job says so (here the timeout is cut to one
+    second on the queued copy, far below a pack's rendering time)."""
+    meeting = build_meeting(app, world, objectives=8)
+    headers = token(client, world.users["quality"])
+    job_id = int(ask_pack(client, headers, meeting.review_id).get_json()["job_id"])
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job is not None and job.timeout_seconds == 900  # the pack's explicit timeout
+        job.timeout_seconds = 1
+        db.session.commit()
+        assert jobs.dispatch([job])  # replaces the queued RQ job (same id), 1 s to live
+    workers.start()
+    failed = wait_for(app, job_id, ("termine", "echec"))
+    assert failed.state == "echec", "a pack rendered in under a second?"
+    assert failed.error and "Délai dépassé" in failed.error
+    assert failed.attempts == 1 and failed.file_key is None
+
+
+@needs_redis
+def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
+        app: Flask, workers: Workers) -> None:
+    from reports.queue import connection
+    from reports.schedule import build_scheduler
+
+    with app.app_context():
+        before = db.session.query(Job).filter(Job.kind == "daily_reminders").count()
+        cron = build_scheduler(app, connection(app))
+        names = {job.name for job in cron.get_jobs()}
+        assert {"vigie-daily-reminders", "vigie-collection-health"} <= names
+        enqueued = cron.enqueue_jobs()  # the sweeper (an interval job) is due at once
+        assert [job.func_name for job in enqueued] == ["reports.jobs.sweep_task"]
+        from rq import Queue
+
+        queue = Queue(workers.queue, connection=connection(app))
+        queue.enqueue("reports.jobs.run_scheduled", "daily_reminders")
+        queue.enqueue("reports.jobs.run_scheduled", "collection_health")
+    workers.start()
+    deadline = time.monotonic() + 60
+    while True:
+        with app.app_context():
+            done = db.session.scalars(select(Job).where(
+                Job.kind.in_(("daily_reminders", "collection_health")),
+                Job.state.in_(("termine", "echec"))).order_by(Job.id.desc())).all()
+            reminders = [j for j in done if j.kind == "daily_reminders"]
+            health = [j for j in done if j.kind == "collection_health"]
+            if len(reminders) > before and health:
+                break
+        assert time.monotonic() < deadline, "the scheduled tasks did not run"
+        time.sleep(0.2)
+    assert reminders[0].state == "termine", reminders[0].error
+    assert reminders[0].result_text and "Rappels" in reminders[0].result_text
+    assert reminders[0].requested_by_id is None  # Vigie itself
+    assert health[0].state == "termine", health[0].error

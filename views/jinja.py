@@ -36,6 +36,16 @@ def vigie_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def vigie_iso_datetime(value: str | None) -> str:
+    """An ISO timestamp stored as text (a job's data version) as the screens show dates."""
+    if not value:
+        return ""
+    try:
+        return vigie_datetime(datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 def vigie_number(value: float | int | None) -> str:
     """A number as French readers write it: comma decimals, narrow space thousands."""
     if value is None:
@@ -107,6 +117,7 @@ def _declare_language(response: Any) -> Any:
 def register_template_helpers(app: Flask) -> None:
     app.after_request(_declare_language)
     app.jinja_env.filters["vigie_datetime"] = vigie_datetime
+    app.jinja_env.filters["vigie_iso_datetime"] = vigie_iso_datetime
     app.jinja_env.filters["vigie_date"] = vigie_date
     app.jinja_env.filters["vigie_number"] = vigie_number
     app.jinja_env.globals["history_action_label"] = history_action_label

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import registry
 from app.api.jobs import job_download
 from app.commands.errors import DomainError
 from app.commands.records import Actor
@@ -143,12 +144,21 @@ def report_panels(artefact_code: str, record_id: int, actor: Actor) -> list[dict
                           Job.kind.in_([k.code for k in kinds]))
         .order_by(Job.id.desc()).limit(30)
     ).all()
+    record = None
     panels = []
     for kind in kinds:
         mine = [j for j in recent if j.kind == kind.code and jobs.may_see(j, actor)]
         latest = mine[0] if mine else None
         done = next((j for j in mine if j.state == "termine" and j.file_key), None)
-        panels.append({"kind": kind, "latest": latest, "done": done})
+        blocked = None
+        if kind.precondition is not None:
+            if record is None:
+                record = db.session.get(registry.get(artefact_code).model, record_id)
+            try:
+                kind.precondition(record)
+            except DomainError as refusal:
+                blocked = refusal.message
+        panels.append({"kind": kind, "latest": latest, "done": done, "blocked": blocked})
     return panels
 
 

@@ -20,6 +20,11 @@
       bar.setAttribute("aria-valuenow", job.progress);
       bar.textContent = job.progress + " %";
     }
+    var badge = row.querySelector(".vigie-state");
+    if (badge && badge.getAttribute("data-state") !== job.state) {
+      badge.setAttribute("data-state", job.state);
+      badge.lastChild.textContent = " " + job.state_label;
+    }
     var step = row.querySelector(".vigie-job-step");
     if (step && step.textContent !== job.step) { step.textContent = job.step; }
     var ended = job.state !== "en_attente" && job.state !== "en_cours";
