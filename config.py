@@ -80,6 +80,9 @@ def load() -> dict[str, Any]:
         # reports.queue.QUEUE_NAMES only. Tests give each run its own queue, so runs sharing
         # one Redis never take each other's jobs.
         "VIGIE_MAIL_QUEUE": "default",
+        # The town's name on reports (cover, running footer); unset: « Vigie » (the demo
+        # town's name in demo mode).
+        "VIGIE_TOWN_NAME": os.environ.get("VIGIE_TOWN_NAME") or None,
         # RQ queue of the report and scheduled jobs (and the queue ``vigie worker`` listens on
         # besides the mail queue). Two installations sharing one Redis need different names.
         "VIGIE_QUEUE": os.environ.get("VIGIE_QUEUE") or "default",

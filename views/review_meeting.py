@@ -5,85 +5,28 @@ official needs to decide — the objective, its indicators with their last value
 the target proposed — and a decision form (validate, amend, reject, defer; rationale;
 délibération reference). Deciding goes through :mod:`app.commands.proposals`, which applies the
 decision to the objective through the workflow engine. The page loads in a fixed number of
-queries whatever the number of proposals.
+queries whatever the number of proposals: the proposals and their context are gathered by
+:mod:`app.reviews_context`, shared with the PDF review pack, through the reader's scope.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app import registry
 from app.commands import proposals as proposal_commands
 from app.commands import records
 from app.commands.errors import DomainError
 from app.declarations.choices import DECISION, PROPOSAL_KIND
-from app.extensions import db
-from app.indicators.latest import Reading, applicable_targets, latest_readings
-from app.models import Indicator, Proposal, ServiceObjective, StrategicObjective, Target
+from app.reviews_context import proposal_context, proposal_groups
 from app.security.roles import ADMIN, OFFICIAL
 from app.security.scope import headed_services
 from workflows import engine
-
-
-@dataclass
-class Group:
-    """Proposals of one axis (or none), by service."""
-
-    key: str
-    title: str
-    by_service: dict[str, list[Proposal]] = field(default_factory=dict)
-
-    @property
-    def count(self) -> int:
-        return sum(len(items) for items in self.by_service.values())
-
-
-def _proposals(review_id: int) -> list[Proposal]:
-    objective = selectinload(Proposal.service_objective)
-    stmt = (
-        select(Proposal)
-        .where(Proposal.review_id == review_id, Proposal.archived.is_(False))
-        .options(
-            selectinload(Proposal.service),
-            selectinload(Proposal.indicator),
-            selectinload(Proposal.target),
-            selectinload(Proposal.decided_by),
-            objective.selectinload(ServiceObjective.strategic_objective)
-            .selectinload(StrategicObjective.axis),
-            objective.selectinload(ServiceObjective.indicators),
-        )
-        .order_by(Proposal.id)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def _groups(items: list[Proposal]) -> list[Group]:
-    groups: dict[str, Group] = {}
-    for proposal in items:
-        objective = proposal.service_objective
-        axis = objective.strategic_objective.axis if (
-            objective is not None and objective.strategic_objective is not None) else None
-        key = axis.code if axis is not None else "~"
-        title = f"{axis.code} — {axis.title}" if axis is not None else _(
-            "Hors axe : politiques de service, cibles et moyens")
-        group = groups.setdefault(key, Group(key, title))
-        group.by_service.setdefault(f"{proposal.service.code} — {proposal.service.name}",
-                                    []).append(proposal)
-    ordered = [groups[k] for k in sorted(groups)]
-    for group in ordered:
-        group.by_service = {
-            name: sorted(found, key=lambda p: (p.decision is not None, p.id))
-            for name, found in sorted(group.by_service.items())
-        }
-    return ordered
 
 
 class ReviewMeetingView(BaseView):
@@ -104,19 +47,8 @@ class ReviewMeetingView(BaseView):
     def meeting(self, review_id: int) -> Any:
         actor = records.Actor.current()
         review = self._review(review_id, actor)
-        items = _proposals(review.id)
-        indicators: dict[int, Indicator] = {}
-        for proposal in items:
-            if proposal.indicator is not None:
-                indicators[proposal.indicator.id] = proposal.indicator
-            if proposal.service_objective is not None:
-                for indicator in proposal.service_objective.indicators:
-                    indicators[indicator.id] = indicator
-        readings: dict[int, Reading] = latest_readings(list(indicators.values()))
-        year = str(review.year + 1)
-        next_targets: dict[tuple[int, str], Target] = applicable_targets(
-            (p.indicator_id, year) for p in items if p.indicator_id is not None
-        )
+        context = proposal_context(review, actor)
+        items = context.proposals
         official = bool(actor.scope.roles & {OFFICIAL, ADMIN})
         headed = headed_services(getattr(actor.user, "id", None)) if official else frozenset()
         decided = sum(1 for p in items if p.decision is not None)
@@ -125,9 +57,10 @@ class ReviewMeetingView(BaseView):
         review_artefact = registry.get("management_review")
         return self.render_template(
             "vigie/review_meeting.html",
-            review=review, groups=_groups(shown), total=len(items), decided=decided,
+            review=review, groups=proposal_groups(shown), total=len(items), decided=decided,
             pending_only=pending_only,
-            readings=readings, next_targets=next_targets, target_year=year,
+            readings=context.readings, next_targets=context.next_targets,
+            target_year=context.target_year,
             can_decide=official and review.state == "tenue", headed=headed,
             decisions=DECISION, kinds=PROPOSAL_KIND,
             objective_states=registry.get("service_objective").choices["state"],

@@ -72,7 +72,7 @@ STATUS: dict[str, Status] = {
         Status(NON_ATTEINT, _l("Non atteint"), "vigie-status-non-atteint", "fa-times-circle",
                "✖"),
         Status(SANS_DONNEE, _l("Sans donnée"), "vigie-status-sans-donnee", "fa-circle-o", "–"),
-        Status(EN_RETARD, _l("En retard"), "vigie-status-en-retard", "fa-clock-o", "⌛"),
+        Status(EN_RETARD, _l("En retard"), "vigie-status-en-retard", "fa-clock-o", "◷"),
         Status(SANS_CIBLE, _l("Sans cible"), "vigie-status-sans-cible", "fa-question-circle-o",
                "?"),
     )
