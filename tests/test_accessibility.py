@@ -94,3 +94,38 @@ def test_the_map_drills_down_with_the_keyboard(app: Flask, world: World, live_ur
     page.wait_for_url(lambda url: "/objective/" in url)
     assert "Objectifs des services" in page.inner_text("body")
     page.close()
+
+
+def test_jobs_page_and_report_panel(app: Flask, world: World, live_url: str,
+                                    browser: Any) -> None:
+    """« Mes travaux » (progress bars, a failed job's error, « Relancer ») and the review's
+    « Documents PDF » panel (a blocked report says why)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.jobs import Job
+    from app.models.organisation import VigieUser
+    from tests.test_review_meeting import build_meeting
+
+    meeting = build_meeting(app, world)
+    with app.app_context():
+        quality = db.session.scalar(select(VigieUser.id).where(
+            VigieUser.username == world.users["quality"]))
+        for state, progress, error in (("en_cours", 40, None), ("echec", 10, "Délai dépassé."),
+                                       ("en_attente", 0, None)):
+            db.session.add(Job(kind="review_pack", title=unique("Dossier"), params_json="{}",
+                               subject_artefact="management_review",
+                               subject_id=meeting.review_id, requested_by_id=quality,
+                               state=state, progress=progress, error=error,
+                               step="Mise en page du PDF"))
+        db.session.commit()
+    page = sign_in(browser, live_url, world.users["quality"])
+    problems: dict[str, list[str]] = {}
+    for name, url in (("mes travaux", "/jobs/"),
+                      ("revue", f"/management_review/show/{meeting.review_id}")):
+        page.goto(f"{live_url}{url}")
+        found = _axe(page)
+        if found:
+            problems[name] = found
+    assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
+    page.close()
