@@ -106,7 +106,8 @@ def _attach_minutes(job: Any, review: Any) -> None:
                    reason=_("Compte rendu généré (travail n° %(id)s)", id=job.id))
 
 
-def _year(value: Any, _subject: Any) -> int:
+def clean_year(value: Any, _subject: Any = None) -> int:
+    """A report's year parameter: the current year if absent, else 2000–2100 (French 422)."""
     if value in (None, ""):
         return date.today().year
     try:
@@ -146,7 +147,7 @@ register(JobKind(
     code="service_report", label=_l("Rapport annuel de service"),
     target="reports.service_report:build", timeout=900,
     subject="service", subject_param="service_id", route="annual_report",
-    extra={"year": _year},
+    extra={"year": clean_year},
     title=lambda service, params: _("Rapport annuel %(year)s — %(service)s",
                                     year=params["year"], service=service.name),
 ))

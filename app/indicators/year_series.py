@@ -50,7 +50,8 @@ class YearSeries:
 
     @property
     def in_year(self) -> list[Reading]:
-        """The readings of the year of the latest value, newest first."""
+        """The window's readings that fall in the asked year, newest first (empty when the
+        year has no value: the latest reading then carries none)."""
         year = self.latest_year
         return [r for r in self.history if r.period and periods.year_of(r.period) == year]
 

@@ -1,0 +1,62 @@
+"""A card (fiche) as a PDF: the screen's card, gathered as the requester and laid out on A4.
+
+Nothing here decides what a card shows: :func:`views.card_data.card_context` gathers it (the
+record through the requester's scope — another service's record raises NotFound, which the
+job framework turns into a failed job with the French message) and the kind's own template
+draws it, inside ``reports/card.html`` instead of the site's page. So a change to a card shows
+on screen, on the browser's print-out and in this PDF alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.charts import data_uri
+from app.commands.errors import FieldError, Invalid
+from app.commands.records import Actor
+from reports.documents import Document, Progress
+from reports.review_common import town_name
+from views.card_data import CARD_KINDS, Links, card_context
+
+
+def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Document:
+    """``params = {"artefact": "process"|"indicator"|"risk"|"audit", "id": int}``."""
+    code = str(params.get("artefact") or "")
+    kind = CARD_KINDS.get(code)
+    if kind is None:
+        raise Invalid(_("Fiche inconnue."),
+                      [FieldError("artefact", _("« artefact » doit être process, indicator, "
+                                                "risk ou audit."))])
+    with force_locale("fr"):
+        progress(10, _("Lecture de la fiche"))
+        context = card_context(code, params.get("id"), actor, Links.external())
+        title = f"{kind.label} — {context['card_heading']}"
+        progress(60, _("Mise en page de la fiche"))
+        html = render_template(
+            kind.template, card_page="reports/card.html", pdf=True, data_uri=data_uri,
+            doc_title=title, town_name=town_name(), **context,
+        )
+        progress(100, _("Fiche prête"))
+    item = context["item"]
+    return Document(title=title, filename=card_filename(kind.file_word,
+                                                         getattr(item, "code", None) or item.id),
+                    html=html)
+
+
+def card_filename(word: str, code: object) -> str:
+    """``Fiche_processus_PR-VOI-01.pdf``: ASCII letters, digits, ``-`` and ``_`` only, so the
+    name survives every browser, mail client and file system."""
+    return f"Fiche_{word}_{safe_name(str(code))}.pdf"
+
+
+def safe_name(text: str) -> str:
+    """``text`` reduced to a file-name-safe ASCII word (accents dropped, others → ``_``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", ascii_text).strip("_")[:80] or "sans_code"
