@@ -33,6 +33,8 @@ COMPLAINT_DEADLINE_DAYS = 15
 UNANSWERED = ("recue", "en_traitement")
 #: Severity order of finding kinds (non-conformities first).
 KIND_ORDER = {code: index for index, code in enumerate(FINDING_KIND.codes)}
+#: Open findings the pack lists one by one, most serious kind first.
+FINDINGS_LISTED = 80
 #: A certification expiring within this many days is flagged.
 EXPIRY_WARNING_DAYS = 183
 
@@ -70,6 +72,8 @@ class Audits:
     rows: list[AuditRow]
     kinds: list[tuple[str, Any]]
     open_findings: list[OpenFinding]
+    #: Every finding not closed (the pack lists the :data:`FINDINGS_LISTED` most serious).
+    open_total: int = 0
 
 
 def audits(actor: Actor, window: Window) -> Audits:
@@ -90,11 +94,18 @@ def audits(actor: Actor, window: Window) -> Audits:
                 counts[audit_id][kind] += int(number)
     rows = [AuditRow(a, sorted(readable_all("service", actor, a.services), key=lambda s: s.code),
                      dict(counts[a.id])) for a in found]
+    is_open = Finding.status != "clos"
+    severity = case(KIND_ORDER, value=Finding.kind, else_=99)
     unresolved = related(
-        "finding", actor, Finding.status != "clos",
+        "finding", actor, is_open,
         options=(joinedload(Finding.audit), joinedload(Finding.service)),
-        order_by=(Finding.audit_id, Finding.id),
+        order_by=(severity, Finding.audit_id, Finding.id), limit=FINDINGS_LISTED,
     )
+    finding_artefact = registry.get("finding")
+    open_total = db.session.scalar(
+        scoped_select(finding_artefact, actor, include_archived=False)
+        .with_only_columns(func.count(Finding.id)).where(is_open)
+    ) if actor.may_read(finding_artefact) else 0
     actions = related(
         "action", actor, Action.finding_id.in_([f.id for f in unresolved]),
         options=(joinedload(Action.owner),), order_by=(Action.due_date, Action.id),
@@ -108,21 +119,54 @@ def audits(actor: Actor, window: Window) -> Audits:
         kinds=list(FINDING_KIND.values),
         open_findings=[OpenFinding(f, readable("audit", actor, f.audit),
                                    by_finding.get(f.id, [])) for f in unresolved],
+        open_total=int(open_total or 0),
     )
 
 
 # ------------------------------------------------------------------------------ actions
-def open_actions(actor: Actor) -> list[Action]:
-    """Actions not closed (to do, under way, done but not verified), late ones first, then
-    by due date — one query. « Late » is the action's own rule (:attr:`Action.late`), the
-    one every screen shows."""
-    found = related(
-        "action", actor, Action.state.in_(OPEN_ACTION_STATES),
+#: Actions the pack lists one by one (late ones first); the others are counted per service.
+ACTIONS_LISTED = 120
+
+
+@dataclass
+class ActionPlan:
+    """The action plan as the pack shows it: the first :data:`ACTIONS_LISTED` open actions
+    (late first, then by due date), and every open action counted per service."""
+
+    listed: list[Action]
+    total: int
+    late: int
+    by_service: list[tuple[str, str, int, int]]  # (code, name, open, late)
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.listed)
+
+
+def open_actions(actor: Actor) -> ActionPlan:
+    """Actions not closed (to do, under way, done but not verified): the late ones first,
+    then by due date, at most :data:`ACTIONS_LISTED` of them, and the counts per service —
+    two queries whatever the number of actions (a large town has thousands open). « Late »
+    is the action's own rule (:attr:`Action.late`), the one every screen shows."""
+    artefact = registry.get("action")
+    if not actor.may_read(artefact):
+        return ActionPlan([], 0, 0, [])
+    is_open = Action.state.in_(OPEN_ACTION_STATES)
+    listed = related(
+        "action", actor, is_open,
         options=(joinedload(Action.owner), joinedload(Action.service)),
-        order_by=(Action.due_date, Action.code),
+        order_by=(case((Action.late, 0), else_=1), Action.due_date, Action.code),
+        limit=ACTIONS_LISTED,
     )
-    found.sort(key=lambda a: (not a.late, a.due_date or date.max, a.code))
-    return found
+    late_count = func.sum(case((Action.late, 1), else_=0))
+    counts = (scoped_select(artefact, actor, include_archived=False)
+              .with_only_columns(Service.code, Service.name, func.count(Action.id), late_count)
+              .join(Service, Service.id == Action.service_id)
+              .where(is_open).group_by(Service.code, Service.name).order_by(Service.code))
+    by_service = [(code, name, int(total), int(late or 0))
+                  for code, name, total, late in db.session.execute(counts)]
+    return ActionPlan(listed=listed, total=sum(row[2] for row in by_service),
+                      late=sum(row[3] for row in by_service), by_service=by_service)
 
 
 def review_actions(actor: Actor, review_id: int) -> list[Action]:

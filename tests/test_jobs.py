@@ -146,7 +146,7 @@ def job_row(app: Flask, job_id: int | str) -> Job:
 
 
 def wait_for(app: Flask, job_id: int | str, states: tuple[str, ...],
-             timeout: float = 90.0) -> Job:
+             timeout: float = 180.0) -> Job:
     deadline = time.monotonic() + timeout
     while True:
         job = job_row(app, job_id)
