@@ -98,15 +98,9 @@ class Workers:
         self.processes.clear()
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-        self.processes.clear()
+        """End of test: no warm shutdown (it would wait for a running build), and no
+        work-horse left behind to build on while the next tests run."""
+        self.kill()
 
 
 def _children(pid: int) -> list[int]:
@@ -174,7 +168,20 @@ def ask_pack(client: FlaskClient, headers: dict[str, str], review_id: int) -> An
 def test_a_worker_builds_the_pack_and_it_is_downloadable(
         app: Flask, client: FlaskClient, world: World, workers: Workers,
         tmp_path: Path) -> None:
+    from tests.test_strategy_map_page import build_programme
+
+    town = build_programme(app, world)  # axes, strategic and service objectives, values
     meeting = build_meeting(app, world)
+    with app.app_context():  # the review of the programme's last year, with the town's proposals
+        review = db.session.get(ManagementReview, meeting.review_id)
+        assert review is not None
+        review.year = 2026
+        objective_id, objective_title, _indicator = town["objectives"]["S1"]
+        create_record(registry.get("proposal"), {
+            "review": review.id, "service": world.services["S1"], "kind": "objectif",
+            "title": unique("Proposition carte"), "service_objective": objective_id},
+            Actor.system_actor())
+        db.session.commit()
     headers = token(client, world.users["quality"])
     answer = ask_pack(client, headers, meeting.review_id)
     assert answer.status_code == 202, answer.get_json()
@@ -211,7 +218,12 @@ def test_a_worker_builds_the_pack_and_it_is_downloadable(
     assert review_title in text
     for title in titles:
         assert title in text, title
+    for code in town["axes"]:
+        assert code in text, code
+    assert "Axe numéro 1" in text and "Objectif stratégique 0" in text
+    assert objective_title in text and "Indicateur S1" in text
     assert "87,5" in text  # the target proposal's proposed value, in French
+    assert "90 %" in text or "90 %" in text  # the S1 indicator's value
     assert "Page 1 sur" in text or "Page 2 sur" in text
     # no partial file left beside the stored one
     files_dir = Path(app.config.get("VIGIE_FILES_DIR") or

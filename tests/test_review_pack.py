@@ -261,11 +261,27 @@ def test_table_of_contents_and_page_numbers(quality_pack: Read, pack: Pack) -> N
         assert 3 <= int(match.group(1)) <= pages
 
 
-def test_late_actions_come_first(quality_pack: Read, pack: Pack) -> None:
-    text = quality_pack.text
-    late, done = text.find(pack.words["late_action"]), text.find(pack.words["done_action"])
-    assert 0 < late < done  # the completed action was due earlier, but it is not late
-    assert "En retard" in text
+def test_late_actions_come_first(app: Flask, quality_pack: Read, pack: Pack) -> None:
+    """Late actions lead the plan; the list is bounded and every open action is counted.
+    (Other tests leave actions in the session's database: the order is checked over the
+    whole list, and the pack's own two actions where both are listed.)"""
+    from reports.review_quality import ACTIONS_LISTED, open_actions
+
+    with app.app_context():
+        plan = open_actions(_actor("t_quality"))
+        flags = [a.late for a in plan.listed]
+        codes = [a.code for a in plan.listed]
+        db.session.remove()
+    assert flags == sorted(flags, reverse=True)  # no late action after one that is not
+    assert len(codes) <= ACTIONS_LISTED and plan.total >= len(codes) and plan.late >= 1
+    assert plan.total == sum(total for _code, _name, total, _late in plan.by_service)
+    if plan.late < ACTIONS_LISTED:
+        late = codes.index(pack.words["late_action"])
+        assert pack.words["done_action"] not in codes[:late]  # due earlier, but not late
+    text = flat(quality_pack.text)
+    assert "Plan d'actions" in text and "En retard" in text
+    if plan.hidden > 1:
+        assert "à retrouver dans Vigie" in text
 
 
 def test_complaint_figures_by_service(quality_pack: Read, pack: Pack) -> None:

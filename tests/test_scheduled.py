@@ -230,7 +230,8 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
     from reports.scheduled import _health_message
 
     late_app = db.session.get(SourceApplication, made.id)
-    _subject, late_body = _health_message(quality, [late_app], [], date.today())
+    reader = db.session.get(VigieUser, quality)
+    _subject, late_body = _health_message(reader, [late_app], [], date.today())
     assert f"{late} — Appli {late} : en retard, dernier envoi : " in late_body
     assert "Applications muettes ou en retard (" in digest.body
     assert _mentioning(code, HEALTH_EVENT) >= {quality}

@@ -51,16 +51,23 @@ def test_actions_owned_come_late_first_and_verification_goes_to_someone_else(
     from app.organisation import create_user
 
     username = unique("agent-taches").lower()
-    with app.app_context():  # an agent of their own: other files' actions never crowd them out
+    # an agent of their own in a service of their own: other files' actions (those without
+    # an owner are everyone's in the service) never crowd them out
+    with app.app_context():
+        service = create_record(registry.get("service"), {
+            "code": unique("TCH"), "name": unique("Service des tâches"),
+            "parent": world.services["POLE-A"]}, Actor.system_actor())
+        service_id, service_code = service.id, service.code
         agent = create_user(username=username, password=PASSWORD, role_codes=["agent"],
-                            service_codes=["S1"], first_name="Agent", last_name="Tâches").id
+                            service_codes=[service_code], first_name="Agent",
+                            last_name="Tâches").id
     today = date.today()
     late, later = unique("Action en retard"), unique("Action à venir")
     with app.app_context():
         system = Actor.system_actor()
         for title, due in ((later, today + timedelta(days=30)), (late, today - timedelta(days=3))):
             create_record(registry.get("action"), {
-                "code": unique("ACT"), "title": title, "service": world.services["S1"],
+                "code": unique("ACT"), "title": title, "service": service_id,
                 "owner": agent, "due_date": due,
             }, system)
     page = _tasks(client, username)
