@@ -276,11 +276,12 @@ def test_a_killed_worker_is_swept_and_the_rerun_succeeds(
 
     monkeypatch.setitem(app.config, "VIGIE_JOB_STALE_SECONDS", 2)
     with app.app_context():  # not yet silent for long enough: left alone
-        assert jobs.sweep().abandoned == 0
+        jobs.sweep()
+    assert job_row(app, job_id).state == "en_cours"
     time.sleep(2.5)
-    with app.app_context():
+    with app.app_context():  # (other tests' rows in this database may be swept too)
         summary = jobs.sweep()
-    assert summary.abandoned == 1
+    assert summary.abandoned >= 1
     failed = job_row(app, job_id)
     assert failed.state == "echec" and "abandonné" in (failed.error or "")
     assert failed.active_key is None
