@@ -39,7 +39,7 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
     from reports.queue import redis_url, stop_embedded_redis
 
     url = redis_url(app)
-    env = {**os.environ, "VIGIE_REDIS_URL": url}
+    env = {"VIGIE_WORKER_LOG_LEVEL": "WARNING", **os.environ, "VIGIE_REDIS_URL": url}
     children: list[subprocess.Popen[Any]] = []
     vigie = Path(sys.executable).with_name("vigie")
     for _ in range(max(1, workers)):

@@ -7,6 +7,7 @@ so one machine needs no system service.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -76,4 +77,10 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     conn = Redis.from_url(redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT)
     worker = Worker(queue_names(app), connection=conn)
     with app.app_context():
-        worker.work(burst=burst, with_scheduler=True)
+        worker.work(burst=burst, with_scheduler=True, logging_level=log_level())
+
+
+def log_level() -> str:
+    """RQ's log level (``VIGIE_WORKER_LOG_LEVEL``): ``vigie run`` sets WARNING so the
+    terminal keeps the address and logins readable instead of a line per job."""
+    return os.environ.get("VIGIE_WORKER_LOG_LEVEL", "INFO").upper()

@@ -34,7 +34,9 @@ def build_scheduler(app: Flask, connection: Any) -> Any:
     from reports.queue import queue_names
 
     queue = queue_names(app)[0]
-    cron = CronScheduler(connection=connection, name="vigie-scheduler")
+    from reports.queue import log_level
+
+    cron = CronScheduler(connection=connection, name="vigie-scheduler", logging_level=log_level())
     cron.register(jobs.sweep_task, queue, job_timeout=120,
                   interval=int(app.config.get("VIGIE_SWEEP_SECONDS") or SWEEP_EVERY_SECONDS))
     cron.register(jobs.run_scheduled, queue, args=("daily_reminders",), job_timeout=900,
