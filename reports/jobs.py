@@ -36,7 +36,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, false, or_, select, true, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app import files, registry
@@ -45,7 +45,7 @@ from app.commands.records import Actor, get_for
 from app.extensions import db
 from app.models.jobs import ACTIVE_STATES, Job
 from app.models.types import utcnow
-from app.security.roles import ADMIN
+from app.security.roles import ADMIN, QUALITY
 from reports import kinds as job_kinds
 from reports.documents import Document
 
@@ -231,12 +231,15 @@ def rerun(job: Job, actor: Actor) -> Requested:
 
 # ---------------------------------------------------------------------------- visibility
 def visible_clause(actor: Actor) -> Any:
-    """Jobs a person sees: their own; all-services readers also see whole-town reports."""
+    """Jobs a person sees: their own; all-services readers also see whole-town reports, and
+    the quality cell Vigie's own scheduled tasks (reminders, collection check)."""
     if actor.system or ADMIN in actor.scope.roles:
         return None
     own = Job.requested_by_id == actor.scope.user_id
     if actor.scope.all_services:
-        return or_(own, Job.scope_json.is_(None))
+        asked = Job.requested_by_id.is_not(None)
+        scheduled = true() if QUALITY in actor.scope.roles else false()
+        return or_(own, and_(Job.scope_json.is_(None), or_(asked, scheduled)))
     return own
 
 
@@ -253,8 +256,8 @@ def may_see(job: Job, actor: Actor) -> bool:
         return False
     if covered is not None and not actor.scope.reaches(covered):
         return False
-    if not job.subject_artefact:
-        return actor.scope.all_services
+    if not job.subject_artefact:  # a scheduled task: the quality cell watches those
+        return actor.scope.all_services and QUALITY in actor.scope.roles
     artefact = registry.get(job.subject_artefact)
     if not actor.may_read(artefact):
         return False

@@ -635,3 +635,23 @@ def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
     assert reminders[0].result_text and "Rappels" in reminders[0].result_text
     assert reminders[0].requested_by_id is None  # Vigie itself
     assert health[0].state == "termine", health[0].error
+
+
+def test_scheduled_tasks_are_the_quality_cells_to_watch(
+        app: Flask, client: FlaskClient, world: World) -> None:
+    """Vigie's own daily tasks are listed for the quality cell (and administrators), not for
+    officials or the general direction, who only see the reports people asked for."""
+    with app.app_context():
+        job = Job(kind="daily_reminders", title=unique("Rappels quotidiens"), params_json="{}",
+                  state="termine", progress=100, result_text="Rappels du jour : rien.")
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    for username, sees in (("quality", True), ("admin", True), ("official", False),
+                           ("executive", False), ("service_head", False)):
+        headers = token(client, world.users[username])
+        listed = [int(j["job_id"]) for j in
+                  client.get("/api/v1/job/", headers=headers).get_json()["result"]]
+        assert (job_id in listed) is sees, username
+        status = client.get(f"/api/v1/job/{job_id}", headers=headers).status_code
+        assert status == (200 if sees else 404), username
