@@ -219,7 +219,9 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
     first = collection_health_check()
     assert isinstance(first, HealthSummary)
     assert first.silent_applications >= 1 and first.late_applications >= 1
-    assert first.notified_users >= 2  # t_quality and ours
+    # ours, and t_quality unless another test's check already told them today
+    assert first.notified_users >= 1
+    assert first.notified_users + first.skipped_already_sent >= 2
     assert str(first).startswith("Santé de la collecte du ")
     [digest] = _digests(quality, HEALTH_EVENT)
     assert digest.link == "/collection_health/"
