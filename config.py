@@ -76,10 +76,9 @@ def load() -> dict[str, Any]:
         # Seconds between the retries of a failed e-mail, one number per retry; after the
         # last one the mail is « échec » and shown to administrators.
         "VIGIE_MAIL_RETRY_INTERVALS": _env_ints("VIGIE_MAIL_RETRY_INTERVALS", (10, 60, 300)),
-        # RQ queue of the mail jobs. Not read from the environment: the worker listens on
-        # reports.queue.QUEUE_NAMES only. Tests give each run its own queue, so runs sharing
-        # one Redis never take each other's jobs.
-        "VIGIE_MAIL_QUEUE": "default",
+        # RQ queue of the mail jobs (workers listen on it and on VIGIE_QUEUE). Tests give
+        # each run its own queues, so runs sharing one Redis never take each other's jobs.
+        "VIGIE_MAIL_QUEUE": os.environ.get("VIGIE_MAIL_QUEUE") or "default",
         # The town's name on reports (cover, running footer); unset: « Vigie » (the demo
         # town's name in demo mode).
         "VIGIE_TOWN_NAME": os.environ.get("VIGIE_TOWN_NAME") or None,

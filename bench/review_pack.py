@@ -68,6 +68,7 @@ def _worker_env(app: Flask) -> dict[str, str]:
            "VIGIE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
            "VIGIE_REDIS_URL": app.config["VIGIE_REDIS_URL"],
            "VIGIE_QUEUE": app.config["VIGIE_QUEUE"],
+           "VIGIE_MAIL_QUEUE": app.config["VIGIE_QUEUE"],
            "VIGIE_INSTANCE_DIR": app.config["VIGIE_INSTANCE_DIR"],
            "VIGIE_SECRET_KEY": app.config["SECRET_KEY"]}
     env.pop("VIGIE_DEMO", None)

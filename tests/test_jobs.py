@@ -69,7 +69,9 @@ class Workers:
         env = {**os.environ,
                "VIGIE_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
                "VIGIE_REDIS_URL": self.redis_url,
+               # both queues its own: never another test run's jobs (ids of another database)
                "VIGIE_QUEUE": self.queue,
+               "VIGIE_MAIL_QUEUE": self.queue,
                "VIGIE_INSTANCE_DIR": config["VIGIE_INSTANCE_DIR"],
                "VIGIE_SECRET_KEY": config["SECRET_KEY"],
                "VIGIE_JOB_HEARTBEAT_SECONDS": "0.5",
