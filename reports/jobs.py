@@ -26,7 +26,7 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,7 +43,7 @@ from app import files, registry
 from app.commands.errors import DomainError, Forbidden, Invalid, NotFound, Unavailable
 from app.commands.records import Actor, get_for
 from app.extensions import db
-from app.models.jobs import ACTIVE_STATES, Job
+from app.models.jobs import Job
 from app.models.types import utcnow
 from app.security.roles import ADMIN, QUALITY
 from reports import kinds as job_kinds
@@ -629,11 +629,6 @@ def _requeue_lost(now: Any) -> int:
         log.warning("sweeper: Redis unreachable (%s)", exc)
         return 0
     return len(lost) if lost and dispatch(lost) else 0
-
-
-def active_jobs(ids: Iterable[int]) -> list[Job]:
-    return list(db.session.scalars(select(Job).where(Job.id.in_(list(ids)),
-                                                     Job.state.in_(ACTIVE_STATES))))
 
 
 # ------------------------------------------------------------------------ scheduled tasks

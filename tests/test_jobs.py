@@ -657,3 +657,19 @@ def test_scheduled_tasks_are_the_quality_cells_to_watch(
         assert (job_id in listed) is sees, username
         status = client.get(f"/api/v1/job/{job_id}", headers=headers).status_code
         assert status == (200 if sees else 404), username
+
+
+def test_a_bad_year_is_refused_in_french_and_nothing_is_recorded(
+        app: Flask, client: FlaskClient, world: World) -> None:
+    headers = token(client, world.users["service_head"])
+    with app.app_context():
+        before = db.session.query(Job).count()
+    for year in ("deux mille", 1850):
+        answer = client.post(f"/api/v1/service/{world.services['S1']}/annual_report",
+                             headers=headers, json={"year": year})
+        assert answer.status_code == 422
+        body = answer.get_json()
+        assert body["message"] == "Année invalide."
+        assert body["errors"][0]["field"] == "year"
+    with app.app_context():
+        assert db.session.query(Job).count() == before

@@ -38,6 +38,7 @@ from app.registry.interface import (
 from views.forms import frenchify
 from views.jinja import state_badge, vigie_date, vigie_datetime, vigie_number, yes_no
 from views.jobs import report_panels
+from views.notifications import safe_path
 from workflows import engine
 
 PERMISSIONS = {
@@ -169,10 +170,8 @@ class ArtefactView(ModelView):
         except DomainError:
             abort(404)
         event = request.form.get("event", "")
-        back = request.form.get("next", "")
         # only a path of this site: never an absolute URL (open redirect)
-        if not back.startswith("/") or back.startswith("//"):
-            back = url_for(f"{self.endpoint}.show", pk=pk)
+        back = safe_path(request.form.get("next")) or url_for(f"{self.endpoint}.show", pk=pk)
         inputs = {
             name: request.form.get(name)
             for name in {row_input for row in engine.workflow_of(self.artefact).transitions  # type: ignore[union-attr]

@@ -27,16 +27,10 @@ from app.extensions import db
 from app.models.jobs import Job
 from reports import jobs
 from reports import kinds as job_kinds
+from views.notifications import safe_path
 
 #: Jobs listed on the page, newest first.
 PAGE_SIZE = 40
-
-
-def _safe_next(default: str) -> str:
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        return default
-    return back
 
 
 class JobsView(BaseView):
@@ -113,7 +107,7 @@ class JobsView(BaseView):
         kind = job_kinds.for_route(artefact, request.form.get("report", ""))
         if kind is None:
             abort(404)
-        back = _safe_next(url_for(".list"))
+        back = safe_path(request.form.get("next")) or url_for(".list")
         params = {name: request.form.get(name) for name in kind.extra}
         try:
             requested = jobs.request_and_queue(kind.code, Actor.current(), subject=artefact,

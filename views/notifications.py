@@ -34,7 +34,7 @@ def _page_size() -> int:
     return int(current_app.config.get("VIGIE_PAGE_SIZE", 25))
 
 
-def _safe_path(link: str | None) -> str | None:
+def safe_path(link: str | None) -> str | None:
     """An in-app path (``/audit/show/12``) and nothing else: no redirect to another site."""
     if not link or not link.startswith("/") or link.startswith("//") or "\\" in link:
         return None
@@ -67,7 +67,7 @@ class MyNotificationsView(BaseView):
         notification = notifications.open_notification(request_user().id, pk)
         if notification is None:
             abort(404)
-        return redirect(_safe_path(notification.link) or url_for(".list"))
+        return redirect(safe_path(notification.link) or url_for(".list"))
 
     @expose("/read_all", methods=["POST"])
     @has_access
