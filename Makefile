@@ -3,7 +3,7 @@
 #   make install   venv + editable install (skipped when up to date) + translations
 #   make run       migrate, load demo data if empty, start web + Redis + worker
 #   make test      system deps, install, ruff, test suite on SQLite then PostgreSQL
-#   make lint      ruff + mypy
+#   make lint      ruff check, ruff format --check, mypy
 #   make bench     benchmarks (bench/__main__.py), against throwaway PostgreSQL
 #   make clean     remove .venv, .test-services, instance/
 #
@@ -81,8 +81,9 @@ test: install
 		fi
 	}
 	t_start=$$(now_ms)
-	echo "==> ruff check"
+	echo "==> ruff check, ruff format --check"
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	trap 'echo "==> stopping test services"; bash $(TEST_SERVICES) stop || true' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -119,6 +120,8 @@ lint: install
 	@rc=0
 	echo "==> ruff check"
 	$(VENV)/bin/ruff check . || rc=1
+	echo "==> ruff format --check"
+	$(VENV)/bin/ruff format --check . || rc=1
 	echo "==> mypy"
 	$(VENV)/bin/mypy || rc=1
 	exit $$rc

@@ -114,9 +114,12 @@ def users_group() -> None:
 @click.option("--last-name", default=None)
 @click.option("--email", default=None)
 @click.option("--manager", default=None, help="Identifiant du responsable hiérarchique.")
-@click.option("--application", "application_code", default=None,
-              help="Code de l'application métier dont ce compte (rôle application) est le "
-                   "compte d'API.")
+@click.option(
+    "--application",
+    "application_code",
+    default=None,
+    help="Code de l'application métier dont ce compte (rôle application) est le compte d'API.",
+)
 @with_appcontext
 def users_create(
     username: str,
@@ -175,8 +178,13 @@ def ensure_admin(*, echo: bool = False) -> str | None:
     generated = configured is None
     password: str = configured or secrets.token_urlsafe(12)
     create_user(
-        username="admin", password=password, role_codes=("admin",), service_codes=(),
-        first_name="Administrateur", last_name="Vigie", email="admin@vigie.invalid",
+        username="admin",
+        password=password,
+        role_codes=("admin",),
+        service_codes=(),
+        first_name="Administrateur",
+        last_name="Vigie",
+        email="admin@vigie.invalid",
     )
     if generated:
         path = Path(current_app.config["VIGIE_INSTANCE_DIR"]) / "admin-password.txt"
@@ -250,8 +258,11 @@ def worker_command(burst: bool) -> None:
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
-@click.command("scheduler", help="Lance le planificateur (balayage des travaux, rappels "
-                                  "quotidiens, contrôle de la collecte).")
+@click.command(
+    "scheduler",
+    help="Lance le planificateur (balayage des travaux, rappels "
+    "quotidiens, contrôle de la collecte).",
+)
 @with_appcontext
 def scheduler_command() -> None:
     """Run RQ's cron scheduler with Vigie's periodic tasks (one per installation)."""
@@ -263,9 +274,13 @@ def scheduler_command() -> None:
 @click.command("run", help="Lance le serveur web, Redis embarqué et un worker.")
 @click.option("--host", default="127.0.0.1", envvar="HOST", show_default=True)
 @click.option("--port", default=5000, type=int, envvar="PORT", show_default=True)
-@click.option("--workers", default=2, type=int, show_default=True,
-              help="Workers RQ : deux par défaut, pour qu'un dossier long ne retienne pas "
-                   "les courriels.")
+@click.option(
+    "--workers",
+    default=2,
+    type=int,
+    show_default=True,
+    help="Workers RQ : deux par défaut, pour qu'un dossier long ne retienne pas les courriels.",
+)
 @with_appcontext
 def run_command(host: str, port: int, workers: int) -> None:
     """Serve Vigie with its background services until Ctrl-C or SIGTERM."""
@@ -276,6 +291,14 @@ def run_command(host: str, port: int, workers: int) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app's CLI (``vigie …`` and ``flask …``)."""
-    for command in (db_group, roles_group, users_group, demo_group, notifications_group,
-                    worker_command, scheduler_command, run_command):
+    for command in (
+        db_group,
+        roles_group,
+        users_group,
+        demo_group,
+        notifications_group,
+        worker_command,
+        scheduler_command,
+        run_command,
+    ):
         app.cli.add_command(command)

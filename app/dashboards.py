@@ -55,6 +55,7 @@ HISTORY_LENGTH = 12
 #: Rows a table widget lists (newest first).
 TABLE_ROWS = 6
 
+
 def kind_labels() -> dict[str, str]:
     """French names of the widget kinds (a function: gettext needs a request's locale)."""
     return {
@@ -143,8 +144,9 @@ def trend_of(indicator: Indicator, history: Sequence[Reading]) -> Trend | None:
     assert latest.value is not None and previous.value is not None
     delta = latest.value - previous.value
     if abs(delta) < 1e-9:
-        return Trend("→", "vigie-trend-flat",
-                     _("Stable par rapport à %(period)s", period=previous.period))
+        return Trend(
+            "→", "vigie-trend-flat", _("Stable par rapport à %(period)s", period=previous.period)
+        )
     arrow = "↑" if delta > 0 else "↓"
     moved = _("En hausse") if delta > 0 else _("En baisse")
     if indicator.direction == st.INCREASE:
@@ -153,24 +155,30 @@ def trend_of(indicator: Indicator, history: Sequence[Reading]) -> Trend | None:
         better = delta < 0
     else:
         now, before = latest.evaluation.score, previous.evaluation.score
-        better = None if now is None or before is None or abs(now - before) < 1e-9 \
-            else now > before
+        better = None if now is None or before is None or abs(now - before) < 1e-9 else now > before
     if better is None:
         verdict, css = _("sans effet sur l'atteinte de la cible"), "vigie-trend-flat"
     elif better:
         verdict, css = _("amélioration"), "vigie-trend-better"
     else:
         verdict, css = _("dégradation"), "vigie-trend-worse"
-    return Trend(arrow, css, _("%(moved)s par rapport à %(period)s : %(verdict)s",
-                               moved=moved, period=previous.period, verdict=verdict))
+    return Trend(
+        arrow,
+        css,
+        _(
+            "%(moved)s par rapport à %(period)s : %(verdict)s",
+            moved=moved,
+            period=previous.period,
+            verdict=verdict,
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------ loading
 def _scoped(code: str, actor: Actor, model: Any, ids: set[int], *options: Any) -> dict[int, Any]:
     """Records of an artefact among ``ids`` that the actor may read — one query, always."""
     artefact = registry.get(code)
-    stmt = scoped_select(artefact, actor, include_archived=False).where(
-        model.id.in_(sorted(ids)))
+    stmt = scoped_select(artefact, actor, include_archived=False).where(model.id.in_(sorted(ids)))
     if not actor.may_read(artefact):
         stmt = stmt.where(model.id.is_(None))  # same query count, no rows
     if options:
@@ -178,8 +186,9 @@ def _scoped(code: str, actor: Actor, model: Any, ids: set[int], *options: Any) -
     return {obj.id: obj for obj in db.session.scalars(stmt).unique()}
 
 
-def recent_history(indicators: Sequence[Indicator], limit: int = HISTORY_LENGTH
-                   ) -> dict[int, list[Reading]]:
+def recent_history(
+    indicators: Sequence[Indicator], limit: int = HISTORY_LENGTH
+) -> dict[int, list[Reading]]:
     """The ``limit`` newest values of each indicator judged against their targets.
 
     Two queries whatever the number of indicators and values: a ``row_number()`` window
@@ -188,14 +197,21 @@ def recent_history(indicators: Sequence[Indicator], limit: int = HISTORY_LENGTH
     """
     ids = sorted({i.id for i in indicators})
     ranked = (
-        select(Measurement.id.label("mid"), func.row_number().over(
-            partition_by=Measurement.indicator_id, order_by=Measurement.period.desc(),
-        ).label("rank"))
+        select(
+            Measurement.id.label("mid"),
+            func.row_number()
+            .over(
+                partition_by=Measurement.indicator_id,
+                order_by=Measurement.period.desc(),
+            )
+            .label("rank"),
+        )
         .where(Measurement.indicator_id.in_(ids), Measurement.archived.is_(False))
         .subquery()
     )
     rows = db.session.scalars(
-        select(Measurement).join(ranked, Measurement.id == ranked.c.mid)
+        select(Measurement)
+        .join(ranked, Measurement.id == ranked.c.mid)
         .where(ranked.c.rank <= limit)
         .order_by(Measurement.indicator_id, Measurement.period.desc())
     ).all()
@@ -206,8 +222,8 @@ def recent_history(indicators: Sequence[Indicator], limit: int = HISTORY_LENGTH
         indicator = by_id[m.indicator_id]
         target = targets.get((m.indicator_id, m.period))
         out[m.indicator_id].append(
-            Reading(indicator, m, target, st.evaluate_target(m.value, indicator, target,
-                                                              m.period)))
+            Reading(indicator, m, target, st.evaluate_target(m.value, indicator, target, m.period))
+        )
     return out
 
 
@@ -228,21 +244,31 @@ def _paths_to(node: Node, indicator_id: int, above: list[Node]) -> list[list[Nod
 def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> DashboardData:
     """Every widget of a dashboard with its data, in a fixed number of queries."""
     today = today or date.today()
-    widgets = list(db.session.scalars(
-        select(DashboardWidget).where(DashboardWidget.dashboard_id == dashboard.id)
-        .order_by(DashboardWidget.position, DashboardWidget.id)
-    ))
-    indicators = _scoped("indicator", actor, Indicator,
-                         {w.indicator_id for w in widgets if w.indicator_id})
+    widgets = list(
+        db.session.scalars(
+            select(DashboardWidget)
+            .where(DashboardWidget.dashboard_id == dashboard.id)
+            .order_by(DashboardWidget.position, DashboardWidget.id)
+        )
+    )
+    indicators = _scoped(
+        "indicator", actor, Indicator, {w.indicator_id for w in widgets if w.indicator_id}
+    )
     strategic = _scoped(
-        "strategic_objective", actor, StrategicObjective,
+        "strategic_objective",
+        actor,
+        StrategicObjective,
         {w.strategic_objective_id for w in widgets if w.strategic_objective_id},
-        joinedload(StrategicObjective.axis))
+        joinedload(StrategicObjective.axis),
+    )
     service_objectives = _scoped(
-        "service_objective", actor, ServiceObjective,
+        "service_objective",
+        actor,
+        ServiceObjective,
         {w.service_objective_id for w in widgets if w.service_objective_id},
         joinedload(ServiceObjective.service),
-        joinedload(ServiceObjective.strategic_objective).joinedload(StrategicObjective.axis))
+        joinedload(ServiceObjective.strategic_objective).joinedload(StrategicObjective.axis),
+    )
 
     shown = sorted(indicators.values(), key=lambda i: i.id)
     latest = latest_readings(shown, today)
@@ -257,8 +283,9 @@ def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> Dashb
             programmes.add(so.strategic_objective.axis.programme_id)
     if any(w.kind == "map" and w.indicator_id in indicators for w in widgets):
         # an indicator's mini-map shows where it sits on the map of every live programme
-        programmes.update(db.session.scalars(
-            select(Programme.id).where(Programme.archived.is_(False))))
+        programmes.update(
+            db.session.scalars(select(Programme.id).where(Programme.archived.is_(False)))
+        )
     trees: list[Node] = []
     for programme_id in sorted(programmes):
         tree = strategy_map(programme_id, None, today, actor.scope.service_ids)
@@ -311,8 +338,9 @@ def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> Dashb
             # the stored title names the record (it defaults to its name): not shown either
             data.title = _("Contenu réservé")
         out.append(data)
-    stamps = [r.measurement.updated_at for rs in history.values() for r in rs
-              if r.measurement is not None]
+    stamps = [
+        r.measurement.updated_at for rs in history.values() for r in rs if r.measurement is not None
+    ]
     return DashboardData(dashboard, out, max(stamps) if stamps else None)
 
 
@@ -325,32 +353,45 @@ def widget_payloads(data: DashboardData) -> list[dict[str, Any]]:
     for w in data.widgets:
         status = w.status
         row: dict[str, Any] = {
-            "id": w.widget.id, "kind": w.kind, "hidden": w.hidden,
-            "status": status.code, "status_label": str(status.label),
-            "status_class": status.css_class, "status_icon": status.icon,
+            "id": w.widget.id,
+            "kind": w.kind,
+            "hidden": w.hidden,
+            "status": status.code,
+            "status_label": str(status.label),
+            "status_class": status.css_class,
+            "status_icon": status.icon,
         }
         if w.latest is not None and w.indicator is not None:
             target = w.latest.target
-            row.update({
-                "value": w.latest.value,
-                "value_text": vigie_number(w.latest.value) if w.latest.value is not None
-                else None,
-                "unit": w.indicator.unit,
-                "period": w.latest.period,
-                "target": None if target is None else {
-                    "value": target.value, "low": target.low, "high": target.high},
-                "trend": None if w.trend is None else {
-                    "arrow": w.trend.arrow, "css_class": w.trend.css_class,
-                    "text": w.trend.text},
-            })
+            row.update(
+                {
+                    "value": w.latest.value,
+                    "value_text": vigie_number(w.latest.value)
+                    if w.latest.value is not None
+                    else None,
+                    "unit": w.indicator.unit,
+                    "period": w.latest.period,
+                    "target": None
+                    if target is None
+                    else {"value": target.value, "low": target.low, "high": target.high},
+                    "trend": None
+                    if w.trend is None
+                    else {
+                        "arrow": w.trend.arrow,
+                        "css_class": w.trend.css_class,
+                        "text": w.trend.text,
+                    },
+                }
+            )
         elif w.node is not None:
-            row.update({
-                "score": None if w.node.score is None else round(w.node.score, 4),
-                "coverage": None if w.node.coverage is None else round(w.node.coverage, 4),
-            })
+            row.update(
+                {
+                    "score": None if w.node.score is None else round(w.node.score, 4),
+                    "coverage": None if w.node.coverage is None else round(w.node.coverage, 4),
+                }
+            )
         rows.append(row)
     return rows
-
 
 
 def addressed_to(actor: Actor, limit: int = 8) -> list[Dashboard]:

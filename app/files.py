@@ -110,30 +110,50 @@ def validate(filename: str, data: bytes, field: str = "file") -> tuple[str, str]
     if not name or "/" in raw or raw.startswith("."):
         raise Invalid(
             _("Nom de fichier refusé."),
-            [FieldError(field, _("Le nom du fichier ne doit pas contenir de chemin "
-                                 "(« / », « \\ » ou « .. »)."))],
+            [
+                FieldError(
+                    field,
+                    _(
+                        "Le nom du fichier ne doit pas contenir de chemin "
+                        "(« / », « \\ » ou « .. »)."
+                    ),
+                )
+            ],
         )
     ext = extension_of(name)
     if ext not in ALLOWED:
         raise Invalid(
             _("Type de fichier refusé."),
-            [FieldError(field, _("Extension « %(ext)s » non acceptée ; formats admis : "
-                                 "%(allowed)s.", ext=ext or "—",
-                                 allowed=", ".join(sorted({e.upper() for e in ALLOWED}))))],
+            [
+                FieldError(
+                    field,
+                    _(
+                        "Extension « %(ext)s » non acceptée ; formats admis : %(allowed)s.",
+                        ext=ext or "—",
+                        allowed=", ".join(sorted({e.upper() for e in ALLOWED})),
+                    ),
+                )
+            ],
         )
     if not data:
         raise Invalid(_("Fichier vide."), [FieldError(field, _("Le fichier est vide."))])
     if len(data) > max_bytes():
         raise Invalid(
             _("Fichier trop volumineux."),
-            [FieldError(field, _("Le fichier dépasse %(n)s Mo.",
-                                 n=max_bytes() // (1024 * 1024)))],
+            [FieldError(field, _("Le fichier dépasse %(n)s Mo.", n=max_bytes() // (1024 * 1024)))],
         )
     if not _looks_like(ext, data):
         raise Invalid(
             _("Contenu du fichier refusé."),
-            [FieldError(field, _("Le contenu du fichier ne correspond pas à son extension "
-                                 "« %(ext)s ».", ext=ext))],
+            [
+                FieldError(
+                    field,
+                    _(
+                        "Le contenu du fichier ne correspond pas à son extension « %(ext)s ».",
+                        ext=ext,
+                    ),
+                )
+            ],
         )
     return name, ext
 
@@ -170,7 +190,10 @@ def _write(name: str, ext: str, data: bytes) -> StoredFile:
         os.fsync(handle.fileno())
     os.replace(temporary, target)
     return StoredFile(
-        key=key, name=name, size=len(data), content_type=ALLOWED[ext],
+        key=key,
+        name=name,
+        size=len(data),
+        content_type=ALLOWED[ext],
         sha256=hashlib.sha256(data).hexdigest(),
     )
 

@@ -32,8 +32,12 @@ COLUMNS = {
     "comment": ("commentaire", "comment", "commentaires", "observation"),
 }
 #: French column names shown in error messages.
-COLUMN_LABELS = {"indicator": "Indicateur", "period": "Période", "value": "Valeur",
-                 "comment": "Commentaire"}
+COLUMN_LABELS = {
+    "indicator": "Indicateur",
+    "period": "Période",
+    "value": "Valeur",
+    "comment": "Commentaire",
+}
 
 
 @dataclass
@@ -51,8 +55,14 @@ class ParsedFile:
         column = self.headers.get(error.field, COLUMN_LABELS.get(error.field, error.field))
         line = self.lines[error.index]
         return FieldError(
-            column, _("Ligne %(line)d, colonne « %(column)s » : %(message)s", line=line,
-                      column=column, message=error.message), line,
+            column,
+            _(
+                "Ligne %(line)d, colonne « %(column)s » : %(message)s",
+                line=line,
+                column=column,
+                message=error.message,
+            ),
+            line,
         )
 
 
@@ -73,10 +83,20 @@ def _headers(cells: list[Any]) -> tuple[dict[str, int], dict[str, str]]:
     missing = [COLUMN_LABELS[f] for f in ("indicator", "period", "value") if f not in positions]
     if missing:
         raise Invalid(
-            _("Colonnes obligatoires absentes de la première ligne : %(cols)s.",
-              cols=", ".join(missing)),
-            [FieldError("file", _("La première ligne doit nommer les colonnes Indicateur, "
-                                  "Période et Valeur (Commentaire facultatif)."), 1)],
+            _(
+                "Colonnes obligatoires absentes de la première ligne : %(cols)s.",
+                cols=", ".join(missing),
+            ),
+            [
+                FieldError(
+                    "file",
+                    _(
+                        "La première ligne doit nommer les colonnes Indicateur, "
+                        "Période et Valeur (Commentaire facultatif)."
+                    ),
+                    1,
+                )
+            ],
         )
     return positions, written
 
@@ -142,9 +162,10 @@ def read_xlsx(data: bytes) -> ParsedFile:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        raise Invalid(_("Fichier XLSX illisible."),
-                      [FieldError("file", _("Le fichier n'est pas un classeur XLSX valide."))]
-                      ) from None
+        raise Invalid(
+            _("Fichier XLSX illisible."),
+            [FieldError("file", _("Le fichier n'est pas un classeur XLSX valide."))],
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -157,17 +178,22 @@ def read(filename: str, data: bytes) -> ParsedFile:
     """Parse an uploaded measurement file by its extension (``.csv`` or ``.xlsx``)."""
     name = (filename or "").lower()
     if len(data) > MAX_BYTES:
-        raise Invalid(_("Fichier trop volumineux."),
-                      [FieldError("file", _("15 Mo au plus par import."))])
+        raise Invalid(
+            _("Fichier trop volumineux."), [FieldError("file", _("15 Mo au plus par import."))]
+        )
     if name.endswith(".xlsx"):
         if not data.startswith(b"PK"):
-            raise Invalid(_("Fichier XLSX illisible."),
-                          [FieldError("file", _("Le contenu ne correspond pas à un XLSX."))])
+            raise Invalid(
+                _("Fichier XLSX illisible."),
+                [FieldError("file", _("Le contenu ne correspond pas à un XLSX."))],
+            )
         return read_xlsx(data)
     if name.endswith((".csv", ".txt")):
         return read_csv(data)
-    raise Invalid(_("Format non pris en charge."),
-                  [FieldError("file", _("Déposez un fichier .csv ou .xlsx."))])
+    raise Invalid(
+        _("Format non pris en charge."),
+        [FieldError("file", _("Déposez un fichier .csv ou .xlsx."))],
+    )
 
 
 def template_xlsx(rows: list[tuple[str, str, str, float | None, str | None]]) -> bytes:
@@ -187,9 +213,14 @@ def template_xlsx(rows: list[tuple[str, str, str, float | None, str | None]]) ->
     widths = {"A": 14, "B": 60, "C": 10, "D": 12, "E": 40}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    check = DataValidation(type="decimal", operator="between", formula1="-1E12",
-                           formula2="1E12", allow_blank=True,
-                           error="Nombre attendu, par exemple 12,5.")
+    check = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="-1E12",
+        formula2="1E12",
+        allow_blank=True,
+        error="Nombre attendu, par exemple 12,5.",
+    )
     sheet.add_data_validation(check)
     check.add(f"D2:D{max(len(rows) + 1, 2)}")
     sheet.freeze_panes = "A2"

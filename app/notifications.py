@@ -43,9 +43,16 @@ MAIL_STATE_LABELS = {
 UNSENT_STATES = ("en_attente", "echec")
 
 
-def notify(users: Iterable[Any], *, subject: str, body: str, link: str | None,
-           artefact: str | None = None, record_id: int | None = None,
-           event: str | None = None) -> list[Notification]:
+def notify(
+    users: Iterable[Any],
+    *,
+    subject: str,
+    body: str,
+    link: str | None,
+    artefact: str | None = None,
+    record_id: int | None = None,
+    event: str | None = None,
+) -> list[Notification]:
     """Add one notification per user to the session (the caller's command commits)."""
     smtp = bool(current_app.config.get("VIGIE_SMTP_URL"))
     created = []
@@ -56,26 +63,41 @@ def notify(users: Iterable[Any], *, subject: str, body: str, link: str | None,
         elif not (getattr(user, "email", None) or "").strip():
             state = "sans_courriel"
         notification = Notification(
-            user=user, subject=subject[:300], body=body, link=link, artefact=artefact,
-            record_id=record_id, event=event, mail_state=state,
+            user=user,
+            subject=subject[:300],
+            body=body,
+            link=link,
+            artefact=artefact,
+            record_id=record_id,
+            event=event,
+            mail_state=state,
         )
         db.session.add(notification)
         created.append(notification)
     return created
 
 
-def transition_message(artefact: Any, obj: Any, transition: Any, actor: Any,
-                       reason: str | None) -> tuple[str, str]:
+def transition_message(
+    artefact: Any, obj: Any, transition: Any, actor: Any, reason: str | None
+) -> tuple[str, str]:
     """Subject and body of a transition's notification, always in French."""
     with force_locale("fr"):
         who = _display_name(actor.user)
         state = artefact.choices["state"].label(transition.target)
-        subject = _("%(what)s « %(record)s » : %(event)s",
-                    what=artefact.label, record=str(obj), event=transition.label)
+        subject = _(
+            "%(what)s « %(record)s » : %(event)s",
+            what=artefact.label,
+            record=str(obj),
+            event=transition.label,
+        )
         lines = [
-            _("%(who)s a effectué « %(event)s » sur %(what)s « %(record)s ».",
-              who=who, event=transition.label, what=str(artefact.label).lower(),
-              record=str(obj)),
+            _(
+                "%(who)s a effectué « %(event)s » sur %(what)s « %(record)s ».",
+                who=who,
+                event=transition.label,
+                what=str(artefact.label).lower(),
+                record=str(obj),
+            ),
             _("Nouvel état : %(state)s.", state=state),
         ]
         if reason:
@@ -100,8 +122,9 @@ def dispatch(notifications: Sequence[Notification]) -> int:
     ids = [n.id for n in notifications if n.mail_state == "en_attente"]
     if not ids:
         return 0
-    intervals = [int(s) for s in current_app.config.get("VIGIE_MAIL_RETRY_INTERVALS",
-                                                          RETRY_INTERVALS)]
+    intervals = [
+        int(s) for s in current_app.config.get("VIGIE_MAIL_RETRY_INTERVALS", RETRY_INTERVALS)
+    ]
     try:
         from rq import Retry
 
@@ -111,8 +134,11 @@ def dispatch(notifications: Sequence[Notification]) -> int:
         retry = Retry(max=len(intervals), interval=intervals) if intervals else None
         for notification_id in ids:
             queue.enqueue(
-                "reports.mail.send_notification", notification_id, retry=retry,
-                job_timeout=60, description=f"mail notification {notification_id}",
+                "reports.mail.send_notification",
+                notification_id,
+                retry=retry,
+                job_timeout=60,
+                description=f"mail notification {notification_id}",
             )
     except Exception as exc:  # Redis unreachable: the notifications wait in the database
         log.warning("mail jobs not queued (%s): %s pending", exc, len(ids))
@@ -125,10 +151,13 @@ def requeue_pending(older_than_seconds: int = 600) -> int:
     from datetime import timedelta
 
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    pending = list(db.session.scalars(
-        select(Notification).where(Notification.mail_state == "en_attente",
-                                   Notification.created_at < cutoff)
-    ))
+    pending = list(
+        db.session.scalars(
+            select(Notification).where(
+                Notification.mail_state == "en_attente", Notification.created_at < cutoff
+            )
+        )
+    )
     return dispatch(pending)
 
 
@@ -151,14 +180,21 @@ def resend(ids: Iterable[int] | None = None) -> tuple[int, int]:
 
 def page_of(user_id: int, page: int, page_size: int) -> tuple[list[Notification], int]:
     """One page of a user's notifications, newest first, and their total (two queries)."""
-    total = int(db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user_id)
-    ) or 0)
-    rows = list(db.session.scalars(
-        select(Notification).where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(page_size).offset(page * page_size)
-    ))
+    total = int(
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.user_id == user_id)
+        )
+        or 0
+    )
+    rows = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(page_size)
+            .offset(page * page_size)
+        )
+    )
     return rows, total
 
 
@@ -166,25 +202,35 @@ def unsent_page(page: int, page_size: int) -> tuple[list[Notification], int]:
     """One page of the mails pending or failed, newest first, recipients loaded with them."""
     where = Notification.mail_state.in_(UNSENT_STATES)
     total = int(db.session.scalar(select(func.count(Notification.id)).where(where)) or 0)
-    rows = list(db.session.scalars(
-        select(Notification).where(where).options(joinedload(Notification.user))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(page_size).offset(page * page_size)
-    ))
+    rows = list(
+        db.session.scalars(
+            select(Notification)
+            .where(where)
+            .options(joinedload(Notification.user))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(page_size)
+            .offset(page * page_size)
+        )
+    )
     return rows, total
 
 
 def unread_count(user_id: int) -> int:
-    return int(db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user_id,
-                                                  Notification.read_at.is_(None))
-    ) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def mark_read(user_id: int, ids: Iterable[int] | None = None) -> int:
     """Mark a user's notifications read (only theirs: other ids are ignored)."""
-    stmt = update(Notification).where(Notification.user_id == user_id,
-                                      Notification.read_at.is_(None))
+    stmt = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(list(ids)))
     result = db.session.execute(stmt.values(read_at=utcnow()))

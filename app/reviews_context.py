@@ -67,8 +67,9 @@ def review_proposals(review_id: int, actor: Actor) -> list[Proposal]:
             selectinload(Proposal.indicator),
             selectinload(Proposal.target),
             selectinload(Proposal.decided_by),
-            objective.selectinload(ServiceObjective.strategic_objective)
-            .selectinload(StrategicObjective.axis),
+            objective.selectinload(ServiceObjective.strategic_objective).selectinload(
+                StrategicObjective.axis
+            ),
             objective.selectinload(ServiceObjective.indicators),
         )
         .order_by(Proposal.id)
@@ -91,11 +92,15 @@ def proposal_groups(items: Sequence[Proposal]) -> list[Group]:
     for proposal in items:
         axis = axis_of(proposal)
         key = axis.code if axis is not None else "~"
-        title = f"{axis.code} — {axis.title}" if axis is not None else _(
-            "Hors axe : politiques de service, cibles et moyens")
+        title = (
+            f"{axis.code} — {axis.title}"
+            if axis is not None
+            else _("Hors axe : politiques de service, cibles et moyens")
+        )
         group = groups.setdefault(key, Group(key, title))
-        group.by_service.setdefault(f"{proposal.service.code} — {proposal.service.name}",
-                                    []).append(proposal)
+        group.by_service.setdefault(
+            f"{proposal.service.code} — {proposal.service.name}", []
+        ).append(proposal)
     ordered = [groups[k] for k in sorted(groups)]
     for group in ordered:
         group.by_service = {
@@ -120,14 +125,19 @@ class ProposalContext:
         objective = proposal.service_objective
         if objective is None:
             return []
-        return sorted((i for i in objective.indicators if _readable_indicator(self.actor, i)),
-                      key=lambda i: i.code)
+        return sorted(
+            (i for i in objective.indicators if _readable_indicator(self.actor, i)),
+            key=lambda i: i.code,
+        )
 
     def indicator_of(self, proposal: Proposal) -> Indicator | None:
         """A target proposal's indicator, if the reader may read it."""
         indicator = proposal.indicator
-        return indicator if indicator is not None and _readable_indicator(
-            self.actor, indicator) else None
+        return (
+            indicator
+            if indicator is not None and _readable_indicator(self.actor, indicator)
+            else None
+        )
 
     def next_target(self, proposal: Proposal) -> Target | None:
         """The target the indicator has now for the year the proposal is about."""
@@ -141,8 +151,9 @@ def _readable_indicator(actor: Actor, indicator: Indicator) -> bool:
     return actor.may_read(artefact) and artefact.scope.permits(indicator, actor.scope)
 
 
-def proposal_context(review: ManagementReview, actor: Actor,
-                     proposals: list[Proposal] | None = None) -> ProposalContext:
+def proposal_context(
+    review: ManagementReview, actor: Actor, proposals: list[Proposal] | None = None
+) -> ProposalContext:
     """The proposals of a review (read here unless given) and what they show — four queries
     beyond the proposals themselves, whatever their number."""
     items = review_proposals(review.id, actor) if proposals is None else proposals

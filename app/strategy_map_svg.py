@@ -78,30 +78,55 @@ def _status_line(node: Node) -> str:
 
 
 def _figures(node: Node) -> str:
-    return _("score %(score)s · couverture %(coverage)s", score=percent(node.score),
-             coverage=percent(node.coverage))
+    return _(
+        "score %(score)s · couverture %(coverage)s",
+        score=percent(node.score),
+        coverage=percent(node.coverage),
+    )
 
 
-def _text(x: float, y: float, text: str, *, size: float = 15, weight: str = "normal",
-          color: str = "#1f2933", anchor: str = "start") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
-            f'font-weight="{weight}" fill="{color}" text-anchor="{anchor}">'
-            f"{escape(text)}</text>")
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 15,
+    weight: str = "normal",
+    color: str = "#1f2933",
+    anchor: str = "start",
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{FONT}" font-size="{size}" '
+        f'font-weight="{weight}" fill="{color}" text-anchor="{anchor}">'
+        f"{escape(text)}</text>"
+    )
 
 
-def _node_box(node: Node, box: Box, title_lines: list[str], extra: list[str],
-              link: str | None, heading: str) -> str:
+def _node_box(
+    node: Node, box: Box, title_lines: list[str], extra: list[str], link: str | None, heading: str
+) -> str:
     fill, border, ink = PALETTE.get(node.status, PALETTE[st.SANS_DONNEE])
     label = f"{heading} {node.code} — {node.title}. {_status_line(node)}, {_figures(node)}."
-    parts = [f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" '
-             f'rx="6" fill="{fill}" stroke="{border}" stroke-width="2"/>',
-             # a status stripe on the left: redundant with the text mark, for scanning
-             f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="7" height="{box.h:.1f}" rx="3" '
-             f'fill="{border}"/>']
+    parts = [
+        f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" '
+        f'rx="6" fill="{fill}" stroke="{border}" stroke-width="2"/>',
+        # a status stripe on the left: redundant with the text mark, for scanning
+        f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="7" height="{box.h:.1f}" rx="3" '
+        f'fill="{border}"/>',
+    ]
     y = box.y + 22
     parts.append(_text(box.x + 16, y, node.code, size=15, weight="bold", color=ink))
-    parts.append(_text(box.x + box.w - 10, y, _status_line(node), size=14, weight="bold",
-                       color=ink, anchor="end"))
+    parts.append(
+        _text(
+            box.x + box.w - 10,
+            y,
+            _status_line(node),
+            size=14,
+            weight="bold",
+            color=ink,
+            anchor="end",
+        )
+    )
     for line in title_lines:
         y += LINE
         parts.append(_text(box.x + 16, y, line, size=15, color="#1f2933"))
@@ -113,12 +138,16 @@ def _node_box(node: Node, box: Box, title_lines: list[str], extra: list[str],
     body = "".join(parts)
     title = f"<title>{escape(label)}</title>"
     if link:
-        return (f'<a href="{escape(link)}" aria-label="{escape(label)}">{title}{body}</a>')
+        return f'<a href="{escape(link)}" aria-label="{escape(label)}">{title}{body}</a>'
     return f"<g>{title}{body}</g>"
 
 
-def render(strategy: StrategyMap, *, link: Callable[[Node], str | None] | None = None,
-           title: str | None = None) -> str:
+def render(
+    strategy: StrategyMap,
+    *,
+    link: Callable[[Node], str | None] | None = None,
+    title: str | None = None,
+) -> str:
     """The whole map as one SVG document string."""
     root = strategy.programme
     axes = root.children
@@ -129,38 +158,59 @@ def render(strategy: StrategyMap, *, link: Callable[[Node], str | None] | None =
     # programme band
     head_lines = wrap(root.title, WIDTH - 2 * MARGIN - 260, max_lines=2)
     head = Box(MARGIN, MARGIN, WIDTH - 2 * MARGIN, 48 + LINE * len(head_lines))
-    parts = [_node_box(root, head, head_lines, [], link(root) if link else None,
-                       _("Programme"))]
+    parts = [_node_box(root, head, head_lines, [], link(root) if link else None, _("Programme"))]
 
     bottoms = []
     for index, axis in enumerate(axes):
         x = MARGIN + index * (col_w + GAP)
         y = head.y + head.h + GAP
         # connector from the programme to the axis
-        parts.append(f'<line x1="{x + col_w / 2:.1f}" y1="{head.y + head.h:.1f}" '
-                     f'x2="{x + col_w / 2:.1f}" y2="{y:.1f}" stroke="#8896a4" '
-                     f'stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{x + col_w / 2:.1f}" y1="{head.y + head.h:.1f}" '
+            f'x2="{x + col_w / 2:.1f}" y2="{y:.1f}" stroke="#8896a4" '
+            f'stroke-width="2"/>'
+        )
         axis_lines = wrap(axis.title, inner_w, max_lines=3)
         axis_box = Box(x, y, col_w, 48 + LINE * len(axis_lines))
-        parts.append(_node_box(axis, axis_box, axis_lines, [], link(axis) if link else None,
-                               _("Axe")))
+        parts.append(
+            _node_box(axis, axis_box, axis_lines, [], link(axis) if link else None, _("Axe"))
+        )
         y = axis_box.y + axis_box.h + GAP
         spine_top = axis_box.y + axis_box.h
         for objective in axis.children:
             lines = wrap(objective.title, inner_w - 14, max_lines=4)
             services = objective.details.get("services") or []
-            extra = wrap(_("Services : %(list)s", list=", ".join(services)), inner_w - 14,
-                         size=13, max_lines=3) if services else [_("Aucun service rattaché")]
+            extra = (
+                wrap(
+                    _("Services : %(list)s", list=", ".join(services)),
+                    inner_w - 14,
+                    size=13,
+                    max_lines=3,
+                )
+                if services
+                else [_("Aucun service rattaché")]
+            )
             box = Box(x + 14, y, col_w - 14, 48 + LINE * len(lines) + (LINE - 2) * len(extra))
-            parts.append(f'<line x1="{x + 5:.1f}" y1="{box.y + 22:.1f}" x2="{box.x:.1f}" '
-                         f'y2="{box.y + 22:.1f}" stroke="#8896a4" stroke-width="2"/>')
-            parts.append(_node_box(objective, box, lines, extra,
-                                   link(objective) if link else None,
-                                   _("Objectif stratégique")))
+            parts.append(
+                f'<line x1="{x + 5:.1f}" y1="{box.y + 22:.1f}" x2="{box.x:.1f}" '
+                f'y2="{box.y + 22:.1f}" stroke="#8896a4" stroke-width="2"/>'
+            )
+            parts.append(
+                _node_box(
+                    objective,
+                    box,
+                    lines,
+                    extra,
+                    link(objective) if link else None,
+                    _("Objectif stratégique"),
+                )
+            )
             y = box.y + box.h + 12
-        parts.append(f'<line x1="{x + 5:.1f}" y1="{spine_top:.1f}" x2="{x + 5:.1f}" '
-                     f'y2="{max(spine_top, y - 12 - 1):.1f}" stroke="#8896a4" '
-                     f'stroke-width="2"/>')
+        parts.append(
+            f'<line x1="{x + 5:.1f}" y1="{spine_top:.1f}" x2="{x + 5:.1f}" '
+            f'y2="{max(spine_top, y - 12 - 1):.1f}" stroke="#8896a4" '
+            f'stroke-width="2"/>'
+        )
         bottoms.append(y)
     height = int(max([head.y + head.h, *bottoms]) + MARGIN)
     label = title or _("Carte stratégique : %(title)s", title=root.title)

@@ -88,17 +88,16 @@ def _workflow_section(code: str, row: Transition, actor: Actor) -> Section:
         stmt = stmt.where(clause)
     for person in _person_clause(row, model, actor):
         stmt = stmt.where(person)
-    total = int(db.session.scalar(
-        stmt.with_only_columns(func.count(model.id)).order_by(None)
-    ) or 0)
+    total = int(db.session.scalar(stmt.with_only_columns(func.count(model.id)).order_by(None)) or 0)
     columns = [getattr(model, name) for name in ORDER.get(code, ("id",))]
     ordered = stmt.order_by(*[c.asc().nulls_last() for c in columns]).limit(LIMIT)
     for name in ("service", "services"):
         if name in artefact.relationships:  # shown on each row: loaded in one query
             ordered = ordered.options(selectinload(getattr(model, name)))
     rows = list(db.session.scalars(ordered)) if total else []
-    return Section(f"{code}:{row.source}:{row.event}", str(row.task), code, rows, total,
-                   [str(row.label)])
+    return Section(
+        f"{code}:{row.source}:{row.event}", str(row.task), code, rows, total, [str(row.label)]
+    )
 
 
 def _proposals_section(actor: Actor) -> Section:
@@ -108,23 +107,37 @@ def _proposals_section(actor: Actor) -> Section:
     stmt: Any = (
         select(Proposal)
         .join(ManagementReview, Proposal.review_id == ManagementReview.id)
-        .where(ManagementReview.state == "tenue", Proposal.decision.is_(None),
-               Proposal.archived.is_(False), ManagementReview.archived.is_(False))
+        .where(
+            ManagementReview.state == "tenue",
+            Proposal.decision.is_(None),
+            Proposal.archived.is_(False),
+            ManagementReview.archived.is_(False),
+        )
     )
     if headed:
         stmt = stmt.where(Proposal.service_id.not_in(sorted(headed)))
-    total = int(db.session.scalar(
-        stmt.with_only_columns(func.count(Proposal.id)).order_by(None)) or 0)
+    total = int(
+        db.session.scalar(stmt.with_only_columns(func.count(Proposal.id)).order_by(None)) or 0
+    )
     stmt = stmt.options(selectinload(Proposal.service), selectinload(Proposal.review))
     # the meeting being held now first: a review left « tenue » from an earlier year must not
     # push the current one's proposals past the first rows
-    latest_first = (ManagementReview.held_on.desc().nulls_last(), ManagementReview.id.desc(),
-                    Proposal.id)
+    latest_first = (
+        ManagementReview.held_on.desc().nulls_last(),
+        ManagementReview.id.desc(),
+        Proposal.id,
+    )
     rows = list(db.session.scalars(stmt.order_by(*latest_first).limit(LIMIT))) if total else []
     from flask_babel import gettext as _
 
-    return Section("proposal:arbitrate", _("Propositions à arbitrer en revue de direction"),
-                   "proposal", rows, total, [_("Arbitrer")])
+    return Section(
+        "proposal:arbitrate",
+        _("Propositions à arbitrer en revue de direction"),
+        "proposal",
+        rows,
+        total,
+        [_("Arbitrer")],
+    )
 
 
 def _measurements_section(actor: Actor, today: date | None = None) -> Section:
@@ -132,16 +145,23 @@ def _measurements_section(actor: Actor, today: date | None = None) -> Section:
     from flask_babel import gettext as _
 
     user_id = getattr(actor.user, "id", None)
-    stmt: Any = select(Indicator).where(Indicator.archived.is_(False),
-                                        Indicator.collection_mode == "manual")
+    stmt: Any = select(Indicator).where(
+        Indicator.archived.is_(False), Indicator.collection_mode == "manual"
+    )
     mine = Indicator.owner_id == user_id
     if SERVICE_HEAD in actor.scope.roles and actor.scope.service_ids:
         mine = or_(mine, Indicator.owner_service_id.in_(sorted(actor.scope.service_ids)))
     indicators = list(db.session.scalars(stmt.where(mine).order_by(Indicator.code)))
     overdue: list[Overdue] = overdue_indicators(indicators, today)
     overdue.sort(key=lambda o: -o.days_late)
-    return Section("measurement:due", _("Mesures attendues sur vos indicateurs"), "indicator",
-                   overdue[:LIMIT], len(overdue), [_("Saisir")])
+    return Section(
+        "measurement:due",
+        _("Mesures attendues sur vos indicateurs"),
+        "indicator",
+        overdue[:LIMIT],
+        len(overdue),
+        [_("Saisir")],
+    )
 
 
 def sections_for(actor: Actor, today: date | None = None) -> list[Section]:

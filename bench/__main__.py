@@ -25,8 +25,10 @@ def _fresh_database() -> None:
 
 
 def main() -> None:
-    print(f"Machine : {platform.node()} · {os.cpu_count()} cœurs · Python "
-          f"{platform.python_version()} · {platform.platform()}")
+    print(
+        f"Machine : {platform.node()} · {os.cpu_count()} cœurs · Python "
+        f"{platform.python_version()} · {platform.platform()}"
+    )
     url = bench_url()
     app = make_app(url)
     reuse = os.environ.get("VIGIE_BENCH_REUSE") == "1"

@@ -36,20 +36,29 @@ def _setup(app: Flask) -> tuple[list[tuple[int, str, str]], str]:
         system = Actor.system_actor()
         service = db.session.scalar(select(Service).where(Service.code == "BENCH"))
         if service is None:
-            service = create_record(registry.get("service"),
-                                    {"code": "BENCH", "name": "Banc d'essai"}, system)
+            service = create_record(
+                registry.get("service"), {"code": "BENCH", "name": "Banc d'essai"}, system
+            )
         if find_user("bench-quality") is None:
             create_user(username="bench-quality", password=PASSWORD, role_codes=("quality",))
         codes = db.session.scalars(
             select(Indicator.code).where(Indicator.owner_service_id == service.id)
         ).all()
         for n in range(len(codes), 500):
-            db.session.add(Indicator(code=f"BENCH-{n:04d}", name=f"Banc {n}",
-                                     owner_service_id=service.id, frequency="monthly"))
+            db.session.add(
+                Indicator(
+                    code=f"BENCH-{n:04d}",
+                    name=f"Banc {n}",
+                    owner_service_id=service.id,
+                    frequency="monthly",
+                )
+            )
         db.session.commit()
         rows = db.session.execute(
-            select(Indicator.id, Indicator.code).where(Indicator.owner_service_id == service.id)
-            .order_by(Indicator.code).limit(500)
+            select(Indicator.id, Indicator.code)
+            .where(Indicator.owner_service_id == service.id)
+            .order_by(Indicator.code)
+            .limit(500)
         ).all()
     months = [f"2023-{m:02d}" for m in range(1, 13)] + [f"2024-{m:02d}" for m in range(1, 9)]
     pairs = [(row.id, row.code, month) for row in rows for month in months]
@@ -57,8 +66,10 @@ def _setup(app: Flask) -> tuple[list[tuple[int, str, str]], str]:
 
 
 def _jwt(client: Any) -> dict[str, str]:
-    response = client.post("/api/v1/security/login", json={
-        "username": "bench-quality", "password": PASSWORD, "provider": "db"})
+    response = client.post(
+        "/api/v1/security/login",
+        json={"username": "bench-quality", "password": PASSWORD, "provider": "db"},
+    )
     return {"Authorization": f"Bearer {response.json['access_token']}"}
 
 
@@ -72,20 +83,48 @@ def _raw_upsert(app: Flask, pairs: list[tuple[int, str, str]], value: float) -> 
         stmt = postgresql.insert(Measurement)
         stmt = stmt.on_conflict_do_update(
             index_elements=[Measurement.indicator_id, Measurement.period],
-            set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at,
-                  "version": Measurement.version + 1},
+            set_={
+                "value": stmt.excluded.value,
+                "updated_at": stmt.excluded.updated_at,
+                "version": Measurement.version + 1,
+            },
         )
-        params = [{"indicator_id": i, "period": p, "value": value, "source": "api",
-                   "entered_at": now, "created_at": now, "updated_at": now, "version": 1,
-                   "archived": False} for i, _c, p in pairs]
+        params = [
+            {
+                "indicator_id": i,
+                "period": p,
+                "value": value,
+                "source": "api",
+                "entered_at": now,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "archived": False,
+            }
+            for i, _c, p in pairs
+        ]
         db.session.execute(stmt, params)
         indicator_ids = sorted({i for i, _c, _p in pairs})
         periods = sorted({p for _i, _c, p in pairs})
-        ids = db.session.scalars(select(Measurement.id).where(
-            Measurement.indicator_id.in_(indicator_ids), Measurement.period.in_(periods))).all()
-        db.session.execute(insert(HistoryEntry), [
-            {"artefact": "measurement", "record_id": pk, "at": now, "username": "bench",
-             "action": "update", "changes": {"value": [None, value]}} for pk in ids])
+        ids = db.session.scalars(
+            select(Measurement.id).where(
+                Measurement.indicator_id.in_(indicator_ids), Measurement.period.in_(periods)
+            )
+        ).all()
+        db.session.execute(
+            insert(HistoryEntry),
+            [
+                {
+                    "artefact": "measurement",
+                    "record_id": pk,
+                    "at": now,
+                    "username": "bench",
+                    "action": "update",
+                    "changes": {"value": [None, value]},
+                }
+                for pk in ids
+            ],
+        )
         db.session.commit()
 
 
@@ -99,12 +138,18 @@ def run(app: Flask) -> dict[str, float]:
         def api_batch() -> None:
             value = float(next(counter))
             # the demo town locks its older periods: the quality team corrects with a reason
-            body = {"measurements": [{"indicator": c, "period": p, "value": value}
-                                     for _i, c, p in pairs], "reason": "Banc d'essai"}
+            body = {
+                "measurements": [
+                    {"indicator": c, "period": p, "value": value} for _i, c, p in pairs
+                ],
+                "reason": "Banc d'essai",
+            }
             response = client.post("/api/v1/measurement/batch", json=body, headers=headers)
             result = response.json
             assert response.status_code == 200 and result is not None, (
-                response.status_code, (result or {}).get("message"))
+                response.status_code,
+                (result or {}).get("message"),
+            )
             assert result["updated"] + result["created"] == len(pairs)
 
         def raw() -> None:
@@ -124,9 +169,16 @@ def run(app: Flask) -> dict[str, float]:
         start = time.perf_counter()
         for n in range(ONE_BY_ONE):
             period = f"{1950 + n // 12}-{n % 12 + 1:02d}"
-            response = client.post("/api/v1/measurement/", headers=headers, json={
-                "indicator": single, "period": period, "value": float(n),
-                "reason": "Banc d'essai"})
+            response = client.post(
+                "/api/v1/measurement/",
+                headers=headers,
+                json={
+                    "indicator": single,
+                    "period": period,
+                    "value": float(n),
+                    "reason": "Banc d'essai",
+                },
+            )
             assert response.status_code in (201, 422), response.json
         t_single = (time.perf_counter() - start) / ONE_BY_ONE
 
@@ -135,8 +187,10 @@ def run(app: Flask) -> dict[str, float]:
         single_rate = 1 / t_single
         print(f"   lot API          : {t_api:6.2f} s  {api_rate:9,.0f} lignes/s")
         print(f"   upsert brut Core : {t_raw:6.2f} s  {raw_rate:9,.0f} lignes/s")
-        print(f"   POST unitaire    : {t_single * 1000:6.1f} ms/ligne {single_rate:9,.0f} lignes/s"
-              f" (sur {ONE_BY_ONE} envois)")
+        print(
+            f"   POST unitaire    : {t_single * 1000:6.1f} ms/ligne {single_rate:9,.0f} lignes/s"
+            f" (sur {ONE_BY_ONE} envois)"
+        )
         print(f"   ratio lot / brut      : {api_rate / raw_rate:5.2f}  (objectif ≥ 0,7)")
         print(f"   ratio lot / unitaire  : {api_rate / single_rate:7.0f}× (objectif ≥ 200×)")
         print(f"   mémoire maximale du processus : {memory:.0f} Mio")

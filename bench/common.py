@@ -34,12 +34,14 @@ def bench_url() -> str:
 def make_app(url: str) -> Flask:
     from app import create_app
 
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdef",
-        "WTF_CSRF_ENABLED": False,
-        "TESTING": True,
-    })
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-only-secret-key-0123456789abcdef",
+            "WTF_CSRF_ENABLED": False,
+            "TESTING": True,
+        }
+    )
 
 
 def median_time(run: Callable[[], Any], repeat: int = 3) -> float:

@@ -41,8 +41,9 @@ def _small_url() -> str:
     base = server_url().rsplit("/", 1)[0]
     engine = create_engine(server_url(), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                            {"n": SMALL_DB}).first():
+        if not conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": SMALL_DB}
+        ).first():
             conn.execute(text(f"CREATE DATABASE {SMALL_DB}"))
     engine.dispose()
     return f"{base}/{SMALL_DB}"
@@ -64,13 +65,15 @@ def _prepare(app: Flask) -> None:
 
 
 def _worker_env(app: Flask) -> dict[str, str]:
-    env = {**os.environ,
-           "VIGIE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "VIGIE_REDIS_URL": app.config["VIGIE_REDIS_URL"],
-           "VIGIE_QUEUE": app.config["VIGIE_QUEUE"],
-           "VIGIE_MAIL_QUEUE": app.config["VIGIE_QUEUE"],
-           "VIGIE_INSTANCE_DIR": app.config["VIGIE_INSTANCE_DIR"],
-           "VIGIE_SECRET_KEY": app.config["SECRET_KEY"]}
+    env = {
+        **os.environ,
+        "VIGIE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "VIGIE_REDIS_URL": app.config["VIGIE_REDIS_URL"],
+        "VIGIE_QUEUE": app.config["VIGIE_QUEUE"],
+        "VIGIE_MAIL_QUEUE": app.config["VIGIE_QUEUE"],
+        "VIGIE_INSTANCE_DIR": app.config["VIGIE_INSTANCE_DIR"],
+        "VIGIE_SECRET_KEY": app.config["SECRET_KEY"],
+    }
     env.pop("VIGIE_DEMO", None)
     return env
 
@@ -81,8 +84,11 @@ def run(redis_url: str | None = None) -> None:
         raise SystemExit("Set VIGIE_TEST_REDIS_URL (make bench does).")
     instance = tempfile.mkdtemp(prefix="vigie-bench-pack-")
     app = make_app(_small_url())
-    app.config.update(VIGIE_REDIS_URL=redis_url, VIGIE_INSTANCE_DIR=instance,
-                      VIGIE_QUEUE=f"vigie-bench-{uuid.uuid4().hex[:8]}")
+    app.config.update(
+        VIGIE_REDIS_URL=redis_url,
+        VIGIE_INSTANCE_DIR=instance,
+        VIGIE_QUEUE=f"vigie-bench-{uuid.uuid4().hex[:8]}",
+    )
     from app.commands.records import Actor
     from app.extensions import db
     from app.models import ManagementReview
@@ -96,9 +102,11 @@ def run(redis_url: str | None = None) -> None:
         with app.app_context():
             _prepare(app)
             review_id = db.session.scalars(
-                select(ManagementReview.id).order_by(ManagementReview.year.desc())).first()
+                select(ManagementReview.id).order_by(ManagementReview.year.desc())
+            ).first()
             quality_id = db.session.scalar(
-                select(VigieUser.id).where(VigieUser.username == "qualite"))
+                select(VigieUser.id).where(VigieUser.username == "qualite")
+            )
         assert review_id is not None and quality_id is not None
         job_seconds, waits = [], []
         pages = size = 0
@@ -106,11 +114,17 @@ def run(redis_url: str | None = None) -> None:
         for _ in range(RUNS):
             with app.app_context():
                 actor = Actor.for_user(db.session.get(VigieUser, quality_id))
-                job_id = jobs.request_and_queue("review_pack", actor, subject="management_review",
-                                                record_id=review_id).job.id
+                job_id = jobs.request_and_queue(
+                    "review_pack", actor, subject="management_review", record_id=review_id
+                ).job.id
             started = time.perf_counter()
-            subprocess.run([str(vigie), "worker", "--burst"], env=_worker_env(app), check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [str(vigie), "worker", "--burst"],
+                env=_worker_env(app),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             waits.append(time.perf_counter() - started)
             with app.app_context():
                 job = db.session.get(Job, job_id)
@@ -134,14 +148,20 @@ def run(redis_url: str | None = None) -> None:
                 renders.append(time.perf_counter() - start)
         job_time = statistics.median(job_seconds)
         alone = statistics.median(renders)
-        print(f"   travail complet (worker RQ) : {job_time:.2f} s médiane de {RUNS} "
-              f"({', '.join(f'{s:.2f}' for s in job_seconds)}) ; avec démarrage du worker "
-              f"{statistics.median(waits):.2f} s")
-        print(f"   WeasyPrint seul, même HTML : {alone:.2f} s médiane de {RUNS} ; "
-              f"collecte + HTML seuls : {gather:.2f} s")
+        print(
+            f"   travail complet (worker RQ) : {job_time:.2f} s médiane de {RUNS} "
+            f"({', '.join(f'{s:.2f}' for s in job_seconds)}) ; avec démarrage du worker "
+            f"{statistics.median(waits):.2f} s"
+        )
+        print(
+            f"   WeasyPrint seul, même HTML : {alone:.2f} s médiane de {RUNS} ; "
+            f"collecte + HTML seuls : {gather:.2f} s"
+        )
         print(f"   rapport travail / WeasyPrint seul : {job_time / alone:.2f}× (objectif ≤ 1,5×)")
-        print(f"   {pages} pages ({rendered.pages} au rendu seul), {size / 1024:.0f} Kio ; "
-              f"mémoire de pointe du worker : {worker_peak:.0f} Mio")
+        print(
+            f"   {pages} pages ({rendered.pages} au rendu seul), {size / 1024:.0f} Kio ; "
+            f"mémoire de pointe du worker : {worker_peak:.0f} Mio"
+        )
 
 
 if __name__ == "__main__":

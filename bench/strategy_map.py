@@ -59,12 +59,16 @@ def run(app: Flask) -> dict[str, float]:
         start = time.perf_counter()
         result = strategy_map(programme_id)
         nodes = sum(1 for _ in _walk(result.programme)) if result else 0
-        print(f"   dernière valeur par indicateur (SQL LATERAL) : {t_sql * 1000:7.1f} ms "
-              f"({rows} indicateurs)")
+        print(
+            f"   dernière valeur par indicateur (SQL LATERAL) : {t_sql * 1000:7.1f} ms "
+            f"({rows} indicateurs)"
+        )
         print(f"   carte complète (roll-up, {nodes} nœuds)       : {t_map * 1000:7.1f} ms")
         print(f"   ratio carte / SQL : {t_map / t_sql:5.1f}×  (objectif ≤ 5×)")
-        print(f"   mémoire maximale du processus : {peak_rss_mib():.0f} Mio "
-              f"(dernier calcul {time.perf_counter() - start:.2f} s)")
+        print(
+            f"   mémoire maximale du processus : {peak_rss_mib():.0f} Mio "
+            f"(dernier calcul {time.perf_counter() - start:.2f} s)"
+        )
         page = _page(app, programme_id)
         return {"sql": t_sql, "map": t_map, **page}
 
@@ -86,8 +90,9 @@ def _page(app: Flask, programme_id: int) -> dict[str, float]:
     client.get(url)  # warm-up: first-request caches
     captured: list[tuple[str, object]] = []
 
-    def capture(_conn: object, _cursor: object, statement: str, parameters: object,
-                *_args: object) -> None:
+    def capture(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_args: object
+    ) -> None:
         captured.append((statement, parameters))
 
     engine = db.engine
@@ -115,8 +120,10 @@ def _page(app: Flask, programme_id: int) -> dict[str, float]:
 
     t_page = median_time(render_page, 5)
     t_sql = median_time(replay_sql, 5)
-    print(f"   page « Carte stratégique » (élu, {len(captured)} requêtes, {size // 1024} Kio) : "
-          f"{t_page * 1000:7.1f} ms")
+    print(
+        f"   page « Carte stratégique » (élu, {len(captured)} requêtes, {size // 1024} Kio) : "
+        f"{t_page * 1000:7.1f} ms"
+    )
     print(f"   ses requêtes SQL seules, rejouées               : {t_sql * 1000:7.1f} ms")
     print(f"   ratio page / SQL : {t_page / t_sql:5.1f}×")
     return {"page": t_page, "page_sql": t_sql}

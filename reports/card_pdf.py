@@ -31,23 +31,35 @@ def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Docume
     code = str(params.get("artefact") or "")
     kind = CARD_KINDS.get(code)
     if kind is None:
-        raise Invalid(_("Fiche inconnue."),
-                      [FieldError("artefact", _("« artefact » doit être process, indicator, "
-                                                "risk ou audit."))])
+        raise Invalid(
+            _("Fiche inconnue."),
+            [
+                FieldError(
+                    "artefact", _("« artefact » doit être process, indicator, risk ou audit.")
+                )
+            ],
+        )
     with force_locale("fr"):
         progress(10, _("Lecture de la fiche"))
         context = card_context(code, params.get("id"), actor, Links.external())
         title = f"{kind.label} — {context['card_heading']}"
         progress(60, _("Mise en page de la fiche"))
         html = render_template(
-            kind.template, card_page="reports/card.html", pdf=True, data_uri=data_uri,
-            doc_title=title, town_name=town_name(), **context,
+            kind.template,
+            card_page="reports/card.html",
+            pdf=True,
+            data_uri=data_uri,
+            doc_title=title,
+            town_name=town_name(),
+            **context,
         )
         progress(100, _("Fiche prête"))
     item = context["item"]
-    return Document(title=title, filename=card_filename(kind.file_word,
-                                                         getattr(item, "code", None) or item.id),
-                    html=html)
+    return Document(
+        title=title,
+        filename=card_filename(kind.file_word, getattr(item, "code", None) or item.id),
+        html=html,
+    )
 
 
 def card_filename(word: str, code: object) -> str:

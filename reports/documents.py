@@ -33,5 +33,4 @@ class Document:
 
 
 class Builder(Protocol):
-    def __call__(self, params: Mapping[str, Any], actor: Any, progress: Progress) -> Document:
-        ...
+    def __call__(self, params: Mapping[str, Any], actor: Any, progress: Progress) -> Document: ...

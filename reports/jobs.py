@@ -80,8 +80,13 @@ class Requested:
 
 
 # ---------------------------------------------------------------------------- requesting
-def _clean_params(kind: job_kinds.JobKind, subject_code: str | None, record_id: Any,
-                  raw: Mapping[str, Any], actor: Actor) -> tuple[Any, dict[str, Any]]:
+def _clean_params(
+    kind: job_kinds.JobKind,
+    subject_code: str | None,
+    record_id: Any,
+    raw: Mapping[str, Any],
+    actor: Actor,
+) -> tuple[Any, dict[str, Any]]:
     params: dict[str, Any] = {}
     subject = None
     if subject_code is not None and kind.subject_param is not None:
@@ -100,9 +105,15 @@ def _scope_signature(actor: Actor) -> str:
     return "tous" if ids is None else ",".join(str(i) for i in sorted(ids))
 
 
-def request(kind_code: str, actor: Actor, *, subject: str | None = None,
-            record_id: Any = None, params: Mapping[str, Any] | None = None,
-            rerun_of: Job | None = None) -> Requested:
+def request(
+    kind_code: str,
+    actor: Actor,
+    *,
+    subject: str | None = None,
+    record_id: Any = None,
+    params: Mapping[str, Any] | None = None,
+    rerun_of: Job | None = None,
+) -> Requested:
     """Record a job in the caller's transaction (flushed, not committed).
 
     Raises NotFound/Forbidden/Conflict/Invalid in French. If the same report for the same
@@ -116,10 +127,12 @@ def request(kind_code: str, actor: Actor, *, subject: str | None = None,
     subject_code = subject or kind.subject
     if kind.code == "card" and subject_code not in job_kinds.CARD_ARTEFACTS:
         raise Invalid(_("Cette fiche ne s'imprime pas."))
-    if (kind.requesters is not None and not actor.system
-            and not (actor.scope.roles & kind.requesters)):
-        raise Forbidden(_("Votre rôle ne permet pas de demander « %(what)s ».",
-                          what=kind.label))
+    if (
+        kind.requesters is not None
+        and not actor.system
+        and not (actor.scope.roles & kind.requesters)
+    ):
+        raise Forbidden(_("Votre rôle ne permet pas de demander « %(what)s ».", what=kind.label))
     record, params_clean = _clean_params(kind, subject_code, record_id, params or {}, actor)
     if kind.precondition is not None and record is not None:
         kind.precondition(record)
@@ -189,10 +202,15 @@ def dispatch(jobs: Sequence[Job]) -> bool:
 
         queue = get_queue(current_app)
         for job_id, timeout in waiting:
-            queue.enqueue("reports.jobs.run", job_id, job_id=rq_id(job_id),
-                          job_timeout=timeout + RQ_GRACE_SECONDS, result_ttl=3600,
-                          failure_ttl=86400,
-                          description=f"vigie job {job_id}")
+            queue.enqueue(
+                "reports.jobs.run",
+                job_id,
+                job_id=rq_id(job_id),
+                job_timeout=timeout + RQ_GRACE_SECONDS,
+                result_ttl=3600,
+                failure_ttl=86400,
+                description=f"vigie job {job_id}",
+            )
     except Exception as exc:  # Redis unreachable: the rows wait in the database
         log.warning("jobs not queued (%s): %s", exc, [j for j, _t in waiting])
         return False
@@ -213,10 +231,14 @@ def request_and_queue(kind_code: str, actor: Actor, **kwargs: Any) -> Requested:
         forget_new()
         raise
     if not dispatch_new() and not requested.existing:
-        raise Unavailable(_(
-            "La file des travaux en arrière-plan est indisponible pour le moment (serveur "
-            "Redis injoignable). Votre demande est enregistrée (travail n° %(id)s) et partira "
-            "dès son retour ; le reste de Vigie fonctionne normalement.", id=requested.job.id))
+        raise Unavailable(
+            _(
+                "La file des travaux en arrière-plan est indisponible pour le moment (serveur "
+                "Redis injoignable). Votre demande est enregistrée (travail n° %(id)s) et partira "
+                "dès son retour ; le reste de Vigie fonctionne normalement.",
+                id=requested.job.id,
+            )
+        )
     return requested
 
 
@@ -225,8 +247,14 @@ def rerun(job: Job, actor: Actor) -> Requested:
     kind = job_kinds.get(job.kind)
     params = job.params
     record_id = params.get(kind.subject_param) if kind.subject_param else None
-    return request_and_queue(job.kind, actor, subject=job.subject_artefact,
-                             record_id=record_id, params=params, rerun_of=job)
+    return request_and_queue(
+        job.kind,
+        actor,
+        subject=job.subject_artefact,
+        record_id=record_id,
+        params=params,
+        rerun_of=job,
+    )
 
 
 # ---------------------------------------------------------------------------- visibility
@@ -284,10 +312,16 @@ def get_visible(job_id: Any, actor: Actor) -> Job:
 def latest_file(subject: str, subject_id: int, kind_code: str, actor: Actor) -> Job | None:
     """The newest finished job with a file for this record that the actor may download."""
     jobs = db.session.scalars(
-        select(Job).where(Job.subject_artefact == subject, Job.subject_id == subject_id,
-                          Job.kind == kind_code, Job.state == "termine",
-                          Job.file_key.is_not(None))
-        .order_by(Job.finished_at.desc()).limit(20)
+        select(Job)
+        .where(
+            Job.subject_artefact == subject,
+            Job.subject_id == subject_id,
+            Job.kind == kind_code,
+            Job.state == "termine",
+            Job.file_key.is_not(None),
+        )
+        .order_by(Job.finished_at.desc())
+        .limit(20)
     )
     for job in jobs:
         if may_see(job, actor):
@@ -300,7 +334,8 @@ def as_dict(job: Job) -> dict[str, Any]:
     return {
         "job_id": str(job.id),
         "kind": job.kind,
-        "kind_label": str(job_kinds.get(job.kind).label) if job.kind in job_kinds.KINDS
+        "kind_label": str(job_kinds.get(job.kind).label)
+        if job.kind in job_kinds.KINDS
         else job.kind,
         "title": job.title,
         "state": job.state,
@@ -309,7 +344,8 @@ def as_dict(job: Job) -> dict[str, Any]:
         "step": job.step,
         "requested_by": job.requested_by.username if job.requested_by else None,
         "subject": {"artefact": job.subject_artefact, "id": job.subject_id}
-        if job.subject_artefact else None,
+        if job.subject_artefact
+        else None,
         "created_at": _iso(job.created_at),
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),
@@ -319,9 +355,13 @@ def as_dict(job: Job) -> dict[str, Any]:
         "data_version": job.data_version,
         "pages": job.pages,
         "file": {
-            "name": job.file_name, "size": job.file_size, "sha256": job.file_sha256,
+            "name": job.file_name,
+            "size": job.file_size,
+            "sha256": job.file_sha256,
             "url": f"/api/v1/job/{job.id}/file",
-        } if job.file_key else None,
+        }
+        if job.file_key
+        else None,
     }
 
 
@@ -377,9 +417,16 @@ def _claim(job_id: int) -> bool:
     worker = f"{socket.gethostname()}:{os.getpid()}"[:200]
     with db.engine.begin() as conn:
         result = conn.execute(
-            update(Job).where(Job.id == job_id, Job.state == "en_attente").values(
-                state="en_cours", started_at=now, heartbeat_at=now, worker=worker,
-                attempts=Job.attempts + 1, progress=1, step=str(_("Démarrage")),
+            update(Job)
+            .where(Job.id == job_id, Job.state == "en_attente")
+            .values(
+                state="en_cours",
+                started_at=now,
+                heartbeat_at=now,
+                worker=worker,
+                attempts=Job.attempts + 1,
+                progress=1,
+                step=str(_("Démarrage")),
             )
         )
         return bool(result.rowcount)
@@ -393,16 +440,19 @@ class Heartbeat:
         self.every = every
         self.engine = db.engine
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._beat, daemon=True,
-                                       name=f"vigie-heartbeat-{job_id}")
+        self.thread = threading.Thread(
+            target=self._beat, daemon=True, name=f"vigie-heartbeat-{job_id}"
+        )
 
     def _beat(self) -> None:
         while not self.stopped.wait(self.every):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(update(Job).where(Job.id == self.job_id,
-                                                   Job.state == "en_cours")
-                                 .values(heartbeat_at=utcnow()))
+                    conn.execute(
+                        update(Job)
+                        .where(Job.id == self.job_id, Job.state == "en_cours")
+                        .values(heartbeat_at=utcnow())
+                    )
             except Exception as exc:  # a missed beat is not fatal; many are
                 log.warning("job %s heartbeat failed: %s", self.job_id, exc)
 
@@ -437,16 +487,16 @@ def with_read_retries(step: Callable[[], Any], attempts: int = READ_ATTEMPTS) ->
             db.session.rollback()
             if attempt == attempts or not _transient(exc):
                 raise
-            log.warning("transient database error, retrying (%s/%s): %s", attempt, attempts,
-                        exc)
+            log.warning("transient database error, retrying (%s/%s): %s", attempt, attempts, exc)
     raise AssertionError("unreachable")
 
 
 def _transient(exc: DBAPIError) -> bool:
     text = str(getattr(exc, "orig", exc)).lower()
     return bool(exc.connection_invalidated) or any(
-        word in text for word in ("locked", "connection", "server closed", "deadlock",
-                                  "could not serialize"))
+        word in text
+        for word in ("locked", "connection", "server closed", "deadlock", "could not serialize")
+    )
 
 
 _ENGINE_PID: dict[str, int] = {}
@@ -487,14 +537,24 @@ def _failure_message(exc: BaseException) -> str:
         return exc.message
     if _is_rq_timeout(exc) or isinstance(exc, JobTimeout):
         return str(_("Délai dépassé : le travail a été arrêté (durée maximale atteinte)."))
-    return str(_("Erreur interne (%(kind)s) : %(detail)s", kind=type(exc).__name__,
-                 detail=str(exc)[:500] or "—"))
+    return str(
+        _(
+            "Erreur interne (%(kind)s) : %(detail)s",
+            kind=type(exc).__name__,
+            detail=str(exc)[:500] or "—",
+        )
+    )
 
 
 def _fail(job_id: int, message: str) -> None:
     try:
-        _set(job_id, state="echec", error=message[:ERROR_LIMIT], finished_at=utcnow(),
-             active_key=None)
+        _set(
+            job_id,
+            state="echec",
+            error=message[:ERROR_LIMIT],
+            finished_at=utcnow(),
+            active_key=None,
+        )
     except Exception:  # the database itself is gone: the sweeper will see the silence
         log.exception("job %s: could not record its failure", job_id)
 
@@ -520,8 +580,15 @@ def _execute(job_id: int) -> str:
     if kind.output == "text":
         outcome = with_read_retries(lambda: function())
         db.session.commit()
-        _set(job_id, state="termine", progress=100, step=str(_("Terminé")),
-             finished_at=utcnow(), result_text=str(outcome)[:ERROR_LIMIT], active_key=None)
+        _set(
+            job_id,
+            state="termine",
+            progress=100,
+            step=str(_("Terminé")),
+            finished_at=utcnow(),
+            result_text=str(outcome)[:ERROR_LIMIT],
+            active_key=None,
+        )
         return str(outcome)
     progress = _progress_for(job_id)
     document: Document = with_read_retries(lambda: function(params, actor, progress))
@@ -561,9 +628,13 @@ class SweepSummary:
     mails_requeued: int
 
     def __str__(self) -> str:
-        return _("%(a)s travail(s) abandonné(s) marqué(s) en échec, %(r)s relancé(s) dans la "
-                 "file, %(m)s courriel(s) remis en file.", a=self.abandoned, r=self.requeued,
-                 m=self.mails_requeued)
+        return _(
+            "%(a)s travail(s) abandonné(s) marqué(s) en échec, %(r)s relancé(s) dans la "
+            "file, %(m)s courriel(s) remis en file.",
+            a=self.abandoned,
+            r=self.requeued,
+            m=self.mails_requeued,
+        )
 
 
 def _setting(name: str, default: float) -> float:
@@ -582,20 +653,36 @@ def sweep(now: Any = None) -> SweepSummary:
 
     now = now or utcnow()
     cutoff = now - timedelta(seconds=stale_after())
-    abandoned_ids = list(db.session.scalars(
-        select(Job.id).where(Job.state == "en_cours",
-                             or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
-    ))
+    abandoned_ids = list(
+        db.session.scalars(
+            select(Job.id).where(
+                Job.state == "en_cours", or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff)
+            )
+        )
+    )
     for job_id in abandoned_ids:
         with db.engine.begin() as conn:
-            conn.execute(update(Job).where(Job.id == job_id, Job.state == "en_cours",
-                                           or_(Job.heartbeat_at.is_(None),
-                                               Job.heartbeat_at < cutoff))
-                         .values(state="echec", finished_at=now, active_key=None,
-                                 error=str(_(
-                                     "Travail abandonné : le worker qui l'exécutait s'est "
-                                     "arrêté sans le terminer (aucun signe de vie depuis "
-                                     "%(s)s s). Vous pouvez le relancer.", s=stale_after()))))
+            conn.execute(
+                update(Job)
+                .where(
+                    Job.id == job_id,
+                    Job.state == "en_cours",
+                    or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff),
+                )
+                .values(
+                    state="echec",
+                    finished_at=now,
+                    active_key=None,
+                    error=str(
+                        _(
+                            "Travail abandonné : le worker qui l'exécutait s'est "
+                            "arrêté sans le terminer (aucun signe de vie depuis "
+                            "%(s)s s). Vous pouvez le relancer.",
+                            s=stale_after(),
+                        )
+                    ),
+                )
+            )
     requeued = _requeue_lost(now)
     mails = notifications.requeue_pending()
     db.session.commit()
@@ -604,11 +691,10 @@ def sweep(now: Any = None) -> SweepSummary:
 
 def _requeue_lost(now: Any) -> int:
     """Waiting jobs whose RQ job is gone (Redis was down, flushed or restarted)."""
-    cutoff = now - timedelta(seconds=_setting("VIGIE_JOB_REQUEUE_SECONDS",
-                                              REQUEUE_AFTER_SECONDS))
-    waiting = list(db.session.scalars(
-        select(Job).where(Job.state == "en_attente", Job.created_at < cutoff)
-    ))
+    cutoff = now - timedelta(seconds=_setting("VIGIE_JOB_REQUEUE_SECONDS", REQUEUE_AFTER_SECONDS))
+    waiting = list(
+        db.session.scalars(select(Job).where(Job.state == "en_attente", Job.created_at < cutoff))
+    )
     if not waiting:
         return 0
     try:

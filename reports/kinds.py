@@ -101,9 +101,14 @@ def _attach_minutes(job: Any, review: Any) -> None:
     old = review.file_name
     for column in ("file_key", "file_name", "file_size", "file_type", "file_sha256"):
         setattr(review, column, getattr(job, column))
-    history.record("management_review", review.id, "update", user=job.requested_by,
-                   changes={"file_name": [old, job.file_name]},
-                   reason=_("Compte rendu généré (travail n° %(id)s)", id=job.id))
+    history.record(
+        "management_review",
+        review.id,
+        "update",
+        user=job.requested_by,
+        changes={"file_name": [old, job.file_name]},
+        reason=_("Compte rendu généré (travail n° %(id)s)", id=job.id),
+    )
 
 
 def clean_year(value: Any, _subject: Any = None) -> int:
@@ -115,8 +120,10 @@ def clean_year(value: Any, _subject: Any = None) -> int:
     except (TypeError, ValueError):
         year = 0
     if not 2000 <= year <= 2100:
-        raise Invalid(_("Année invalide."),
-                      [FieldError("year", _("« year » doit être une année entre 2000 et 2100."))])
+        raise Invalid(
+            _("Année invalide."),
+            [FieldError("year", _("« year » doit être une année entre 2000 et 2100."))],
+        )
     return year
 
 
@@ -126,43 +133,83 @@ def _card_title(subject: Any, params: Mapping[str, Any]) -> str:
     return _("Fiche %(what)s %(code)s", what=str(label).lower(), code=code)
 
 
-register(JobKind(
-    code="review_pack", label=_l("Dossier de revue de direction"),
-    target="reports.review_pack:build", timeout=900,
-    subject="management_review", subject_param="review_id", route="pack",
-    requesters=frozenset({QUALITY, EXECUTIVE, ADMIN}),
-    title=lambda review, params: _("Dossier de la revue de direction %(year)s",
-                                   year=review.year),
-))
-register(JobKind(
-    code="review_minutes", label=_l("Compte rendu de revue de direction"),
-    target="reports.minutes:build", timeout=600,
-    subject="management_review", subject_param="review_id", route="minutes",
-    requesters=frozenset({QUALITY, EXECUTIVE, ADMIN}),
-    precondition=_minutes_ready, on_success=_attach_minutes,
-    title=lambda review, params: _("Compte rendu de la revue de direction %(year)s",
-                                   year=review.year),
-))
-register(JobKind(
-    code="service_report", label=_l("Rapport annuel de service"),
-    target="reports.service_report:build", timeout=900,
-    subject="service", subject_param="service_id", route="annual_report",
-    extra={"year": clean_year},
-    title=lambda service, params: _("Rapport annuel %(year)s — %(service)s",
-                                    year=params["year"], service=service.name),
-))
-register(JobKind(
-    code="card", label=_l("Fiche imprimable"),
-    target="reports.card_pdf:build", timeout=120,
-    subject_param="id", route="pdf", title=_card_title,
-))
-register(JobKind(
-    code="daily_reminders", label=_l("Rappels quotidiens"),
-    target="reports.scheduled:daily_reminders", output="text", timeout=600,
-    system_only=True, title=lambda subject, params: _("Rappels quotidiens"),
-))
-register(JobKind(
-    code="collection_health", label=_l("Contrôle de la collecte"),
-    target="reports.scheduled:collection_health_check", output="text", timeout=600,
-    system_only=True, title=lambda subject, params: _("Contrôle de la santé de la collecte"),
-))
+register(
+    JobKind(
+        code="review_pack",
+        label=_l("Dossier de revue de direction"),
+        target="reports.review_pack:build",
+        timeout=900,
+        subject="management_review",
+        subject_param="review_id",
+        route="pack",
+        requesters=frozenset({QUALITY, EXECUTIVE, ADMIN}),
+        title=lambda review, params: _(
+            "Dossier de la revue de direction %(year)s", year=review.year
+        ),
+    )
+)
+register(
+    JobKind(
+        code="review_minutes",
+        label=_l("Compte rendu de revue de direction"),
+        target="reports.minutes:build",
+        timeout=600,
+        subject="management_review",
+        subject_param="review_id",
+        route="minutes",
+        requesters=frozenset({QUALITY, EXECUTIVE, ADMIN}),
+        precondition=_minutes_ready,
+        on_success=_attach_minutes,
+        title=lambda review, params: _(
+            "Compte rendu de la revue de direction %(year)s", year=review.year
+        ),
+    )
+)
+register(
+    JobKind(
+        code="service_report",
+        label=_l("Rapport annuel de service"),
+        target="reports.service_report:build",
+        timeout=900,
+        subject="service",
+        subject_param="service_id",
+        route="annual_report",
+        extra={"year": clean_year},
+        title=lambda service, params: _(
+            "Rapport annuel %(year)s — %(service)s", year=params["year"], service=service.name
+        ),
+    )
+)
+register(
+    JobKind(
+        code="card",
+        label=_l("Fiche imprimable"),
+        target="reports.card_pdf:build",
+        timeout=120,
+        subject_param="id",
+        route="pdf",
+        title=_card_title,
+    )
+)
+register(
+    JobKind(
+        code="daily_reminders",
+        label=_l("Rappels quotidiens"),
+        target="reports.scheduled:daily_reminders",
+        output="text",
+        timeout=600,
+        system_only=True,
+        title=lambda subject, params: _("Rappels quotidiens"),
+    )
+)
+register(
+    JobKind(
+        code="collection_health",
+        label=_l("Contrôle de la collecte"),
+        target="reports.scheduled:collection_health_check",
+        output="text",
+        timeout=600,
+        system_only=True,
+        title=lambda subject, params: _("Contrôle de la santé de la collecte"),
+    )
+)

@@ -95,24 +95,27 @@ def build_message(notification: Notification, *, sender: str, base_url: str) -> 
     name = f"{user.first_name or ''} {user.last_name or ''}".strip()
     url = absolute_link(base_url, notification.link)
     with force_locale("fr"):
-        text = "\n".join([
-            notification.body,
-            "",
-            _("Ouvrir dans Vigie : %(url)s", url=url),
-            "",
-            "-- ",
-            _("Message envoyé automatiquement par Vigie, merci de ne pas y répondre."),
-            _("Toutes vos notifications : %(url)s",
-              url=absolute_link(base_url, "/notifications/")),
-        ])
+        text = "\n".join(
+            [
+                notification.body,
+                "",
+                _("Ouvrir dans Vigie : %(url)s", url=url),
+                "",
+                "-- ",
+                _("Message envoyé automatiquement par Vigie, merci de ne pas y répondre."),
+                _(
+                    "Toutes vos notifications : %(url)s",
+                    url=absolute_link(base_url, "/notifications/"),
+                ),
+            ]
+        )
     message = EmailMessage()
     message["From"] = sender
     message["To"] = Address(display_name=name, addr_spec=user.email.strip())
     message["Subject"] = f"[Vigie] {notification.subject}"
     message["Date"] = format_datetime(datetime.now(UTC))
     domain = urlsplit(base_url).hostname or "vigie.localhost"
-    message["Message-ID"] = make_msgid(idstring=f"notification-{notification.id}",
-                                       domain=domain)
+    message["Message-ID"] = make_msgid(idstring=f"notification-{notification.id}", domain=domain)
     # RFC 3834: no out-of-office replies to an automatic message.
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = "fr"
@@ -126,8 +129,7 @@ def deliver(message: EmailMessage, settings: SmtpSettings, timeout: float) -> No
     context = ssl.create_default_context()
     client: smtplib.SMTP
     if settings.implicit_tls:
-        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout,
-                                  context=context)
+        client = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=context)
     else:
         client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
     with client:
@@ -155,8 +157,7 @@ def send_notification(notification_id: int) -> str:
     lock = None
     if job is not None:
         timeout = max(int(job.timeout or 0), 60) + 30
-        lock = job.connection.lock(f"vigie:mail:{notification_id}", timeout=timeout,
-                                   blocking=False)
+        lock = job.connection.lock(f"vigie:mail:{notification_id}", timeout=timeout, blocking=False)
         if not lock.acquire():
             log.info("notification %s: another job is sending it", notification_id)
             return "en_cours"
@@ -190,9 +191,11 @@ def _send(notification_id: int, job: Any) -> str:
     notification.mail_attempts = (notification.mail_attempts or 0) + 1
     try:
         settings = parse_smtp_url(str(config["VIGIE_SMTP_URL"]))
-        message = build_message(notification, sender=str(config.get("VIGIE_MAIL_FROM")
-                                                         or "vigie@localhost"),
-                                base_url=str(config.get("VIGIE_BASE_URL") or ""))
+        message = build_message(
+            notification,
+            sender=str(config.get("VIGIE_MAIL_FROM") or "vigie@localhost"),
+            base_url=str(config.get("VIGIE_BASE_URL") or ""),
+        )
         deliver(message, settings, float(config.get("VIGIE_SMTP_TIMEOUT") or 20))
     except Exception as exc:
         notification.mail_error = f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT]
@@ -200,8 +203,13 @@ def _send(notification_id: int, job: Any) -> str:
         if final:
             notification.mail_state = "echec"
         db.session.commit()
-        log.warning("notification %s: mail attempt %s failed%s: %s", notification_id,
-                    notification.mail_attempts, " (final)" if final else "", exc)
+        log.warning(
+            "notification %s: mail attempt %s failed%s: %s",
+            notification_id,
+            notification.mail_attempts,
+            " (final)" if final else "",
+            exc,
+        )
         raise
     notification.mail_state = "envoye"
     notification.mailed_at = utcnow()

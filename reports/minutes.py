@@ -36,20 +36,27 @@ def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Docume
         review = load_review(params, actor)
         proposals = review_proposals(review.id, actor)
         counts = Counter(p.decision for p in proposals)
-        decisions = [(code, str(name), counts[code]) for code, name in DECISION.values
-                     if counts[code]]
+        decisions = [
+            (code, str(name), counts[code]) for code, name in DECISION.values if counts[code]
+        ]
         progress(50, _("Mise en page du compte rendu"))
         title = _("Compte rendu de la revue de direction %(year)s", year=review.year)
         html = render(
             "reports/minutes.html",
-            doc_title=title, review=review, groups=proposal_groups(proposals),
-            total=len(proposals), undecided=counts[None], decisions=decisions,
-            participants=sorted(review.participants, key=person), now=utcnow(),
+            doc_title=title,
+            review=review,
+            groups=proposal_groups(proposals),
+            total=len(proposals),
+            undecided=counts[None],
+            decisions=decisions,
+            participants=sorted(review.participants, key=person),
+            now=utcnow(),
             prepared_by=prepared_by(actor),
-            state_label=registry.get("management_review").choices["state"].label(
-                review.state),
+            state_label=registry.get("management_review").choices["state"].label(review.state),
         )
         progress(100, _("Compte rendu prêt"))
-        return Document(title=title,
-                        filename=pdf_name("Compte_rendu_revue_de_direction", review.year),
-                        html=html)
+        return Document(
+            title=title,
+            filename=pdf_name("Compte_rendu_revue_de_direction", review.year),
+            html=html,
+        )

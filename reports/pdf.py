@@ -89,7 +89,7 @@ class StaticOnlyFetcher:
         path = unquote(parts.path)
         for prefix, root in self.roots.items():
             if path.startswith(prefix):
-                candidate = (root / path[len(prefix):]).resolve()
+                candidate = (root / path[len(prefix) :]).resolve()
                 if candidate.is_relative_to(root) and candidate.is_file():
                     return candidate
         return None

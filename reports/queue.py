@@ -51,14 +51,17 @@ SOCKET_TIMEOUT = 10
 
 
 def connection(app: Flask) -> Redis:
-    return Redis.from_url(redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT,
-                          socket_timeout=SOCKET_TIMEOUT)
+    return Redis.from_url(
+        redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=SOCKET_TIMEOUT
+    )
 
 
 def queue_names(app: Flask) -> list[str]:
     """The queues Vigie's jobs go to and its workers listen on (jobs first, then mails)."""
-    names = [str(app.config.get("VIGIE_QUEUE") or QUEUE_NAMES[0]),
-             str(app.config.get("VIGIE_MAIL_QUEUE") or QUEUE_NAMES[0])]
+    names = [
+        str(app.config.get("VIGIE_QUEUE") or QUEUE_NAMES[0]),
+        str(app.config.get("VIGIE_MAIL_QUEUE") or QUEUE_NAMES[0]),
+    ]
     return list(dict.fromkeys(names))
 
 

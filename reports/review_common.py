@@ -77,5 +77,11 @@ def pdf_name(prefix: str, year: int) -> str:
 def render(template: str, **context: Any) -> str:
     """Render a report template in French with the town's name (no request needed)."""
     with force_locale(LOCALE):
-        return render_template(template, town_name=town_name(), label=label,
-                               column_label=column_label, person=person, **context)
+        return render_template(
+            template,
+            town_name=town_name(),
+            label=label,
+            column_label=column_label,
+            person=person,
+            **context,
+        )

@@ -66,8 +66,9 @@ def review_id_of(params: Mapping[str, Any]) -> int:
 
 def load_review(params: Mapping[str, Any], actor: Actor) -> ManagementReview:
     """The review, read through the actor's scope (NotFound when out of reach)."""
-    review: ManagementReview = get_for(registry.get("management_review"),
-                                       review_id_of(params), actor)
+    review: ManagementReview = get_for(
+        registry.get("management_review"), review_id_of(params), actor
+    )
     return review
 
 
@@ -77,12 +78,10 @@ def _follow_up(review: ManagementReview, actor: Actor) -> FollowUp | None:
         return None
     proposals = review_proposals(previous.id, actor)
     counts = Counter(p.decision for p in proposals)
-    decisions = [(code, str(name), counts[code]) for code, name in DECISION.values
-                 if counts[code]]
+    decisions = [(code, str(name), counts[code]) for code, name in DECISION.values if counts[code]]
     if counts[None]:
         decisions.append(("", _("Non arbitrée"), counts[None]))
-    return FollowUp(previous, proposals, decisions,
-                    quality.review_actions(actor, previous.id))
+    return FollowUp(previous, proposals, decisions, quality.review_actions(actor, previous.id))
 
 
 def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Document:
@@ -98,7 +97,8 @@ def _build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Docum
     today = today_in_paris(now)
     follow = _follow_up(review, actor)
     window = quality.review_window(
-        review.year, follow.review.held_on if follow is not None else None)
+        review.year, follow.review.held_on if follow is not None else None
+    )
 
     progress(5, _("Carte stratégique"))
     strategic = strategy.gather(actor, review.year, today)
@@ -112,20 +112,34 @@ def _build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Docum
     certifications = quality.certifications(actor, today)
     progress(75, _("Propositions à arbitrer"))
     context: ProposalContext = proposal_context(review, actor)
-    scope_services = None if actor.scope.all_services else related(
-        "service", actor, order_by=(Service.code,))
+    scope_services = (
+        None if actor.scope.all_services else related("service", actor, order_by=(Service.code,))
+    )
     progress(85, _("Mise en page du dossier"))
     title = _("Dossier de la revue de direction %(year)s", year=review.year)
     html = render(
         "reports/review_pack.html",
-        doc_title=title, review=review, now=now, today=today, scope_services=scope_services,
-        prepared_by=prepared_by(actor), updated=last_update(), window=window,
-        strategy=strategic, audits=audits, plan=actions, voice=voice,
-        certifications=certifications, context=context,
-        groups=proposal_groups(context.proposals), follow=follow,
-        status_info=st.status_info, percent=strategy.percent,
+        doc_title=title,
+        review=review,
+        now=now,
+        today=today,
+        scope_services=scope_services,
+        prepared_by=prepared_by(actor),
+        updated=last_update(),
+        window=window,
+        strategy=strategic,
+        audits=audits,
+        plan=actions,
+        voice=voice,
+        certifications=certifications,
+        context=context,
+        groups=proposal_groups(context.proposals),
+        follow=follow,
+        status_info=st.status_info,
+        percent=strategy.percent,
         state_label=registry.get("management_review").choices["state"].label(review.state),
     )
     progress(100, _("Dossier prêt"))
-    return Document(title=title, filename=pdf_name("Dossier_revue_de_direction", review.year),
-                    html=html)
+    return Document(
+        title=title, filename=pdf_name("Dossier_revue_de_direction", review.year), html=html
+    )

@@ -79,36 +79,62 @@ class Audits:
 def audits(actor: Actor, window: Window) -> Audits:
     """Audits planned or held in the window with their findings by kind, and every finding
     not closed yet with its actions — four queries."""
-    in_window = or_(Audit.planned_date.between(window.start, window.end),
-                    Audit.start_date.between(window.start, window.end))
-    found = related("audit", actor, in_window,
-                    options=(selectinload(Audit.services),),
-                    order_by=(Audit.planned_date, Audit.code))
+    in_window = or_(
+        Audit.planned_date.between(window.start, window.end),
+        Audit.start_date.between(window.start, window.end),
+    )
+    found = related(
+        "audit",
+        actor,
+        in_window,
+        options=(selectinload(Audit.services),),
+        order_by=(Audit.planned_date, Audit.code),
+    )
     counts: dict[int, Counter[str]] = {a.id: Counter() for a in found}
     if found:
         stmt = scoped_select(registry.get("finding"), actor, include_archived=False)
-        stmt = stmt.with_only_columns(Finding.audit_id, Finding.kind, func.count()).where(
-            Finding.audit_id.in_(list(counts))).group_by(Finding.audit_id, Finding.kind)
+        stmt = (
+            stmt.with_only_columns(Finding.audit_id, Finding.kind, func.count())
+            .where(Finding.audit_id.in_(list(counts)))
+            .group_by(Finding.audit_id, Finding.kind)
+        )
         if actor.may_read(registry.get("finding")):
             for audit_id, kind, number in db.session.execute(stmt):
                 counts[audit_id][kind] += int(number)
-    rows = [AuditRow(a, sorted(readable_all("service", actor, a.services), key=lambda s: s.code),
-                     dict(counts[a.id])) for a in found]
+    rows = [
+        AuditRow(
+            a,
+            sorted(readable_all("service", actor, a.services), key=lambda s: s.code),
+            dict(counts[a.id]),
+        )
+        for a in found
+    ]
     is_open = Finding.status != "clos"
     severity = case(KIND_ORDER, value=Finding.kind, else_=99)
     unresolved = related(
-        "finding", actor, is_open,
+        "finding",
+        actor,
+        is_open,
         options=(joinedload(Finding.audit), joinedload(Finding.service)),
-        order_by=(severity, Finding.audit_id, Finding.id), limit=FINDINGS_LISTED,
+        order_by=(severity, Finding.audit_id, Finding.id),
+        limit=FINDINGS_LISTED,
     )
     finding_artefact = registry.get("finding")
-    open_total = db.session.scalar(
-        scoped_select(finding_artefact, actor, include_archived=False)
-        .with_only_columns(func.count(Finding.id)).where(is_open)
-    ) if actor.may_read(finding_artefact) else 0
+    open_total = (
+        db.session.scalar(
+            scoped_select(finding_artefact, actor, include_archived=False)
+            .with_only_columns(func.count(Finding.id))
+            .where(is_open)
+        )
+        if actor.may_read(finding_artefact)
+        else 0
+    )
     actions = related(
-        "action", actor, Action.finding_id.in_([f.id for f in unresolved]),
-        options=(joinedload(Action.owner),), order_by=(Action.due_date, Action.id),
+        "action",
+        actor,
+        Action.finding_id.in_([f.id for f in unresolved]),
+        options=(joinedload(Action.owner),),
+        order_by=(Action.due_date, Action.id),
     )
     by_finding: dict[int, list[Action]] = {}
     for action in actions:
@@ -117,8 +143,10 @@ def audits(actor: Actor, window: Window) -> Audits:
     return Audits(
         rows=rows,
         kinds=list(FINDING_KIND.values),
-        open_findings=[OpenFinding(f, readable("audit", actor, f.audit),
-                                   by_finding.get(f.id, [])) for f in unresolved],
+        open_findings=[
+            OpenFinding(f, readable("audit", actor, f.audit), by_finding.get(f.id, []))
+            for f in unresolved
+        ],
         open_total=int(open_total or 0),
     )
 
@@ -153,26 +181,40 @@ def open_actions(actor: Actor) -> ActionPlan:
         return ActionPlan([], 0, 0, [])
     is_open = Action.state.in_(OPEN_ACTION_STATES)
     listed = related(
-        "action", actor, is_open,
+        "action",
+        actor,
+        is_open,
         options=(joinedload(Action.owner), joinedload(Action.service)),
         order_by=(case((Action.late, 0), else_=1), Action.due_date, Action.code),
         limit=ACTIONS_LISTED,
     )
     late_count = func.sum(case((Action.late, 1), else_=0))
-    counts = (scoped_select(artefact, actor, include_archived=False)
-              .with_only_columns(Service.code, Service.name, func.count(Action.id), late_count)
-              .join(Service, Service.id == Action.service_id)
-              .where(is_open).group_by(Service.code, Service.name).order_by(Service.code))
-    by_service = [(code, name, int(total), int(late or 0))
-                  for code, name, total, late in db.session.execute(counts)]
-    return ActionPlan(listed=listed, total=sum(row[2] for row in by_service),
-                      late=sum(row[3] for row in by_service), by_service=by_service)
+    counts = (
+        scoped_select(artefact, actor, include_archived=False)
+        .with_only_columns(Service.code, Service.name, func.count(Action.id), late_count)
+        .join(Service, Service.id == Action.service_id)
+        .where(is_open)
+        .group_by(Service.code, Service.name)
+        .order_by(Service.code)
+    )
+    by_service = [
+        (code, name, int(total), int(late or 0))
+        for code, name, total, late in db.session.execute(counts)
+    ]
+    return ActionPlan(
+        listed=listed,
+        total=sum(row[2] for row in by_service),
+        late=sum(row[3] for row in by_service),
+        by_service=by_service,
+    )
 
 
 def review_actions(actor: Actor, review_id: int) -> list[Action]:
     """The actions a review decided (origin « revue de direction ») — one query."""
     return related(
-        "action", actor, Action.management_review_id == review_id,
+        "action",
+        actor,
+        Action.management_review_id == review_id,
         options=(joinedload(Action.owner), joinedload(Action.service)),
         order_by=(Action.due_date, Action.code),
     )
@@ -225,19 +267,31 @@ def voice(actor: Actor, window: Window, year: int) -> Voice:
     """Satisfaction surveys of the window and complaints of the year by service — three
     queries (surveys, complaints grouped by service, complaints grouped by channel)."""
     surveys = related(
-        "survey", actor,
-        or_(Survey.conducted_on.between(window.start, window.end),
-            Survey.period.in_([str(y) for y in range(window.start.year, window.end.year + 1)])),
+        "survey",
+        actor,
+        or_(
+            Survey.conducted_on.between(window.start, window.end),
+            Survey.period.in_([str(y) for y in range(window.start.year, window.end.year + 1)]),
+        ),
         options=(selectinload(Survey.services),),
         order_by=(Survey.conducted_on, Survey.id),
     )
-    survey_rows = [(s, sorted(readable_all("service", actor, s.services), key=lambda x: x.code))
-                   for s in surveys]
+    survey_rows = [
+        (s, sorted(readable_all("service", actor, s.services), key=lambda x: x.code))
+        for s in surveys
+    ]
     lines, channels = _complaints(actor, year)
     total = ComplaintLine(None)
     for line in lines:
-        for name in ("received", "received_before", "answered", "days_total", "in_time",
-                     "justified", "waiting"):
+        for name in (
+            "received",
+            "received_before",
+            "answered",
+            "days_total",
+            "in_time",
+            "justified",
+            "waiting",
+        ):
             setattr(total, name, getattr(total, name) + getattr(line, name))
     return Voice(survey_rows, lines, total, year, channels)
 
@@ -269,12 +323,8 @@ def _complaints(actor: Actor, year: int) -> tuple[list[ComplaintLine], list[tupl
         .group_by(Complaint.service_id)
     )
     rows = db.session.execute(stmt).all()
-    services = {s.id: s for s in related("service", actor, Service.id.in_(
-        [r[0] for r in rows]))}
-    lines = [
-        ComplaintLine(services.get(r[0]), *(int(v) for v in r[1:]))
-        for r in rows
-    ]
+    services = {s.id: s for s in related("service", actor, Service.id.in_([r[0] for r in rows]))}
+    lines = [ComplaintLine(services.get(r[0]), *(int(v) for v in r[1:])) for r in rows]
     lines = [line for line in lines if line.received or line.received_before]
     lines.sort(key=lambda line: (-line.received, line.service.code if line.service else ""))
     by_channel = (
@@ -298,13 +348,17 @@ class CertificationRow:
 
 def certifications(actor: Actor, today: date) -> list[CertificationRow]:
     """Every live certification of the reader's services, soonest expiry first — one query."""
-    found = related("certification", actor,
-                    options=(selectinload(Certification.services),),
-                    order_by=(Certification.expires_on, Certification.standard))
+    found = related(
+        "certification",
+        actor,
+        options=(selectinload(Certification.services),),
+        order_by=(Certification.expires_on, Certification.standard),
+    )
     soon = today + timedelta(days=EXPIRY_WARNING_DAYS)
     return [
         CertificationRow(
-            c, sorted(readable_all("service", actor, c.services), key=lambda s: s.code),
+            c,
+            sorted(readable_all("service", actor, c.services), key=lambda s: s.code),
             c.status == "valide" and c.expires_on is not None and c.expires_on <= soon,
         )
         for c in found
@@ -316,4 +370,3 @@ def review_window(year: int, previous_held_on: date | None) -> Window:
     if previous_held_on is not None:
         start = min(start, previous_held_on + timedelta(days=1))
     return Window(start, date(year, 12, 31))
-

@@ -131,10 +131,12 @@ def programme_for(year: int) -> int | None:
     programme the map shows by default."""
     stmt = (
         select(Programme.id)
-        .where(Programme.archived.is_(False), Programme.start_year <= year,
-               Programme.end_year >= year)
-        .order_by((Programme.status == "active").desc(), Programme.start_year.desc(),
-                  Programme.id.desc())
+        .where(
+            Programme.archived.is_(False), Programme.start_year <= year, Programme.end_year >= year
+        )
+        .order_by(
+            (Programme.status == "active").desc(), Programme.start_year.desc(), Programme.id.desc()
+        )
         .limit(1)
     )
     return db.session.scalar(stmt) or default_programme_id()
@@ -155,8 +157,9 @@ def gather(actor: Actor, year: int, today: date) -> Strategy | None:
     if programme_id is None:
         return None
     programme = db.session.get(Programme, programme_id)
-    result = strategy_map(programme_id, map_period(year, today), today,
-                          service_ids=actor.scope.service_ids)
+    result = strategy_map(
+        programme_id, map_period(year, today), today, service_ids=actor.scope.service_ids
+    )
     if programme is None or result is None:
         return None
     svg = render_map(result)  # no links: a PDF is not the screen
@@ -179,17 +182,42 @@ def _axes(actor: Actor, result: StrategyMap, year: int) -> list[AxisSection]:
     strategic_ids = [n.id for n in _nodes(root, "strategic_objective")]
     service_objective_ids = [n.id for n in _nodes(root, "service_objective")]
     indicator_ids = sorted({n.id for n in _nodes(root, "indicator")})
-    axes = {a.id: a for a in related("axis", actor, Axis.id.in_(axis_ids),
-                                     options=(selectinload(Axis.referents),))}
-    strategic = {o.id: o for o in related(
-        "strategic_objective", actor, StrategicObjective.id.in_(strategic_ids),
-        options=(selectinload(StrategicObjective.services), joinedload(StrategicObjective.owner)))}
-    objectives = {o.id: o for o in related(
-        "service_objective", actor, ServiceObjective.id.in_(service_objective_ids),
-        options=(joinedload(ServiceObjective.service),))}
-    indicators = {i.id: i for i in related(
-        "indicator", actor, Indicator.id.in_(indicator_ids),
-        options=(joinedload(Indicator.owner_service),))}
+    axes = {
+        a.id: a
+        for a in related(
+            "axis", actor, Axis.id.in_(axis_ids), options=(selectinload(Axis.referents),)
+        )
+    }
+    strategic = {
+        o.id: o
+        for o in related(
+            "strategic_objective",
+            actor,
+            StrategicObjective.id.in_(strategic_ids),
+            options=(
+                selectinload(StrategicObjective.services),
+                joinedload(StrategicObjective.owner),
+            ),
+        )
+    }
+    objectives = {
+        o.id: o
+        for o in related(
+            "service_objective",
+            actor,
+            ServiceObjective.id.in_(service_objective_ids),
+            options=(joinedload(ServiceObjective.service),),
+        )
+    }
+    indicators = {
+        i.id: i
+        for i in related(
+            "indicator",
+            actor,
+            Indicator.id.in_(indicator_ids),
+            options=(joinedload(Indicator.owner_service),),
+        )
+    }
     sections = []
     for number, axis_node in enumerate(root.children, start=1):
         objective_sections = []
@@ -209,14 +237,22 @@ def _axes(actor: Actor, result: StrategyMap, year: int) -> list[AxisSection]:
                         seen.add(leaf.id)
                         rows.append(IndicatorRow(indicators[leaf.id], leaf))
             rows.sort(key=lambda r: r.indicator.code)
-            objective_sections.append(ObjectiveSection(
-                node, objective, shown, len(services) - len(shown), so_rows, rows))
+            objective_sections.append(
+                ObjectiveSection(node, objective, shown, len(services) - len(shown), so_rows, rows)
+            )
         kept = objective_sections
         if not actor.scope.all_services:
             # a service head's pack: only the objectives their services work on
             kept = [o for o in objective_sections if o.service_objectives or o.indicators]
-        sections.append(AxisSection(axis_node, axes.get(axis_node.id), kept,
-                                    f"axe-{number}", len(objective_sections) - len(kept)))
+        sections.append(
+            AxisSection(
+                axis_node,
+                axes.get(axis_node.id),
+                kept,
+                f"axe-{number}",
+                len(objective_sections) - len(kept),
+            )
+        )
     return sections
 
 
@@ -227,8 +263,11 @@ def _matrix(result: StrategyMap) -> list[tuple[str, str, list[MatrixCell | None]
         cells: list[MatrixCell | None] = []
         for axis in axes:
             value = result.matrix.get((service_code, axis.code))
-            cells.append(None if value is None else MatrixCell(
-                value[0], value[1], st.status_info(st.status_for_score(value[0]))))
+            cells.append(
+                None
+                if value is None
+                else MatrixCell(value[0], value[1], st.status_info(st.status_for_score(value[0])))
+            )
         rows.append((service_code, service_name, cells))
     return rows
 
@@ -236,8 +275,9 @@ def _matrix(result: StrategyMap) -> list[tuple[str, str, list[MatrixCell | None]
 def _charts(strategy: Strategy, year: int) -> None:
     """Trend charts for the indicators that have a value in the review's year, each drawn
     once (an indicator shared by two objectives is charted under the first), capped."""
-    rows = [row for axis in strategy.axes for section in axis.objectives
-            for row in section.indicators]
+    rows = [
+        row for axis in strategy.axes for section in axis.objectives for row in section.indicators
+    ]
     unique = {row.indicator.id: row.indicator for row in rows}
     strategy.indicator_total = len(unique)
     found = year_series(list(unique.values()), year)

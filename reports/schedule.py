@@ -37,14 +37,28 @@ def build_scheduler(app: Flask, connection: Any) -> Any:
     from reports.queue import log_level
 
     cron = CronScheduler(connection=connection, name="vigie-scheduler", logging_level=log_level())
-    cron.register(jobs.sweep_task, queue, job_timeout=120,
-                  interval=int(app.config.get("VIGIE_SWEEP_SECONDS") or SWEEP_EVERY_SECONDS))
-    cron.register(jobs.run_scheduled, queue, args=("daily_reminders",), job_timeout=900,
-                  cron=app.config.get("VIGIE_REMINDERS_CRON") or REMINDERS_CRON,
-                  name="vigie-daily-reminders")
-    cron.register(jobs.run_scheduled, queue, args=("collection_health",), job_timeout=900,
-                  cron=app.config.get("VIGIE_HEALTH_CHECK_CRON") or HEALTH_CHECK_CRON,
-                  name="vigie-collection-health")
+    cron.register(
+        jobs.sweep_task,
+        queue,
+        job_timeout=120,
+        interval=int(app.config.get("VIGIE_SWEEP_SECONDS") or SWEEP_EVERY_SECONDS),
+    )
+    cron.register(
+        jobs.run_scheduled,
+        queue,
+        args=("daily_reminders",),
+        job_timeout=900,
+        cron=app.config.get("VIGIE_REMINDERS_CRON") or REMINDERS_CRON,
+        name="vigie-daily-reminders",
+    )
+    cron.register(
+        jobs.run_scheduled,
+        queue,
+        args=("collection_health",),
+        job_timeout=900,
+        cron=app.config.get("VIGIE_HEALTH_CHECK_CRON") or HEALTH_CHECK_CRON,
+        name="vigie-collection-health",
+    )
     return cron
 
 

@@ -93,13 +93,15 @@ def _date(day: date) -> str:
 def _people(notified: int, skipped: int) -> str:
     """« 3 personnes prévenues, 1 déjà prévenue aujourd'hui » (French even for 0)."""
     if notified:
-        parts = [ngettext("%(num)s personne prévenue", "%(num)s personnes prévenues",
-                          notified)]
+        parts = [ngettext("%(num)s personne prévenue", "%(num)s personnes prévenues", notified)]
     else:
         parts = [_("personne n'a été prévenue")]
     if skipped:
-        parts.append(ngettext("%(num)s déjà prévenue aujourd'hui",
-                              "%(num)s déjà prévenues aujourd'hui", skipped))
+        parts.append(
+            ngettext(
+                "%(num)s déjà prévenue aujourd'hui", "%(num)s déjà prévenues aujourd'hui", skipped
+            )
+        )
     return ", ".join(parts)
 
 
@@ -125,23 +127,39 @@ class ReminderSummary:
         with force_locale("fr"):
             items = []
             if self.measurements_due:
-                items.append(ngettext("%(num)s mesure attendue", "%(num)s mesures attendues",
-                                      self.measurements_due))
+                items.append(
+                    ngettext(
+                        "%(num)s mesure attendue",
+                        "%(num)s mesures attendues",
+                        self.measurements_due,
+                    )
+                )
             if self.late_actions:
-                items.append(ngettext("%(num)s action en retard", "%(num)s actions en retard",
-                                      self.late_actions))
+                items.append(
+                    ngettext(
+                        "%(num)s action en retard", "%(num)s actions en retard", self.late_actions
+                    )
+                )
             if self.documents_to_review:
-                items.append(ngettext("%(num)s document à réviser",
-                                      "%(num)s documents à réviser", self.documents_to_review))
+                items.append(
+                    ngettext(
+                        "%(num)s document à réviser",
+                        "%(num)s documents à réviser",
+                        self.documents_to_review,
+                    )
+                )
             if self.coming_audits:
-                items.append(ngettext("%(num)s audit à venir", "%(num)s audits à venir",
-                                      self.coming_audits))
+                items.append(
+                    ngettext("%(num)s audit à venir", "%(num)s audits à venir", self.coming_audits)
+                )
             if self.without_recipient:
                 items.append(_("%(num)s sans destinataire", num=self.without_recipient))
-            return _("Rappels du %(date)s : %(people)s (%(items)s).",
-                     date=_date(self.day),
-                     people=_people(self.notified_users, self.skipped_already_sent),
-                     items=", ".join(items) if items else _("rien à rappeler"))
+            return _(
+                "Rappels du %(date)s : %(people)s (%(items)s).",
+                date=_date(self.day),
+                people=_people(self.notified_users, self.skipped_already_sent),
+                items=", ".join(items) if items else _("rien à rappeler"),
+            )
 
 
 @dataclass(frozen=True)
@@ -158,26 +176,41 @@ class HealthSummary:
     @property
     def alarming(self) -> bool:
         """Whether anything deserved the quality cell's attention."""
-        return bool(self.late_applications or self.silent_applications
-                    or self.overdue_indicators)
+        return bool(self.late_applications or self.silent_applications or self.overdue_indicators)
 
     def __str__(self) -> str:
         with force_locale("fr"):
             items = []
             if self.silent_applications:
-                items.append(ngettext("%(num)s application muette",
-                                      "%(num)s applications muettes", self.silent_applications))
+                items.append(
+                    ngettext(
+                        "%(num)s application muette",
+                        "%(num)s applications muettes",
+                        self.silent_applications,
+                    )
+                )
             if self.late_applications:
-                items.append(ngettext("%(num)s application en retard",
-                                      "%(num)s applications en retard", self.late_applications))
+                items.append(
+                    ngettext(
+                        "%(num)s application en retard",
+                        "%(num)s applications en retard",
+                        self.late_applications,
+                    )
+                )
             if self.overdue_indicators:
-                items.append(ngettext("%(num)s indicateur en retard de saisie",
-                                      "%(num)s indicateurs en retard de saisie",
-                                      self.overdue_indicators))
-            return _("Santé de la collecte du %(date)s : %(items)s ; %(people)s.",
-                     date=_date(self.day),
-                     items=", ".join(items) if items else _("tout est à jour"),
-                     people=_people(self.notified_users, self.skipped_already_sent))
+                items.append(
+                    ngettext(
+                        "%(num)s indicateur en retard de saisie",
+                        "%(num)s indicateurs en retard de saisie",
+                        self.overdue_indicators,
+                    )
+                )
+            return _(
+                "Santé de la collecte du %(date)s : %(items)s ; %(people)s.",
+                date=_date(self.day),
+                items=", ".join(items) if items else _("tout est à jour"),
+                people=_people(self.notified_users, self.skipped_already_sent),
+            )
 
 
 # ---------------------------------------------------------------------------- shared plumbing
@@ -223,10 +256,15 @@ def _serialise(job: str) -> None:
 def _already_notified(event: str, day: date) -> set[int]:
     """People who already got this job's notification during ``day`` (local time)."""
     start, end = _day_bounds(day)
-    stmt = select(Notification.user_id).where(
-        Notification.event == event, Notification.created_at >= start,
-        Notification.created_at < end,
-    ).distinct()
+    stmt = (
+        select(Notification.user_id)
+        .where(
+            Notification.event == event,
+            Notification.created_at >= start,
+            Notification.created_at < end,
+        )
+        .distinct()
+    )
     return set(db.session.scalars(stmt))
 
 
@@ -245,8 +283,11 @@ def _heads_by_service(service_ids: Iterable[int]) -> dict[int, list[VigieUser]]:
         select(user_service.c.service_id, VigieUser)
         .join(VigieUser, VigieUser.id == user_service.c.user_id)
         .join(VigieUser.roles)
-        .where(user_service.c.service_id.in_(ids), Role.name == SERVICE_HEAD,
-               VigieUser.active.is_(True))
+        .where(
+            user_service.c.service_id.in_(ids),
+            Role.name == SERVICE_HEAD,
+            VigieUser.active.is_(True),
+        )
     )
     found: dict[int, dict[int, VigieUser]] = {}
     for stmt in (named, members):
@@ -278,8 +319,9 @@ def _more(lines: Sequence[str], total: int) -> list[str]:
     return shown
 
 
-def _send(digests: Sequence[tuple[VigieUser, str, str]], *, link: str,
-          event: str) -> list[Notification]:
+def _send(
+    digests: Sequence[tuple[VigieUser, str, str]], *, link: str, event: str
+) -> list[Notification]:
     """Write one notification per (user, subject, body), commit, queue the mails.
 
     The committed notifications are reloaded in one query (the commit expired them, and
@@ -287,8 +329,17 @@ def _send(digests: Sequence[tuple[VigieUser, str, str]], *, link: str,
     """
     created: list[Notification] = []
     for user, subject, body in digests:
-        created.extend(notifications.notify([user], subject=subject, body=body, link=link,
-                                            artefact=None, record_id=None, event=event))
+        created.extend(
+            notifications.notify(
+                [user],
+                subject=subject,
+                body=body,
+                link=link,
+                artefact=None,
+                record_id=None,
+                event=event,
+            )
+        )
     db.session.flush()
     ids = [n.id for n in created]
     db.session.commit()
@@ -322,8 +373,9 @@ class _Mailbag:
         self.digests: dict[int, _Digest] = {}
         self.orphans = 0
 
-    def add(self, users: Sequence[VigieUser], section: str, record_id: int, sort_key: Any,
-            line: str) -> None:
+    def add(
+        self, users: Sequence[VigieUser], section: str, record_id: int, sort_key: Any, line: str
+    ) -> None:
         people = [u for u in users if u.active]
         if not people:
             self.orphans += 1
@@ -344,9 +396,12 @@ def _section_titles() -> dict[str, str]:
 def _reminder_message(digest: _Digest, today: date) -> tuple[str, str]:
     """Subject and body of one person's digest (called within ``force_locale("fr")``)."""
     total = digest.total
-    subject = ngettext("Vos rappels du %(date)s : %(num)s point à traiter",
-                       "Vos rappels du %(date)s : %(num)s points à traiter", total,
-                       date=_date(today))
+    subject = ngettext(
+        "Vos rappels du %(date)s : %(num)s point à traiter",
+        "Vos rappels du %(date)s : %(num)s points à traiter",
+        total,
+        date=_date(today),
+    )
     lines = [
         _("Bonjour %(name)s,", name=_display_name(digest.user)),
         "",
@@ -369,8 +424,9 @@ def _setting(value: int | None, key: str, default: int) -> int:
     return int(current_app.config.get(key, default))
 
 
-def daily_reminders(today: date | None = None, *, document_days: int | None = None,
-                    audit_days: int | None = None) -> ReminderSummary:
+def daily_reminders(
+    today: date | None = None, *, document_days: int | None = None, audit_days: int | None = None
+) -> ReminderSummary:
     """Send each person one digest of what awaits them, at most once a day.
 
     Sections, each to whom it concerns (an inactive account is never written to; its records
@@ -392,46 +448,68 @@ def daily_reminders(today: date | None = None, *, document_days: int | None = No
     once-a-day guarantee and its limit.
     """
     today = today or local_today()
-    document_days = _setting(document_days, "VIGIE_REMINDER_DOCUMENT_DAYS",
-                             DOCUMENT_REVIEW_DAYS)
+    document_days = _setting(document_days, "VIGIE_REMINDER_DOCUMENT_DAYS", DOCUMENT_REVIEW_DAYS)
     audit_days = _setting(audit_days, "VIGIE_REMINDER_AUDIT_DAYS", AUDIT_NOTICE_DAYS)
     with _run_of(REMINDER_EVENT):
         already = _already_notified(REMINDER_EVENT, today)
 
-        indicators = list(db.session.scalars(
-            select(Indicator)
-            .where(Indicator.archived.is_(False),
-                   Indicator.collection_mode.in_(REMINDED_COLLECTION_MODES))
-            .options(joinedload(Indicator.owner))
-        ).unique())
+        indicators = list(
+            db.session.scalars(
+                select(Indicator)
+                .where(
+                    Indicator.archived.is_(False),
+                    Indicator.collection_mode.in_(REMINDED_COLLECTION_MODES),
+                )
+                .options(joinedload(Indicator.owner))
+            ).unique()
+        )
         overdue = overdue_indicators(indicators, today)
-        actions = list(db.session.scalars(
-            select(Action)
-            .where(Action.archived.is_(False), Action.state.in_(UNFINISHED_ACTION_STATES),
-                   Action.due_date.is_not(None), Action.due_date < today)
-            .options(joinedload(Action.owner))
-        ).unique())
-        documents = list(db.session.scalars(
-            select(Document)
-            .where(Document.archived.is_(False), Document.state.not_in(RETIRED_DOCUMENT_STATES),
-                   Document.review_due.is_not(None),
-                   Document.review_due <= today + timedelta(days=document_days))
-            .options(joinedload(Document.owner))
-        ).unique())
-        audits = list(db.session.scalars(
-            select(Audit)
-            .where(Audit.archived.is_(False), Audit.state == "planifie",
-                   Audit.planned_date.is_not(None), Audit.planned_date >= today,
-                   Audit.planned_date <= today + timedelta(days=audit_days))
-            .options(joinedload(Audit.lead_auditor), selectinload(Audit.services))
-        ).unique())
+        actions = list(
+            db.session.scalars(
+                select(Action)
+                .where(
+                    Action.archived.is_(False),
+                    Action.state.in_(UNFINISHED_ACTION_STATES),
+                    Action.due_date.is_not(None),
+                    Action.due_date < today,
+                )
+                .options(joinedload(Action.owner))
+            ).unique()
+        )
+        documents = list(
+            db.session.scalars(
+                select(Document)
+                .where(
+                    Document.archived.is_(False),
+                    Document.state.not_in(RETIRED_DOCUMENT_STATES),
+                    Document.review_due.is_not(None),
+                    Document.review_due <= today + timedelta(days=document_days),
+                )
+                .options(joinedload(Document.owner))
+            ).unique()
+        )
+        audits = list(
+            db.session.scalars(
+                select(Audit)
+                .where(
+                    Audit.archived.is_(False),
+                    Audit.state == "planifie",
+                    Audit.planned_date.is_not(None),
+                    Audit.planned_date >= today,
+                    Audit.planned_date <= today + timedelta(days=audit_days),
+                )
+                .options(joinedload(Audit.lead_auditor), selectinload(Audit.services))
+            ).unique()
+        )
 
         wanted: set[int] = set()
-        wanted.update(o.indicator.owner_service_id for o in overdue
-                      if not _active(o.indicator.owner))
+        wanted.update(
+            o.indicator.owner_service_id for o in overdue if not _active(o.indicator.owner)
+        )
         wanted.update(a.service_id for a in actions if not _active(a.owner))
-        wanted.update(d.service_id for d in documents
-                      if not _active(d.owner) and d.service_id is not None)
+        wanted.update(
+            d.service_id for d in documents if not _active(d.owner) and d.service_id is not None
+        )
         wanted.update(s.id for a in audits for s in a.services)
         heads = _heads_by_service(wanted)
         quality = with_role(QUALITY)
@@ -452,15 +530,20 @@ def daily_reminders(today: date | None = None, *, document_days: int | None = No
                 outgoing.append((digest.user, subject, body))
         sent = _send(outgoing, link=TASKS_LINK, event=REMINDER_EVENT)
     return ReminderSummary(
-        day=today, notified_users=len(sent), measurements_due=len(overdue),
-        late_actions=len(actions), documents_to_review=len(documents),
-        coming_audits=len(audits), skipped_already_sent=skipped,
+        day=today,
+        notified_users=len(sent),
+        measurements_due=len(overdue),
+        late_actions=len(actions),
+        documents_to_review=len(documents),
+        coming_audits=len(audits),
+        skipped_already_sent=skipped,
         without_recipient=bag.orphans,
     )
 
 
-def _fill_measurements(bag: _Mailbag, overdue: Sequence[Overdue],
-                       heads: dict[int, list[VigieUser]], today: date) -> None:
+def _fill_measurements(
+    bag: _Mailbag, overdue: Sequence[Overdue], heads: dict[int, list[VigieUser]], today: date
+) -> None:
     for item in overdue:
         indicator = item.indicator
         due = today - timedelta(days=item.days_late)
@@ -470,59 +553,92 @@ def _fill_measurements(bag: _Mailbag, overdue: Sequence[Overdue],
                 "(%(num)s période manquante)",
                 "%(code)s — %(title)s : valeur de %(period)s attendue depuis le %(date)s "
                 "(%(num)s périodes manquantes)",
-                item.missing, code=indicator.code, title=indicator.name,
-                period=item.expected, date=_date(due))
+                item.missing,
+                code=indicator.code,
+                title=indicator.name,
+                period=item.expected,
+                date=_date(due),
+            )
         else:
-            line = _("%(code)s — %(title)s : valeur de %(period)s attendue depuis le %(date)s",
-                     code=indicator.code, title=indicator.name, period=item.expected,
-                     date=_date(due))
+            line = _(
+                "%(code)s — %(title)s : valeur de %(period)s attendue depuis le %(date)s",
+                code=indicator.code,
+                title=indicator.name,
+                period=item.expected,
+                date=_date(due),
+            )
         people = _active(indicator.owner) or heads.get(indicator.owner_service_id, [])
-        bag.add(people, SECTION_MEASUREMENTS, indicator.id,
-                (-item.days_late, indicator.code), line)
+        bag.add(people, SECTION_MEASUREMENTS, indicator.id, (-item.days_late, indicator.code), line)
 
 
-def _fill_actions(bag: _Mailbag, actions: Sequence[Action],
-                  heads: dict[int, list[VigieUser]], today: date) -> None:
+def _fill_actions(
+    bag: _Mailbag, actions: Sequence[Action], heads: dict[int, list[VigieUser]], today: date
+) -> None:
     for action in actions:
         assert action.due_date is not None  # filtered by the query
         late = (today - action.due_date).days
-        line = ngettext("%(code)s — %(title)s : échéance le %(date)s, %(num)s jour de retard",
-                        "%(code)s — %(title)s : échéance le %(date)s, %(num)s jours de retard",
-                        late, code=action.code, title=action.title, date=_date(action.due_date))
+        line = ngettext(
+            "%(code)s — %(title)s : échéance le %(date)s, %(num)s jour de retard",
+            "%(code)s — %(title)s : échéance le %(date)s, %(num)s jours de retard",
+            late,
+            code=action.code,
+            title=action.title,
+            date=_date(action.due_date),
+        )
         people = _active(action.owner) or heads.get(action.service_id, [])
         bag.add(people, SECTION_ACTIONS, action.id, (action.due_date, action.code), line)
 
 
-def _fill_documents(bag: _Mailbag, documents: Sequence[Document],
-                    heads: dict[int, list[VigieUser]], quality: list[VigieUser],
-                    today: date) -> None:
+def _fill_documents(
+    bag: _Mailbag,
+    documents: Sequence[Document],
+    heads: dict[int, list[VigieUser]],
+    quality: list[VigieUser],
+    today: date,
+) -> None:
     for document in documents:
         assert document.review_due is not None  # filtered by the query
-        values = {"code": document.code, "title": document.title,
-                  "date": _date(document.review_due)}
+        values = {
+            "code": document.code,
+            "title": document.title,
+            "date": _date(document.review_due),
+        }
         if document.review_due < today:
             line = _("%(code)s — %(title)s : revue attendue depuis le %(date)s", **values)
         else:
             line = _("%(code)s — %(title)s : revue prévue le %(date)s", **values)
-        people = (_active(document.owner)
-                  or (heads.get(document.service_id, []) if document.service_id else [])
-                  or quality)
-        bag.add(people, SECTION_DOCUMENTS, document.id, (document.review_due, document.code),
-                line)
+        people = (
+            _active(document.owner)
+            or (heads.get(document.service_id, []) if document.service_id else [])
+            or quality
+        )
+        bag.add(people, SECTION_DOCUMENTS, document.id, (document.review_due, document.code), line)
 
 
-def _fill_audits(bag: _Mailbag, audits: Sequence[Audit], heads: dict[int, list[VigieUser]],
-                 quality: list[VigieUser]) -> None:
+def _fill_audits(
+    bag: _Mailbag,
+    audits: Sequence[Audit],
+    heads: dict[int, list[VigieUser]],
+    quality: list[VigieUser],
+) -> None:
     for audit in audits:
         assert audit.planned_date is not None  # filtered by the query
         services = sorted(audit.services, key=lambda s: s.code)
         if services:
-            line = _("%(code)s — %(title)s : prévu le %(date)s (%(services)s)",
-                     code=audit.code, title=audit.title, date=_date(audit.planned_date),
-                     services=", ".join(s.code for s in services))
+            line = _(
+                "%(code)s — %(title)s : prévu le %(date)s (%(services)s)",
+                code=audit.code,
+                title=audit.title,
+                date=_date(audit.planned_date),
+                services=", ".join(s.code for s in services),
+            )
         else:
-            line = _("%(code)s — %(title)s : prévu le %(date)s", code=audit.code,
-                     title=audit.title, date=_date(audit.planned_date))
+            line = _(
+                "%(code)s — %(title)s : prévu le %(date)s",
+                code=audit.code,
+                title=audit.title,
+                date=_date(audit.planned_date),
+            )
         people = list(_active(audit.lead_auditor) or quality)
         for service in services:
             people.extend(heads.get(service.id, []))
@@ -545,14 +661,21 @@ def collection_health_check(today: date | None = None) -> HealthSummary:
     with _run_of(HEALTH_EVENT):
         already = _already_notified(HEALTH_EVENT, today)
         watched = [a for a, _count in applications() if a.health in ("late", "silent")]
-        indicators = list(db.session.scalars(
-            select(Indicator).where(Indicator.archived.is_(False))
-            .options(joinedload(Indicator.owner_service))
-        ).unique())
+        indicators = list(
+            db.session.scalars(
+                select(Indicator)
+                .where(Indicator.archived.is_(False))
+                .options(joinedload(Indicator.owner_service))
+            ).unique()
+        )
         overdue = overdue_indicators(indicators, today)
         silent = sum(1 for a in watched if a.health == "silent")
-        summary = HealthSummary(day=today, late_applications=len(watched) - silent,
-                                silent_applications=silent, overdue_indicators=len(overdue))
+        summary = HealthSummary(
+            day=today,
+            late_applications=len(watched) - silent,
+            silent_applications=silent,
+            overdue_indicators=len(overdue),
+        )
         if not summary.alarming:
             db.session.commit()  # end the transaction (and release the lock) like a sending run
             return summary
@@ -568,14 +691,18 @@ def collection_health_check(today: date | None = None) -> HealthSummary:
                 outgoing.append((user, subject, body))
         sent = _send(outgoing, link=HEALTH_LINK, event=HEALTH_EVENT)
     return HealthSummary(
-        day=today, late_applications=summary.late_applications,
-        silent_applications=silent, overdue_indicators=len(overdue),
-        notified_users=len(sent), skipped_already_sent=skipped,
+        day=today,
+        late_applications=summary.late_applications,
+        silent_applications=silent,
+        overdue_indicators=len(overdue),
+        notified_users=len(sent),
+        skipped_already_sent=skipped,
     )
 
 
-def _health_message(user: VigieUser, watched: Sequence[Any], overdue: Sequence[Overdue],
-                    today: date) -> tuple[str, str]:
+def _health_message(
+    user: VigieUser, watched: Sequence[Any], overdue: Sequence[Overdue], today: date
+) -> tuple[str, str]:
     """Subject and body of the quality cell's digest (called within ``force_locale("fr")``)."""
     health_labels = {"late": _("En retard"), "silent": _("Muette")}
     zone = _zone()
@@ -587,16 +714,26 @@ def _health_message(user: VigieUser, watched: Sequence[Any], overdue: Sequence[O
     ]
     if watched:
         rows = [
-            _("%(code)s — %(name)s : %(health)s, dernier envoi : %(last)s, "
-              "fréquence attendue : %(frequency)s",
-              code=a.code, name=a.name, health=health_labels[a.health].lower(),
-              last=(a.last_push_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
-                    if a.last_push_at is not None else _("jamais")),
-              frequency=PUSH_FREQUENCY.label(a.expected_frequency).lower())
+            _(
+                "%(code)s — %(name)s : %(health)s, dernier envoi : %(last)s, "
+                "fréquence attendue : %(frequency)s",
+                code=a.code,
+                name=a.name,
+                health=health_labels[a.health].lower(),
+                last=(
+                    a.last_push_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+                    if a.last_push_at is not None
+                    else _("jamais")
+                ),
+                frequency=PUSH_FREQUENCY.label(a.expected_frequency).lower(),
+            )
             for a in watched
         ]
-        lines += ["", _heading(_("Applications muettes ou en retard"), len(rows)),
-                  *_more(rows, len(rows))]
+        lines += [
+            "",
+            _heading(_("Applications muettes ou en retard"), len(rows)),
+            *_more(rows, len(rows)),
+        ]
     if overdue:
         by_service: dict[int, tuple[Service, int]] = {}
         for item in overdue:
@@ -604,10 +741,19 @@ def _health_message(user: VigieUser, watched: Sequence[Any], overdue: Sequence[O
             known = by_service.get(service.id)
             by_service[service.id] = (service, (known[1] if known else 0) + 1)
         ranked = sorted(by_service.values(), key=lambda pair: (-pair[1], pair[0].code))
-        rows = [ngettext("%(service)s : %(num)s indicateur", "%(service)s : %(num)s indicateurs",
-                         count, service=f"{service.code} — {service.name}")
-                for service, count in ranked]
-        lines += ["", _heading(_("Indicateurs en retard de saisie, par service"), len(overdue)),
-                  *_more(rows, len(rows))]
+        rows = [
+            ngettext(
+                "%(service)s : %(num)s indicateur",
+                "%(service)s : %(num)s indicateurs",
+                count,
+                service=f"{service.code} — {service.name}",
+            )
+            for service, count in ranked
+        ]
+        lines += [
+            "",
+            _heading(_("Indicateurs en retard de saisie, par service"), len(overdue)),
+            *_more(rows, len(rows)),
+        ]
     lines += ["", _("Le détail figure sur la page « Santé de la collecte ».")]
     return subject, "\n".join(lines)

@@ -79,8 +79,11 @@ class ObjectiveBlock:
     @property
     def score(self) -> float | None:
         """Weighted mean of the indicators' scores (those without one are left out)."""
-        scored = [(max(line.indicator.weight, 0.0), line.latest.evaluation.score)
-                  for line in self.lines if line.latest.evaluation.score is not None]
+        scored = [
+            (max(line.indicator.weight, 0.0), line.latest.evaluation.score)
+            for line in self.lines
+            if line.latest.evaluation.score is not None
+        ]
         total = sum(weight for weight, _score in scored)
         if total <= 0:
             return None
@@ -154,8 +157,14 @@ class ServiceYear:
         counts: dict[str, int] = {}
         for line in self.indicators:
             counts[line.latest.status.code] = counts.get(line.latest.status.code, 0) + 1
-        order = (st.ATTEINT, st.VIGILANCE, st.NON_ATTEINT, st.EN_RETARD, st.SANS_CIBLE,
-                 st.SANS_DONNEE)
+        order = (
+            st.ATTEINT,
+            st.VIGILANCE,
+            st.NON_ATTEINT,
+            st.EN_RETARD,
+            st.SANS_CIBLE,
+            st.SANS_DONNEE,
+        )
         return [(st.status_info(code), counts[code]) for code in order if code in counts]
 
     @property
@@ -177,8 +186,9 @@ class ServiceYear:
     @property
     def high_risks(self) -> int:
         """Risks whose gross criticality is « élevée » or « critique » (8 and above)."""
-        return sum(1 for block in self.processes for risk in block.risks
-                   if (risk.criticality or 0) >= 8)
+        return sum(
+            1 for block in self.processes for risk in block.risks if (risk.criticality or 0) >= 8
+        )
 
     @property
     def finding_count(self) -> int:
@@ -195,29 +205,38 @@ def gather(service_id: Any, year: int, actor: Actor, today: date | None = None) 
     today = today or date.today()
     service = get_for(registry.get("service"), service_id, actor)
     load_relations(service, (joinedload(Service.parent), joinedload(Service.head)))
-    children = related("service", actor, Service.parent_id == service.id,
-                       order_by=(Service.code,))
+    children = related("service", actor, Service.parent_id == service.id, order_by=(Service.code,))
     objectives = related(
-        "service_objective", actor,
-        ServiceObjective.service_id == service.id, ServiceObjective.year == year,
-        options=(joinedload(ServiceObjective.strategic_objective)
-                 .joinedload(StrategicObjective.axis),),
+        "service_objective",
+        actor,
+        ServiceObjective.service_id == service.id,
+        ServiceObjective.year == year,
+        options=(
+            joinedload(ServiceObjective.strategic_objective).joinedload(StrategicObjective.axis),
+        ),
         order_by=(ServiceObjective.id,),
     )
     lines, links = _indicator_lines(service.id, objectives, year, actor, today)
     audits = _audits(service.id, year, actor)
     findings = related(
-        "finding", actor, Finding.audit_id.in_([a.id for a in audits]),
+        "finding",
+        actor,
+        Finding.audit_id.in_([a.id for a in audits]),
         Finding.service_id == service.id,
-        options=(joinedload(Finding.linked_process),), order_by=(Finding.id,),
+        options=(joinedload(Finding.linked_process),),
+        order_by=(Finding.id,),
     )
-    finding_actions = related("action", actor,
-                              Action.finding_id.in_([f.id for f in findings]),
-                              order_by=(Action.code,))
+    finding_actions = related(
+        "action", actor, Action.finding_id.in_([f.id for f in findings]), order_by=(Action.code,)
+    )
     return ServiceYear(
-        service=service, year=year, children=children,
-        objectives=[ObjectiveBlock(o, [lines[i] for i in links.get(o.id, []) if i in lines])
-                    for o in objectives],
+        service=service,
+        year=year,
+        children=children,
+        objectives=[
+            ObjectiveBlock(o, [lines[i] for i in links.get(o.id, []) if i in lines])
+            for o in objectives
+        ],
         indicators=sorted(lines.values(), key=lambda line: line.indicator.code),
         processes=_processes(service.id, actor),
         audits=audits,
@@ -226,48 +245,74 @@ def gather(service_id: Any, year: int, actor: Actor, today: date | None = None) 
         actions=_actions(service.id, year, actor),
         complaints=complaint_figures(service.id, year, actor),
         surveys=_surveys(service.id, year, actor),
-        reviews=related("management_review", actor, ManagementReview.year == year,
-                        order_by=(ManagementReview.id,)),
+        reviews=related(
+            "management_review",
+            actor,
+            ManagementReview.year == year,
+            order_by=(ManagementReview.id,),
+        ),
         proposals=related(
-            "proposal", actor, Proposal.service_id == service.id,
-            Proposal.review_id.in_(select(ManagementReview.id).where(
-                ManagementReview.year == year, ManagementReview.archived.is_(False))),
-            options=(joinedload(Proposal.review), joinedload(Proposal.indicator),
-                     joinedload(Proposal.decided_by)),
+            "proposal",
+            actor,
+            Proposal.service_id == service.id,
+            Proposal.review_id.in_(
+                select(ManagementReview.id).where(
+                    ManagementReview.year == year, ManagementReview.archived.is_(False)
+                )
+            ),
+            options=(
+                joinedload(Proposal.review),
+                joinedload(Proposal.indicator),
+                joinedload(Proposal.decided_by),
+            ),
             order_by=(Proposal.review_id, Proposal.id),
         ),
-        reads={code: actor.may_read(registry.get(code)) for code in (
-            "indicator", "measurement", "process", "risk", "audit", "finding", "action",
-            "complaint", "survey", "proposal")},
+        reads={
+            code: actor.may_read(registry.get(code))
+            for code in (
+                "indicator",
+                "measurement",
+                "process",
+                "risk",
+                "audit",
+                "finding",
+                "action",
+                "complaint",
+                "survey",
+                "proposal",
+            )
+        },
     )
 
 
-def _indicator_lines(service_id: int, objectives: Sequence[ServiceObjective], year: int,
-                     actor: Actor, today: date
-                     ) -> tuple[dict[int, IndicatorLine], dict[int, list[int]]]:
+def _indicator_lines(
+    service_id: int, objectives: Sequence[ServiceObjective], year: int, actor: Actor, today: date
+) -> tuple[dict[int, IndicatorLine], dict[int, list[int]]]:
     """The service's indicators and those measuring its objectives, with their year — five
     queries (links, indicators, values, targets, due dates)."""
     links: dict[int, list[int]] = {}
     for objective_id, indicator_id in db.session.execute(
-        select(indicator_service_objective.c.service_objective_id,
-               indicator_service_objective.c.indicator_id)
-        .where(indicator_service_objective.c.service_objective_id.in_(
-            [o.id for o in objectives]))
+        select(
+            indicator_service_objective.c.service_objective_id,
+            indicator_service_objective.c.indicator_id,
+        ).where(indicator_service_objective.c.service_objective_id.in_([o.id for o in objectives]))
     ):
         links.setdefault(objective_id, []).append(indicator_id)
     linked = sorted({i for ids in links.values() for i in ids})
-    indicators = related("indicator", actor,
-                         or_(Indicator.owner_service_id == service_id, Indicator.id.in_(linked)),
-                         order_by=(Indicator.code,))
+    indicators = related(
+        "indicator",
+        actor,
+        or_(Indicator.owner_service_id == service_id, Indicator.id.in_(linked)),
+        order_by=(Indicator.code,),
+    )
     if actor.may_read(registry.get("measurement")):
         series = year_series(indicators, year, today)
     else:
-        series = {i.id: YearSeries(i, [], Reading(i, None, None, st.NO_DATA))
-                  for i in indicators}
+        series = {i.id: YearSeries(i, [], Reading(i, None, None, st.NO_DATA)) for i in indicators}
     lines = {
-        i.id: IndicatorLine(series[i.id],
-                            trend_svg(series[i.id].history, PDF) if series[i.id].history
-                            else None)
+        i.id: IndicatorLine(
+            series[i.id], trend_svg(series[i.id].history, PDF) if series[i.id].history else None
+        )
         for i in indicators
     }
     for ids in links.values():
@@ -277,11 +322,20 @@ def _indicator_lines(service_id: int, objectives: Sequence[ServiceObjective], ye
 
 def _processes(service_id: int, actor: Actor) -> list[ProcessBlock]:
     """The service's processes, each with its risks, and the risks on no process of its."""
-    processes = related("process", actor, Process.service_id == service_id,
-                        options=(joinedload(Process.pilot),), order_by=(Process.code,))
-    risks = related("risk", actor, Risk.service_id == service_id,
-                    options=(joinedload(Risk.owner), joinedload(Risk.linked_process)),
-                    order_by=(Risk.id,))
+    processes = related(
+        "process",
+        actor,
+        Process.service_id == service_id,
+        options=(joinedload(Process.pilot),),
+        order_by=(Process.code,),
+    )
+    risks = related(
+        "risk",
+        actor,
+        Risk.service_id == service_id,
+        options=(joinedload(Risk.owner), joinedload(Risk.linked_process)),
+        order_by=(Risk.id,),
+    )
     risks.sort(key=lambda r: (-(r.criticality or 0), -(r.residual_criticality or 0), r.id))
     own = {p.id for p in processes}
     blocks = [ProcessBlock(p, [r for r in risks if r.process_id == p.id]) for p in processes]
@@ -297,19 +351,30 @@ def _audits(service_id: int, year: int, actor: Actor) -> list[Audit]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     held = func.coalesce(Audit.start_date, Audit.planned_date)
     touching = or_(
-        Audit.id.in_(select(audit_service.c.audit_id)
-                     .where(audit_service.c.service_id == service_id)),
-        Audit.id.in_(select(audit_process.c.audit_id)
-                     .join(Process, Process.id == audit_process.c.process_id)
-                     .where(Process.service_id == service_id)),
+        Audit.id.in_(
+            select(audit_service.c.audit_id).where(audit_service.c.service_id == service_id)
+        ),
+        Audit.id.in_(
+            select(audit_process.c.audit_id)
+            .join(Process, Process.id == audit_process.c.process_id)
+            .where(Process.service_id == service_id)
+        ),
     )
     in_year = or_(
         and_(held >= start, held <= end),
-        and_(held.is_(None), Audit.programme_id.in_(
-            select(AuditProgramme.id).where(AuditProgramme.year == year))),
+        and_(
+            held.is_(None),
+            Audit.programme_id.in_(select(AuditProgramme.id).where(AuditProgramme.year == year)),
+        ),
     )
-    audits = related("audit", actor, touching, in_year,
-                     options=(joinedload(Audit.lead_auditor),), order_by=(Audit.id,))
+    audits = related(
+        "audit",
+        actor,
+        touching,
+        in_year,
+        options=(joinedload(Audit.lead_auditor),),
+        order_by=(Audit.id,),
+    )
     audits.sort(key=lambda a: (a.start_date or a.planned_date or end, a.code))
     return audits
 
@@ -335,12 +400,14 @@ def _actions(service_id: int, year: int, actor: Actor) -> list[Action]:
     open or completed within it), late ones first, then by due date."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     actions = related(
-        "action", actor,
+        "action",
+        actor,
         Action.service_id == service_id,
         Action.state != "annulee",
         or_(Action.opened_on.is_(None), Action.opened_on <= end),
         or_(Action.state.in_(OPEN_ACTION_STATES), Action.completed_on >= start),
-        options=(joinedload(Action.owner),), order_by=(Action.code,),
+        options=(joinedload(Action.owner),),
+        order_by=(Action.code,),
     )
     actions.sort(key=lambda a: (not a.late, a.due_date or date.max, a.code))
     return actions
@@ -356,52 +423,66 @@ def complaint_figures(service_id: int, year: int, actor: Actor) -> ComplaintFigu
     start = date(year, 1, 1)
     rows = (
         scoped_select(artefact, actor, include_archived=False)
-        .where(Complaint.service_id == service_id,
-               Complaint.received_on >= date(year - 1, 1, 1),
-               Complaint.received_on <= date(year, 12, 31))
+        .where(
+            Complaint.service_id == service_id,
+            Complaint.received_on >= date(year - 1, 1, 1),
+            Complaint.received_on <= date(year, 12, 31),
+        )
         .subquery()
     )
-    stmt = (
-        select(
-            case((rows.c.received_on >= start, 1), else_=0).label("in_year"),
-            rows.c.channel,
-            func.count().label("received"),
-            func.count(rows.c.answered_on).label("answered"),
-            func.avg(rows.c.processing_days).label("mean_days"),
-            func.sum(case((rows.c.justified.is_(True), 1), else_=0)).label("justified"),
-            func.sum(case((rows.c.status.in_(OPEN_COMPLAINT_STATES), 1), else_=0))
-            .label("still_open"),
-        )
-        .group_by(literal_column("in_year"), rows.c.channel)
-    )
+    stmt = select(
+        case((rows.c.received_on >= start, 1), else_=0).label("in_year"),
+        rows.c.channel,
+        func.count().label("received"),
+        func.count(rows.c.answered_on).label("answered"),
+        func.avg(rows.c.processing_days).label("mean_days"),
+        func.sum(case((rows.c.justified.is_(True), 1), else_=0)).label("justified"),
+        func.sum(case((rows.c.status.in_(OPEN_COMPLAINT_STATES), 1), else_=0)).label("still_open"),
+    ).group_by(literal_column("in_year"), rows.c.channel)
     current: list[ComplaintRow] = []
     previous = 0
     for row in db.session.execute(stmt):
         if not row.in_year:
             previous += int(row.received)
             continue
-        current.append(ComplaintRow(
-            row.channel, int(row.received), int(row.answered),
-            float(row.mean_days) if row.mean_days is not None else None,
-            int(row.justified or 0), int(row.still_open or 0)))
+        current.append(
+            ComplaintRow(
+                row.channel,
+                int(row.received),
+                int(row.answered),
+                float(row.mean_days) if row.mean_days is not None else None,
+                int(row.justified or 0),
+                int(row.still_open or 0),
+            )
+        )
     current.sort(key=lambda r: (-r.received, r.channel or ""))
     answered = sum(r.answered for r in current)
     days = sum((r.mean_days or 0.0) * r.answered for r in current)
     total = ComplaintRow(
-        None, sum(r.received for r in current), answered,
+        None,
+        sum(r.received for r in current),
+        answered,
         days / answered if answered else None,
-        sum(r.justified for r in current), sum(r.still_open for r in current))
+        sum(r.justified for r in current),
+        sum(r.still_open for r in current),
+    )
     return ComplaintFigures(current, total, previous)
 
 
 def _surveys(service_id: int, year: int, actor: Actor) -> list[Survey]:
     """Satisfaction surveys of the year covering the service (by period, else by date)."""
     return related(
-        "survey", actor,
-        Survey.id.in_(select(survey_service.c.survey_id)
-                      .where(survey_service.c.service_id == service_id)),
-        or_(Survey.period.like(f"{year}%"),
-            and_(Survey.period.is_(None),
-                 Survey.conducted_on.between(date(year, 1, 1), date(year, 12, 31)))),
+        "survey",
+        actor,
+        Survey.id.in_(
+            select(survey_service.c.survey_id).where(survey_service.c.service_id == service_id)
+        ),
+        or_(
+            Survey.period.like(f"{year}%"),
+            and_(
+                Survey.period.is_(None),
+                Survey.conducted_on.between(date(year, 1, 1), date(year, 12, 31)),
+            ),
+        ),
         order_by=(Survey.conducted_on, Survey.id),
     )

@@ -34,9 +34,15 @@ def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Docume
         progress(60, _("Mise en page du rapport"))
         title = _("Rapport annuel %(year)s — %(service)s", year=year, service=data.service.name)
         html = render_template(
-            "reports/service_report.html", data=data, doc_title=title, town_name=town_name(),
-            data_uri=data_uri, choice_label=choice_label, criticality_level=criticality_level,
-            printed_at=utcnow(), printed_by=actor.user,
+            "reports/service_report.html",
+            data=data,
+            doc_title=title,
+            town_name=town_name(),
+            data_uri=data_uri,
+            choice_label=choice_label,
+            criticality_level=criticality_level,
+            printed_at=utcnow(),
+            printed_by=actor.user,
         )
         progress(100, _("Rapport prêt"))
     filename = f"Rapport_annuel_{safe_name(data.service.code)}_{year}.pdf"

@@ -64,8 +64,9 @@ def database_url(tmp_dir: str) -> str:
     own = f"{name}_{worker}"
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": own}).first()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}
+        ).first()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{own}"'))
     engine.dispose()
@@ -158,15 +159,24 @@ def _build_world(flask_app: Flask) -> None:
     }
     for username, roles, services in accounts.values():
         create_user(
-            username=username, password=PASSWORD, role_codes=roles, service_codes=services,
-            first_name=username.capitalize(), last_name="Test",
+            username=username,
+            password=PASSWORD,
+            role_codes=roles,
+            service_codes=services,
+            first_name=username.capitalize(),
+            last_name="Test",
         )
     # Agents with a line manager, for the confidential individual objectives: each of them is
     # the report of one head (or of nobody), and t_agent_s1_b is a colleague of t_agent_s1.
     for username, services, manager in REPORTS.values():
         create_user(
-            username=username, password=PASSWORD, role_codes=["agent"], service_codes=services,
-            first_name=username.capitalize(), last_name="Test", manager_username=manager,
+            username=username,
+            password=PASSWORD,
+            role_codes=["agent"],
+            service_codes=services,
+            first_name=username.capitalize(),
+            last_name="Test",
+            manager_username=manager,
         )
 
 
@@ -177,9 +187,15 @@ def world(app: Flask) -> World:
     with app.app_context():
         services = {s.code: s.id for s in db.session.query(Service).all()}
     users = {
-        "admin": "t_admin", "quality": "t_quality", "executive": "t_executive",
-        "official": "t_official", "auditor": "t_auditor", "service_head": "t_head_s1",
-        "agent": "t_agent_s1", "head_s3": "t_head_s3", "pole_head": "t_head_pole_a",
+        "admin": "t_admin",
+        "quality": "t_quality",
+        "executive": "t_executive",
+        "official": "t_official",
+        "auditor": "t_auditor",
+        "service_head": "t_head_s1",
+        "agent": "t_agent_s1",
+        "head_s3": "t_head_s3",
+        "pole_head": "t_head_pole_a",
         "application": "t_application",
         **{key: username for key, (username, _services, _manager) in REPORTS.items()},
     }

@@ -35,8 +35,9 @@ def _axe(page: Any) -> list[str]:
     for violation in results.response["violations"]:
         if violation.get("impact") in BLOCKING:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
-            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} "
-                         f"— {targets}")
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}"
+            )
     return found
 
 
@@ -47,26 +48,33 @@ def test_login_page(live_url: str, browser: Any) -> None:
     page.close()
 
 
-def test_map_dashboard_and_card(app: Flask, world: World, live_url: str,
-                                browser: Any) -> None:
+def test_map_dashboard_and_card(app: Flask, world: World, live_url: str, browser: Any) -> None:
     town = build_programme(app, world)
     _objective, _title, indicator_id = town["objectives"]["S1"]
     with app.app_context():
-        dashboard = create_record(registry.get("dashboard"), {
-            "title": unique("Tableau accessible"), "position": 950}, Actor.system_actor())
+        dashboard = create_record(
+            registry.get("dashboard"),
+            {"title": unique("Tableau accessible"), "position": 950},
+            Actor.system_actor(),
+        )
         for kind in ("kpi", "trend", "table"):
-            dashboard_commands.add_widget(dashboard, {"kind": kind, "indicator": indicator_id},
-                                          Actor.system_actor())
+            dashboard_commands.add_widget(
+                dashboard, {"kind": kind, "indicator": indicator_id}, Actor.system_actor()
+            )
         dashboard_commands.add_widget(
-            dashboard, {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
-            Actor.system_actor())
+            dashboard,
+            {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
+            Actor.system_actor(),
+        )
         dashboard_id = dashboard.id
     page = sign_in(browser, live_url, "t_official")
     problems: dict[str, list[str]] = {}
     for name, url in (
         ("carte", f"/strategy_map/{town['programme']}"),
-        ("carte, objectif", f"/strategy_map/{town['programme']}/objective/"
-                            f"{town['strategic'][0][0]}"),
+        (
+            "carte, objectif",
+            f"/strategy_map/{town['programme']}/objective/{town['strategic'][0][0]}",
+        ),
         ("tableau de bord", f"/dashboards/{dashboard_id}"),
         ("fiche indicateur", f"/cards/indicator/{indicator_id}"),
     ):
@@ -78,8 +86,9 @@ def test_map_dashboard_and_card(app: Flask, world: World, live_url: str,
     page.close()
 
 
-def test_the_map_drills_down_with_the_keyboard(app: Flask, world: World, live_url: str,
-                                               browser: Any) -> None:
+def test_the_map_drills_down_with_the_keyboard(
+    app: Flask, world: World, live_url: str, browser: Any
+) -> None:
     town = build_programme(app, world)
     page = sign_in(browser, live_url, "t_official")
     page.goto(f"{live_url}/strategy_map/{town['programme']}")
@@ -96,8 +105,7 @@ def test_the_map_drills_down_with_the_keyboard(app: Flask, world: World, live_ur
     page.close()
 
 
-def test_jobs_page_and_report_panel(app: Flask, world: World, live_url: str,
-                                    browser: Any) -> None:
+def test_jobs_page_and_report_panel(app: Flask, world: World, live_url: str, browser: Any) -> None:
     """« Mes travaux » (progress bars, a failed job's error, « Relancer ») and the review's
     « Documents PDF » panel (a blocked report says why)."""
     from sqlalchemy import select
@@ -109,20 +117,35 @@ def test_jobs_page_and_report_panel(app: Flask, world: World, live_url: str,
 
     meeting = build_meeting(app, world)
     with app.app_context():
-        quality = db.session.scalar(select(VigieUser.id).where(
-            VigieUser.username == world.users["quality"]))
-        for state, progress, error in (("en_cours", 40, None), ("echec", 10, "Délai dépassé."),
-                                       ("en_attente", 0, None)):
-            db.session.add(Job(kind="review_pack", title=unique("Dossier"), params_json="{}",
-                               subject_artefact="management_review",
-                               subject_id=meeting.review_id, requested_by_id=quality,
-                               state=state, progress=progress, error=error,
-                               step="Mise en page du PDF"))
+        quality = db.session.scalar(
+            select(VigieUser.id).where(VigieUser.username == world.users["quality"])
+        )
+        for state, progress, error in (
+            ("en_cours", 40, None),
+            ("echec", 10, "Délai dépassé."),
+            ("en_attente", 0, None),
+        ):
+            db.session.add(
+                Job(
+                    kind="review_pack",
+                    title=unique("Dossier"),
+                    params_json="{}",
+                    subject_artefact="management_review",
+                    subject_id=meeting.review_id,
+                    requested_by_id=quality,
+                    state=state,
+                    progress=progress,
+                    error=error,
+                    step="Mise en page du PDF",
+                )
+            )
         db.session.commit()
     page = sign_in(browser, live_url, world.users["quality"])
     problems: dict[str, list[str]] = {}
-    for name, url in (("mes travaux", "/jobs/"),
-                      ("revue", f"/management_review/show/{meeting.review_id}")):
+    for name, url in (
+        ("mes travaux", "/jobs/"),
+        ("revue", f"/management_review/show/{meeting.review_id}"),
+    ):
         page.goto(f"{live_url}{url}")
         found = _axe(page)
         if found:

@@ -18,8 +18,12 @@ def _source(app: Flask, world: World) -> tuple[int, str]:
     with app.app_context():
         obj = create_record(
             registry.get("source_application"),
-            {"code": code, "name": f"Logiciel {code}", "owner_service": world.services["S1"],
-             "expected_frequency": "monthly"},
+            {
+                "code": code,
+                "name": f"Logiciel {code}",
+                "owner_service": world.services["S1"],
+                "expected_frequency": "monthly",
+            },
             Actor.system_actor(),
         )
         return obj.id, code
@@ -35,20 +39,56 @@ def test_cli_binds_an_application_account(app: Flask, world: World) -> None:
     pk, code = _source(app, world)
     runner = app.test_cli_runner()
     username = unique("app-cli-")
-    result = runner.invoke(args=["users", "create", "--username", username, "--password",
-                                 PASSWORD, "--role", "application", "--application", code])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--username",
+            username,
+            "--password",
+            PASSWORD,
+            "--role",
+            "application",
+            "--application",
+            code,
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert f"compte d'API de « {code} »" in result.output
     with app.app_context():
         source = db.session.get(SourceApplication, pk)
         assert source is not None and source.account is not None
         assert source.account.username == username
-    refused = runner.invoke(args=["users", "create", "--username", unique("x-"), "--password",
-                                  PASSWORD, "--role", "agent", "--application", code])
+    refused = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--username",
+            unique("x-"),
+            "--password",
+            PASSWORD,
+            "--role",
+            "agent",
+            "--application",
+            code,
+        ]
+    )
     assert refused.exit_code != 0
     assert "--role application" in refused.output
-    unknown = runner.invoke(args=["users", "create", "--username", unique("x-"), "--password",
-                                  PASSWORD, "--role", "application", "--application", "NOPE"])
+    unknown = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--username",
+            unique("x-"),
+            "--password",
+            PASSWORD,
+            "--role",
+            "application",
+            "--application",
+            "NOPE",
+        ]
+    )
     assert unknown.exit_code != 0
     assert "inconnue" in unknown.output
 
@@ -74,12 +114,18 @@ def test_admin_issues_rotates_and_revokes_keys(app: Flask, world: World, client)
     assert _valid(app, second) is None
 
     with app.app_context():
-        reasons = [e.reason for e in db.session.query(HistoryEntry).filter_by(
-            artefact="source_application", record_id=pk)]
+        reasons = [
+            e.reason
+            for e in db.session.query(HistoryEntry).filter_by(
+                artefact="source_application", record_id=pk
+            )
+        ]
         entries = " ".join(r or "" for r in reasons)
         assert "Clé d'API émise" in entries and "renouvelée" in entries and "révoquées" in entries
-        assert all(first not in str(e.changes) and second not in str(e.changes)
-                   for e in db.session.query(HistoryEntry).filter_by(record_id=pk))
+        assert all(
+            first not in str(e.changes) and second not in str(e.changes)
+            for e in db.session.query(HistoryEntry).filter_by(record_id=pk)
+        )
 
 
 def test_only_admins_manage_keys(app: Flask, world: World, client) -> None:

@@ -42,9 +42,14 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield chromium
         chromium.close()
@@ -69,8 +74,11 @@ def test_service_head_sees_french_menus_and_only_own_objectives(
         artefact = registry.get("service_objective")
         for service, title in (("S1", own_title), ("S3", other_title)):
             # the list shows the latest years first: a far year keeps these on page 1
-            create_record(artefact, {"service": world.services[service], "year": 2099,
-                                     "title": title}, Actor.system_actor())
+            create_record(
+                artefact,
+                {"service": world.services[service], "year": 2099, "title": title},
+                Actor.system_actor(),
+            )
     page = browser.new_page(locale="fr-FR")
     page.goto(f"{live_url}/login/")
     page.fill("input[name=username]", world.users["service_head"])

@@ -55,39 +55,98 @@ def build_sample(app: Flask, world: World) -> Sample:
     with app.app_context():
         head = _user_id(world.users["service_head"])
         s1, s3 = world.services["S1"], world.services["S3"]
-        t = {key: unique(f"{key} ") for key in (
-            "process", "interface", "hidden_interface", "ind_ok", "ind_watch", "ind_late",
-            "ind_empty", "ind_hidden", "risk", "hidden_risk", "doc", "hidden_doc",
-            "action", "finding_nc", "finding_strength", "finding_hidden", "audit", "objective",
-            "comment_partners", "comment_staff")}
-        process = _new("process", {
-            "service": s1, "code": unique("PR-"), "name": t["process"], "kind": "realisation",
-            "pilot": head, "purpose": "Entretenir la voirie communale",
-            "beneficiaries": "Usagers de la voirie", "inputs": "Demandes des administrés",
-            "outputs": "Chaussées réparées", "activities": "Diagnostic\nRéparation",
-            "resources": "Deux équipes", "requirements": "Code de la voirie routière",
-        })
-        interface = _new("process", {"service": s1, "code": unique("PR-"),
-                                     "name": t["interface"], "kind": "support"})
-        hidden_interface = _new("process", {"service": s3, "code": unique("PR-"),
-                                            "name": t["hidden_interface"], "kind": "support"})
+        t = {
+            key: unique(f"{key} ")
+            for key in (
+                "process",
+                "interface",
+                "hidden_interface",
+                "ind_ok",
+                "ind_watch",
+                "ind_late",
+                "ind_empty",
+                "ind_hidden",
+                "risk",
+                "hidden_risk",
+                "doc",
+                "hidden_doc",
+                "action",
+                "finding_nc",
+                "finding_strength",
+                "finding_hidden",
+                "audit",
+                "objective",
+                "comment_partners",
+                "comment_staff",
+            )
+        }
+        process = _new(
+            "process",
+            {
+                "service": s1,
+                "code": unique("PR-"),
+                "name": t["process"],
+                "kind": "realisation",
+                "pilot": head,
+                "purpose": "Entretenir la voirie communale",
+                "beneficiaries": "Usagers de la voirie",
+                "inputs": "Demandes des administrés",
+                "outputs": "Chaussées réparées",
+                "activities": "Diagnostic\nRéparation",
+                "resources": "Deux équipes",
+                "requirements": "Code de la voirie routière",
+            },
+        )
+        interface = _new(
+            "process",
+            {"service": s1, "code": unique("PR-"), "name": t["interface"], "kind": "support"},
+        )
+        hidden_interface = _new(
+            "process",
+            {
+                "service": s3,
+                "code": unique("PR-"),
+                "name": t["hidden_interface"],
+                "kind": "support",
+            },
+        )
         process_artefact = registry.get("process")
 
-        update_record(process_artefact, process, {"interfaces": [interface.id,
-                                                                 hidden_interface.id]},
-                      Actor.system_actor(), expected_version=process.version)
-        objective = _new("service_objective", {"service": s1, "year": date.today().year,
-                                               "title": t["objective"], "weight": 1.0})
+        update_record(
+            process_artefact,
+            process,
+            {"interfaces": [interface.id, hidden_interface.id]},
+            Actor.system_actor(),
+            expected_version=process.version,
+        )
+        objective = _new(
+            "service_objective",
+            {"service": s1, "year": date.today().year, "title": t["objective"], "weight": 1.0},
+        )
 
         def indicator(name: str, service: int, **extra: Any) -> Any:
-            return _new("indicator", {
-                "code": unique("IND-"), "name": t[name], "owner_service": service,
-                "linked_process": process.id, "frequency": "monthly", "direction": "increase",
-                "unit": "%", "alert_threshold": 0.1, **extra,
-            })
+            return _new(
+                "indicator",
+                {
+                    "code": unique("IND-"),
+                    "name": t[name],
+                    "owner_service": service,
+                    "linked_process": process.id,
+                    "frequency": "monthly",
+                    "direction": "increase",
+                    "unit": "%",
+                    "alert_threshold": 0.1,
+                    **extra,
+                },
+            )
 
-        ok = indicator("ind_ok", s1, owner=head, definition="Part des demandes traitées",
-                       service_objectives=[objective.id])
+        ok = indicator(
+            "ind_ok",
+            s1,
+            owner=head,
+            definition="Part des demandes traitées",
+            service_objectives=[objective.id],
+        )
         watch = indicator("ind_watch", s1)
         late = indicator("ind_late", s1)
         indicator("ind_empty", s1)
@@ -101,44 +160,139 @@ def build_sample(app: Flask, world: World) -> Sample:
         _new("measurement", {"indicator": late.id, "period": _month(30), "value": 100})
         _new("measurement", {"indicator": hidden.id, "period": _month(0), "value": 50})
 
-        risk = _new("risk", {
-            "service": s1, "linked_process": process.id, "title": t["risk"],
-            "cause": "Chaussée dégradée", "consequence": "Chute d'un usager",
-            "likelihood": 3, "severity": 4, "residual_likelihood": 2, "residual_severity": 2,
-            "controls": "Tournées d'inspection", "owner": head, "status": "traite",
-            "review_date": "2027-01-15",
-        })
-        _new("risk", {"service": s3, "linked_process": process.id, "title": t["hidden_risk"],
-                      "likelihood": 1, "severity": 1})
-        _new("impact_assessment", {
-            "risk": risk.id, "partners": -2, "partners_comment": t["comment_partners"],
-            "users": 1, "citizens": 0, "staff": -1, "staff_comment": t["comment_staff"],
-            "environment": 2, "assessed_on": "2026-02-01",
-        })
-        _new("document", {"code": unique("DOC-"), "title": t["doc"], "service": s1,
-                          "linked_process": process.id, "review_due": "2020-01-01"})
-        _new("document", {"code": unique("DOC-"), "title": t["hidden_doc"], "service": s3,
-                          "linked_process": process.id})
-        _new("action", {"code": unique("ACT-"), "title": t["action"], "service": s1,
-                        "risk": risk.id, "owner": head,
-                        "due_date": (date.today() - timedelta(days=3)).isoformat()})
+        risk = _new(
+            "risk",
+            {
+                "service": s1,
+                "linked_process": process.id,
+                "title": t["risk"],
+                "cause": "Chaussée dégradée",
+                "consequence": "Chute d'un usager",
+                "likelihood": 3,
+                "severity": 4,
+                "residual_likelihood": 2,
+                "residual_severity": 2,
+                "controls": "Tournées d'inspection",
+                "owner": head,
+                "status": "traite",
+                "review_date": "2027-01-15",
+            },
+        )
+        _new(
+            "risk",
+            {
+                "service": s3,
+                "linked_process": process.id,
+                "title": t["hidden_risk"],
+                "likelihood": 1,
+                "severity": 1,
+            },
+        )
+        _new(
+            "impact_assessment",
+            {
+                "risk": risk.id,
+                "partners": -2,
+                "partners_comment": t["comment_partners"],
+                "users": 1,
+                "citizens": 0,
+                "staff": -1,
+                "staff_comment": t["comment_staff"],
+                "environment": 2,
+                "assessed_on": "2026-02-01",
+            },
+        )
+        _new(
+            "document",
+            {
+                "code": unique("DOC-"),
+                "title": t["doc"],
+                "service": s1,
+                "linked_process": process.id,
+                "review_due": "2020-01-01",
+            },
+        )
+        _new(
+            "document",
+            {
+                "code": unique("DOC-"),
+                "title": t["hidden_doc"],
+                "service": s3,
+                "linked_process": process.id,
+            },
+        )
+        _new(
+            "action",
+            {
+                "code": unique("ACT-"),
+                "title": t["action"],
+                "service": s1,
+                "risk": risk.id,
+                "owner": head,
+                "due_date": (date.today() - timedelta(days=3)).isoformat(),
+            },
+        )
 
-        audit = _new("audit", {
-            "code": unique("AUD-"), "title": t["audit"], "kind": "interne",
-            "standard": "ISO 9001:2015", "services": [s1, s3], "processes": [process.id],
-            "planned_date": "2026-03-10", "conclusion": "Système globalement maîtrisé",
-        })
-        nc = _new("finding", {"audit": audit.id, "kind": "nc_mineure", "clause": "9001:8.5.1",
-                              "description": t["finding_nc"], "service": s1})
-        _new("finding", {"audit": audit.id, "kind": "point_fort",
-                         "description": t["finding_strength"], "service": s1})
-        _new("finding", {"audit": audit.id, "kind": "observation",
-                         "description": t["finding_hidden"], "service": s3})
-        _new("action", {"code": unique("ACT-"), "title": t["action"] + " NC", "service": s1,
-                        "finding": nc.id, "owner": head,
-                        "due_date": (date.today() - timedelta(days=3)).isoformat()})
-        ids = {"process": process.id, "indicator": ok.id, "late_indicator": late.id,
-               "risk": risk.id, "audit": audit.id, "finding": nc.id}
+        audit = _new(
+            "audit",
+            {
+                "code": unique("AUD-"),
+                "title": t["audit"],
+                "kind": "interne",
+                "standard": "ISO 9001:2015",
+                "services": [s1, s3],
+                "processes": [process.id],
+                "planned_date": "2026-03-10",
+                "conclusion": "Système globalement maîtrisé",
+            },
+        )
+        nc = _new(
+            "finding",
+            {
+                "audit": audit.id,
+                "kind": "nc_mineure",
+                "clause": "9001:8.5.1",
+                "description": t["finding_nc"],
+                "service": s1,
+            },
+        )
+        _new(
+            "finding",
+            {
+                "audit": audit.id,
+                "kind": "point_fort",
+                "description": t["finding_strength"],
+                "service": s1,
+            },
+        )
+        _new(
+            "finding",
+            {
+                "audit": audit.id,
+                "kind": "observation",
+                "description": t["finding_hidden"],
+                "service": s3,
+            },
+        )
+        _new(
+            "action",
+            {
+                "code": unique("ACT-"),
+                "title": t["action"] + " NC",
+                "service": s1,
+                "finding": nc.id,
+                "owner": head,
+                "due_date": (date.today() - timedelta(days=3)).isoformat(),
+            },
+        )
+        ids = {
+            "process": process.id,
+            "indicator": ok.id,
+            "late_indicator": late.id,
+            "risk": risk.id,
+            "audit": audit.id,
+            "finding": nc.id,
+        }
         return Sample(ids, t)
 
 
@@ -161,8 +315,9 @@ def _text(response: Any) -> str:
 
 # ------------------------------------------------------------------------------- access
 @pytest.mark.parametrize("code", CARDS)
-def test_reader_of_the_service_opens_the_card(world: World, client: Any, sample: Sample,
-                                               code: str) -> None:
+def test_reader_of_the_service_opens_the_card(
+    world: World, client: Any, sample: Sample, code: str
+) -> None:
     for who in ("service_head", "agent", "pole_head", "quality", "official"):
         login(client, world.users[who])
         response = _card(client, code, sample.ids[code])
@@ -171,8 +326,9 @@ def test_reader_of_the_service_opens_the_card(world: World, client: Any, sample:
 
 
 @pytest.mark.parametrize("code", CARDS)
-def test_head_of_another_pole_gets_404(world: World, client: Any, sample: Sample,
-                                       code: str) -> None:
+def test_head_of_another_pole_gets_404(
+    world: World, client: Any, sample: Sample, code: str
+) -> None:
     login(client, world.users["head_s3"])
     if code == "audit":
         # the audit covers S1 and S3: the S3 head reads it, but none of S1's findings
@@ -192,8 +348,9 @@ def test_unknown_record_is_404(world: World, client: Any) -> None:
 
 
 @pytest.mark.parametrize("code", CARDS)
-def test_role_without_read_permission_is_refused(world: World, client: Any, sample: Sample,
-                                                 code: str) -> None:
+def test_role_without_read_permission_is_refused(
+    world: World, client: Any, sample: Sample, code: str
+) -> None:
     login(client, world.users["application"])
     assert _card(client, code, sample.ids[code]).status_code == 403
 
@@ -218,8 +375,7 @@ def test_card_routes_keep_write_permission_on_artefacts(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("code", CARDS)
-def test_show_page_has_a_card_button(world: World, client: Any, sample: Sample,
-                                     code: str) -> None:
+def test_show_page_has_a_card_button(world: World, client: Any, sample: Sample, code: str) -> None:
     login(client, world.users["service_head"])
     html = client.get(f"/{code}/show/{sample.ids[code]}").get_data(as_text=True)
     assert f'href="/cards/{code}/{sample.ids[code]}"' in html
@@ -233,9 +389,19 @@ def test_process_card_shows_identity_statuses_and_only_own_rows(
     login(client, world.users["service_head"])
     page = _text(_card(client, "process", sample.ids["process"]))
     t = sample.texts
-    for heading in ("Fiche d'identité processus", "Identité", "Interfaces avec d'autres processus",
-                    "Indicateurs", "Risques", "Documents", "Finalité", "Bénéficiaires",
-                    "Données d'entrée", "Données de sortie", "Ressources"):
+    for heading in (
+        "Fiche d'identité processus",
+        "Identité",
+        "Interfaces avec d'autres processus",
+        "Indicateurs",
+        "Risques",
+        "Documents",
+        "Finalité",
+        "Bénéficiaires",
+        "Données d'entrée",
+        "Données de sortie",
+        "Ressources",
+    ):
         assert heading in page, heading
     assert "Entretenir la voirie communale" in page and "Code de la voirie routière" in page
     assert t["interface"] in page and t["hidden_interface"] not in page
@@ -243,21 +409,33 @@ def test_process_card_shows_identity_statuses_and_only_own_rows(
     assert "12 · Critique" in page and "4 · Modérée" in page
     assert t["doc"] in page and t["hidden_doc"] not in page and "dépassée" in page
     assert t["ind_hidden"] not in page
-    row = {name: page.split(t[name], 1)[1][:160] for name in
-           ("ind_ok", "ind_watch", "ind_late", "ind_empty")}
+    row = {
+        name: page.split(t[name], 1)[1][:160]
+        for name in ("ind_ok", "ind_watch", "ind_late", "ind_empty")
+    }
     assert "120 %" in row["ind_ok"] and "Atteint" in row["ind_ok"]
     assert "95 %" in row["ind_watch"] and "Vigilance" in row["ind_watch"]
     assert "En retard" in row["ind_late"]
     assert "Sans donnée" in row["ind_empty"]
 
 
-def test_indicator_card_shows_definition_targets_values(world: World, client: Any,
-                                                        sample: Sample) -> None:
+def test_indicator_card_shows_definition_targets_values(
+    world: World, client: Any, sample: Sample
+) -> None:
     login(client, world.users["service_head"])
     page = _text(_card(client, "indicator", sample.ids["indicator"]))
-    for heading in ("Fiche indicateur", "Situation actuelle", "Définition", "Cibles",
-                    "Dernières valeurs", "Objectifs mesurés", "Sens d'amélioration",
-                    "Hausse souhaitée", "Mensuelle", "Saisie manuelle"):
+    for heading in (
+        "Fiche indicateur",
+        "Situation actuelle",
+        "Définition",
+        "Cibles",
+        "Dernières valeurs",
+        "Objectifs mesurés",
+        "Sens d'amélioration",
+        "Hausse souhaitée",
+        "Mensuelle",
+        "Saisie manuelle",
+    ):
         assert heading in page, heading
     assert "Part des demandes traitées" in page
     assert sample.texts["objective"] in page
@@ -265,7 +443,8 @@ def test_indicator_card_shows_definition_targets_values(world: World, client: An
     assert values.index(_month(0)) < values.index(_month(1))  # newest first
     assert "Non atteint" in values and "Atteint" in values
     assert "<svg" in client.get(f"/cards/indicator/{sample.ids['indicator']}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_late_indicator_says_so(world: World, client: Any, sample: Sample) -> None:
@@ -276,20 +455,29 @@ def test_late_indicator_says_so(world: World, client: Any, sample: Sample) -> No
     assert f"Valeur de {_month(29)} attendue depuis le" in latest
 
 
-def test_risk_card_shows_matrix_and_impact_grid(world: World, client: Any,
-                                                sample: Sample) -> None:
+def test_risk_card_shows_matrix_and_impact_grid(world: World, client: Any, sample: Sample) -> None:
     login(client, world.users["service_head"])
     response = _card(client, "risk", sample.ids["risk"])
     page = _text(response)
-    for heading in ("Fiche de maîtrise des risques", "Analyse du risque", "Criticité",
-                    "Analyse d'impact", "Actions liées", "Moyens de maîtrise"):
+    for heading in (
+        "Fiche de maîtrise des risques",
+        "Analyse du risque",
+        "Criticité",
+        "Analyse d'impact",
+        "Actions liées",
+        "Moyens de maîtrise",
+    ):
         assert heading in page, heading
     assert "Chaussée dégradée" in page and "Tournées d'inspection" in page
     assert "12 · Critique" in page and "4 · Modérée" in page
     grid = page.split("Analyse d'impact", 1)[1].split("Actions liées", 1)[0]
-    expected = [("Partenaires", "−2", "Très négatif"), ("Usagers", "+1", "Positif"),
-                ("Administrés", "0", "Neutre"), ("Agents", "−1", "Négatif"),
-                ("Environnement", "+2", "Très positif")]
+    expected = [
+        ("Partenaires", "−2", "Très négatif"),
+        ("Usagers", "+1", "Positif"),
+        ("Administrés", "0", "Neutre"),
+        ("Agents", "−1", "Négatif"),
+        ("Environnement", "+2", "Très positif"),
+    ]
     for group, score, word in expected:
         after = grid.split(group, 1)[1][:80]
         assert score in after and word in after, (group, after)
@@ -300,13 +488,21 @@ def test_risk_card_shows_matrix_and_impact_grid(world: World, client: Any,
     assert sample.texts["action"] in actions and "En retard" in actions
 
 
-def test_audit_card_groups_findings_with_actions(world: World, client: Any,
-                                                 sample: Sample) -> None:
+def test_audit_card_groups_findings_with_actions(world: World, client: Any, sample: Sample) -> None:
     login(client, world.users["service_head"])
     page = _text(_card(client, "audit", sample.ids["audit"]))
-    for heading in ("Identité de l'audit", "Constats", "Non-conformité mineure", "Point fort",
-                    "Services audités", "Processus audités", "Interne", "ISO 9001:2015",
-                    "Planifié", "Système globalement maîtrisé"):
+    for heading in (
+        "Identité de l'audit",
+        "Constats",
+        "Non-conformité mineure",
+        "Point fort",
+        "Services audités",
+        "Processus audités",
+        "Interne",
+        "ISO 9001:2015",
+        "Planifié",
+        "Système globalement maîtrisé",
+    ):
         assert heading in page, heading
     assert sample.texts["finding_hidden"] not in page
     assert "autre service hors de votre périmètre" in page
@@ -333,45 +529,109 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
         interfaces = []
         for i in range(n):
             service = s1 if i % 2 else s3
-            other = _new("process", {"service": service, "code": unique("PRX-"),
-                                     "name": f"Interface {i}"})
+            other = _new(
+                "process", {"service": service, "code": unique("PRX-"), "name": f"Interface {i}"}
+            )
             interfaces.append(other.id)
-            ind = _new("indicator", {"code": unique("INX-"), "name": f"Indicateur {i}",
-                                     "owner_service": service, "linked_process": process_id,
-                                     "frequency": "monthly", "owner": head})
+            ind = _new(
+                "indicator",
+                {
+                    "code": unique("INX-"),
+                    "name": f"Indicateur {i}",
+                    "owner_service": service,
+                    "linked_process": process_id,
+                    "frequency": "monthly",
+                    "owner": head,
+                },
+            )
             _new("target", {"indicator": ind.id, "period": _month(0)[:4], "value": 10})
             _new("measurement", {"indicator": ind.id, "period": _month(i % 5), "value": i})
-            _new("risk", {"service": service, "linked_process": process_id, "owner": head,
-                          "title": f"Risque {i}", "likelihood": 2, "severity": 2})
-            _new("document", {"code": unique("DOCX-"), "title": f"Document {i}",
-                              "service": service, "linked_process": process_id})
+            _new(
+                "risk",
+                {
+                    "service": service,
+                    "linked_process": process_id,
+                    "owner": head,
+                    "title": f"Risque {i}",
+                    "likelihood": 2,
+                    "severity": 2,
+                },
+            )
+            _new(
+                "document",
+                {
+                    "code": unique("DOCX-"),
+                    "title": f"Document {i}",
+                    "service": service,
+                    "linked_process": process_id,
+                },
+            )
             _new("impact_assessment", {"risk": risk_id, "partners": 1, "users": -1})
-            _new("action", {"code": unique("ACTX-"), "title": f"Action {i}", "service": s1,
-                            "risk": risk_id, "owner": head})
-            finding = _new("finding", {"audit": audit_id, "kind": "observation",
-                                       "description": f"Constat {i}", "service": service})
+            _new(
+                "action",
+                {
+                    "code": unique("ACTX-"),
+                    "title": f"Action {i}",
+                    "service": s1,
+                    "risk": risk_id,
+                    "owner": head,
+                },
+            )
+            finding = _new(
+                "finding",
+                {
+                    "audit": audit_id,
+                    "kind": "observation",
+                    "description": f"Constat {i}",
+                    "service": service,
+                },
+            )
             for _ in range(2):
-                _new("action", {"code": unique("ACTX-"), "title": "Action de constat",
-                                "service": s1, "finding": finding.id, "owner": head})
-            _new("measurement", {"indicator": sample.ids["indicator"],
-                                 "period": _month(2 + i), "value": i})
-            _new("target", {"indicator": sample.ids["indicator"], "period": _month(2 + i),
-                            "value": 5})
+                _new(
+                    "action",
+                    {
+                        "code": unique("ACTX-"),
+                        "title": "Action de constat",
+                        "service": s1,
+                        "finding": finding.id,
+                        "owner": head,
+                    },
+                )
+            _new(
+                "measurement",
+                {"indicator": sample.ids["indicator"], "period": _month(2 + i), "value": i},
+            )
+            _new(
+                "target",
+                {"indicator": sample.ids["indicator"], "period": _month(2 + i), "value": 5},
+            )
 
         process = db.session.get(registry.get("process").model, process_id)
         current = [p.id for p in process.interfaces]
-        update_record(registry.get("process"), process, {"interfaces": current + interfaces},
-                      Actor.system_actor(), expected_version=process.version)
+        update_record(
+            registry.get("process"),
+            process,
+            {"interfaces": current + interfaces},
+            Actor.system_actor(),
+            expected_version=process.version,
+        )
         audit = db.session.get(registry.get("audit").model, audit_id)
-        extra = [_new("process", {"service": s1, "code": unique("PRA-"),
-                                  "name": f"Audité {i}"}).id for i in range(n)]
-        update_record(registry.get("audit"), audit,
-                      {"processes": [p.id for p in audit.processes] + extra},
-                      Actor.system_actor(), expected_version=audit.version)
+        extra = [
+            _new("process", {"service": s1, "code": unique("PRA-"), "name": f"Audité {i}"}).id
+            for i in range(n)
+        ]
+        update_record(
+            registry.get("audit"),
+            audit,
+            {"processes": [p.id for p in audit.processes] + extra},
+            Actor.system_actor(),
+            expected_version=audit.version,
+        )
 
 
-def test_card_queries_do_not_grow_with_related_rows(app: Flask, world: World, client: Any,
-                                                    count_queries: Any) -> None:
+def test_card_queries_do_not_grow_with_related_rows(
+    app: Flask, world: World, client: Any, count_queries: Any
+) -> None:
     mine = build_sample(app, world)
     login(client, world.users["service_head"])
 
@@ -389,26 +649,31 @@ def test_card_queries_do_not_grow_with_related_rows(app: Flask, world: World, cl
     small = measure()
     _grow(app, world, mine, 30)
     large = measure()
-    print(f"\ncard queries (all, without menu checks), few related rows: {small}; "
-          f"30x more: {large}")
+    print(
+        f"\ncard queries (all, without menu checks), few related rows: {small}; 30x more: {large}"
+    )
     assert large == small
     # 6 of them: user, roles, scope; 1 the data version the live indicator card polls against
     assert max(own for _all, own in small.values()) <= 16
 
 
-def test_card_queries_are_the_same_for_every_record(app: Flask, world: World, client: Any,
-                                                    sample: Sample, count_queries: Any) -> None:
+def test_card_queries_are_the_same_for_every_record(
+    app: Flask, world: World, client: Any, sample: Sample, count_queries: Any
+) -> None:
     """A bare record (no related rows, no pilot) costs what a full one costs."""
     with app.app_context():
         s1 = world.services["S1"]
         bare = {
-            "process": _new("process", {"service": s1, "code": unique("PRB-"),
-                                        "name": "Processus nu"}).id,
-            "indicator": _new("indicator", {"code": unique("INB-"), "name": "Indicateur nu",
-                                            "owner_service": s1}).id,
+            "process": _new(
+                "process", {"service": s1, "code": unique("PRB-"), "name": "Processus nu"}
+            ).id,
+            "indicator": _new(
+                "indicator", {"code": unique("INB-"), "name": "Indicateur nu", "owner_service": s1}
+            ).id,
             "risk": _new("risk", {"service": s1, "title": "Risque nu"}).id,
-            "audit": _new("audit", {"code": unique("AUB-"), "title": "Audit nu",
-                                    "services": [s1]}).id,
+            "audit": _new(
+                "audit", {"code": unique("AUB-"), "title": "Audit nu", "services": [s1]}
+            ).id,
         }
     login(client, world.users["service_head"])
     for code in CARDS:
@@ -432,11 +697,16 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
     from app.demo.people import SERVICE_HEADS, DemoAccount
     from app.security.sync import sync_roles
 
-    demo_app = create_app({
-        "TESTING": True, "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/demo-{scale}.sqlite3",
-        "WTF_CSRF_ENABLED": False, "VIGIE_INSTANCE_DIR": str(tmp), "SERVER_NAME": None,
-    })
+    demo_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/demo-{scale}.sqlite3",
+            "WTF_CSRF_ENABLED": False,
+            "VIGIE_INSTANCE_DIR": str(tmp),
+            "SERVER_NAME": None,
+        }
+    )
     with demo_app.app_context():
         from flask_migrate import upgrade
 
@@ -446,7 +716,7 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
         sync_roles(demo_app.appbuilder)  # type: ignore[attr-defined]
         load_demo(scale)
         candidates = []
-        for username in ([head] if head else sorted(set(SERVICE_HEADS.values()))):
+        for username in [head] if head else sorted(set(SERVICE_HEADS.values())):
             user = db.session.scalar(select(VigieUser).where(VigieUser.username == username))
             actor = Actor.for_user(user)
             if actor.scope.service_ids is None:
@@ -465,13 +735,14 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
     # the head of the narrowest service: a real « responsable de service », not the DGS
     _reach, head, chosen = min(candidates) if candidates else (0, head, {})
     if not chosen:
-        pytest.skip(f"the {scale} demo has no service head with a process, an indicator, "
-                    "a risk and an audit")
+        pytest.skip(
+            f"the {scale} demo has no service head with a process, an indicator, "
+            "a risk and an audit"
+        )
     assert head is not None
     client = demo_app.test_client()
     password = DemoAccount(head, "service_head", "", "").password
-    assert client.post("/login/", data={"username": head, "password": password}).status_code \
-        == 302
+    assert client.post("/login/", data={"username": head, "password": password}).status_code == 302
     with demo_app.app_context():
         engine = db.engine
     statements: list[str] = []
@@ -514,8 +785,11 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
     return head, counts
 
 
-@pytest.mark.skipif(is_postgres(), reason="query counts do not depend on the database: "
-                    "measured once, on SQLite demo towns built for the purpose")
+@pytest.mark.skipif(
+    is_postgres(),
+    reason="query counts do not depend on the database: "
+    "measured once, on SQLite demo towns built for the purpose",
+)
 def test_card_queries_same_on_small_and_large_demo(tmp_path: Any) -> None:
     """The demo towns differ by an order of magnitude (200 vs 3,000 indicators, 7,000 vs
     280,000 values, 300 vs 50,000 actions); every card, every list page and every API list

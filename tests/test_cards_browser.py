@@ -19,12 +19,28 @@ pytestmark = pytest.mark.browser
 
 #: Card, the headings a service head must see on it.
 EXPECTED = {
-    "process": ("Fiche d'identité processus", "Identité", "Interfaces avec d'autres processus",
-                "Indicateurs", "Risques", "Documents"),
-    "indicator": ("Fiche indicateur", "Situation actuelle", "Définition", "Cibles",
-                  "Dernières valeurs"),
-    "risk": ("Fiche de maîtrise des risques", "Analyse du risque", "Criticité",
-             "Analyse d'impact", "Actions liées"),
+    "process": (
+        "Fiche d'identité processus",
+        "Identité",
+        "Interfaces avec d'autres processus",
+        "Indicateurs",
+        "Risques",
+        "Documents",
+    ),
+    "indicator": (
+        "Fiche indicateur",
+        "Situation actuelle",
+        "Définition",
+        "Cibles",
+        "Dernières valeurs",
+    ),
+    "risk": (
+        "Fiche de maîtrise des risques",
+        "Analyse du risque",
+        "Criticité",
+        "Analyse d'impact",
+        "Actions liées",
+    ),
     "audit": ("Audit", "Identité de l'audit", "Constats", "Non-conformité mineure"),
 }
 
@@ -35,8 +51,14 @@ def cards_sample(app: Flask, world: World) -> Sample:
     sample = build_sample(app, world)
     with app.app_context():
         for offset in range(2, 20):
-            _new("measurement", {"indicator": sample.ids["indicator"], "period": _month(offset),
-                                 "value": 70 + (offset * 37) % 45})
+            _new(
+                "measurement",
+                {
+                    "indicator": sample.ids["indicator"],
+                    "period": _month(offset),
+                    "value": 70 + (offset * 37) % 45,
+                },
+            )
     return sample
 
 
@@ -50,9 +72,13 @@ def _sign_in(page: Any, base: str, username: str) -> None:
 
 
 @pytest.mark.parametrize("code", list(EXPECTED))
-def test_service_head_opens_each_card(world: World, live_url: str,  # noqa: F811
-                                      browser: Any, cards_sample: Sample,  # noqa: F811
-                                      code: str) -> None:
+def test_service_head_opens_each_card(
+    world: World,
+    live_url: str,  # noqa: F811
+    browser: Any,  # noqa: F811
+    cards_sample: Sample,
+    code: str,
+) -> None:
     page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
     _sign_in(page, live_url, world.users["service_head"])
     # from the generic show page, through the « Fiche » button, as a user would

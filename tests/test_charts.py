@@ -43,30 +43,52 @@ def french(app: Flask) -> Iterator[None]:
         yield
 
 
-def _series(values: Sequence[float], frequency: str = periods.MONTHLY, *,
-            direction: str = "increase", target: float | None = 100.0,
-            band: tuple[float, float] | None = None, unit: str | None = "%",
-            threshold: float = 0.1, first: str | None = None) -> list[Reading]:
+def _series(
+    values: Sequence[float],
+    frequency: str = periods.MONTHLY,
+    *,
+    direction: str = "increase",
+    target: float | None = 100.0,
+    band: tuple[float, float] | None = None,
+    unit: str | None = "%",
+    threshold: float = 0.1,
+    first: str | None = None,
+) -> list[Reading]:
     """Readings of one in-memory indicator (no database), judged like the real ones."""
-    indicator = Indicator(id=1, code="IND-T", name="Taux de test", unit=unit,
-                          direction=direction, alert_threshold=threshold, aggregation="mean",
-                          frequency=frequency, version=1)
-    start = first or {periods.MONTHLY: "2024-01", periods.QUARTERLY: "2022-Q1",
-                      periods.YEARLY: "2016"}[frequency]
+    indicator = Indicator(
+        id=1,
+        code="IND-T",
+        name="Taux de test",
+        unit=unit,
+        direction=direction,
+        alert_threshold=threshold,
+        aggregation="mean",
+        frequency=frequency,
+        version=1,
+    )
+    start = (
+        first
+        or {periods.MONTHLY: "2024-01", periods.QUARTERLY: "2022-Q1", periods.YEARLY: "2016"}[
+            frequency
+        ]
+    )
     period = periods.parse(start)
     assert period is not None
     out = []
     for i, value in enumerate(values):
         goal = None
         if band is not None:
-            goal = Target(id=1, period=str(period.year), value=None, low=band[0],
-                          high=band[1], version=1)
+            goal = Target(
+                id=1, period=str(period.year), value=None, low=band[0], high=band[1], version=1
+            )
         elif target is not None:
-            goal = Target(id=1, period=str(period.year), value=target, low=None, high=None,
-                          version=1)
+            goal = Target(
+                id=1, period=str(period.year), value=target, low=None, high=None, version=1
+            )
         m = Measurement(id=i + 1, period=period.code, value=value, version=1)
-        out.append(Reading(indicator, m, goal, st.evaluate_target(value, indicator, goal,
-                                                                  period.code)))
+        out.append(
+            Reading(indicator, m, goal, st.evaluate_target(value, indicator, goal, period.code))
+        )
         period = period.next()
     return out
 
@@ -120,8 +142,11 @@ def test_one_point_per_value_shaped_by_status(french: None) -> None:
     assert len(points) == len(values)
     shapes = {p.find("s:title", NS).text.split("— ")[1].split(" ·")[0]: p.tag for p in points}
     # never colour alone: each status has its own shape, named in the legend
-    assert shapes == {"Atteint": f"{SVG}circle", "Vigilance": f"{SVG}polygon",
-                      "Non atteint": f"{SVG}rect"}
+    assert shapes == {
+        "Atteint": f"{SVG}circle",
+        "Vigilance": f"{SVG}polygon",
+        "Non atteint": f"{SVG}rect",
+    }
     legend = _texts(root)
     for words in ("Valeur", "Cible", "Zone de vigilance", "Atteint", "Vigilance", "Non atteint"):
         assert words in legend, words
@@ -204,20 +229,24 @@ def _label_rows(root: ET.Element) -> dict[float, list[tuple[float, str]]]:
     return rows
 
 
-@pytest.mark.parametrize(("frequency", "count", "expected"), [
-    (periods.MONTHLY, 24, {"janv.", "2024", "2025"}),
-    (periods.MONTHLY, 60, {"2021", "2024"}),
-    (periods.QUARTERLY, 12, {"T1", "T3", "2022", "2024"}),
-    (periods.YEARLY, 10, {"2016", "2024"}),
-    (periods.YEARLY, 40, {"1990", "2020"}),
-])
+@pytest.mark.parametrize(
+    ("frequency", "count", "expected"),
+    [
+        (periods.MONTHLY, 24, {"janv.", "2024", "2025"}),
+        (periods.MONTHLY, 60, {"2021", "2024"}),
+        (periods.QUARTERLY, 12, {"T1", "T3", "2022", "2024"}),
+        (periods.YEARLY, 10, {"2016", "2024"}),
+        (periods.YEARLY, 40, {"1990", "2020"}),
+    ],
+)
 @pytest.mark.parametrize("size", [CARD, WIDGET, PDF])
-def test_period_labels_stay_readable_at_every_frequency(french: None, frequency: str,
-                                                        count: int, expected: set[str],
-                                                        size: Any) -> None:
+def test_period_labels_stay_readable_at_every_frequency(
+    french: None, frequency: str, count: int, expected: set[str], size: Any
+) -> None:
     first = "1985" if count == 40 else ("2020-01" if count == 60 else None)
-    root = _parse(render_trend(_series([50 + i % 7 for i in range(count)], frequency,
-                                       first=first), size))
+    root = _parse(
+        render_trend(_series([50 + i % 7 for i in range(count)], frequency, first=first), size)
+    )
     assert len(_points(root)) == count
     rows = _label_rows(root)
     shown = {text for row in rows.values() for _x, text in row}
@@ -225,8 +254,7 @@ def test_period_labels_stay_readable_at_every_frequency(french: None, frequency:
     for row in rows.values():
         row.sort()
         for (x1, t1), (x2, t2) in itertools.pairwise(row):
-            room = (chart_svg.text_width(t1, size.font)
-                    + chart_svg.text_width(t2, size.font)) / 2
+            room = (chart_svg.text_width(t1, size.font) + chart_svg.text_width(t2, size.font)) / 2
             assert x2 - x1 >= room, (t1, t2, x2 - x1, room)  # labels never overlap
 
 
@@ -253,9 +281,17 @@ def _history(indicator_id: int) -> list[Reading]:
 
 def test_cache_serves_the_same_chart_until_a_value_changes(app: Flask, world: World) -> None:
     with app.test_request_context("/"):
-        ind = _new("indicator", {"code": unique("CH-"), "name": "Indicateur en cache",
-                                 "owner_service": world.services["S1"], "unit": "%",
-                                 "frequency": "monthly", "direction": "increase"})
+        ind = _new(
+            "indicator",
+            {
+                "code": unique("CH-"),
+                "name": "Indicateur en cache",
+                "owner_service": world.services["S1"],
+                "unit": "%",
+                "frequency": "monthly",
+                "direction": "increase",
+            },
+        )
         _new("target", {"indicator": ind.id, "period": _month(0)[:4], "value": 100})
         first = _new("measurement", {"indicator": ind.id, "period": _month(0), "value": 80})
         _new("measurement", {"indicator": ind.id, "period": _month(1), "value": 90})
@@ -268,8 +304,13 @@ def test_cache_serves_the_same_chart_until_a_value_changes(app: Flask, world: Wo
         assert trend_svg(_history(ind_id)) is chart and charts.hits == hits + 1
         assert sparkline_svg(_history(ind_id)) is not chart  # another kind, its own entry
         measurement = db.session.get(Measurement, measurement_id)
-        update_record(registry.get("measurement"), measurement, {"value": 97},
-                      Actor.system_actor(), expected_version=measurement.version)
+        update_record(
+            registry.get("measurement"),
+            measurement,
+            {"value": 97},
+            Actor.system_actor(),
+            expected_version=measurement.version,
+        )
         db.session.commit()
         changed = trend_svg(_history(ind_id))
         assert changed is not chart and "97\u00a0%" in changed and "80\u00a0%" not in changed
@@ -289,8 +330,9 @@ def test_cache_is_bounded() -> None:
 
 
 # ------------------------------------------------------------------------ indicator card
-def _calculated(world: World, inputs: int = 2, months: int = 1,
-                hidden: bool = True) -> dict[str, Any]:
+def _calculated(
+    world: World, inputs: int = 2, months: int = 1, hidden: bool = True
+) -> dict[str, Any]:
     """A calculated indicator of S1 summing S1 indicators (and minus one of S3, hidden from
     S1's head); each input has ``months`` values, so the sum is computed for those months."""
     s1, s3 = world.services["S1"], world.services["S3"]
@@ -299,28 +341,52 @@ def _calculated(world: World, inputs: int = 2, months: int = 1,
     for i in range(inputs):
         code = unique("IN-")
         names[code] = unique(f"Entrée {i} ")
-        row = _new("indicator", {"code": code, "name": names[code], "owner_service": s1,
-                                 "frequency": "monthly", "unit": "t"})
+        row = _new(
+            "indicator",
+            {
+                "code": code,
+                "name": names[code],
+                "owner_service": s1,
+                "frequency": "monthly",
+                "unit": "t",
+            },
+        )
         codes.append((code, row.id))
     text = " + ".join(code for code, _id in codes)
     hidden_code = None
     if hidden:
         hidden_code = unique("HID-")
-        _new("indicator", {"code": hidden_code, "name": unique("Entrée cachée "),
-                           "owner_service": s3, "frequency": "monthly"})
+        _new(
+            "indicator",
+            {
+                "code": hidden_code,
+                "name": unique("Entrée cachée "),
+                "owner_service": s3,
+                "frequency": "monthly",
+            },
+        )
         text += f" - {hidden_code}"
-    calc = _new("indicator", {"code": unique("CALC-"), "name": unique("Total calculé "),
-                              "owner_service": s1, "frequency": "monthly",
-                              "collection_mode": "calculated", "formula": text, "unit": "t"})
+    calc = _new(
+        "indicator",
+        {
+            "code": unique("CALC-"),
+            "name": unique("Total calculé "),
+            "owner_service": s1,
+            "frequency": "monthly",
+            "collection_mode": "calculated",
+            "formula": text,
+            "unit": "t",
+        },
+    )
     for i, (_code, pk) in enumerate(codes):
         for month in range(months):
             _new("measurement", {"indicator": pk, "period": _month(month), "value": 1000 + i})
-    return {"id": calc.id, "formula": text, "inputs": codes, "names": names,
-            "hidden": hidden_code}
+    return {"id": calc.id, "formula": text, "inputs": codes, "names": names, "hidden": hidden_code}
 
 
-def test_card_of_a_calculated_indicator_lists_its_inputs(app: Flask, world: World,
-                                                         client: Any) -> None:
+def test_card_of_a_calculated_indicator_lists_its_inputs(
+    app: Flask, world: World, client: Any
+) -> None:
     with app.app_context():
         calc = _calculated(world)
     login(client, world.users["service_head"])
@@ -341,12 +407,19 @@ def test_card_of_a_calculated_indicator_lists_its_inputs(app: Flask, world: Worl
     assert f"/cards/indicator/{calc['hidden']}" not in html
 
 
-def test_card_draws_the_chart_of_every_listed_period(app: Flask, world: World,
-                                                     client: Any) -> None:
+def test_card_draws_the_chart_of_every_listed_period(app: Flask, world: World, client: Any) -> None:
     with app.app_context():
-        ind = _new("indicator", {"code": unique("CHC-"), "name": "Indicateur tracé",
-                                 "owner_service": world.services["S1"], "unit": "%",
-                                 "frequency": "monthly", "alert_threshold": 0.1})
+        ind = _new(
+            "indicator",
+            {
+                "code": unique("CHC-"),
+                "name": "Indicateur tracé",
+                "owner_service": world.services["S1"],
+                "unit": "%",
+                "frequency": "monthly",
+                "alert_threshold": 0.1,
+            },
+        )
         for year in {periods.year_of(_month(0)), periods.year_of(_month(29))}:
             _new("target", {"indicator": ind.id, "period": str(year), "value": 100})
         for i in range(30):
@@ -361,9 +434,9 @@ def test_card_draws_the_chart_of_every_listed_period(app: Flask, world: World,
     assert _dashed(root) and _fills(root, chart_svg.ALERT_FILL)
 
 
-def test_card_queries_do_not_depend_on_values_nor_inputs(app: Flask, world: World,
-                                                          client: Any,
-                                                          count_queries: Any) -> None:
+def test_card_queries_do_not_depend_on_values_nor_inputs(
+    app: Flask, world: World, client: Any, count_queries: Any
+) -> None:
     with app.app_context():
         small = _calculated(world, inputs=1, hidden=False)
         # six inputs with 30 values each: the sum is computed for 30 months, with targets
@@ -371,8 +444,14 @@ def test_card_queries_do_not_depend_on_values_nor_inputs(app: Flask, world: Worl
         for i in range(30):
             _new("target", {"indicator": large["id"], "period": _month(i), "value": 6000})
         assert len(_history(large["id"])) == 24
-        plain = _new("indicator", {"code": unique("PL-"), "name": "Indicateur simple",
-                                   "owner_service": world.services["S1"]}).id
+        plain = _new(
+            "indicator",
+            {
+                "code": unique("PL-"),
+                "name": "Indicateur simple",
+                "owner_service": world.services["S1"],
+            },
+        ).id
     login(client, world.users["service_head"])
     counts = {}
     for name, pk in (("small", small["id"]), ("large", large["id"]), ("plain", plain)):
@@ -388,10 +467,18 @@ def test_chart_checks_run_on_rows_read_from_the_database(app: Flask, world: Worl
     """The readers' rows (not only in-memory ones) draw: a yearly target on a monthly ``sum``
     indicator is shared out over the months, as the status does."""
     with app.test_request_context("/"):
-        ind = _new("indicator", {"code": unique("SUM-"), "name": "Tonnage",
-                                 "owner_service": world.services["S1"], "unit": "t",
-                                 "frequency": "monthly", "aggregation": "sum",
-                                 "direction": "increase"})
+        ind = _new(
+            "indicator",
+            {
+                "code": unique("SUM-"),
+                "name": "Tonnage",
+                "owner_service": world.services["S1"],
+                "unit": "t",
+                "frequency": "monthly",
+                "aggregation": "sum",
+                "direction": "increase",
+            },
+        )
         _new("target", {"indicator": ind.id, "period": _month(0)[:4], "value": 1200})
         _new("measurement", {"indicator": ind.id, "period": _month(0), "value": 95})
         history = _history(ind.id)

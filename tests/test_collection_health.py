@@ -19,12 +19,22 @@ from tests.conftest import World, login, unique
 def _app(app: Flask, world: World, days_ago: int | None, frequency: str = "monthly") -> str:
     code = unique("HLT")
     with app.app_context():
-        obj = create_record(registry.get("source_application"), {
-            "code": code, "name": f"Appli {code}", "owner_service": world.services["S1"],
-            "expected_frequency": frequency}, Actor.system_actor())
+        obj = create_record(
+            registry.get("source_application"),
+            {
+                "code": code,
+                "name": f"Appli {code}",
+                "owner_service": world.services["S1"],
+                "expected_frequency": frequency,
+            },
+            Actor.system_actor(),
+        )
         if days_ago is not None:
-            db.session.execute(update(SourceApplication).where(SourceApplication.id == obj.id)
-                               .values(last_push_at=utcnow() - timedelta(days=days_ago)))
+            db.session.execute(
+                update(SourceApplication)
+                .where(SourceApplication.id == obj.id)
+                .values(last_push_at=utcnow() - timedelta(days=days_ago))
+            )
             db.session.commit()
     return code
 
@@ -49,11 +59,21 @@ def test_health_follows_the_expected_frequency(app: Flask, world: World) -> None
 def _indicator(app: Flask, world: World, service: str, last: str | None) -> str:
     code = unique("OVD-")
     with app.app_context():
-        obj = create_record(registry.get("indicator"), {
-            "code": code, "name": "Suivi", "owner_service": world.services[service],
-            "frequency": "monthly"}, Actor.system_actor())
-        db.session.execute(update(Indicator).where(Indicator.id == obj.id)
-                           .values(created_at=utcnow() - timedelta(days=800)))
+        obj = create_record(
+            registry.get("indicator"),
+            {
+                "code": code,
+                "name": "Suivi",
+                "owner_service": world.services[service],
+                "frequency": "monthly",
+            },
+            Actor.system_actor(),
+        )
+        db.session.execute(
+            update(Indicator)
+            .where(Indicator.id == obj.id)
+            .values(created_at=utcnow() - timedelta(days=800))
+        )
         if last is not None:
             db.session.add(Measurement(indicator_id=obj.id, period=last, value=1.0))
         db.session.commit()
@@ -68,8 +88,11 @@ def test_overdue_indicators_and_the_page(app: Flask, world: World, client) -> No
     never = _indicator(app, world, "S1", None)
     elsewhere = _indicator(app, world, "S3", "2020-01")
     with app.app_context():
-        rows = db.session.query(Indicator).filter(
-            Indicator.code.in_([up_to_date, stale, never, elsewhere])).all()
+        rows = (
+            db.session.query(Indicator)
+            .filter(Indicator.code.in_([up_to_date, stale, never, elsewhere]))
+            .all()
+        )
         late = {o.indicator.code: o for o in health.overdue_indicators(rows, today)}
     assert up_to_date not in late
     assert late[stale].missing >= 3 and late[stale].days_late > 0

@@ -30,8 +30,17 @@ VIEW = "IndividualObjectiveView"
 #: Who sees an objective of t_report_s1 (agent of S1 managed by the head of S1).
 READERS = ["report_s1", "service_head", "admin"]
 #: Everyone else, global readers included.
-HIDDEN_FROM = ["quality", "executive", "official", "auditor", "agent", "agent_s1_b",
-               "head_s3", "pole_head", "report_s3"]
+HIDDEN_FROM = [
+    "quality",
+    "executive",
+    "official",
+    "auditor",
+    "agent",
+    "agent_s1_b",
+    "head_s3",
+    "pole_head",
+    "report_s3",
+]
 
 
 def _objective(app: Flask, world: World, agent: str, **extra: Any) -> tuple[int, str]:
@@ -40,8 +49,13 @@ def _objective(app: Flask, world: World, agent: str, **extra: Any) -> tuple[int,
     with app.app_context():
         obj = create_record(
             registry.get(CODE),
-            {"agent": user_id(app, world.users.get(agent, agent)), "year": 2026, "title": title,
-             "expected_result": "Réduire les délais", **extra},
+            {
+                "agent": user_id(app, world.users.get(agent, agent)),
+                "year": 2026,
+                "title": title,
+                "expected_result": "Réduire les délais",
+                **extra,
+            },
             Actor.system_actor(),
         )
         return int(obj.id), title
@@ -104,8 +118,9 @@ def _agent_of(app: Flask, pk: int) -> int:
 
 
 @pytest.mark.parametrize("reader", READERS)
-def test_agent_manager_and_admin_see_the_objective_everywhere(app: Flask, world: World,
-                                                              reader: str) -> None:
+def test_agent_manager_and_admin_see_the_objective_everywhere(
+    app: Flask, world: World, reader: str
+) -> None:
     pk, title = _objective(app, world, "report_s1")
     seen = _seen_everywhere(app, world.users[reader], pk, title)
     assert all(seen.values()), seen
@@ -134,10 +149,19 @@ def test_manager_on_record_and_current_manager_both_see_it(app: Flask, world: Wo
     with app.app_context():
         old, new, agent = unique("t_old_mgr"), unique("t_new_mgr"), unique("t_moved")
         for username in (old, new):
-            create_user(username=username, password=PASSWORD, role_codes=["service_head"],
-                        service_codes=["S2"])
-        create_user(username=agent, password=PASSWORD, role_codes=["agent"],
-                    service_codes=["S2"], manager_username=old)
+            create_user(
+                username=username,
+                password=PASSWORD,
+                role_codes=["service_head"],
+                service_codes=["S2"],
+            )
+        create_user(
+            username=agent,
+            password=PASSWORD,
+            role_codes=["agent"],
+            service_codes=["S2"],
+            manager_username=old,
+        )
     pk, title = _objective(app, world, agent)
     with app.app_context():
         assert db.session.get(registry.get(CODE).model, pk).manager.username == old
@@ -149,13 +173,19 @@ def test_manager_on_record_and_current_manager_both_see_it(app: Flask, world: Wo
 
     api = _fresh(app)
     before = count(app, CODE)
-    refused = api.post(f"/api/v1/{CODE}/", headers=token(api, old), json={
-        "agent": user_id(app, agent), "year": 2027, "title": "Nouvel objectif"})
+    refused = api.post(
+        f"/api/v1/{CODE}/",
+        headers=token(api, old),
+        json={"agent": user_id(app, agent), "year": 2027, "title": "Nouvel objectif"},
+    )
     assert refused.status_code == 422, refused.json
     assert refused.json["errors"][0]["field"] == "agent"
     assert count(app, CODE) == before
-    accepted = api.post(f"/api/v1/{CODE}/", headers=token(api, new), json={
-        "agent": user_id(app, agent), "year": 2027, "title": "Nouvel objectif"})
+    accepted = api.post(
+        f"/api/v1/{CODE}/",
+        headers=token(api, new),
+        json={"agent": user_id(app, agent), "year": 2027, "title": "Nouvel objectif"},
+    )
     assert accepted.status_code == 201, accepted.json
     assert accepted.json["result"]["manager"]["username"] == new
 
@@ -172,30 +202,44 @@ def test_creating_an_objective_for_someone_elses_report_is_refused(
     headers = token(api, world.users[role])
     before = count(app, CODE)
     for extra in ({}, {"manager": me}):
-        response = api.post(f"/api/v1/{CODE}/", headers=headers, json={
-            "agent": target, "year": 2026, "title": "Objectif imposé", **extra})
+        response = api.post(
+            f"/api/v1/{CODE}/",
+            headers=headers,
+            json={"agent": target, "year": 2026, "title": "Objectif imposé", **extra},
+        )
         assert response.status_code == 422, response.json
         error = response.json["errors"][0]
         assert error["field"] == "agent"
         assert "responsable hiérarchique" in error["message"]
     ui = login(_fresh(app), world.users[role])
-    page = ui.post(f"/{CODE}/add", data={"agent": str(target), "year": "2026",
-                                         "title": "Objectif imposé", "achievement": ""})
+    page = ui.post(
+        f"/{CODE}/add",
+        data={"agent": str(target), "year": "2026", "title": "Objectif imposé", "achievement": ""},
+    )
     assert page.status_code == 422
     assert count(app, CODE) == before
 
 
 def test_agent_and_manager_write_it(app: Flask, world: World) -> None:
     api = _fresh(app)
-    created = api.post(f"/api/v1/{CODE}/", headers=token(api, world.users["report_s1"]), json={
-        "agent": user_id(app, world.users["report_s1"]), "year": 2026,
-        "title": unique("Mon objectif ")})
+    created = api.post(
+        f"/api/v1/{CODE}/",
+        headers=token(api, world.users["report_s1"]),
+        json={
+            "agent": user_id(app, world.users["report_s1"]),
+            "year": 2026,
+            "title": unique("Mon objectif "),
+        },
+    )
     assert created.status_code == 201, created.json
     # the manager is filled in from the agent's
     assert created.json["result"]["manager"]["username"] == world.users["service_head"]
     pk = created.json["id"]
-    updated = api.put(f"/api/v1/{CODE}/{pk}", headers=token(api, world.users["service_head"]),
-                      json={"achievement": "atteint", "version": 1})
+    updated = api.put(
+        f"/api/v1/{CODE}/{pk}",
+        headers=token(api, world.users["service_head"]),
+        json={"achievement": "atteint", "version": 1},
+    )
     assert updated.status_code == 200, updated.json
     archived = api.delete(f"/api/v1/{CODE}/{pk}", headers=token(api, world.users["report_s1"]))
     assert archived.status_code == 200 and archived.json["archived"] is True
@@ -207,8 +251,11 @@ def test_an_objective_cannot_be_handed_over_to_another_agent(app: Flask, world: 
     pk, title = _objective(app, world, "report_s1")
     api = _fresh(app)
     for role in ("service_head", "report_s1"):
-        response = api.put(f"/api/v1/{CODE}/{pk}", headers=token(api, world.users[role]), json={
-            "agent": user_id(app, world.users["report_s3"]), "version": 1})
+        response = api.put(
+            f"/api/v1/{CODE}/{pk}",
+            headers=token(api, world.users[role]),
+            json={"agent": user_id(app, world.users["report_s3"]), "version": 1},
+        )
         assert response.status_code == 422, response.json
         assert response.json["errors"][0]["field"] == "agent"
     assert _agent_of(app, pk) == user_id(app, world.users["report_s1"])
@@ -220,8 +267,9 @@ def test_others_cannot_write_it(app: Flask, world: World, role: str) -> None:
     pk, title = _objective(app, world, "report_s1")
     api = _fresh(app)
     headers = token(api, world.users[role])
-    update = api.put(f"/api/v1/{CODE}/{pk}", headers=headers,
-                     json={"title": "Réécrit", "version": 1})
+    update = api.put(
+        f"/api/v1/{CODE}/{pk}", headers=headers, json={"title": "Réécrit", "version": 1}
+    )
     assert update.status_code == 404
     assert api.delete(f"/api/v1/{CODE}/{pk}", headers=headers).status_code == 404
     ui = login(_fresh(app), world.users[role])
@@ -233,14 +281,25 @@ def test_others_cannot_write_it(app: Flask, world: World, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["service_head", "report_s1", "quality"])
-def test_agent_picker_offers_oneself_and_ones_reports(app: Flask, world: World,
-                                                      role: str) -> None:
+def test_agent_picker_offers_oneself_and_ones_reports(app: Flask, world: World, role: str) -> None:
     me = user_id(app, world.users[role])
-    reports = {user_id(app, world.users[key]) for key, manager in
-               (("report_s1", "service_head"), ("report_s3", "head_s3"),
-                ("report_pole", "pole_head")) if manager == role}
-    strangers = {user_id(app, world.users[key]) for key in
-                 ("report_s1", "report_s3", "agent_s1_b", "report_pole")} - reports - {me}
+    reports = {
+        user_id(app, world.users[key])
+        for key, manager in (
+            ("report_s1", "service_head"),
+            ("report_s3", "head_s3"),
+            ("report_pole", "pole_head"),
+        )
+        if manager == role
+    }
+    strangers = (
+        {
+            user_id(app, world.users[key])
+            for key in ("report_s1", "report_s3", "agent_s1_b", "report_pole")
+        }
+        - reports
+        - {me}
+    )
     ui = login(_fresh(app), world.users[role])
     offered = picker_options(ui.get(f"/{CODE}/add").get_data(as_text=True), "agent")
     assert {me, *reports} <= offered
@@ -261,5 +320,7 @@ def test_api_never_publishes_account_secrets(app: Flask, world: World) -> None:
         assert world.users["report_s1"] in text
         assert not re.search(r"password|scrypt|pbkdf2|login_count|email", text), url
     shown = api.get(f"/api/v1/{CODE}/{pk}", headers=headers).json["result"]
-    assert shown["agent"] == {"id": user_id(app, world.users["report_s1"]),
-                              "username": world.users["report_s1"]}
+    assert shown["agent"] == {
+        "id": user_id(app, world.users["report_s1"]),
+        "username": world.users["report_s1"],
+    }

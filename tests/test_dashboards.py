@@ -46,8 +46,10 @@ class Town:
 
 def _dashboard(title: str, *, services: list[int] = (), roles: list[str] = ()) -> Any:  # type: ignore[assignment]
     role_ids = [r.id for r in db.session.scalars(select(Role).where(Role.name.in_(roles)))]
-    return _new("dashboard", {"title": title, "services": list(services), "roles": role_ids,
-                              "position": 900})
+    return _new(
+        "dashboard",
+        {"title": title, "services": list(services), "roles": role_ids, "position": 900},
+    )
 
 
 def _add(dashboard: Any, kind: str, **ref: Any) -> None:
@@ -59,25 +61,57 @@ def town(app: Flask, world: World) -> Town:
     with app.app_context():
         s1, s3 = world.services["S1"], world.services["S3"]
         year = date.today().year
-        names = {k: unique(f"{k} ") for k in (
-            "rising", "falling", "hidden", "objective", "strategic", "d_s1", "d_s3",
-            "d_agent", "d_exec", "d_all")}
-        programme = _new("programme", {"title": unique("Programme "), "start_year": year - 2,
-                                       "end_year": year + 3})
-        axis = _new("axis", {"programme": programme.id, "code": unique("AX"),
-                             "title": unique("Axe ")})
-        strategic = _new("strategic_objective", {"axis": axis.id, "code": unique("SO"),
-                                                 "title": names["strategic"]})
-        objective = _new("service_objective", {
-            "service": s1, "year": year, "title": names["objective"],
-            "strategic_objective": strategic.id, "weight": 1.0})
+        names = {
+            k: unique(f"{k} ")
+            for k in (
+                "rising",
+                "falling",
+                "hidden",
+                "objective",
+                "strategic",
+                "d_s1",
+                "d_s3",
+                "d_agent",
+                "d_exec",
+                "d_all",
+            )
+        }
+        programme = _new(
+            "programme",
+            {"title": unique("Programme "), "start_year": year - 2, "end_year": year + 3},
+        )
+        axis = _new(
+            "axis", {"programme": programme.id, "code": unique("AX"), "title": unique("Axe ")}
+        )
+        strategic = _new(
+            "strategic_objective",
+            {"axis": axis.id, "code": unique("SO"), "title": names["strategic"]},
+        )
+        objective = _new(
+            "service_objective",
+            {
+                "service": s1,
+                "year": year,
+                "title": names["objective"],
+                "strategic_objective": strategic.id,
+                "weight": 1.0,
+            },
+        )
 
         def indicator(key: str, service: int, direction: str) -> Any:
-            ind = _new("indicator", {
-                "code": unique("DSH-"), "name": names[key], "owner_service": service,
-                "frequency": "monthly", "direction": direction, "unit": "%",
-                "alert_threshold": 0.1, "service_objectives": [objective.id]
-                if service == s1 else []})
+            ind = _new(
+                "indicator",
+                {
+                    "code": unique("DSH-"),
+                    "name": names[key],
+                    "owner_service": service,
+                    "frequency": "monthly",
+                    "direction": direction,
+                    "unit": "%",
+                    "alert_threshold": 0.1,
+                    "service_objectives": [objective.id] if service == s1 else [],
+                },
+            )
             for y in {periods.year_of(_month(o)) for o in range(0, 60)}:
                 _new("target", {"indicator": ind.id, "period": str(y), "value": 100})
             return ind
@@ -103,10 +137,18 @@ def town(app: Flask, world: World) -> Town:
         d_exec = _dashboard(names["d_exec"], roles=["executive"])
         d_all = _dashboard(names["d_all"])
         return Town(
-            ids={"rising": rising.id, "falling": falling.id, "hidden": hidden.id,
-                 "strategic": strategic.id, "objective": objective.id, "d_s1": d_s1.id,
-                 "d_s3": d_s3.id, "d_agent": d_agent.id, "d_exec": d_exec.id,
-                 "d_all": d_all.id},
+            ids={
+                "rising": rising.id,
+                "falling": falling.id,
+                "hidden": hidden.id,
+                "strategic": strategic.id,
+                "objective": objective.id,
+                "d_s1": d_s1.id,
+                "d_s3": d_s3.id,
+                "d_agent": d_agent.id,
+                "d_exec": d_exec.id,
+                "d_all": d_all.id,
+            },
             names=names,
         )
 
@@ -119,7 +161,8 @@ def _text(response: Any) -> str:
 
 # ------------------------------------------------------------------------------ audience
 def test_agent_sees_their_service_role_and_open_dashboards_only(
-        world: World, client: Any, town: Town) -> None:
+    world: World, client: Any, town: Town
+) -> None:
     login(client, world.users["agent"])
     listing = _text(client.get("/dashboards/"))
     for key in ("d_s1", "d_agent", "d_all"):
@@ -141,8 +184,9 @@ def test_role_and_editor_audiences(world: World, client: Any, town: Town) -> Non
     assert all(town.names[k] in listing for k in ("d_s1", "d_s3", "d_agent", "d_exec", "d_all"))
 
 
-def test_application_accounts_and_anonymous_are_kept_out(world: World, client: Any,
-                                                         town: Town) -> None:
+def test_application_accounts_and_anonymous_are_kept_out(
+    world: World, client: Any, town: Town
+) -> None:
     response = client.get(f"/dashboards/{town.ids['d_all']}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login(client, world.users["application"])
@@ -181,15 +225,16 @@ def test_each_widget_kind_shows_real_data(world: World, client: Any, town: Town)
     assert client.get("/vigie-static/dashboards.js").status_code == 200
 
 
-def test_widgets_follow_position_order(app: Flask, world: World, client: Any,
-                                       town: Town) -> None:
+def test_widgets_follow_position_order(app: Flask, world: World, client: Any, town: Town) -> None:
     login(client, world.users["quality"])
     html = client.get(f"/dashboards/{town.ids['d_s1']}").get_data(as_text=True)
     shown = [int(i) for i in re.findall(r'data-widget="(\d+)"', html)]
     with app.app_context():
         stored = db.session.scalars(
-            select(DashboardWidget.id).where(DashboardWidget.dashboard_id == town.ids["d_s1"])
-            .order_by(DashboardWidget.position)).all()
+            select(DashboardWidget.id)
+            .where(DashboardWidget.dashboard_id == town.ids["d_s1"])
+            .order_by(DashboardWidget.position)
+        ).all()
     assert shown == list(stored) and len(shown) == 7
 
 
@@ -202,26 +247,31 @@ def _page_queries(client: Any, count_queries: Any, pk: int) -> int:
     return len(statements)
 
 
-def test_page_queries_do_not_grow_with_widgets(app: Flask, world: World, client: Any,
-                                               town: Town, count_queries: Any) -> None:
+def test_page_queries_do_not_grow_with_widgets(
+    app: Flask, world: World, client: Any, town: Town, count_queries: Any
+) -> None:
     with app.app_context():
         small = _dashboard(unique("Petit "))
         _add(small, "kpi", indicator=town.ids["rising"])
         _add(small, "map", indicator=town.ids["falling"])
         large = _dashboard(unique("Grand "))
-        refs = [("kpi", {"indicator": town.ids["rising"]}),
-                ("trend", {"indicator": town.ids["falling"]}),
-                ("table", {"indicator": town.ids["rising"]}),
-                ("map", {"objective": f"strategic:{town.ids['strategic']}"}),
-                ("kpi", {"objective": f"service:{town.ids['objective']}"}),
-                ("map", {"indicator": town.ids["falling"]})]
+        refs = [
+            ("kpi", {"indicator": town.ids["rising"]}),
+            ("trend", {"indicator": town.ids["falling"]}),
+            ("table", {"indicator": town.ids["rising"]}),
+            ("map", {"objective": f"strategic:{town.ids['strategic']}"}),
+            ("kpi", {"objective": f"service:{town.ids['objective']}"}),
+            ("map", {"indicator": town.ids["falling"]}),
+        ]
         for index in range(20):
             kind, ref = refs[index % len(refs)]
             _add(large, kind, **ref)
         small_id, large_id = small.id, large.id
     login(client, world.users["official"])
-    counts = (_page_queries(client, count_queries, small_id),
-              _page_queries(client, count_queries, large_id))
+    counts = (
+        _page_queries(client, count_queries, small_id),
+        _page_queries(client, count_queries, large_id),
+    )
     assert counts[0] == counts[1], counts
     # the JSON endpoint loads the same way
     with count_queries() as few:
@@ -231,13 +281,21 @@ def test_page_queries_do_not_grow_with_widgets(app: Flask, world: World, client:
     assert len(few) == len(many)
 
 
-def test_page_queries_do_not_grow_with_measurements(app: Flask, world: World, client: Any,
-                                                    town: Town, count_queries: Any) -> None:
+def test_page_queries_do_not_grow_with_measurements(
+    app: Flask, world: World, client: Any, town: Town, count_queries: Any
+) -> None:
     with app.app_context():
-        ind = _new("indicator", {
-            "code": unique("DSH-"), "name": unique("Grows "),
-            "owner_service": world.services["S1"], "frequency": "monthly",
-            "direction": "decrease", "unit": "j"})
+        ind = _new(
+            "indicator",
+            {
+                "code": unique("DSH-"),
+                "name": unique("Grows "),
+                "owner_service": world.services["S1"],
+                "frequency": "monthly",
+                "direction": "decrease",
+                "unit": "j",
+            },
+        )
         board = _dashboard(unique("Croissance "), services=[world.services["S1"]])
         _add(board, "kpi", indicator=ind.id)
         _add(board, "trend", indicator=ind.id)
@@ -249,8 +307,9 @@ def test_page_queries_do_not_grow_with_measurements(app: Flask, world: World, cl
     before = _page_queries(client, count_queries, board_id)
     with app.app_context():
         for offset in range(1, 40):
-            _new("measurement", {"indicator": ind_id, "period": _month(offset),
-                                 "value": 5 + offset})
+            _new(
+                "measurement", {"indicator": ind_id, "period": _month(offset), "value": 5 + offset}
+            )
             _new("target", {"indicator": ind_id, "period": _month(offset), "value": 10})
     after = _page_queries(client, count_queries, board_id)
     assert before == after, (before, after)
@@ -258,19 +317,29 @@ def test_page_queries_do_not_grow_with_measurements(app: Flask, world: World, cl
 
 # ------------------------------------------------------------------------------ editor
 def _widgets(pk: int) -> list[tuple[str, int | None, str | None]]:
-    return [(w.kind, w.indicator_id, w.title) for w in db.session.scalars(
-        select(DashboardWidget).where(DashboardWidget.dashboard_id == pk)
-        .order_by(DashboardWidget.position))]
+    return [
+        (w.kind, w.indicator_id, w.title)
+        for w in db.session.scalars(
+            select(DashboardWidget)
+            .where(DashboardWidget.dashboard_id == pk)
+            .order_by(DashboardWidget.position)
+        )
+    ]
 
 
 def _history(pk: int) -> list[HistoryEntry]:
-    return list(db.session.scalars(
-        select(HistoryEntry).where(HistoryEntry.artefact == "dashboard",
-                                   HistoryEntry.record_id == pk).order_by(HistoryEntry.id)))
+    return list(
+        db.session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.artefact == "dashboard", HistoryEntry.record_id == pk)
+            .order_by(HistoryEntry.id)
+        )
+    )
 
 
 def test_quality_adds_reorders_and_removes_widgets_with_history(
-        app: Flask, world: World, client: Any, town: Town) -> None:
+    app: Flask, world: World, client: Any, town: Town
+) -> None:
     with app.app_context():
         board = _dashboard(unique("Édition "))
         _add(board, "kpi", indicator=town.ids["rising"])
@@ -285,23 +354,36 @@ def test_quality_adds_reorders_and_removes_widgets_with_history(
     assert 'name="csrf_token"' in editor_html
     assert town.names["hidden"] in editor_html  # the quality cell reads every service
 
-    response = client.post(f"/dashboards/{pk}/widgets", data={
-        "kind": "table", "indicator": str(town.ids["falling"]), "title": "Suivi mensuel",
-        "reason": "Demande du DGS"})
+    response = client.post(
+        f"/dashboards/{pk}/widgets",
+        data={
+            "kind": "table",
+            "indicator": str(town.ids["falling"]),
+            "title": "Suivi mensuel",
+            "reason": "Demande du DGS",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
-        assert _widgets(pk) == [("kpi", town.ids["rising"], town.names["rising"]),
-                                ("table", town.ids["falling"], "Suivi mensuel")]
-        new_id = db.session.scalars(select(DashboardWidget.id).where(
-            DashboardWidget.dashboard_id == pk, DashboardWidget.kind == "table")).one()
+        assert _widgets(pk) == [
+            ("kpi", town.ids["rising"], town.names["rising"]),
+            ("table", town.ids["falling"], "Suivi mensuel"),
+        ]
+        new_id = db.session.scalars(
+            select(DashboardWidget.id).where(
+                DashboardWidget.dashboard_id == pk, DashboardWidget.kind == "table"
+            )
+        ).one()
         last = _history(pk)[-1]
         assert last.action == "update" and last.reason == "Demande du DGS"
         assert last.username == world.users["quality"]
         before, after = last.changes["widgets"]
         assert len(before) == 1 and len(after) == 2 and "Suivi mensuel" in after[1]
 
-    assert client.post(f"/dashboards/{pk}/widgets/{new_id}/move",
-                       data={"direction": "up"}).status_code == 302
+    assert (
+        client.post(f"/dashboards/{pk}/widgets/{new_id}/move", data={"direction": "up"}).status_code
+        == 302
+    )
     with app.app_context():
         assert [k for k, _i, _t in _widgets(pk)] == ["table", "kpi"]
 
@@ -313,7 +395,8 @@ def test_quality_adds_reorders_and_removes_widgets_with_history(
 
 
 def test_editor_refuses_bad_input_in_french_and_changes_nothing(
-        app: Flask, world: World, client: Any, town: Town) -> None:
+    app: Flask, world: World, client: Any, town: Town
+) -> None:
     with app.app_context():
         board = _dashboard(unique("Refus "))
         _add(board, "kpi", indicator=town.ids["rising"])
@@ -326,8 +409,7 @@ def test_editor_refuses_bad_input_in_french_and_changes_nothing(
         ({"kind": "kpi", "indicator": "99999999"}, "« Indicateur » : aucun indicateur"),
         ({"kind": "trend", "objective": f"strategic:{town.ids['strategic']}"}, "« Objectif »"),
         ({"kind": "map", "indicator": "", "objective": ""}, "choisissez ce que le widget"),
-        ({"kind": "kpi", "indicator": str(town.ids["rising"]), "position": "zéro"},
-         "« Position »"),
+        ({"kind": "kpi", "indicator": str(town.ids["rising"]), "position": "zéro"}, "« Position »"),
     ]
     for data, message in cases:
         response = client.post(f"/dashboards/{pk}/widgets", data=data)
@@ -342,40 +424,59 @@ def test_non_editors_are_refused(app: Flask, world: World, client: Any, town: To
     pk = town.ids["d_s1"]
     with app.app_context():
         widgets = _widgets(pk)
-        widget_id = db.session.scalars(select(DashboardWidget.id).where(
-            DashboardWidget.dashboard_id == pk)).first()
+        widget_id = db.session.scalars(
+            select(DashboardWidget.id).where(DashboardWidget.dashboard_id == pk)
+        ).first()
     for role in ("official", "executive", "service_head", "agent"):
         login(client, world.users[role])
         assert "Modifier les widgets" not in _text(client.get(f"/dashboards/{pk}"))
         assert client.get(f"/dashboards/{pk}/edit").status_code == 403
-        assert client.post(f"/dashboards/{pk}/widgets", data={
-            "kind": "kpi", "indicator": str(town.ids["rising"])}).status_code == 403
+        assert (
+            client.post(
+                f"/dashboards/{pk}/widgets",
+                data={"kind": "kpi", "indicator": str(town.ids["rising"])},
+            ).status_code
+            == 403
+        )
         assert client.post(f"/dashboards/{pk}/widgets/{widget_id}/remove").status_code == 403
-        assert client.post(f"/dashboards/{pk}/widgets/{widget_id}/move",
-                           data={"direction": "down"}).status_code == 403
+        assert (
+            client.post(
+                f"/dashboards/{pk}/widgets/{widget_id}/move", data={"direction": "down"}
+            ).status_code
+            == 403
+        )
     with app.app_context():
         assert _widgets(pk) == widgets
         # the command itself refuses too (not only the route)
         from app.commands.errors import Forbidden
         from app.models import VigieUser
 
-        head = db.session.scalars(select(VigieUser).where(
-            VigieUser.username == world.users["service_head"])).one()
+        head = db.session.scalars(
+            select(VigieUser).where(VigieUser.username == world.users["service_head"])
+        ).one()
         with pytest.raises(Forbidden):
-            commands.remove_widget(db.session.get(Dashboard, pk), widget_id,
-                                   Actor.for_user(head))
+            commands.remove_widget(db.session.get(Dashboard, pk), widget_id, Actor.for_user(head))
 
 
 # ------------------------------------------------------------------------------ live
-def test_data_endpoint_returns_a_new_value_after_a_push(app: Flask, world: World, client: Any,
-                                                        town: Town) -> None:
+def test_data_endpoint_returns_a_new_value_after_a_push(
+    app: Flask, world: World, client: Any, town: Town
+) -> None:
     with app.app_context():
-        ind = _new("indicator", {
-            "code": unique("DSH-"), "name": unique("Live "),
-            "owner_service": world.services["S1"], "frequency": "monthly",
-            "direction": "increase", "unit": "%"})
-        _new("target", {"indicator": ind.id, "period": str(periods.year_of(_month(0))),
-                        "value": 100})
+        ind = _new(
+            "indicator",
+            {
+                "code": unique("DSH-"),
+                "name": unique("Live "),
+                "owner_service": world.services["S1"],
+                "frequency": "monthly",
+                "direction": "increase",
+                "unit": "%",
+            },
+        )
+        _new(
+            "target", {"indicator": ind.id, "period": str(periods.year_of(_month(0))), "value": 100}
+        )
         _new("measurement", {"indicator": ind.id, "period": _month(1), "value": 40})
         board = _dashboard(unique("Direct "), services=[world.services["S1"]])
         _add(board, "kpi", indicator=ind.id)
@@ -386,16 +487,28 @@ def test_data_endpoint_returns_a_new_value_after_a_push(app: Flask, world: World
     assert widget["value"] == 40 and widget["period"] == _month(1)
     # below target; « en retard » too once last month's value is overdue (after the 15th)
     assert (widget["status"], widget["status_label"]) in (
-        ("non_atteint", "Non atteint"), ("en_retard", "En retard"))
+        ("non_atteint", "Non atteint"),
+        ("en_retard", "En retard"),
+    )
     assert first["updated_label"].startswith("Données mises à jour le")
 
     api = app.test_client()
-    token = api.post("/api/v1/security/login", json={
-        "username": world.users["quality"], "password": "motdepasse-test", "provider": "db",
-    }).get_json()["access_token"]
-    pushed = api.post("/api/v1/measurement/batch", headers={"Authorization": f"Bearer {token}"},
-                      json={"reason": "Relevé du capteur", "measurements": [
-                          {"indicator": code, "period": _month(0), "value": 105}]})
+    token = api.post(
+        "/api/v1/security/login",
+        json={
+            "username": world.users["quality"],
+            "password": "motdepasse-test",
+            "provider": "db",
+        },
+    ).get_json()["access_token"]
+    pushed = api.post(
+        "/api/v1/measurement/batch",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "reason": "Relevé du capteur",
+            "measurements": [{"indicator": code, "period": _month(0), "value": 105}],
+        },
+    )
     assert pushed.status_code in (200, 201), pushed.get_json()
 
     second = client.get(f"/dashboards/{pk}/data").get_json()

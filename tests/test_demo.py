@@ -29,15 +29,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _vigie(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(Path(sys.executable).with_name("vigie")), *args], env=env,
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("vigie")), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
 
 
 def _load(folder: Path) -> tuple[dict[str, str], str]:
     """A fresh SQLite database with the small town; (environment, summary printed)."""
-    env = {**os.environ, "VIGIE_DEMO": "1", "VIGIE_INSTANCE_DIR": str(folder),
-           "VIGIE_DATABASE_URL": f"sqlite:///{folder}/demo.sqlite3",
-           "VIGIE_ADMIN_PASSWORD": "admin-mot-de-passe"}
+    env = {
+        **os.environ,
+        "VIGIE_DEMO": "1",
+        "VIGIE_INSTANCE_DIR": str(folder),
+        "VIGIE_DATABASE_URL": f"sqlite:///{folder}/demo.sqlite3",
+        "VIGIE_ADMIN_PASSWORD": "admin-mot-de-passe",
+    }
     env.pop("VIGIE_FILES_DIR", None)
     upgraded = _vigie("db", "upgrade", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
@@ -58,11 +68,16 @@ def demo_app(demo: tuple[Path, str]) -> Flask:
     from app import create_app
 
     folder, _summary = demo
-    return create_app({
-        "TESTING": True, "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite3",
-        "VIGIE_INSTANCE_DIR": str(folder), "VIGIE_FILES_DIR": None, "SERVER_NAME": None,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite3",
+            "VIGIE_INSTANCE_DIR": str(folder),
+            "VIGIE_FILES_DIR": None,
+            "SERVER_NAME": None,
+        }
+    )
 
 
 @pytest.fixture()
@@ -77,18 +92,17 @@ def _fingerprint(path: Path) -> dict[str, Any]:
     connection = sqlite3.connect(path)
     queries = {
         "indicators": "SELECT code, collection_mode, frequency, baseline_value FROM indicator "
-                      "ORDER BY code",
+        "ORDER BY code",
         "targets": "SELECT count(*), sum(coalesce(value, 0) + coalesce(low, 0)) FROM target",
         "measurements": "SELECT count(*), round(sum(value), 3), count(comment) FROM measurement",
         "documents": "SELECT code, state, (SELECT count(*) FROM document_version v "
-                     "WHERE v.document_id = d.id) FROM document d ORDER BY code",
+        "WHERE v.document_id = d.id) FROM document d ORDER BY code",
         "actions": "SELECT code, state, due_date, effectiveness FROM action ORDER BY code",
-        "complaints": "SELECT received_on, service_id, subject, status FROM complaint "
-                      "ORDER BY id",
+        "complaints": "SELECT received_on, service_id, subject, status FROM complaint ORDER BY id",
         "audits": "SELECT code, state, conclusion FROM audit ORDER BY code",
         "proposals": "SELECT title, decision, deliberation_ref FROM proposal ORDER BY id",
         "history": "SELECT artefact, count(*) FROM history_entry GROUP BY artefact "
-                   "ORDER BY artefact",
+        "ORDER BY artefact",
     }
     try:
         return {name: connection.execute(sql).fetchall() for name, sql in queries.items()}
@@ -183,27 +197,41 @@ def test_indicators_are_fed_as_described(ctx: None) -> None:
         if indicator.collection_mode != "calculated":
             assert targets[indicator.id] == years, indicator.code
     bands = db.session.scalars(
-        select(Target).join(Indicator).where(Indicator.direction == "band")).all()
+        select(Target).join(Indicator).where(Indicator.direction == "band")
+    ).all()
     assert bands and all(t.low is not None and t.high is not None for t in bands)
 
     # sources agree with collection modes; some values are late
     rows = db.session.execute(
-        select(Indicator.collection_mode, Measurement.source,
-               Measurement.source_application_id, Measurement.entered_by_id)
-        .join(Measurement, Measurement.indicator_id == Indicator.id)
+        select(
+            Indicator.collection_mode,
+            Measurement.source,
+            Measurement.source_application_id,
+            Measurement.entered_by_id,
+        ).join(Measurement, Measurement.indicator_id == Indicator.id)
     ).all()
     assert all(mode == source for mode, source, _app, _by in rows)
     assert all((app is not None) == (mode == "api") for mode, _s, app, _by in rows)
     assert all(by is not None for mode, *_rest, by in rows if mode != "calculated")
     # calculated indicators are computed from their inputs at load, by the system
     assert any(mode == "calculated" for mode, *_rest in rows)
-    latest = dict(db.session.execute(
-        select(Measurement.indicator_id, func.max(Measurement.period))
-        .group_by(Measurement.indicator_id)).all())
-    monthly_last = f"{date.today().year}-{date.today().month - 1:02d}" \
-        if date.today().month > 1 else f"{date.today().year - 1}-12"
-    late = [i for i in indicators if i.frequency == "monthly" and i.id in latest
-            and latest[i.id] < monthly_last]
+    latest = dict(
+        db.session.execute(
+            select(Measurement.indicator_id, func.max(Measurement.period)).group_by(
+                Measurement.indicator_id
+            )
+        ).all()
+    )
+    monthly_last = (
+        f"{date.today().year}-{date.today().month - 1:02d}"
+        if date.today().month > 1
+        else f"{date.today().year - 1}-12"
+    )
+    late = [
+        i
+        for i in indicators
+        if i.frequency == "monthly" and i.id in latest and latest[i.id] < monthly_last
+    ]
     assert any(i.collection_mode in ("manual", "import") for i in late)
     assert any(i.collection_mode == "api" for i in late)  # a silent application
 
@@ -239,12 +267,24 @@ def test_every_workflow_state_has_records(ctx: None) -> None:
     assert values(Action.state) == set(ACTION_STATES.codes)
     assert values(Revision.state) == set(REVISION_STATES.codes)
     assert values(ServiceObjective.state) == set(SERVICE_OBJECTIVE_STATES.codes)
-    assert values(Finding.kind) == {"nc_majeure", "nc_mineure", "observation",
-                                    "piste_progres", "point_fort"}
+    assert values(Finding.kind) == {
+        "nc_majeure",
+        "nc_mineure",
+        "observation",
+        "piste_progres",
+        "point_fort",
+    }
     assert values(Complaint.status) == {"recue", "en_traitement", "repondue", "close"}
     assert values(Risk.status) == {"identifie", "traite", "accepte", "clos"}
-    assert values(Action.origin) == {"audit", "revue", "reclamation", "risque", "enquete",
-                                     "revision", "suggestion"}
+    assert values(Action.origin) == {
+        "audit",
+        "revue",
+        "reclamation",
+        "risque",
+        "enquete",
+        "revision",
+        "suggestion",
+    }
     health = Counter(a.health for a in db.session.scalars(select(SourceApplication)))
     assert set(health) == {"ok", "late", "silent"}
     reviews = Counter(db.session.scalars(select(ManagementReview.state)))
@@ -292,11 +332,11 @@ def test_files_are_real_and_stored(ctx: None) -> None:
     from app import files
     from app.models import Audit, DocumentVersion, ManagementReview
 
-    stored = [*db.session.scalars(select(DocumentVersion).where(
-        DocumentVersion.file_key.is_not(None))),
+    stored = [
+        *db.session.scalars(select(DocumentVersion).where(DocumentVersion.file_key.is_not(None))),
         *db.session.scalars(select(Audit).where(Audit.file_key.is_not(None))),
-        *db.session.scalars(select(ManagementReview).where(
-            ManagementReview.file_key.is_not(None)))]
+        *db.session.scalars(select(ManagementReview).where(ManagementReview.file_key.is_not(None))),
+    ]
     assert len(stored) > 200
     kinds = Counter()
     for record in stored:
@@ -317,33 +357,42 @@ def test_computed_columns_are_stored(ctx: None) -> None:
     for risk in db.session.scalars(select(Risk)):
         assert risk.criticality == risk.likelihood * risk.severity
         if risk.residual_likelihood is not None:
-            assert risk.residual_criticality == (risk.residual_likelihood
-                                                 * risk.residual_severity)
+            assert risk.residual_criticality == (risk.residual_likelihood * risk.residual_severity)
     for action in db.session.scalars(select(Action)):
-        expected = ((action.completed_on - action.opened_on).days
-                    if action.completed_on and action.opened_on else None)
+        expected = (
+            (action.completed_on - action.opened_on).days
+            if action.completed_on and action.opened_on
+            else None
+        )
         assert action.days_to_close == expected, action.code
-    wrong = db.session.scalar(select(func.count()).select_from(Complaint).where(
-        Complaint.answered_on.is_not(None), Complaint.processing_days.is_(None)))
+    wrong = db.session.scalar(
+        select(func.count())
+        .select_from(Complaint)
+        .where(Complaint.answered_on.is_not(None), Complaint.processing_days.is_(None))
+    )
     assert wrong == 0
     for complaint in db.session.scalars(select(Complaint).limit(500)):
         if complaint.answered_on is not None:
-            assert complaint.processing_days == (complaint.answered_on
-                                                 - complaint.received_on).days
+            assert complaint.processing_days == (complaint.answered_on - complaint.received_on).days
 
 
 def test_every_record_has_one_create_history_entry(ctx: None) -> None:
     from app import registry
     from app.models import HistoryEntry
 
-    entries = dict(db.session.execute(
-        select(HistoryEntry.artefact, func.count()).where(HistoryEntry.action == "create")
-        .group_by(HistoryEntry.artefact)).all())
+    entries = dict(
+        db.session.execute(
+            select(HistoryEntry.artefact, func.count())
+            .where(HistoryEntry.action == "create")
+            .group_by(HistoryEntry.artefact)
+        ).all()
+    )
     for artefact in registry.all_artefacts():
         rows = db.session.scalar(select(func.count()).select_from(artefact.model)) or 0
         assert entries.get(artefact.code_name, 0) == rows, artefact.code_name
-    sample = db.session.scalars(select(HistoryEntry).where(
-        HistoryEntry.artefact == "measurement").limit(1)).one()
+    sample = db.session.scalars(
+        select(HistoryEntry).where(HistoryEntry.artefact == "measurement").limit(1)
+    ).one()
     assert set(sample.changes) >= {"indicator", "period", "value"}
     assert sample.reason and sample.username == "système"
 
@@ -380,15 +429,22 @@ def test_large_scale_reaches_benchmark_volumes() -> None:
     large = SCALES["large"]
     today = date.today()
     first = today.year - large.history_years + 1
-    length = {f: len(periods.between(periods.Period(first, 1, f),
-                                     periods.containing(today, f).previous()))
-              for f in periods.FREQUENCIES}
+    length = {
+        f: len(
+            periods.between(periods.Period(first, 1, f), periods.containing(today, f).previous())
+        )
+        for f in periods.FREQUENCIES
+    }
     base = [(entry, spec) for _code, entry, _position, spec in indicator_entries()]
-    quartier = [spec for entry, spec in base
-                if not entry.service.startswith(("DG", "POLE")) and spec.mode != "calculated"]
+    quartier = [
+        spec
+        for entry, spec in base
+        if not entry.service.startswith(("DG", "POLE")) and spec.mode != "calculated"
+    ]
     indicators = len(base) + large.quartiers * len(quartier)
-    values = sum(length[s.frequency] for _e, s in base if s.mode != "calculated") \
-        + large.quartiers * sum(length[s.frequency] for s in quartier)
+    values = sum(
+        length[s.frequency] for _e, s in base if s.mode != "calculated"
+    ) + large.quartiers * sum(length[s.frequency] for s in quartier)
     assert indicators >= 2000
     assert values * 0.9 >= 240_000  # margin for late and silent sources
     # two full calendar years at least, whatever the day of the load

@@ -16,20 +16,38 @@ from tests.test_browser import ARTIFACTS, browser, live_url  # noqa: F401 - shar
 pytestmark = pytest.mark.browser
 
 
-def test_agent_files_a_month_in_one_save(app: Flask, world: World, live_url: str,  # noqa: F811
-                                         browser) -> None:  # noqa: F811
+def test_agent_files_a_month_in_one_save(
+    app: Flask,
+    world: World,
+    live_url: str,  # noqa: F811
+    browser,  # noqa: F811
+) -> None:
     with app.app_context():
         system = Actor.system_actor()
-        service = create_record(registry.get("service"), {
-            "code": unique("NAV"), "name": "Propreté urbaine", "parent": world.services["S1"]},
-            system)
+        service = create_record(
+            registry.get("service"),
+            {"code": unique("NAV"), "name": "Propreté urbaine", "parent": world.services["S1"]},
+            system,
+        )
         codes = []
-        for name in ("Tonnes de déchets collectées", "Dépôts sauvages signalés",
-                     "Réclamations traitées sous 48 h"):
+        for name in (
+            "Tonnes de déchets collectées",
+            "Dépôts sauvages signalés",
+            "Réclamations traitées sous 48 h",
+        ):
             code = unique("PRO-")
-            create_record(registry.get("indicator"), {
-                "code": code, "name": name, "owner_service": service.id,
-                "frequency": "monthly", "unit": "nombre", "min_value": 0}, system)
+            create_record(
+                registry.get("indicator"),
+                {
+                    "code": code,
+                    "name": name,
+                    "owner_service": service.id,
+                    "frequency": "monthly",
+                    "unit": "nombre",
+                    "min_value": 0,
+                },
+                system,
+            )
             codes.append(code)
         service_id = service.id
     page = browser.new_page(locale="fr-FR")
@@ -63,8 +81,11 @@ def test_agent_files_a_month_in_one_save(app: Flask, world: World, live_url: str
     page.screenshot(path=str(ARTIFACTS / "entry-saved.png"), full_page=True)
     page.close()
     with app.app_context():
-        stored = dict(db.session.execute(
-            select(Indicator.code, Measurement.value)
-            .join(Measurement, Measurement.indicator_id == Indicator.id)
-            .where(Indicator.code.in_(codes), Measurement.period == "2025-09")).all())
+        stored = dict(
+            db.session.execute(
+                select(Indicator.code, Measurement.value)
+                .join(Measurement, Measurement.indicator_id == Indicator.id)
+                .where(Indicator.code.in_(codes), Measurement.period == "2025-09")
+            ).all()
+        )
     assert stored == {codes[0]: 12.5, codes[1]: 7.0, codes[2]: 30.0}

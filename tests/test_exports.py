@@ -49,26 +49,59 @@ def _xlsx(response: Any) -> list[dict[str, Any]]:
 def _risks(app: Flask, world: World, prefix: str) -> dict[str, int]:
     """Three risks of S1 named with ``prefix`` and one that the filter must leave out."""
     return {
-        "high": _create(app, "risk", {
-            "service": world.services["S1"], "title": f"{prefix} chaussée", "likelihood": 3,
-            "severity": 4, "residual_likelihood": 2, "residual_severity": 2,
-            "status": "traite"}),
-        "low": _create(app, "risk", {
-            "service": world.services["S1"], "title": f"{prefix} signalisation",
-            "likelihood": 1, "severity": 2, "status": "identifie"}),
-        "accepted": _create(app, "risk", {
-            "service": world.services["S1"], "title": f"{prefix} éclairage", "likelihood": 2,
-            "severity": 2, "status": "accepte"}),
-        "unfiltered": _create(app, "risk", {
-            "service": world.services["S1"], "title": unique("Autre risque "),
-            "likelihood": 4, "severity": 4}),
+        "high": _create(
+            app,
+            "risk",
+            {
+                "service": world.services["S1"],
+                "title": f"{prefix} chaussée",
+                "likelihood": 3,
+                "severity": 4,
+                "residual_likelihood": 2,
+                "residual_severity": 2,
+                "status": "traite",
+            },
+        ),
+        "low": _create(
+            app,
+            "risk",
+            {
+                "service": world.services["S1"],
+                "title": f"{prefix} signalisation",
+                "likelihood": 1,
+                "severity": 2,
+                "status": "identifie",
+            },
+        ),
+        "accepted": _create(
+            app,
+            "risk",
+            {
+                "service": world.services["S1"],
+                "title": f"{prefix} éclairage",
+                "likelihood": 2,
+                "severity": 2,
+                "status": "accepte",
+            },
+        ),
+        "unfiltered": _create(
+            app,
+            "risk",
+            {
+                "service": world.services["S1"],
+                "title": unique("Autre risque "),
+                "likelihood": 4,
+                "severity": 4,
+            },
+        ),
     }
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("channel", ["ui", "api"])
-def test_risk_export_keeps_the_filters_and_speaks_french(app: Flask, world: World, client,
-                                                         channel: str, fmt: str) -> None:
+def test_risk_export_keeps_the_filters_and_speaks_french(
+    app: Flask, world: World, client, channel: str, fmt: str
+) -> None:
     prefix = unique("Risque filtré ")
     _risks(app, world, prefix)
     if channel == "ui":
@@ -80,11 +113,19 @@ def test_risk_export_keeps_the_filters_and_speaks_french(app: Flask, world: Worl
         response = client.get(url, headers=token(client, world.users["service_head"]))
     rows = _csv(response) if fmt == "csv" else _xlsx(response)
     by_title = {row["Intitulé"]: row for row in rows}
-    assert sorted(by_title) == sorted(f"{prefix} {w}" for w in
-                                      ("chaussée", "signalisation", "éclairage"))
+    assert sorted(by_title) == sorted(
+        f"{prefix} {w}" for w in ("chaussée", "signalisation", "éclairage")
+    )
     high = by_title[f"{prefix} chaussée"]
-    for header in ("Service", "Probabilité", "Gravité", "Criticité brute",
-                   "Criticité résiduelle", "Statut", "Prochaine revue"):
+    for header in (
+        "Service",
+        "Probabilité",
+        "Gravité",
+        "Criticité brute",
+        "Criticité résiduelle",
+        "Statut",
+        "Prochaine revue",
+    ):
         assert header in high, header
     assert high["Statut"] == "Traité"
     assert high["Probabilité"] == "3 — forte" and high["Gravité"] == "4 — très forte"
@@ -107,21 +148,36 @@ def test_export_with_two_filters_and_a_choice_filter(app: Flask, world: World, c
     api = client.get(
         "/api/v1/risk/export?format=csv&q=(filters:!((col:title,opr:sw,value:'"
         f"{prefix}'),(col:status,opr:eq,value:traite)))",
-        headers=token(client, world.users["quality"]))
+        headers=token(client, world.users["quality"]),
+    )
     assert [int(row["N°"]) for row in _csv(api)] == [ids["high"]]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("value", FORMULAS)
-def test_cells_that_would_run_as_formulas_are_escaped(app: Flask, world: World, client,
-                                                      fmt: str, value: str) -> None:
+def test_cells_that_would_run_as_formulas_are_escaped(
+    app: Flask, world: World, client, fmt: str, value: str
+) -> None:
     marker = unique("Formule ")
-    process = _create(app, "process", {"code": unique("PR"), "name": "Processus",
-                                       "service": world.services["S1"]})
-    risk = _create(app, "risk", {"service": world.services["S1"], "linked_process": process,
-                                 "title": "Risque", "likelihood": 1, "severity": 1})
-    complaint = _create(app, "complaint", {"received_on": "2025-04-01", "subject": "Objet",
-                                           "service": world.services["S1"]})
+    process = _create(
+        app, "process", {"code": unique("PR"), "name": "Processus", "service": world.services["S1"]}
+    )
+    risk = _create(
+        app,
+        "risk",
+        {
+            "service": world.services["S1"],
+            "linked_process": process,
+            "title": "Risque",
+            "likelihood": 1,
+            "severity": 1,
+        },
+    )
+    complaint = _create(
+        app,
+        "complaint",
+        {"received_on": "2025-04-01", "subject": "Objet", "service": world.services["S1"]},
+    )
     _create(app, "impact_assessment", {"risk": risk, "partners_comment": marker})
     with app.app_context():
         # stored as is, whatever the way in (forms and API strip a leading tab, an import or
@@ -153,12 +209,21 @@ def test_cells_that_would_run_as_formulas_are_escaped(app: Flask, world: World, 
             assert not (isinstance(cell, str) and cell.startswith(tuple("=+-@\t"))), cell
 
 
-def test_complaint_export_dates_labels_and_computed_days(app: Flask, world: World,
-                                                         client) -> None:
+def test_complaint_export_dates_labels_and_computed_days(app: Flask, world: World, client) -> None:
     subject = unique("Réclamation exportée ")
-    _create(app, "complaint", {"received_on": "2025-03-03", "answered_on": "2025-03-17",
-                               "channel": "guichet", "service": world.services["S1"],
-                               "subject": subject, "status": "repondue", "justified": True})
+    _create(
+        app,
+        "complaint",
+        {
+            "received_on": "2025-03-03",
+            "answered_on": "2025-03-17",
+            "channel": "guichet",
+            "service": world.services["S1"],
+            "subject": subject,
+            "status": "repondue",
+            "justified": True,
+        },
+    )
     login(client, world.users["agent"])
     rows = _csv(client.get(f"/complaint/export/csv?_flt_0_subject={subject}"))
     assert len(rows) == 1
@@ -169,13 +234,21 @@ def test_complaint_export_dates_labels_and_computed_days(app: Flask, world: Worl
     assert row["Fondée"] == "Oui"
 
 
-def test_action_export_shows_late_and_states_in_french(app: Flask, world: World,
-                                                       client) -> None:
+def test_action_export_shows_late_and_states_in_french(app: Flask, world: World, client) -> None:
     code = unique("ACT-X")
-    _create(app, "action", {"code": code, "title": "Reprendre le marquage",
-                            "service": world.services["S1"], "origin": "reclamation",
-                            "kind": "curative", "opened_on": "2025-01-06",
-                            "due_date": "2025-02-01"})
+    _create(
+        app,
+        "action",
+        {
+            "code": code,
+            "title": "Reprendre le marquage",
+            "service": world.services["S1"],
+            "origin": "reclamation",
+            "kind": "curative",
+            "opened_on": "2025-01-06",
+            "due_date": "2025-02-01",
+        },
+    )
     login(client, world.users["service_head"])
     rows = _xlsx(client.get(f"/action/export/xlsx?_flt_3_code={code}"))
     assert len(rows) == 1
@@ -189,8 +262,9 @@ def test_action_export_shows_late_and_states_in_french(app: Flask, world: World,
 
 @pytest.mark.parametrize("code", ["complaint", "risk", "measurement", "audit"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_exports_hold_the_head_services_only(app: Flask, world: World, client, code: str,
-                                             fmt: str) -> None:
+def test_exports_hold_the_head_services_only(
+    app: Flask, world: World, client, code: str, fmt: str
+) -> None:
     from tests.test_scope_matrix import CASES
 
     case = CASES[code]
@@ -207,11 +281,13 @@ def test_exports_hold_the_head_services_only(app: Flask, world: World, client, c
     assert own[marker] in cells and other[marker] not in cells
 
 
-def test_archived_records_leave_the_export_unless_asked(app: Flask, world: World,
-                                                        client) -> None:
+def test_archived_records_leave_the_export_unless_asked(app: Flask, world: World, client) -> None:
     subject = unique("Réclamation archivée ")
-    pk = _create(app, "complaint", {"received_on": "2025-04-01", "service":
-                                    world.services["S1"], "subject": subject})
+    pk = _create(
+        app,
+        "complaint",
+        {"received_on": "2025-04-01", "service": world.services["S1"], "subject": subject},
+    )
     with app.app_context():
         artefact = registry.get("complaint")
         archive_record(artefact, db.session.get(artefact.model, pk), Actor.system_actor())
@@ -220,16 +296,21 @@ def test_archived_records_leave_the_export_unless_asked(app: Flask, world: World
     rows = _csv(client.get(f"/complaint/export/csv?_flt_0_subject={subject}&archived=include"))
     assert [row["Archivé"] for row in rows] == ["Oui"]
     headers = token(client, world.users["service_head"])
-    api = client.get(f"/api/v1/complaint/export?format=csv&archived=only&q=(filters:!("
-                     f"(col:subject,opr:sw,value:'{subject}')))", headers=headers)
+    api = client.get(
+        f"/api/v1/complaint/export?format=csv&archived=only&q=(filters:!("
+        f"(col:subject,opr:sw,value:'{subject}')))",
+        headers=headers,
+    )
     assert [int(row["N°"]) for row in _csv(api)] == [pk]
 
 
 def test_export_needs_the_read_permission(app: Flask, world: World, client) -> None:
     """An application account reads no risk, so it exports none either."""
-    response = client.get("/api/v1/risk/export?format=csv",
-                          headers=token(client, world.users["application"]))
+    response = client.get(
+        "/api/v1/risk/export?format=csv", headers=token(client, world.users["application"])
+    )
     assert response.status_code == 403
-    response = client.get("/api/v1/risk/export?format=pdf",
-                          headers=token(client, world.users["quality"]))
+    response = client.get(
+        "/api/v1/risk/export?format=pdf", headers=token(client, world.users["quality"])
+    )
     assert response.status_code == 400

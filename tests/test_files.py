@@ -33,8 +33,9 @@ def docx_bytes(body: str = "Procédure de balayage") -> bytes:
     buffer = io.BytesIO()
     stamp = (2026, 1, 5, 9, 0, 0)
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", stamp),
-                         '<?xml version="1.0"?><Types/>')
+        archive.writestr(
+            zipfile.ZipInfo("[Content_Types].xml", stamp), '<?xml version="1.0"?><Types/>'
+        )
         archive.writestr(
             zipfile.ZipInfo("word/document.xml", stamp),
             '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
@@ -63,18 +64,30 @@ def stored_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def make_version(client: FlaskClient, world: World, service: str = "S1",
-                 state: str | None = None) -> tuple[int, int]:
+def make_version(
+    client: FlaskClient, world: World, service: str = "S1", state: str | None = None
+) -> tuple[int, int]:
     """A document of ``service`` (optionally forced to a workflow state) and its version 1."""
     headers = token(client, world.users["quality"])
-    doc = client.post("/api/v1/document/", headers=headers, json={
-        "code": unique("DOC-"), "title": unique("Procédure "), "kind": "procedure",
-        "service": world.services[service],
-    })
+    doc = client.post(
+        "/api/v1/document/",
+        headers=headers,
+        json={
+            "code": unique("DOC-"),
+            "title": unique("Procédure "),
+            "kind": "procedure",
+            "service": world.services[service],
+        },
+    )
     assert doc.status_code == 201, doc.json
-    version = client.post("/api/v1/document_version/", headers=headers, json={
-        "document": doc.json["id"], "number": 1,
-    })
+    version = client.post(
+        "/api/v1/document_version/",
+        headers=headers,
+        json={
+            "document": doc.json["id"],
+            "number": 1,
+        },
+    )
     assert version.status_code == 201, version.json
     if state is not None:
         set_state(client.application, doc.json["id"], state)
@@ -88,13 +101,24 @@ def set_state(app: Flask, document_id: int, state: str) -> None:
         db.session.commit()
 
 
-def put_file(client: FlaskClient, headers: dict[str, str], pk: int, name: str, data: bytes,
-             version: int | None = 1, **form: str) -> object:
+def put_file(
+    client: FlaskClient,
+    headers: dict[str, str],
+    pk: int,
+    name: str,
+    data: bytes,
+    version: int | None = 1,
+    **form: str,
+) -> object:
     payload: dict[str, object] = {"file": (io.BytesIO(data), name), **form}
     if version is not None:
         payload["version"] = str(version)
-    return client.put(f"/api/v1/document_version/{pk}/file", headers=headers, data=payload,
-                      content_type="multipart/form-data")
+    return client.put(
+        f"/api/v1/document_version/{pk}/file",
+        headers=headers,
+        data=payload,
+        content_type="multipart/form-data",
+    )
 
 
 def version_row(app: Flask, pk: int) -> DocumentVersion:
@@ -111,8 +135,14 @@ def new_user(app: Flask, role: str, service: str) -> str:
 
     username = unique(f"t_{role}_{service.lower()}_")
     with app.app_context():
-        create_user(username=username, password=PASSWORD, role_codes=[role],
-                    service_codes=[service], first_name="Camille", last_name="Test")
+        create_user(
+            username=username,
+            password=PASSWORD,
+            role_codes=[role],
+            service_codes=[service],
+            first_name="Camille",
+            last_name="Test",
+        )
     return username
 
 
@@ -124,13 +154,21 @@ def new_user(app: Flask, role: str, service: str) -> str:
     [
         ("procedure.pdf", PDF, "application/pdf"),
         ("plan.png", PNG, "image/png"),
-        ("mode-operatoire.docx", docx_bytes(),
-         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "mode-operatoire.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
     ],
 )
 def test_upload_then_download_exact_bytes_as_attachment(
-    app: Flask, world: World, client: FlaskClient, files_dir: Path,
-    name: str, data: bytes, content_type: str,
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    files_dir: Path,
+    name: str,
+    data: bytes,
+    content_type: str,
 ) -> None:
     _doc, pk = make_version(client, world)
     headers = token(client, world.users["service_head"])
@@ -163,8 +201,9 @@ def test_upload_then_download_exact_bytes_as_attachment(
     assert entry["changes"]["file_sha256"] == [None, hashlib.sha256(data).hexdigest()]
 
 
-def test_non_ascii_name_is_sent_as_utf8_filename(app: Flask, world: World,
-                                                 client: FlaskClient) -> None:
+def test_non_ascii_name_is_sent_as_utf8_filename(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     _doc, pk = make_version(client, world)
     headers = token(client, world.users["quality"])
     assert put_file(client, headers, pk, "procédure qualité.pdf", PDF).status_code == 200
@@ -189,8 +228,13 @@ def test_non_ascii_name_is_sent_as_utf8_filename(app: Flask, world: World,
     ],
 )
 def test_refused_uploads_store_nothing(
-    app: Flask, world: World, client: FlaskClient, files_dir: Path,
-    name: str, data: bytes, fragment: str,
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    files_dir: Path,
+    name: str,
+    data: bytes,
+    fragment: str,
 ) -> None:
     _doc, pk = make_version(client, world)
     headers = token(client, world.users["service_head"])
@@ -204,19 +248,24 @@ def test_refused_uploads_store_nothing(
     assert stored_files(files_dir) == []
 
 
-def test_missing_file_part_is_a_french_422(app: Flask, world: World,
-                                          client: FlaskClient) -> None:
+def test_missing_file_part_is_a_french_422(app: Flask, world: World, client: FlaskClient) -> None:
     _doc, pk = make_version(client, world)
-    response = client.put(f"/api/v1/document_version/{pk}/file",
-                          headers=token(client, world.users["quality"]),
-                          data={"version": "1"}, content_type="multipart/form-data")
+    response = client.put(
+        f"/api/v1/document_version/{pk}/file",
+        headers=token(client, world.users["quality"]),
+        data={"version": "1"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "file"
     assert "Aucun fichier" in response.json["message"]
 
 
 def test_too_large_is_413_with_french_message(
-    app: Flask, world: World, client: FlaskClient, files_dir: Path,
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    files_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _doc, pk = make_version(client, world)
@@ -235,9 +284,11 @@ def test_file_columns_cannot_be_set_through_the_record_payload(
     app: Flask, world: World, client: FlaskClient
 ) -> None:
     _doc, pk = make_version(client, world)
-    response = client.put(f"/api/v1/document_version/{pk}",
-                          headers=token(client, world.users["quality"]),
-                          json={"file_key": "autre-fichier.pdf", "version": 1})
+    response = client.put(
+        f"/api/v1/document_version/{pk}",
+        headers=token(client, world.users["quality"]),
+        json={"file_key": "autre-fichier.pdf", "version": 1},
+    )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "file_key"
     assert version_row(app, pk).file_key is None
@@ -250,8 +301,10 @@ def test_download_follows_the_read_scope_of_the_document(
     app: Flask, world: World, client: FlaskClient
 ) -> None:
     doc, pk = make_version(client, world, "S1")
-    assert put_file(client, token(client, world.users["service_head"]), pk, "p.pdf",
-                    PDF).status_code == 200
+    assert (
+        put_file(client, token(client, world.users["service_head"]), pk, "p.pdf", PDF).status_code
+        == 200
+    )
     agent_s3 = new_user(app, "agent", "S3")
     outsiders = [world.users["head_s3"], agent_s3]
     for username in outsiders:  # draft of another pôle: as if it did not exist
@@ -293,10 +346,16 @@ def test_upload_refused_without_write_right_or_out_of_scope(
     assert other.status_code in (403, 404)
     assert "message" in other.json
     ui = login(app.test_client(), world.users["head_s3"])
-    response = ui.post(f"/document_version/edit/{pk}", data={
-        "document": str(doc), "number": "1", "version": "1",
-        "file": (io.BytesIO(PDF), "d.pdf"),
-    }, content_type="multipart/form-data")
+    response = ui.post(
+        f"/document_version/edit/{pk}",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "version": "1",
+            "file": (io.BytesIO(PDF), "d.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code in (403, 404)
     assert version_row(app, pk).file_key is None
     assert stored_files(files_dir) == []
@@ -306,14 +365,25 @@ def test_file_routes_answer_404_for_artefacts_without_files(
     app: Flask, world: World, client: FlaskClient
 ) -> None:
     headers = token(client, world.users["quality"])
-    objective = client.post("/api/v1/service_objective/", headers=headers, json={
-        "service": world.services["S1"], "year": 2026, "title": unique("Obj "),
-    }).json["id"]
-    assert client.get(f"/api/v1/service_objective/{objective}/file",
-                      headers=headers).status_code == 404
-    response = client.put(f"/api/v1/service_objective/{objective}/file", headers=headers,
-                          data={"file": (io.BytesIO(PDF), "x.pdf"), "version": "1"},
-                          content_type="multipart/form-data")
+    objective = client.post(
+        "/api/v1/service_objective/",
+        headers=headers,
+        json={
+            "service": world.services["S1"],
+            "year": 2026,
+            "title": unique("Obj "),
+        },
+    ).json["id"]
+    assert (
+        client.get(f"/api/v1/service_objective/{objective}/file", headers=headers).status_code
+        == 404
+    )
+    response = client.put(
+        f"/api/v1/service_objective/{objective}/file",
+        headers=headers,
+        data={"file": (io.BytesIO(PDF), "x.pdf"), "version": "1"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 404
 
 
@@ -321,14 +391,22 @@ def test_management_review_minutes_are_download_only(
     app: Flask, world: World, client: FlaskClient, files_dir: Path
 ) -> None:
     headers = token(client, world.users["quality"])
-    review = client.post("/api/v1/management_review/", headers=headers, json={
-        "year": 2026, "title": unique("Revue "),
-    })
+    review = client.post(
+        "/api/v1/management_review/",
+        headers=headers,
+        json={
+            "year": 2026,
+            "title": unique("Revue "),
+        },
+    )
     assert review.status_code == 201, review.json
     pk = review.json["id"]
-    response = client.put(f"/api/v1/management_review/{pk}/file", headers=headers,
-                          data={"file": (io.BytesIO(PDF), "cr.pdf"), "version": "1"},
-                          content_type="multipart/form-data")
+    response = client.put(
+        f"/api/v1/management_review/{pk}/file",
+        headers=headers,
+        data={"file": (io.BytesIO(PDF), "cr.pdf"), "version": "1"},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     assert "produit par Vigie" in response.json["message"]
     assert stored_files(files_dir) == []
@@ -366,8 +444,9 @@ def test_replacing_keeps_the_previous_file_and_its_key(
     assert put_file(client, headers, pk, "ancienne.pdf", PDF).status_code == 200
     first_key = version_row(app, pk).file_key
     new = PDF + b"% version revue\n"
-    response = put_file(client, headers, pk, "nouvelle.pdf", new, version=2,
-                        reason="Mise à jour réglementaire")
+    response = put_file(
+        client, headers, pk, "nouvelle.pdf", new, version=2, reason="Mise à jour réglementaire"
+    )
     assert response.status_code == 200
     row = version_row(app, pk)
     assert row.file_key != first_key
@@ -390,8 +469,9 @@ def test_archived_record_keeps_its_file(
     key = version_row(app, pk).file_key
     assert [p.name for p in stored_files(files_dir)] == [key]
     for username in (world.users["service_head"], world.users["agent"], world.users["quality"]):
-        response = client.get(f"/api/v1/document_version/{pk}/file",
-                              headers=token(client, username))
+        response = client.get(
+            f"/api/v1/document_version/{pk}/file", headers=token(client, username)
+        )
         assert response.status_code == 200, username
         assert response.data == PDF
     ui = login(app.test_client(), world.users["agent"])
@@ -407,16 +487,20 @@ def test_archived_record_keeps_its_file(
 # --------------------------------------------------------------------------------------------
 def count_versions(app: Flask, document_id: int) -> int:
     with app.app_context():
-        stmt = select(func.count()).select_from(DocumentVersion).where(
-            DocumentVersion.document_id == document_id
+        stmt = (
+            select(func.count())
+            .select_from(DocumentVersion)
+            .where(DocumentVersion.document_id == document_id)
         )
         return int(db.session.scalar(stmt) or 0)
 
 
 def new_document(client: FlaskClient, world: World) -> int:
-    response = client.post("/api/v1/document/", headers=token(client, world.users["quality"]),
-                           json={"code": unique("DOC-"), "title": unique("Doc "),
-                                 "service": world.services["S1"]})
+    response = client.post(
+        "/api/v1/document/",
+        headers=token(client, world.users["quality"]),
+        json={"code": unique("DOC-"), "title": unique("Doc "), "service": world.services["S1"]},
+    )
     assert response.status_code == 201, response.json
     return int(response.json["id"])
 
@@ -439,10 +523,16 @@ def test_add_form_creates_the_record_with_its_file(
 ) -> None:
     doc = new_document(client, world)
     ui = login(app.test_client(), world.users["service_head"])
-    response = ui.post("/document_version/add", data={
-        "document": str(doc), "number": "1", "change_summary": "Création",
-        "file": (io.BytesIO(docx_bytes()), "Mode opératoire.docx"),
-    }, content_type="multipart/form-data")
+    response = ui.post(
+        "/document_version/add",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "change_summary": "Création",
+            "file": (io.BytesIO(docx_bytes()), "Mode opératoire.docx"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     pk = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
     row = version_row(app, pk)
@@ -467,14 +557,25 @@ def test_add_form_creates_the_record_with_its_file(
     ],
 )
 def test_add_form_with_refused_file_stores_nothing(
-    app: Flask, world: World, client: FlaskClient, files_dir: Path,
-    name: str, data: bytes, fragment: str,
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    files_dir: Path,
+    name: str,
+    data: bytes,
+    fragment: str,
 ) -> None:
     doc = new_document(client, world)
     ui = login(app.test_client(), world.users["service_head"])
-    response = ui.post("/document_version/add", data={
-        "document": str(doc), "number": "1", "file": (io.BytesIO(data), name),
-    }, content_type="multipart/form-data")
+    response = ui.post(
+        "/document_version/add",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "file": (io.BytesIO(data), name),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert fragment in page.replace("&#34;", '"').replace("&#39;", "'")
@@ -483,16 +584,24 @@ def test_add_form_with_refused_file_stores_nothing(
 
 
 def test_add_form_too_large_is_413_in_french_and_stores_nothing(
-    app: Flask, world: World, client: FlaskClient, files_dir: Path,
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    files_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     doc = new_document(client, world)
     ui = login(app.test_client(), world.users["service_head"])
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
-    response = ui.post("/document_version/add", data={
-        "document": str(doc), "number": "1",
-        "file": (io.BytesIO(PDF + b"0" * 5000), "gros.pdf"),
-    }, content_type="multipart/form-data")
+    response = ui.post(
+        "/document_version/add",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "file": (io.BytesIO(PDF + b"0" * 5000), "gros.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "Fichier trop volumineux" in page
@@ -511,42 +620,69 @@ def test_edit_form_replaces_the_file_and_keeps_the_old_one(
     form = ui.get(f"/document_version/edit/{pk}").get_data(as_text=True)
     assert "Laissez vide pour garder le fichier actuel" in form
     # a refused file changes nothing, not even the other fields
-    refused = ui.post(f"/document_version/edit/{pk}", data={
-        "document": str(doc), "number": "1", "version": "2", "change_summary": "Refusé",
-        "file": (io.BytesIO(PNG), "v2.pdf"),
-    }, content_type="multipart/form-data")
+    refused = ui.post(
+        f"/document_version/edit/{pk}",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "version": "2",
+            "change_summary": "Refusé",
+            "file": (io.BytesIO(PNG), "v2.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 422
     row = version_row(app, pk)
     assert row.change_summary is None and row.file_name == "v1.pdf" and row.version == 2
     # a stale form is refused before the file is stored
-    stale = ui.post(f"/document_version/edit/{pk}", data={
-        "document": str(doc), "number": "1", "version": "1",
-        "file": (io.BytesIO(PDF), "v2.pdf"),
-    }, content_type="multipart/form-data")
+    stale = ui.post(
+        f"/document_version/edit/{pk}",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "version": "1",
+            "file": (io.BytesIO(PDF), "v2.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert stale.status_code == 409
     assert len(stored_files(files_dir)) == 1
     # an accepted one replaces the file; the previous one stays on disk
     new = PDF + b"% v2\n"
-    saved = ui.post(f"/document_version/edit/{pk}", data={
-        "document": str(doc), "number": "1", "version": "2", "change_summary": "Révision",
-        "file": (io.BytesIO(new), "v2.pdf"),
-    }, content_type="multipart/form-data")
+    saved = ui.post(
+        f"/document_version/edit/{pk}",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "version": "2",
+            "change_summary": "Révision",
+            "file": (io.BytesIO(new), "v2.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
     row = version_row(app, pk)
     assert row.file_name == "v2.pdf" and row.change_summary == "Révision"
     assert len(stored_files(files_dir)) == 2
     assert ui.get(f"/document_version/file/{pk}").data == new
     # an edit without a file keeps the current one
-    kept = ui.post(f"/document_version/edit/{pk}", data={
-        "document": str(doc), "number": "1", "version": str(row.version),
-        "change_summary": "Sans fichier",
-    }, content_type="multipart/form-data")
+    kept = ui.post(
+        f"/document_version/edit/{pk}",
+        data={
+            "document": str(doc),
+            "number": "1",
+            "version": str(row.version),
+            "change_summary": "Sans fichier",
+        },
+        content_type="multipart/form-data",
+    )
     assert kept.status_code == 302
     assert version_row(app, pk).file_name == "v2.pdf"
 
 
-def test_file_routes_are_in_the_openapi_description(app: Flask, world: World,
-                                                   client: FlaskClient) -> None:
+def test_file_routes_are_in_the_openapi_description(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     response = client.get("/api/v1/_openapi", headers=token(client, world.users["admin"]))
     assert response.status_code == 200
     paths = response.json["paths"]

@@ -86,8 +86,14 @@ def _indicator(app: Flask, world, code: str, **extra):
     from app.commands.records import Actor, create_record
 
     with app.app_context():
-        values = {"code": code, "name": f"Indicateur {code}", "owner_service": world.services["S1"],
-                  "frequency": "monthly", "direction": "increase", **extra}
+        values = {
+            "code": code,
+            "name": f"Indicateur {code}",
+            "owner_service": world.services["S1"],
+            "frequency": "monthly",
+            "direction": "increase",
+            **extra,
+        }
         return create_record(registry.get("indicator"), values, Actor.system_actor()).id
 
 
@@ -103,8 +109,13 @@ def _refused(app: Flask, world, code: str, text: str) -> str:
         with pytest.raises(Invalid) as error:
             create_record(
                 registry.get("indicator"),
-                {"code": code, "name": "Calculé", "owner_service": world.services["S1"],
-                 "collection_mode": "calculated", "formula": text},
+                {
+                    "code": code,
+                    "name": "Calculé",
+                    "owner_service": world.services["S1"],
+                    "collection_mode": "calculated",
+                    "formula": text,
+                },
                 Actor.system_actor(),
             )
         assert db.session.query(Indicator).count() == before
@@ -137,8 +148,13 @@ def test_formula_checked_at_save_time(app: Flask, world) -> None:
     with app.test_request_context():
         obj = db.session.query(Indicator).filter_by(code=calc).one()
         with pytest.raises(Invalid) as error:
-            update_record(registry.get("indicator"), obj, {"formula": f"{e} + {a}"},
-                          Actor.system_actor(), expected_version=obj.version)
+            update_record(
+                registry.get("indicator"),
+                obj,
+                {"formula": f"{e} + {a}"},
+                Actor.system_actor(),
+                expected_version=obj.version,
+            )
         assert f"{calc} → {e} → {calc}" in error.value.errors[0].message
         db.session.expire_all()
         assert db.session.query(Indicator).filter_by(code=calc).one().formula == f"{a} / {b} * 100"
@@ -174,12 +190,16 @@ def _expressions() -> hs.SearchStrategy[tuple[str, float | None]]:
                 else:
                     value = None if rv == 0 else lv / rv
                 return (f"({lt} {op} {rt})", value)
+
             return hs.tuples(children, children).map(build)
 
         negate = children.map(lambda c: (f"-{c[0]}", None if c[1] is None else -c[1]))
         maximum = hs.tuples(children, children).map(
-            lambda p: (f"max({p[0][0]}, {p[1][0]})",
-                       None if p[0][1] is None or p[1][1] is None else max(p[0][1], p[1][1])))
+            lambda p: (
+                f"max({p[0][0]}, {p[1][0]})",
+                None if p[0][1] is None or p[1][1] is None else max(p[0][1], p[1][1]),
+            )
+        )
         return hs.one_of(binary("+"), binary("-"), binary("*"), binary("/"), negate, maximum)
 
     return hs.recursive(leaves, combine, max_leaves=12)

@@ -19,39 +19,58 @@ from tests.conftest import World, login, unique
 def _indicators(app: Flask, world: World) -> tuple[str, str, int]:
     with app.app_context():
         system = Actor.system_actor()
-        service = create_record(registry.get("service"), {
-            "code": unique("IMP"), "name": "Import", "parent": world.services["S1"]}, system)
+        service = create_record(
+            registry.get("service"),
+            {"code": unique("IMP"), "name": "Import", "parent": world.services["S1"]},
+            system,
+        )
         codes = []
         for _n in range(2):
             code = unique("IM-")
-            create_record(registry.get("indicator"), {
-                "code": code, "name": "Tonnage collecté", "owner_service": service.id,
-                "frequency": "monthly", "collection_mode": "import", "min_value": 0}, system)
+            create_record(
+                registry.get("indicator"),
+                {
+                    "code": code,
+                    "name": "Tonnage collecté",
+                    "owner_service": service.id,
+                    "frequency": "monthly",
+                    "collection_mode": "import",
+                    "min_value": 0,
+                },
+                system,
+            )
             codes.append(code)
         return codes[0], codes[1], service.id
 
 
 def _stored(app: Flask, code: str) -> dict[str, float]:
     with app.app_context():
-        return dict(db.session.execute(
-            select(Measurement.period, Measurement.value)
-            .join(Indicator, Indicator.id == Measurement.indicator_id)
-            .where(Indicator.code == code)).all())
+        return dict(
+            db.session.execute(
+                select(Measurement.period, Measurement.value)
+                .join(Indicator, Indicator.id == Measurement.indicator_id)
+                .where(Indicator.code == code)
+            ).all()
+        )
 
 
 def _upload(client, name: str, data: bytes):
-    return client.post("/import/", data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/import/", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
-def test_csv_with_errors_names_line_and_column_and_stores_nothing(app: Flask, world: World,
-                                                                   client) -> None:
+def test_csv_with_errors_names_line_and_column_and_stores_nothing(
+    app: Flask, world: World, client
+) -> None:
     first, second, _service = _indicators(app, world)
-    text = ("Indicateur;Période;Valeur;Commentaire\r\n"
-            f"{first};2024-01;12,5;Relevé pesée\r\n"
-            f"{second};2024-01;douze;\r\n"
-            f"{second};2024-13;4;\r\n"
-            "\r\n")
+    text = (
+        "Indicateur;Période;Valeur;Commentaire\r\n"
+        f"{first};2024-01;12,5;Relevé pesée\r\n"
+        f"{second};2024-01;douze;\r\n"
+        f"{second};2024-13;4;\r\n"
+        "\r\n"
+    )
     login(client, world.users["agent"])
     response = _upload(client, "mesures.csv", text.encode("cp1252"))
     assert response.status_code == 422
@@ -63,9 +82,7 @@ def test_csv_with_errors_names_line_and_column_and_stores_nothing(app: Flask, wo
 
 def test_valid_csv_preview_then_confirm(app: Flask, world: World, client) -> None:
     first, second, _service = _indicators(app, world)
-    text = ("indicateur,periode,valeur\n"
-            f"{first},2024-02,7\n"
-            f"{second},2024-02,\"3,25\"\n")
+    text = f'indicateur,periode,valeur\n{first},2024-02,7\n{second},2024-02,"3,25"\n'
     login(client, world.users["agent"])
     preview = _upload(client, "mesures.csv", text.encode("utf-8-sig"))
     assert preview.status_code == 200
@@ -79,8 +96,11 @@ def test_valid_csv_preview_then_confirm(app: Flask, world: World, client) -> Non
     assert _stored(app, first) == {"2024-02": 7.0}
     assert _stored(app, second) == {"2024-02": 3.25}
     with app.app_context():
-        entry = db.session.scalars(select(HistoryEntry).where(
-            HistoryEntry.artefact == "measurement").order_by(HistoryEntry.id.desc())).first()
+        entry = db.session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.artefact == "measurement")
+            .order_by(HistoryEntry.id.desc())
+        ).first()
         assert entry is not None and entry.changes["source"] == [None, "import"]
     assert client.post(f"/import/confirm/{token}").status_code == 404  # used once
 

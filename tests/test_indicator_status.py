@@ -132,21 +132,31 @@ def test_latest_readings_in_three_queries_whatever_the_count(
     with app.app_context():
         made = []
         for i in range(12):
-            indicator = _new("indicator", {
-                "code": unique("LAT-"), "name": f"Lecture {i}",
-                "owner_service": world.services["BULK"], "frequency": "monthly",
-                "direction": "decrease" if i % 2 else "increase",
-            })
+            indicator = _new(
+                "indicator",
+                {
+                    "code": unique("LAT-"),
+                    "name": f"Lecture {i}",
+                    "owner_service": world.services["BULK"],
+                    "frequency": "monthly",
+                    "direction": "decrease" if i % 2 else "increase",
+                },
+            )
             made.append(indicator)
             _new("target", {"indicator": indicator.id, "period": "2025", "value": 10})
             for month in range(1, 1 + i):
-                _new("measurement", {"indicator": indicator.id, "period": f"2025-{month:02d}",
-                                     "value": month})
+                _new(
+                    "measurement",
+                    {"indicator": indicator.id, "period": f"2025-{month:02d}", "value": month},
+                )
         _new("target", {"indicator": made[5].id, "period": "2025-05", "value": 5})
         _new("reporting_period", {"period": "2025-12", "due_date": "2026-01-05"})
         ids = [indicator.id for indicator in made]
-        made = list(db.session.scalars(select(Indicator).where(Indicator.id.in_(ids))
-                                       .order_by(Indicator.id)))  # loaded, as a page has them
+        made = list(
+            db.session.scalars(
+                select(Indicator).where(Indicator.id.in_(ids)).order_by(Indicator.id)
+            )
+        )  # loaded, as a page has them
         with count_queries() as statements:
             readings = latest.latest_readings(made, today=date(2025, 12, 20))
         assert len(statements) == 3

@@ -66,16 +66,18 @@ class Workers:
 
     def env(self) -> dict[str, str]:
         config = self.app.config
-        env = {**os.environ,
-               "VIGIE_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
-               "VIGIE_REDIS_URL": self.redis_url,
-               # both queues its own: never another test run's jobs (ids of another database)
-               "VIGIE_QUEUE": self.queue,
-               "VIGIE_MAIL_QUEUE": self.queue,
-               "VIGIE_INSTANCE_DIR": config["VIGIE_INSTANCE_DIR"],
-               "VIGIE_SECRET_KEY": config["SECRET_KEY"],
-               "VIGIE_JOB_HEARTBEAT_SECONDS": "0.5",
-               **self.env_extra}
+        env = {
+            **os.environ,
+            "VIGIE_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+            "VIGIE_REDIS_URL": self.redis_url,
+            # both queues its own: never another test run's jobs (ids of another database)
+            "VIGIE_QUEUE": self.queue,
+            "VIGIE_MAIL_QUEUE": self.queue,
+            "VIGIE_INSTANCE_DIR": config["VIGIE_INSTANCE_DIR"],
+            "VIGIE_SECRET_KEY": config["SECRET_KEY"],
+            "VIGIE_JOB_HEARTBEAT_SECONDS": "0.5",
+            **self.env_extra,
+        }
         env.pop("VIGIE_DEMO", None)
         if config.get("VIGIE_FILES_DIR"):
             env["VIGIE_FILES_DIR"] = str(config["VIGIE_FILES_DIR"])
@@ -83,10 +85,15 @@ class Workers:
 
     def start(self, count: int = 1) -> None:
         for _ in range(count):
-            self.processes.append(subprocess.Popen(
-                [str(VIGIE), "worker"], env=self.env(), start_new_session=True,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            ))
+            self.processes.append(
+                subprocess.Popen(
+                    [str(VIGIE), "worker"],
+                    env=self.env(),
+                    start_new_session=True,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
 
     def kill(self) -> None:
         """SIGKILL each worker and its work-horse (RQ forks the horse into a session of its
@@ -141,8 +148,7 @@ def job_row(app: Flask, job_id: int | str) -> Job:
         return job
 
 
-def wait_for(app: Flask, job_id: int | str, states: tuple[str, ...],
-             timeout: float = 180.0) -> Job:
+def wait_for(app: Flask, job_id: int | str, states: tuple[str, ...], timeout: float = 180.0) -> Job:
     deadline = time.monotonic() + timeout
     while True:
         job = job_row(app, job_id)
@@ -156,8 +162,9 @@ def wait_for(app: Flask, job_id: int | str, states: tuple[str, ...],
 def pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / f"{uuid.uuid4().hex}.pdf"
     path.write_bytes(data)
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    )
     return " ".join(out.stdout.split())
 
 
@@ -168,8 +175,8 @@ def ask_pack(client: FlaskClient, headers: dict[str, str], review_id: int) -> An
 # ---------------------------------------------------------------------------------- tests
 @needs_redis
 def test_a_worker_builds_the_pack_and_it_is_downloadable(
-        app: Flask, client: FlaskClient, world: World, workers: Workers,
-        tmp_path: Path) -> None:
+    app: Flask, client: FlaskClient, world: World, workers: Workers, tmp_path: Path
+) -> None:
     from tests.test_strategy_map_page import build_programme
 
     town = build_programme(app, world)  # axes, strategic and service objectives, values
@@ -179,10 +186,17 @@ def test_a_worker_builds_the_pack_and_it_is_downloadable(
         assert review is not None
         review.year = 2026
         objective_id, objective_title, _indicator = town["objectives"]["S1"]
-        create_record(registry.get("proposal"), {
-            "review": review.id, "service": world.services["S1"], "kind": "objectif",
-            "title": unique("Proposition carte"), "service_objective": objective_id},
-            Actor.system_actor())
+        create_record(
+            registry.get("proposal"),
+            {
+                "review": review.id,
+                "service": world.services["S1"],
+                "kind": "objectif",
+                "title": unique("Proposition carte"),
+                "service_objective": objective_id,
+            },
+            Actor.system_actor(),
+        )
         db.session.commit()
     headers = token(client, world.users["quality"])
     answer = ask_pack(client, headers, meeting.review_id)
@@ -207,8 +221,7 @@ def test_a_worker_builds_the_pack_and_it_is_downloadable(
 
     assert hashlib.sha256(download.data).hexdigest() == status["file"]["sha256"]
     # downloadable from the review too (the newest finished pack)
-    from_review = client.get(f"/api/v1/management_review/{meeting.review_id}/pack",
-                             headers=headers)
+    from_review = client.get(f"/api/v1/management_review/{meeting.review_id}/pack", headers=headers)
     assert from_review.status_code == 200 and from_review.data == download.data
 
     text = pdf_text(download.data, tmp_path)
@@ -228,26 +241,35 @@ def test_a_worker_builds_the_pack_and_it_is_downloadable(
     assert "90 %" in text or "90 %" in text  # the S1 indicator's value
     assert "Page 1 sur" in text or "Page 2 sur" in text
     # no partial file left beside the stored one
-    files_dir = Path(app.config.get("VIGIE_FILES_DIR") or
-                     Path(app.config["VIGIE_INSTANCE_DIR"]) / "files")
+    files_dir = Path(
+        app.config.get("VIGIE_FILES_DIR") or Path(app.config["VIGIE_INSTANCE_DIR"]) / "files"
+    )
     assert not list(files_dir.rglob("*.part"))
 
 
 @needs_redis
 def test_a_failing_job_ends_failed_with_its_reason(
-        app: Flask, client: FlaskClient, world: World, workers: Workers) -> None:
+    app: Flask, client: FlaskClient, world: World, workers: Workers
+) -> None:
     """A service head asks for a sub-service's annual report; before a worker takes it, the
     sub-service moves to another pôle, out of the head's reach: the build (run as the head)
     cannot read it, and the job says so."""
     with app.app_context():
         system = Actor.system_actor()
-        service = create_record(registry.get("service"), {
-            "code": unique("SRV"), "name": unique("Service déplacé"),
-            "parent": world.services["S1"]}, system)
+        service = create_record(
+            registry.get("service"),
+            {
+                "code": unique("SRV"),
+                "name": unique("Service déplacé"),
+                "parent": world.services["S1"],
+            },
+            system,
+        )
         service_id = service.id
     headers = token(client, world.users["service_head"])
-    answer = client.post(f"/api/v1/service/{service_id}/annual_report", headers=headers,
-                         json={"year": 2026})
+    answer = client.post(
+        f"/api/v1/service/{service_id}/annual_report", headers=headers, json={"year": 2026}
+    )
     assert answer.status_code == 202, answer.get_json()
     job_id = answer.get_json()["job_id"]
     with app.app_context():  # the service moves to another pôle before any worker runs
@@ -265,8 +287,8 @@ def test_a_failing_job_ends_failed_with_its_reason(
 
 @needs_redis
 def test_a_killed_worker_is_swept_and_the_rerun_succeeds(
-        app: Flask, client: FlaskClient, world: World, workers: Workers,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, client: FlaskClient, world: World, workers: Workers, monkeypatch: pytest.MonkeyPatch
+) -> None:
     meeting = build_meeting(app, world, objectives=8)
     headers = token(client, world.users["quality"])
     job_id = ask_pack(client, headers, meeting.review_id).get_json()["job_id"]
@@ -300,7 +322,8 @@ def test_a_killed_worker_is_swept_and_the_rerun_succeeds(
 
 @needs_redis
 def test_two_workers_never_build_the_same_pack_twice(
-        app: Flask, client: FlaskClient, world: World, workers: Workers) -> None:
+    app: Flask, client: FlaskClient, world: World, workers: Workers
+) -> None:
     first = build_meeting(app, world)
     second = build_meeting(app, world)
     headers = token(client, world.users["quality"])
@@ -316,8 +339,9 @@ def test_two_workers_never_build_the_same_pack_twice(
     assert done_one.state == done_two.state == "termine"
     assert done_one.attempts == 1 and done_two.attempts == 1
     with app.app_context():
-        packs = db.session.scalars(select(Job).where(
-            Job.kind == "review_pack", Job.subject_id == first.review_id)).all()
+        packs = db.session.scalars(
+            select(Job).where(Job.kind == "review_pack", Job.subject_id == first.review_id)
+        ).all()
     assert len(packs) == 1
 
 
@@ -335,9 +359,22 @@ def private_redis(tmp_path: Path) -> Iterator[Any]:
 
         def start(self) -> None:
             self.process = subprocess.Popen(
-                [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(tmp_path)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    binary,
+                    "--port",
+                    str(port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(tmp_path),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
                 with socket.socket() as sock:
@@ -359,8 +396,12 @@ def private_redis(tmp_path: Path) -> Iterator[Any]:
 
 
 def test_redis_stopped_answers_503_keeps_the_job_and_crud_works(
-        app: Flask, client: FlaskClient, world: World, private_redis: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask,
+    client: FlaskClient,
+    world: World,
+    private_redis: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setitem(app.config, "VIGIE_REDIS_URL", private_redis.url)
     monkeypatch.setitem(app.config, "VIGIE_QUEUE", f"vigie-test-{uuid.uuid4().hex[:8]}")
     meeting = build_meeting(app, world)
@@ -374,13 +415,17 @@ def test_redis_stopped_answers_503_keeps_the_job_and_crud_works(
     message = answer.get_json()["message"]
     assert "indisponible" in message and "enregistrée" in message
     with app.app_context():
-        kept = db.session.scalars(select(Job).where(
-            Job.kind == "review_pack", Job.subject_id == other.review_id)).one()
+        kept = db.session.scalars(
+            select(Job).where(Job.kind == "review_pack", Job.subject_id == other.review_id)
+        ).one()
         assert kept.state == "en_attente"
         kept_id = kept.id
     # the rest of Vigie works: read and write through the API, pages render
-    created = client.post("/api/v1/service_objective/", headers=headers, json={
-        "service": world.services["S1"], "year": 2026, "title": unique("Pendant la panne")})
+    created = client.post(
+        "/api/v1/service_objective/",
+        headers=headers,
+        json={"service": world.services["S1"], "year": 2026, "title": unique("Pendant la panne")},
+    )
     assert created.status_code == 201, created.get_json()
     assert client.get("/api/v1/service_objective/", headers=headers).status_code == 200
     login(client, world.users["quality"])
@@ -388,12 +433,17 @@ def test_redis_stopped_answers_503_keeps_the_job_and_crud_works(
     assert client.get("/jobs/").status_code == 200
     # a transition that queues a report still happens (the job waits for Redis)
     with app.app_context():
-        review = create_record(registry.get("management_review"),
-                               {"year": 2031, "title": unique("Revue panne")},
-                               Actor.system_actor())
+        review = create_record(
+            registry.get("management_review"),
+            {"year": 2031, "title": unique("Revue panne")},
+            Actor.system_actor(),
+        )
         review_id = review.id
-    fired = client.post(f"/api/v1/management_review/{review_id}/transition", headers=headers,
-                        json={"event": "build_pack"})
+    fired = client.post(
+        f"/api/v1/management_review/{review_id}/transition",
+        headers=headers,
+        json={"event": "build_pack"},
+    )
     assert fired.status_code == 200, fired.get_json()
 
     private_redis.start()  # Redis is back: the sweeper queues what waited
@@ -411,32 +461,42 @@ def test_redis_stopped_answers_503_keeps_the_job_and_crud_works(
 
 @needs_redis
 def test_build_pack_and_close_queue_the_pack_and_the_minutes(
-        app: Flask, client: FlaskClient, world: World, workers: Workers,
-        tmp_path: Path) -> None:
+    app: Flask, client: FlaskClient, world: World, workers: Workers, tmp_path: Path
+) -> None:
     with app.app_context():
-        review = create_record(registry.get("management_review"),
-                               {"year": 2032, "title": unique("Revue transitions")},
-                               Actor.system_actor())
+        review = create_record(
+            registry.get("management_review"),
+            {"year": 2032, "title": unique("Revue transitions")},
+            Actor.system_actor(),
+        )
         review_id = review.id
     headers = token(client, world.users["quality"])
-    fired = client.post(f"/api/v1/management_review/{review_id}/transition", headers=headers,
-                        json={"event": "build_pack"})
+    fired = client.post(
+        f"/api/v1/management_review/{review_id}/transition",
+        headers=headers,
+        json={"event": "build_pack"},
+    )
     assert fired.status_code == 200
     with app.app_context():
-        pack = db.session.scalars(select(Job).where(
-            Job.kind == "review_pack", Job.subject_id == review_id)).one()
+        pack = db.session.scalars(
+            select(Job).where(Job.kind == "review_pack", Job.subject_id == review_id)
+        ).one()
         pack_id = pack.id
         review = db.session.get(ManagementReview, review_id)
         assert review is not None
         review.state = "decisions_enregistrees"
         db.session.commit()
     executive = token(client, world.users["executive"])
-    closed = client.post(f"/api/v1/management_review/{review_id}/transition",
-                         headers=executive, json={"event": "close"})
+    closed = client.post(
+        f"/api/v1/management_review/{review_id}/transition",
+        headers=executive,
+        json={"event": "close"},
+    )
     assert closed.status_code == 200, closed.get_json()
     with app.app_context():
-        minutes_id = db.session.scalars(select(Job.id).where(
-            Job.kind == "review_minutes", Job.subject_id == review_id)).one()
+        minutes_id = db.session.scalars(
+            select(Job.id).where(Job.kind == "review_minutes", Job.subject_id == review_id)
+        ).one()
     workers.start()
     assert wait_for(app, pack_id, ("termine", "echec")).state == "termine"
     minutes = wait_for(app, minutes_id, ("termine", "echec"))
@@ -445,9 +505,13 @@ def test_build_pack_and_close_queue_the_pack_and_the_minutes(
         review = db.session.get(ManagementReview, review_id)
         assert review is not None
         assert review.file_sha256 == minutes.file_sha256  # the minutes are the review's file
-        entry = db.session.scalars(select(HistoryEntry).where(
-            HistoryEntry.artefact == "management_review", HistoryEntry.record_id == review_id,
-            HistoryEntry.action == "update")).all()
+        entry = db.session.scalars(
+            select(HistoryEntry).where(
+                HistoryEntry.artefact == "management_review",
+                HistoryEntry.record_id == review_id,
+                HistoryEntry.action == "update",
+            )
+        ).all()
         assert any("Compte rendu" in (e.reason or "") for e in entry)
     minutes_pdf = client.get(f"/api/v1/management_review/{review_id}/file", headers=executive)
     assert minutes_pdf.status_code == 200
@@ -455,22 +519,25 @@ def test_build_pack_and_close_queue_the_pack_and_the_minutes(
 
 
 def test_people_see_and_download_only_the_jobs_their_scope_covers(
-        app: Flask, client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, client: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "VIGIE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
     meeting = build_meeting(app, world)
     quality = token(client, world.users["quality"])
     answer = ask_pack(client, quality, meeting.review_id)
     assert answer.status_code == 503  # no Redis here: the job is recorded all the same
     with app.app_context():
-        job_id = db.session.scalars(select(Job.id).where(
-            Job.kind == "review_pack", Job.subject_id == meeting.review_id)).one()
+        job_id = db.session.scalars(
+            select(Job.id).where(Job.kind == "review_pack", Job.subject_id == meeting.review_id)
+        ).one()
     # a service head: the whole-town pack is not theirs to read
     head = token(client, world.users["service_head"])
     assert client.get(f"/api/v1/job/{job_id}", headers=head).status_code == 404
     assert client.get(f"/api/v1/job/{job_id}/file", headers=head).status_code == 404
     assert client.post(f"/api/v1/job/{job_id}/rerun", headers=head).status_code == 404
-    assert job_id not in [int(j["job_id"]) for j in
-                          client.get("/api/v1/job/", headers=head).get_json()["result"]]
+    assert job_id not in [
+        int(j["job_id"]) for j in client.get("/api/v1/job/", headers=head).get_json()["result"]
+    ]
     # an official (whole town) sees it; an agent may not ask for a pack
     official = token(client, world.users["official"])
     assert client.get(f"/api/v1/job/{job_id}", headers=official).status_code == 200
@@ -479,17 +546,22 @@ def test_people_see_and_download_only_the_jobs_their_scope_covers(
     assert refused.status_code == 403 and "rôle" in refused.get_json()["message"]
     # a card of another service's record: 404, nothing recorded
     with app.app_context():
-        process = create_record(registry.get("process"), {
-            "code": unique("PRC"), "name": unique("Processus S3"),
-            "service": world.services["S3"]}, Actor.system_actor())
+        process = create_record(
+            registry.get("process"),
+            {
+                "code": unique("PRC"),
+                "name": unique("Processus S3"),
+                "service": world.services["S3"],
+            },
+            Actor.system_actor(),
+        )
         process_id = process.id
         before = db.session.query(Job).count()
     assert client.post(f"/api/v1/process/{process_id}/pdf", headers=head).status_code == 404
     with app.app_context():
         assert db.session.query(Job).count() == before
     # routes exist only where a report is declared
-    assert client.post(f"/api/v1/process/{process_id}/pack",
-                       headers=quality).status_code == 404
+    assert client.post(f"/api/v1/process/{process_id}/pack", headers=quality).status_code == 404
     assert client.post("/api/v1/target/1/pdf", headers=quality).status_code in (404, 405)
 
 
@@ -522,8 +594,10 @@ def test_a_template_asking_for_external_urls_fetches_nothing(app: Flask) -> None
     try:
         with app.app_context(), app.test_request_context():
             html = render_template_string(
-                template, base=base,
-                user_text=f'<img src="{base}/user.png"> <script>alert(1)</script>')
+                template,
+                base=base,
+                user_text=f'<img src="{base}/user.png"> <script>alert(1)</script>',
+            )
             rendered = render_pdf(html)
     finally:
         server.shutdown()
@@ -535,8 +609,13 @@ def test_a_template_asking_for_external_urls_fetches_nothing(app: Flask) -> None
     assert "user.png" not in refused  # user text was escaped: never an element at all
 
 
-def test_jobs_page_and_review_panel(app: Flask, client: FlaskClient, world: World,
-                                    monkeypatch: pytest.MonkeyPatch, count_queries: Any) -> None:
+def test_jobs_page_and_review_panel(
+    app: Flask,
+    client: FlaskClient,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    count_queries: Any,
+) -> None:
     """« Mes travaux » lists the job with its progress bar and polls its state; the review's
     page offers the pack, and the minutes only once decisions are recorded (with why)."""
     monkeypatch.setitem(app.config, "VIGIE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
@@ -546,16 +625,23 @@ def test_jobs_page_and_review_panel(app: Flask, client: FlaskClient, world: Worl
     html = page.get_data(as_text=True)
     assert "Documents PDF" in html and "Générer : Dossier de revue de direction" in html
     assert "Le compte rendu se génère une fois les décisions enregistrées." in html
-    asked = client.post("/jobs/request", data={
-        "artefact": "management_review", "id": meeting.review_id, "report": "pack",
-        "next": f"/management_review/show/{meeting.review_id}"})
+    asked = client.post(
+        "/jobs/request",
+        data={
+            "artefact": "management_review",
+            "id": meeting.review_id,
+            "report": "pack",
+            "next": f"/management_review/show/{meeting.review_id}",
+        },
+    )
     assert asked.status_code == 303
     follow = client.get(asked.headers["Location"])
     text = follow.get_data(as_text=True)
     assert "indisponible" in text  # no Redis here: said in French, the job is kept
     with app.app_context():
-        job_id = db.session.scalars(select(Job.id).where(
-            Job.kind == "review_pack", Job.subject_id == meeting.review_id)).one()
+        job_id = db.session.scalars(
+            select(Job.id).where(Job.kind == "review_pack", Job.subject_id == meeting.review_id)
+        ).one()
     listing = client.get("/jobs/").get_data(as_text=True)
     assert f'data-job="{job_id}"' in listing and 'role="progressbar"' in listing
     assert "En attente" in listing
@@ -572,9 +658,17 @@ def test_jobs_page_and_review_panel(app: Flask, client: FlaskClient, world: Worl
         client.get("/jobs/")
     with app.app_context():
         for _ in range(11):
-            db.session.add(Job(kind="review_pack", title="Dossier", params_json="{}",
-                               subject_artefact="management_review",
-                               subject_id=meeting.review_id, state="termine", progress=100))
+            db.session.add(
+                Job(
+                    kind="review_pack",
+                    title="Dossier",
+                    params_json="{}",
+                    subject_artefact="management_review",
+                    subject_id=meeting.review_id,
+                    state="termine",
+                    progress=100,
+                )
+            )
         db.session.commit()
     with count_queries() as many:
         client.get("/jobs/")
@@ -583,7 +677,8 @@ def test_jobs_page_and_review_panel(app: Flask, client: FlaskClient, world: Worl
 
 @needs_redis
 def test_a_job_past_its_timeout_ends_failed(
-        app: Flask, client: FlaskClient, world: World, workers: Workers) -> None:
+    app: Flask, client: FlaskClient, world: World, workers: Workers
+) -> None:
     """RQ stops a job at its kind's timeout; the job says so (here the timeout is cut to one
     second on the queued copy, far below a pack's rendering time)."""
     meeting = build_meeting(app, world, objectives=8)
@@ -604,7 +699,8 @@ def test_a_job_past_its_timeout_ends_failed(
 
 @needs_redis
 def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
-        app: Flask, workers: Workers) -> None:
+    app: Flask, workers: Workers
+) -> None:
     from reports.queue import connection
     from reports.schedule import build_scheduler
 
@@ -624,9 +720,14 @@ def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
     deadline = time.monotonic() + 60
     while True:
         with app.app_context():
-            done = db.session.scalars(select(Job).where(
-                Job.kind.in_(("daily_reminders", "collection_health")),
-                Job.state.in_(("termine", "echec"))).order_by(Job.id.desc())).all()
+            done = db.session.scalars(
+                select(Job)
+                .where(
+                    Job.kind.in_(("daily_reminders", "collection_health")),
+                    Job.state.in_(("termine", "echec")),
+                )
+                .order_by(Job.id.desc())
+            ).all()
             reminders = [j for j in done if j.kind == "daily_reminders"]
             health = [j for j in done if j.kind == "collection_health"]
             if len(reminders) > before and health:
@@ -640,33 +741,51 @@ def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
 
 
 def test_scheduled_tasks_are_the_quality_cells_to_watch(
-        app: Flask, client: FlaskClient, world: World) -> None:
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     """Vigie's own daily tasks are listed for the quality cell (and administrators), not for
     officials or the general direction, who only see the reports people asked for."""
     with app.app_context():
-        job = Job(kind="daily_reminders", title=unique("Rappels quotidiens"), params_json="{}",
-                  state="termine", progress=100, result_text="Rappels du jour : rien.")
+        job = Job(
+            kind="daily_reminders",
+            title=unique("Rappels quotidiens"),
+            params_json="{}",
+            state="termine",
+            progress=100,
+            result_text="Rappels du jour : rien.",
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id
-    for username, sees in (("quality", True), ("admin", True), ("official", False),
-                           ("executive", False), ("service_head", False)):
+    for username, sees in (
+        ("quality", True),
+        ("admin", True),
+        ("official", False),
+        ("executive", False),
+        ("service_head", False),
+    ):
         headers = token(client, world.users[username])
-        listed = [int(j["job_id"]) for j in
-                  client.get("/api/v1/job/", headers=headers).get_json()["result"]]
+        listed = [
+            int(j["job_id"])
+            for j in client.get("/api/v1/job/", headers=headers).get_json()["result"]
+        ]
         assert (job_id in listed) is sees, username
         status = client.get(f"/api/v1/job/{job_id}", headers=headers).status_code
         assert status == (200 if sees else 404), username
 
 
 def test_a_bad_year_is_refused_in_french_and_nothing_is_recorded(
-        app: Flask, client: FlaskClient, world: World) -> None:
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     headers = token(client, world.users["service_head"])
     with app.app_context():
         before = db.session.query(Job).count()
     for year in ("deux mille", 1850):
-        answer = client.post(f"/api/v1/service/{world.services['S1']}/annual_report",
-                             headers=headers, json={"year": year})
+        answer = client.post(
+            f"/api/v1/service/{world.services['S1']}/annual_report",
+            headers=headers,
+            json={"year": year},
+        )
         assert answer.status_code == 422
         body = answer.get_json()
         assert body["message"] == "Année invalide."

@@ -34,8 +34,9 @@ def fast_polling(app: Flask) -> Iterator[None]:
     app.config["VIGIE_LIVE_POLL_SECONDS"] = before
 
 
-def test_a_pushed_value_appears_on_the_open_map(app: Flask, world: World, live_url: str,
-                                                browser: Any, fast_polling: None) -> None:
+def test_a_pushed_value_appears_on_the_open_map(
+    app: Flask, world: World, live_url: str, browser: Any, fast_polling: None
+) -> None:
     town = build_programme(app, world)
     first_id, _code = town["strategic"][0]
     _objective, _title, indicator_id = town["objectives"]["S1"]
@@ -52,12 +53,18 @@ def test_a_pushed_value_appears_on_the_open_map(app: Flask, world: World, live_u
         indicator = db.session.get(Indicator, indicator_id)
         assert indicator is not None
         quality = db.session.query(VigieUser).filter_by(username="t_quality").one()
-        push_batch([{"indicator": indicator.code, "period": "2026", "value": 63.5}],
-                   Actor.for_user(quality), source="api", reason="Correction de test")
+        push_batch(
+            [{"indicator": indicator.code, "period": "2026", "value": 63.5}],
+            Actor.for_user(quality),
+            source="api",
+            reason="Correction de test",
+        )
     page.wait_for_function(
-        "document.querySelector('#live-objective').innerText.includes('63,5')", timeout=15000)
+        "document.querySelector('#live-objective').innerText.includes('63,5')", timeout=15000
+    )
     assert page.evaluate("window.vigieNotReloaded") is True
     card.wait_for_function(
-        "document.querySelector('#live-latest').innerText.includes('63,5')", timeout=15000)
+        "document.querySelector('#live-latest').innerText.includes('63,5')", timeout=15000
+    )
     assert card.evaluate("window.vigieNotReloaded") is True
     context.close()

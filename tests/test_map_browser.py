@@ -25,7 +25,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_official_goes_from_the_map_to_an_indicator_card(
-        app: Flask, world: World, live_url: str, browser: Any) -> None:
+    app: Flask, world: World, live_url: str, browser: Any
+) -> None:
     town = build_programme(app, world)
     first_id, first_code = town["strategic"][0]
     _objective, _title, indicator_id = town["objectives"]["S1"]
@@ -58,20 +59,25 @@ def test_an_official_goes_from_the_map_to_an_indicator_card(
     context.close()
 
 
-def test_a_dashboard_renders_its_widgets(app: Flask, world: World, live_url: str,
-                                         browser: Any) -> None:
+def test_a_dashboard_renders_its_widgets(
+    app: Flask, world: World, live_url: str, browser: Any
+) -> None:
     town = build_programme(app, world)
     _objective, _title, indicator_id = town["objectives"]["S1"]
     title = unique("Tableau de l'élu")
     with app.app_context():
-        dashboard = create_record(registry.get("dashboard"), {"title": title, "position": 960},
-                                  Actor.system_actor())
+        dashboard = create_record(
+            registry.get("dashboard"), {"title": title, "position": 960}, Actor.system_actor()
+        )
         for kind in ("kpi", "trend", "table"):
-            dashboard_commands.add_widget(dashboard, {"kind": kind, "indicator": indicator_id},
-                                          Actor.system_actor())
+            dashboard_commands.add_widget(
+                dashboard, {"kind": kind, "indicator": indicator_id}, Actor.system_actor()
+            )
         dashboard_commands.add_widget(
-            dashboard, {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
-            Actor.system_actor())
+            dashboard,
+            {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
+            Actor.system_actor(),
+        )
         dashboard_id = dashboard.id
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
     page = sign_in(context, live_url, "t_official")

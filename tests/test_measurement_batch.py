@@ -35,20 +35,34 @@ class Town:
 
             def indicator(prefix: str, **extra: object) -> str:
                 code = unique(prefix)
-                values = {"code": code, "name": f"Indicateur {code}",
-                          "owner_service": world.services["S1"], "frequency": "monthly",
-                          **extra}
+                values = {
+                    "code": code,
+                    "name": f"Indicateur {code}",
+                    "owner_service": world.services["S1"],
+                    "frequency": "monthly",
+                    **extra,
+                }
                 create_record(registry.get("indicator"), values, system)
                 return code
 
-            self.api = indicator("API-", collection_mode="api", source_application=source.id,
-                                 min_value=0, max_value=1000)
+            self.api = indicator(
+                "API-",
+                collection_mode="api",
+                source_application=source.id,
+                min_value=0,
+                max_value=1000,
+            )
             self.manual = indicator("MAN-")
-            self.calc = indicator("CAL-", collection_mode="calculated",
-                                  formula=f"{self.api} * 2 + {self.manual}")
+            self.calc = indicator(
+                "CAL-", collection_mode="calculated", formula=f"{self.api} * 2 + {self.manual}"
+            )
             self.locked = unique("2019-")[:4] + "-01"
-            if db.session.scalar(select(ReportingPeriod).where(
-                    ReportingPeriod.period == "2019-01")) is None:
+            if (
+                db.session.scalar(
+                    select(ReportingPeriod).where(ReportingPeriod.period == "2019-01")
+                )
+                is None
+            ):
                 db.session.add(ReportingPeriod(period="2019-01", locked=True))
                 db.session.commit()
 
@@ -63,8 +77,9 @@ def town(app: Flask, world: World) -> Town:
 
 
 def push(client, headers, rows, **extra):
-    return client.post("/api/v1/measurement/batch", json={"measurements": rows, **extra},
-                       headers=headers)
+    return client.post(
+        "/api/v1/measurement/batch", json={"measurements": rows, **extra}, headers=headers
+    )
 
 
 def stored(app: Flask, code: str) -> dict[str, tuple[float, str]]:
@@ -81,13 +96,22 @@ def stored(app: Flask, code: str) -> dict[str, tuple[float, str]]:
 
 def counts(app: Flask) -> tuple[int, int]:
     with app.app_context():
-        return (db.session.scalar(select(func.count()).select_from(Measurement)) or 0,
-                db.session.scalar(select(func.count()).select_from(HistoryEntry)) or 0)
+        return (
+            db.session.scalar(select(func.count()).select_from(Measurement)) or 0,
+            db.session.scalar(select(func.count()).select_from(HistoryEntry)) or 0,
+        )
 
 
 def test_push_is_idempotent_and_traced(app: Flask, client, town: Town) -> None:
-    rows = [{"indicator": town.api, "period": f"2024-{m:02d}", "value": m * 1.5,
-             "comment": "relevé GMAO"} for m in range(1, 13)]
+    rows = [
+        {
+            "indicator": town.api,
+            "period": f"2024-{m:02d}",
+            "value": m * 1.5,
+            "comment": "relevé GMAO",
+        }
+        for m in range(1, 13)
+    ]
     first = push(client, town.key, rows)
     assert first.status_code == 200, first.json
     assert first.json == {"created": 12, "updated": 0, "unchanged": 0}
@@ -104,8 +128,8 @@ def test_push_is_idempotent_and_traced(app: Flask, client, town: Town) -> None:
         source = db.session.get(SourceApplication, town.source_id)
         assert source is not None and source.last_push_at is not None
         entry = db.session.scalars(
-            select(HistoryEntry).where(HistoryEntry.artefact == "measurement",
-                                       HistoryEntry.action == "update")
+            select(HistoryEntry)
+            .where(HistoryEntry.artefact == "measurement", HistoryEntry.action == "update")
             .order_by(HistoryEntry.id.desc())
         ).first()
         assert entry is not None
@@ -114,8 +138,9 @@ def test_push_is_idempotent_and_traced(app: Flask, client, town: Town) -> None:
         assert town.app_code in (entry.reason or "")
 
 
-def test_invalid_rows_store_nothing_and_name_row_and_field(app: Flask, client, town: Town,
-                                                           world: World) -> None:
+def test_invalid_rows_store_nothing_and_name_row_and_field(
+    app: Flask, client, town: Town, world: World
+) -> None:
     next_year = date.today().year + 1
     rows = [
         {"indicator": town.api, "period": "2023-05", "value": 3},  # fine on its own
@@ -138,9 +163,18 @@ def test_invalid_rows_store_nothing_and_name_row_and_field(app: Flask, client, t
     errors = {(e["index"], e["field"]): e["message"] for e in response.json["errors"]}
     assert "rien n'a été enregistré" in response.json["message"]
     assert set(errors) == {
-        (1, "indicator"), (2, "indicator"), (3, "period"), (4, "period"), (5, "period"),
-        (6, "value"), (7, "value"), (8, "period"), (9, "indicator"), (10, "value"),
-        (11, "__row__"), (12, "extra"),
+        (1, "indicator"),
+        (2, "indicator"),
+        (3, "period"),
+        (4, "period"),
+        (5, "period"),
+        (6, "value"),
+        (7, "value"),
+        (8, "period"),
+        (9, "indicator"),
+        (10, "value"),
+        (11, "__row__"),
+        (12, "extra"),
     }
     assert "inconnu" in errors[(1, "indicator")]
     assert "n'alimentez pas" in errors[(2, "indicator")]
@@ -151,8 +185,7 @@ def test_invalid_rows_store_nothing_and_name_row_and_field(app: Flask, client, t
     assert "2023-05" not in stored(app, town.api)
 
 
-def test_people_push_for_their_services_only(app: Flask, client, town: Town,
-                                             world: World) -> None:
+def test_people_push_for_their_services_only(app: Flask, client, town: Town, world: World) -> None:
     rows = [{"indicator": town.manual, "period": "2024-02", "value": 7}]
     assert push(client, token(client, world.users["service_head"]), rows).status_code == 200
     refused = push(client, token(client, world.users["head_s3"]), rows)
@@ -162,8 +195,9 @@ def test_people_push_for_their_services_only(app: Flask, client, town: Town,
     assert push(client, {}, rows).status_code == 401
 
 
-def test_locked_period_needs_quality_and_a_reason(app: Flask, client, town: Town,
-                                                  world: World) -> None:
+def test_locked_period_needs_quality_and_a_reason(
+    app: Flask, client, town: Town, world: World
+) -> None:
     rows = [{"indicator": town.manual, "period": "2019-01", "value": 1}]
     quality = token(client, world.users["quality"])
     without = push(client, quality, rows)
@@ -173,17 +207,30 @@ def test_locked_period_needs_quality_and_a_reason(app: Flask, client, town: Town
     assert stored(app, town.manual)["2019-01"] == (1.0, "api")
 
 
-def test_calculated_indicator_follows_its_inputs(app: Flask, client, town: Town,
-                                                 world: World) -> None:
+def test_calculated_indicator_follows_its_inputs(
+    app: Flask, client, town: Town, world: World
+) -> None:
     head = token(client, world.users["service_head"])
-    assert push(client, town.key, [{"indicator": town.api, "period": "2022-03",
-                                    "value": 10}]).status_code == 200
+    assert (
+        push(
+            client, town.key, [{"indicator": town.api, "period": "2022-03", "value": 10}]
+        ).status_code
+        == 200
+    )
     assert "2022-03" not in stored(app, town.calc)  # the manual input is still missing
-    assert push(client, head, [{"indicator": town.manual, "period": "2022-03",
-                                "value": 1}]).status_code == 200
+    assert (
+        push(
+            client, head, [{"indicator": town.manual, "period": "2022-03", "value": 1}]
+        ).status_code
+        == 200
+    )
     assert stored(app, town.calc)["2022-03"] == (21.0, "calculated")
-    assert push(client, town.key, [{"indicator": town.api, "period": "2022-03",
-                                    "value": 20}]).status_code == 200
+    assert (
+        push(
+            client, town.key, [{"indicator": town.api, "period": "2022-03", "value": 20}]
+        ).status_code
+        == 200
+    )
     assert stored(app, town.calc)["2022-03"] == (41.0, "calculated")
 
 
@@ -201,8 +248,9 @@ def test_concurrent_pushes_of_one_value_never_fail_or_duplicate(app: Flask, town
     def worker(value: int) -> None:
         with app.test_client() as own:
             barrier.wait()
-            response = push(own, town.key, [{"indicator": town.api, "period": "2021-06",
-                                             "value": value}])
+            response = push(
+                own, town.key, [{"indicator": town.api, "period": "2021-06", "value": value}]
+            )
             statuses.append(response.status_code)
 
     threads = [threading.Thread(target=worker, args=(v,)) for v in (1, 2, 3, 4)]
@@ -215,7 +263,8 @@ def test_concurrent_pushes_of_one_value_never_fail_or_duplicate(app: Flask, town
 
     with app.app_context():
         count = db.session.scalar(
-            select(func.count()).select_from(Measurement)
+            select(func.count())
+            .select_from(Measurement)
             .join(Indicator, Indicator.id == Measurement.indicator_id)
             .where(Indicator.code == town.api, Measurement.period == "2021-06")
         )
@@ -238,20 +287,35 @@ except urllib.error.HTTPError as error:
 """
 
 
-def test_two_processes_pushing_the_same_values_at_once(app: Flask, town: Town,
-                                                       live_url: str) -> None:  # noqa: F811
+def test_two_processes_pushing_the_same_values_at_once(
+    app: Flask,
+    town: Town,
+    live_url: str,  # noqa: F811
+) -> None:
     import json
     import subprocess
     import sys
     import time
 
-    rows = [{"indicator": town.api, "period": f"2020-{m:02d}", "value": float(m)}
-            for m in range(1, 13)]
+    rows = [
+        {"indicator": town.api, "period": f"2020-{m:02d}", "value": float(m)} for m in range(1, 13)
+    ]
     body = json.dumps({"measurements": rows})
     start = time.time() + 1.5
     procs = [
-        subprocess.Popen([sys.executable, "-c", _CLIENT, f"{live_url}/api/v1/measurement/batch",
-                          town.secret, str(start), body], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _CLIENT,
+                f"{live_url}/api/v1/measurement/batch",
+                town.secret,
+                str(start),
+                body,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _n in range(2)
     ]
     statuses = [p.communicate(timeout=120)[0].strip() for p in procs]
@@ -260,7 +324,9 @@ def test_two_processes_pushing_the_same_values_at_once(app: Flask, town: Town,
 
     with app.app_context():
         count = db.session.scalar(
-            select(func.count()).select_from(Measurement)
+            select(func.count())
+            .select_from(Measurement)
             .join(Indicator, Indicator.id == Measurement.indicator_id)
-            .where(Indicator.code == town.api, Measurement.period.like("2020-%")))
+            .where(Indicator.code == town.api, Measurement.period.like("2020-%"))
+        )
     assert count == 12

@@ -72,15 +72,17 @@ class SmtpSink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         message = email.message_from_bytes(envelope.original_content, policy=default_policy)
         auth = getattr(session, "auth_data", None)
-        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message,
-                                      getattr(auth, "login", None)))
+        self.received.append(
+            Received(
+                envelope.mail_from, list(envelope.rcpt_tos), message, getattr(auth, "login", None)
+            )
+        )
         return "250 Message accepted for delivery"
 
     def start(self, **smtp_options: Any) -> SmtpSink:
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
-                                     **smtp_options)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **smtp_options)
         self.controller.start()
         return self
 
@@ -118,7 +120,8 @@ def mail_setup(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailSetu
         db.session.execute(
             update(Notification)
             .where(Notification.id > before, Notification.mail_state.in_(("en_attente", "echec")))
-            .values(mail_state="desactive"))
+            .values(mail_state="desactive")
+        )
         db.session.commit()
 
 
@@ -138,9 +141,14 @@ def _drop_queue(name: str) -> None:
     conn = Redis.from_url(str(REDIS_URL))
     queue = Queue(name, connection=conn)
     ids: set[str] = set(queue.get_job_ids())
-    for reg in (queue.failed_job_registry, queue.finished_job_registry,
-                queue.started_job_registry, queue.scheduled_job_registry,
-                queue.deferred_job_registry, queue.canceled_job_registry):
+    for reg in (
+        queue.failed_job_registry,
+        queue.finished_job_registry,
+        queue.started_job_registry,
+        queue.scheduled_job_registry,
+        queue.deferred_job_registry,
+        queue.canceled_job_registry,
+    ):
         ids.update(reg.get_job_ids())
     for job in Job.fetch_many(sorted(ids), connection=conn):
         if job is not None:
@@ -176,9 +184,16 @@ def _action(app: Flask, world: World, owner: str, state: str) -> tuple[int, str]
     code = unique("NOTIF")
     owner_id, _email = _user(app, owner)
     with app.app_context():
-        action = create_record(registry.get("action"), {
-            "code": code, "title": f"Action {code}", "service": world.services["S1"],
-            "owner": owner_id}, Actor.system_actor())
+        action = create_record(
+            registry.get("action"),
+            {
+                "code": code,
+                "title": f"Action {code}",
+                "service": world.services["S1"],
+                "owner": owner_id,
+            },
+            Actor.system_actor(),
+        )
         action.state = state
         db.session.commit()
         return action.id, code
@@ -193,28 +208,39 @@ def _fire(client: Any, username: str, pk: int, event: str, reason: str | None = 
     payload: dict[str, str] = {"event": event}
     if reason:
         payload["reason"] = reason
-    return api.post(f"/api/v1/action/{pk}/transition", json=payload,
-                    headers=token(api, username))
+    return api.post(f"/api/v1/action/{pk}/transition", json=payload, headers=token(api, username))
 
 
 def _notifications_of(app: Flask, pk: int, event: str) -> dict[str, dict[str, Any]]:
     """The notifications of one transition of an action, by recipient username."""
     with app.app_context():
         rows = db.session.scalars(
-            select(Notification).where(Notification.artefact == "action",
-                                       Notification.record_id == pk,
-                                       Notification.event == event)
+            select(Notification).where(
+                Notification.artefact == "action",
+                Notification.record_id == pk,
+                Notification.event == event,
+            )
         ).all()
-        return {n.user.username: {
-            "id": n.id, "state": n.mail_state, "attempts": n.mail_attempts,
-            "error": n.mail_error, "mailed_at": n.mailed_at, "read_at": n.read_at,
-            "subject": n.subject, "link": n.link} for n in rows}
+        return {
+            n.user.username: {
+                "id": n.id,
+                "state": n.mail_state,
+                "attempts": n.mail_attempts,
+                "error": n.mail_error,
+                "mailed_at": n.mailed_at,
+                "read_at": n.read_at,
+                "subject": n.subject,
+                "link": n.link,
+            }
+            for n in rows
+        }
 
 
 # -------------------------------------------------------------------------------- the tests
 @needs_redis
-def test_transition_mails_whoever_acts_next(app: Flask, world: World, client: Any,
-                                            smtp: SmtpSink, mail_setup: MailSetup) -> None:
+def test_transition_mails_whoever_acts_next(
+    app: Flask, world: World, client: Any, smtp: SmtpSink, mail_setup: MailSetup
+) -> None:
     pk, code = _action(app, world, world.users["agent"], "en_cours")
     response = _fire(client, world.users["agent"], pk, "complete")
     assert response.status_code == 200, response.json
@@ -250,8 +276,9 @@ def test_transition_mails_whoever_acts_next(app: Flask, world: World, client: An
     assert len(smtp.to(quality_email)) == 1
 
     # rejected: the owner hears it, with the reason
-    rejected = _fire(client, world.users["quality"], pk, "reject",
-                     reason="Preuve de réalisation manquante")
+    rejected = _fire(
+        client, world.users["quality"], pk, "reject", reason="Preuve de réalisation manquante"
+    )
     assert rejected.status_code == 200, rejected.json
     run_worker(app, mail_setup.queue)
     _id, agent_email = _user(app, world.users["agent"])
@@ -262,7 +289,8 @@ def test_transition_mails_whoever_acts_next(app: Flask, world: World, client: An
 
 
 def test_the_recipient_sees_it_in_the_app_and_nobody_else(
-        app: Flask, world: World, client: Any) -> None:
+    app: Flask, world: World, client: Any
+) -> None:
     """In-app notifications need only the database (no mail server configured here)."""
     pk, code = _action(app, world, world.users["agent"], "en_cours")
     assert _fire(client, world.users["agent"], pk, "complete").status_code == 200
@@ -271,7 +299,7 @@ def test_the_recipient_sees_it_in_the_app_and_nobody_else(
     login(client, world.users["quality"])
     page = client.get("/notifications/").get_data(as_text=True)
     subject = notification["subject"]
-    row = page[page.index(code) - 300: page.index(code) + 300]
+    row = page[page.index(code) - 300 : page.index(code) + 300]
     assert f"<strong>{_html(subject)}</strong>" in page  # unread: bold
     assert "Non lue" in row
     assert "Notifications non lues" in page  # the navbar indication
@@ -313,7 +341,8 @@ def _html(text: str) -> str:
 
 @needs_redis
 def test_smtp_down_fails_after_retries_then_resend_delivers(
-        app: Flask, world: World, client: Any, mail_setup: MailSetup) -> None:
+    app: Flask, world: World, client: Any, mail_setup: MailSetup
+) -> None:
     pk, code = _action(app, world, world.users["agent"], "en_cours")
     response = _fire(client, world.users["agent"], pk, "complete")
     assert response.status_code == 200  # no SMTP server: the transition stands
@@ -341,8 +370,9 @@ def test_smtp_down_fails_after_retries_then_resend_delivers(
     try:
         resent = client.post(f"/mail_queue/{failed['id']}/resend")
         assert resent.status_code == 302
-        assert _notifications_of(app, pk, "complete")[world.users["quality"]]["state"] \
-            == "en_attente"
+        assert (
+            _notifications_of(app, pk, "complete")[world.users["quality"]]["state"] == "en_attente"
+        )
         run_worker(app, mail_setup.queue)
     finally:
         sink.stop()
@@ -356,8 +386,13 @@ def test_smtp_down_fails_after_retries_then_resend_delivers(
 
 @needs_redis
 def test_redis_unreachable_keeps_the_transition_and_the_mail_pending(
-        app: Flask, world: World, client: Any, smtp: SmtpSink, mail_setup: MailSetup,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask,
+    world: World,
+    client: Any,
+    smtp: SmtpSink,
+    mail_setup: MailSetup,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     pk, code = _action(app, world, world.users["agent"], "en_cours")
     monkeypatch.setitem(app.config, "VIGIE_REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
     response = _fire(client, world.users["agent"], pk, "complete")
@@ -383,8 +418,9 @@ def test_redis_unreachable_keeps_the_transition_and_the_mail_pending(
     assert [r for r in smtp.to(quality_email) if code in r.message["Subject"]]
 
 
-def test_no_address_and_no_server(app: Flask, world: World, client: Any,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_address_and_no_server(
+    app: Flask, world: World, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A recipient without e-mail: ``sans_courriel``; no SMTP configured: ``desactive``.
     Neither is queued, and both are in the app."""
     from app.organisation import create_user, find_user
@@ -392,8 +428,14 @@ def test_no_address_and_no_server(app: Flask, world: World, client: Any,
     username = "t_notif_nomail"
     with app.app_context():
         if find_user(username) is None:
-            user = create_user(username=username, password=PASSWORD, role_codes=["agent"],
-                               service_codes=["S1"], first_name="Sans", last_name="Adresse")
+            user = create_user(
+                username=username,
+                password=PASSWORD,
+                role_codes=["agent"],
+                service_codes=["S1"],
+                first_name="Sans",
+                last_name="Adresse",
+            )
             user.email = ""
             db.session.commit()
     monkeypatch.setitem(app.config, "VIGIE_SMTP_URL", f"smtp://127.0.0.1:{free_port()}")
@@ -406,37 +448,49 @@ def test_no_address_and_no_server(app: Flask, world: World, client: Any,
 
     monkeypatch.setitem(app.config, "VIGIE_SMTP_URL", None)
     pk, _code = _action(app, world, world.users["agent"], "realisee")
-    assert _fire(client, world.users["quality"], pk, "reject", reason="Incomplet"
-                 ).status_code == 200
+    assert (
+        _fire(client, world.users["quality"], pk, "reject", reason="Incomplet").status_code == 200
+    )
     assert _notifications_of(app, pk, "reject")[world.users["agent"]]["state"] == "desactive"
 
 
 # plain-text AUTH on loopback is what this test is about; aiosmtpd warns about it.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-def test_smtp_login_and_refused_login(app: Flask, world: World,
-                                      mail_setup: MailSetup,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_smtp_login_and_refused_login(
+    app: Flask, world: World, mail_setup: MailSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """User and password from the URL (percent-decoded) reach the server's AUTH; a refused
     login is recorded. The job is called directly (no RQ job: the failure is final)."""
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
-    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                      auth_data: Any) -> AuthResult:
-        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == b"vigie@ville"
-              and auth_data.password == b"p@ss:word")
+    def authenticator(
+        server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and auth_data.login == b"vigie@ville"
+            and auth_data.password == b"p@ss:word"
+        )
         return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
-    sink = SmtpSink(mail_setup.port).start(authenticator=authenticator, auth_required=True,
-                                           auth_require_tls=False)
-    monkeypatch.setitem(app.config, "VIGIE_SMTP_URL",
-                        f"smtp://vigie%40ville:p%40ss%3Aword@127.0.0.1:{mail_setup.port}")
+    sink = SmtpSink(mail_setup.port).start(
+        authenticator=authenticator, auth_required=True, auth_require_tls=False
+    )
+    monkeypatch.setitem(
+        app.config,
+        "VIGIE_SMTP_URL",
+        f"smtp://vigie%40ville:p%40ss%3Aword@127.0.0.1:{mail_setup.port}",
+    )
     monkeypatch.setitem(app.config, "VIGIE_MAIL_FROM", "qualite@ville.example")
     try:
         with app.app_context():
             user = db.session.get(VigieUser, _user(app, world.users["executive"])[0])
             [good, bad] = notifications.notify(
-                [user, user], subject="Évaluation à mener — été", body="Corps accentué : é à ç",
-                link="/audit/show/1")
+                [user, user],
+                subject="Évaluation à mener — été",
+                body="Corps accentué : é à ç",
+                link="/audit/show/1",
+            )
             db.session.commit()
             good_id, bad_id = good.id, bad.id
         with app.app_context():
@@ -448,8 +502,9 @@ def test_smtp_login_and_refused_login(app: Flask, world: World,
         assert "Corps accentué : é à ç" in received.message.get_content()
         assert f"{BASE_URL}/audit/show/1" in received.message.get_content()
 
-        monkeypatch.setitem(app.config, "VIGIE_SMTP_URL",
-                            f"smtp://vigie%40ville:faux@127.0.0.1:{mail_setup.port}")
+        monkeypatch.setitem(
+            app.config, "VIGIE_SMTP_URL", f"smtp://vigie%40ville:faux@127.0.0.1:{mail_setup.port}"
+        )
         with app.app_context(), pytest.raises(Exception, match="535"):
             mail.send_notification(bad_id)
         with app.app_context():
@@ -461,12 +516,15 @@ def test_smtp_login_and_refused_login(app: Flask, world: World,
         sink.stop()
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("smtp://mail.ville.example", ("mail.ville.example", 25, False, False, None, None)),
-    ("smtp://relais:587?starttls=1", ("relais", 587, False, True, None, None)),
-    ("smtps://u%40v:p%2Fw@relais", ("relais", 465, True, False, "u@v", "p/w")),
-    ("smtps://relais:2465?starttls=1", ("relais", 2465, True, False, None, None)),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://mail.ville.example", ("mail.ville.example", 25, False, False, None, None)),
+        ("smtp://relais:587?starttls=1", ("relais", 587, False, True, None, None)),
+        ("smtps://u%40v:p%2Fw@relais", ("relais", 465, True, False, "u@v", "p/w")),
+        ("smtps://relais:2465?starttls=1", ("relais", 2465, True, False, None, None)),
+    ],
+)
 def test_smtp_url(url: str, expected: tuple[Any, ...]) -> None:
     s = mail.parse_smtp_url(url)
     assert (s.host, s.port, s.implicit_tls, s.starttls, s.username, s.password) == expected
@@ -481,14 +539,16 @@ def test_bad_smtp_url_is_refused_without_quoting_it(app: Flask, url: str) -> Non
 
 # ------------------------------------------------------------------ pages and their queries
 def test_pages_queries_do_not_grow_and_pages_go_newest_first(
-        app: Flask, world: World, client: Any, count_queries: Any) -> None:
+    app: Flask, world: World, client: Any, count_queries: Any
+) -> None:
     from app.organisation import create_user, find_user
 
     username = "t_notif_many"
     with app.app_context():
         if find_user(username) is None:
-            create_user(username=username, password=PASSWORD, role_codes=["agent"],
-                        service_codes=["S1"])
+            create_user(
+                username=username, password=PASSWORD, role_codes=["agent"], service_codes=["S1"]
+            )
     uid, _email = _user(app, username)
     marker = unique("LOT")
     created: list[int] = []
@@ -500,12 +560,16 @@ def test_pages_queries_do_not_grow_and_pages_go_newest_first(
             others = db.session.scalars(select(VigieUser).order_by(VigieUser.id)).all()
             rows = []
             for i in range(n):
-                rows += notifications.notify([user], subject=f"{marker} n°{next(numbered)}",
-                                             body="Corps", link="/action/show/1")
+                rows += notifications.notify(
+                    [user],
+                    subject=f"{marker} n°{next(numbered)}",
+                    body="Corps",
+                    link="/action/show/1",
+                )
                 # unsent mails of many recipients, for the administrators' page
-                rows += notifications.notify([others[i % len(others)]],
-                                             subject=f"{marker} courriel", body="Corps",
-                                             link=None)
+                rows += notifications.notify(
+                    [others[i % len(others)]], subject=f"{marker} courriel", body="Corps", link=None
+                )
             for row in rows:
                 row.mail_state = "en_attente"
             db.session.commit()
@@ -536,7 +600,6 @@ def test_pages_queries_do_not_grow_and_pages_go_newest_first(
         assert f"{marker} n°0<" in last and f"{marker} n°59" not in last
     finally:
         with app.app_context():  # leave no unsent mail behind for the other tests' resends
-            for row in db.session.scalars(
-                    select(Notification).where(Notification.id.in_(created))):
+            for row in db.session.scalars(select(Notification).where(Notification.id.in_(created))):
                 row.mail_state = "desactive"
             db.session.commit()

@@ -22,9 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_single_migration_head(app: Flask) -> None:
     with app.app_context():
-        config = app.extensions["migrate"].migrate.get_config(
-            app.extensions["migrate"].directory
-        )
+        config = app.extensions["migrate"].migrate.get_config(app.extensions["migrate"].directory)
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
@@ -71,8 +69,9 @@ def test_csrf_protects_forms(app: Flask, world: World) -> None:
     client = protected.test_client()
     page = client.get("/login/")
     assert b"csrf_token" in page.data
-    response = client.post("/login/", data={"username": world.users["quality"],
-                                            "password": PASSWORD})
+    response = client.post(
+        "/login/", data={"username": world.users["quality"], "password": PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -91,11 +90,15 @@ def test_roles_sync_is_idempotent_and_matches_code(app: Flask) -> None:
     with app.app_context():
         sm = app.appbuilder.sm  # type: ignore[attr-defined]
         sync_roles(app.appbuilder)  # type: ignore[attr-defined]
-        first = {r.name: {(p.permission.name, p.view_menu.name) for p in r.permissions}
-                 for r in sm.get_all_roles()}
+        first = {
+            r.name: {(p.permission.name, p.view_menu.name) for p in r.permissions}
+            for r in sm.get_all_roles()
+        }
         sync_roles(app.appbuilder)  # type: ignore[attr-defined]
-        second = {r.name: {(p.permission.name, p.view_menu.name) for p in r.permissions}
-                  for r in sm.get_all_roles()}
+        second = {
+            r.name: {(p.permission.name, p.view_menu.name) for p in r.permissions}
+            for r in sm.get_all_roles()
+        }
         assert first == second
         for code, perms in desired_permissions().items():
             assert first[code] == perms
@@ -107,7 +110,11 @@ def test_roles_sync_is_idempotent_and_matches_code(app: Flask) -> None:
 def _vigie(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(Path(sys.executable).with_name("vigie")), *args],
-        env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
 
 
@@ -123,13 +130,42 @@ def test_cli_upgrade_and_users_create(tmp_path) -> None:
     assert upgrade.returncode == 0, upgrade.stderr
     again = _vigie("db", "upgrade", env=env)
     assert again.returncode == 0, again.stderr
-    missing = _vigie("users", "create", "--username", "marie", "--password", "secret-123",
-                     "--role", "agent", "--service", "NULLE", env=env)
+    missing = _vigie(
+        "users",
+        "create",
+        "--username",
+        "marie",
+        "--password",
+        "secret-123",
+        "--role",
+        "agent",
+        "--service",
+        "NULLE",
+        env=env,
+    )
     assert missing.returncode != 0 and "Service inconnu" in missing.stderr
-    ok = _vigie("users", "create", "--username", "marie", "--password", "secret-123",
-                "--role", "quality", env=env)
+    ok = _vigie(
+        "users",
+        "create",
+        "--username",
+        "marie",
+        "--password",
+        "secret-123",
+        "--role",
+        "quality",
+        env=env,
+    )
     assert ok.returncode == 0, ok.stderr
     assert "marie" in ok.stdout
-    dup = _vigie("users", "create", "--username", "marie", "--password", "secret-123",
-                 "--role", "quality", env=env)
+    dup = _vigie(
+        "users",
+        "create",
+        "--username",
+        "marie",
+        "--password",
+        "secret-123",
+        "--role",
+        "quality",
+        env=env,
+    )
     assert dup.returncode != 0 and "existe déjà" in dup.stderr

@@ -20,26 +20,45 @@ def _setup(app: Flask, world: World) -> tuple[int, str, str]:
     with app.test_request_context():
         period = create_record(registry.get("reporting_period"), {"period": code}, system)
         indicator = unique("LCK-")
-        create_record(registry.get("indicator"),
-                      {"code": indicator, "name": "Suivi", "owner_service": world.services["S1"],
-                       "frequency": "monthly"}, system)
+        create_record(
+            registry.get("indicator"),
+            {
+                "code": indicator,
+                "name": "Suivi",
+                "owner_service": world.services["S1"],
+                "frequency": "monthly",
+            },
+            system,
+        )
         return period.id, code, indicator
 
 
-def test_lock_needs_quality_and_reason_and_blocks_every_path(app: Flask, world: World,
-                                                             client) -> None:
+def test_lock_needs_quality_and_reason_and_blocks_every_path(
+    app: Flask, world: World, client
+) -> None:
     pk, code, indicator = _setup(app, world)
     head = token(client, world.users["service_head"])
     quality = token(client, world.users["quality"])
-    assert client.post(f"/api/v1/reporting_period/{pk}/lock", json={"reason": "x"},
-                       headers=head).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/reporting_period/{pk}/lock", json={"reason": "x"}, headers=head
+        ).status_code
+        == 403
+    )
     no_reason = client.post(f"/api/v1/reporting_period/{pk}/lock", json={}, headers=quality)
     assert no_reason.status_code == 422
-    locked = client.post(f"/api/v1/reporting_period/{pk}/lock",
-                         json={"reason": "Chiffres définitifs"}, headers=quality)
+    locked = client.post(
+        f"/api/v1/reporting_period/{pk}/lock",
+        json={"reason": "Chiffres définitifs"},
+        headers=quality,
+    )
     assert locked.status_code == 200 and locked.json["locked"] is True
-    assert client.post(f"/api/v1/reporting_period/{pk}/lock", json={"reason": "bis"},
-                       headers=quality).status_code == 409
+    assert (
+        client.post(
+            f"/api/v1/reporting_period/{pk}/lock", json={"reason": "bis"}, headers=quality
+        ).status_code
+        == 409
+    )
 
     row = {"indicator": indicator, "period": code, "value": 3}
     batch = client.post("/api/v1/measurement/batch", json={"measurements": [row]}, headers=head)
@@ -47,28 +66,46 @@ def test_lock_needs_quality_and_reason_and_blocks_every_path(app: Flask, world: 
     with app.app_context():
         indicator_id = db.session.scalar(
             select(registry.get("indicator").model.id).where(
-                registry.get("indicator").model.code == indicator))
-    generic = client.post("/api/v1/measurement/", headers=head,
-                          json={"indicator": indicator_id, "period": code, "value": 3})
+                registry.get("indicator").model.code == indicator
+            )
+        )
+    generic = client.post(
+        "/api/v1/measurement/",
+        headers=head,
+        json={"indicator": indicator_id, "period": code, "value": 3},
+    )
     assert generic.status_code == 422
     assert "verrouillée" in str(generic.json)
-    fixed = client.post("/api/v1/measurement/", headers=quality,
-                        json={"indicator": indicator_id, "period": code, "value": 3,
-                              "reason": "Correction validée"})
+    fixed = client.post(
+        "/api/v1/measurement/",
+        headers=quality,
+        json={
+            "indicator": indicator_id,
+            "period": code,
+            "value": 3,
+            "reason": "Correction validée",
+        },
+    )
     assert fixed.status_code == 201, fixed.json
 
     login(client, world.users["quality"])
     page = client.get(f"/reporting_period/show/{pk}").get_data(as_text=True)
     assert "Déverrouiller la période" in page
-    assert client.post(f"/reporting_period/unlock/{pk}", data={"reason": "Réouverture"}
-                       ).status_code == 302
+    assert (
+        client.post(f"/reporting_period/unlock/{pk}", data={"reason": "Réouverture"}).status_code
+        == 302
+    )
     with app.app_context():
         period = db.session.get(ReportingPeriod, pk)
         assert period is not None and period.locked is False and period.locked_at is None
-        events = [e.event for e in db.session.scalars(
-            select(HistoryEntry).where(HistoryEntry.artefact == "reporting_period",
-                                       HistoryEntry.record_id == pk)
-            .order_by(HistoryEntry.id))]
+        events = [
+            e.event
+            for e in db.session.scalars(
+                select(HistoryEntry)
+                .where(HistoryEntry.artefact == "reporting_period", HistoryEntry.record_id == pk)
+                .order_by(HistoryEntry.id)
+            )
+        ]
         assert events[-2:] == ["lock", "unlock"]
 
 
@@ -76,7 +113,9 @@ def test_others_cannot_lock_from_the_ui(app: Flask, world: World, client) -> Non
     pk, _code, _indicator = _setup(app, world)
     login(client, world.users["service_head"])
     assert client.post(f"/reporting_period/lock/{pk}", data={"reason": "x"}).status_code in (
-        302, 403)
+        302,
+        403,
+    )
     with app.app_context():
         period = db.session.get(ReportingPeriod, pk)
         assert period is not None and period.locked is False

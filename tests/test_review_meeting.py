@@ -44,47 +44,81 @@ class Meeting:
 
 def _objective(world: World, service: str, title: str, year: int) -> ServiceObjective:
     system = Actor.system_actor()
-    obj = create_record(registry.get("service_objective"),
-                        {"service": world.services[service], "year": year, "title": title},
-                        system)
+    obj = create_record(
+        registry.get("service_objective"),
+        {"service": world.services[service], "year": year, "title": title},
+        system,
+    )
     obj.state = "revu"
     db.session.commit()
     return obj
 
 
-def build_meeting(app: Flask, world: World, *, objectives: int = 3,
-                  state: str = "tenue") -> Meeting:
+def build_meeting(
+    app: Flask, world: World, *, objectives: int = 3, state: str = "tenue"
+) -> Meeting:
     """A review being held, with objective proposals (S1), a target and a means proposal."""
     system = Actor.system_actor()
     with app.app_context():
         year = 2030 + int(unique("y").rsplit("-", 1)[-1][-3:]) % 50
-        review = create_record(registry.get("management_review"),
-                               {"year": year, "title": unique("Revue")}, system)
+        review = create_record(
+            registry.get("management_review"), {"year": year, "title": unique("Revue")}, system
+        )
         review.state = state
         db.session.commit()
-        indicator = create_record(registry.get("indicator"), {
-            "code": unique("IND"), "name": "Taux de test", "owner_service": world.services["S1"],
-            "frequency": "yearly", "direction": "increase", "unit": "%",
-        }, system)
+        indicator = create_record(
+            registry.get("indicator"),
+            {
+                "code": unique("IND"),
+                "name": "Taux de test",
+                "owner_service": world.services["S1"],
+                "frequency": "yearly",
+                "direction": "increase",
+                "unit": "%",
+            },
+            system,
+        )
         objective_ids, proposal_ids = [], []
         for n in range(objectives):
             objective = _objective(world, "S1", unique(f"Objectif {n}"), year)
             objective_ids.append(objective.id)
-            proposal = create_record(registry.get("proposal"), {
-                "review": review.id, "service": world.services["S1"], "kind": "objectif",
-                "title": unique(f"Proposition {n}"), "service_objective": objective.id,
-            }, system)
+            proposal = create_record(
+                registry.get("proposal"),
+                {
+                    "review": review.id,
+                    "service": world.services["S1"],
+                    "kind": "objectif",
+                    "title": unique(f"Proposition {n}"),
+                    "service_objective": objective.id,
+                },
+                system,
+            )
             proposal_ids.append(proposal.id)
-        target = create_record(registry.get("proposal"), {
-            "review": review.id, "service": world.services["S1"], "kind": "cible",
-            "title": unique("Cible"), "indicator": indicator.id, "proposed_value": 87.5,
-        }, system)
-        other = create_record(registry.get("proposal"), {
-            "review": review.id, "service": world.services["S3"], "kind": "moyens",
-            "title": unique("Moyens"),
-        }, system)
-        return Meeting(review.id, proposal_ids, objective_ids, target.id, indicator.id,
-                       other.id, year)
+        target = create_record(
+            registry.get("proposal"),
+            {
+                "review": review.id,
+                "service": world.services["S1"],
+                "kind": "cible",
+                "title": unique("Cible"),
+                "indicator": indicator.id,
+                "proposed_value": 87.5,
+            },
+            system,
+        )
+        other = create_record(
+            registry.get("proposal"),
+            {
+                "review": review.id,
+                "service": world.services["S3"],
+                "kind": "moyens",
+                "title": unique("Moyens"),
+            },
+            system,
+        )
+        return Meeting(
+            review.id, proposal_ids, objective_ids, target.id, indicator.id, other.id, year
+        )
 
 
 @pytest.fixture()
@@ -103,13 +137,18 @@ def decide(client: FlaskClient, meeting: Meeting, proposal: int, **form: str) ->
     return client.post(f"/review_meeting/{meeting.review_id}/decide/{proposal}", data=form)
 
 
-def test_officials_see_each_proposal_with_its_context(app: Flask, client: FlaskClient,
-                                                      meeting: Meeting) -> None:
+def test_officials_see_each_proposal_with_its_context(
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     login(client, "t_official")
     page = client.get(f"/review_meeting/{meeting.review_id}").get_data(as_text=True)
     with app.app_context():
-        titles = [p.title for p in db.session.scalars(
-            select(Proposal).where(Proposal.review_id == meeting.review_id))]
+        titles = [
+            p.title
+            for p in db.session.scalars(
+                select(Proposal).where(Proposal.review_id == meeting.review_id)
+            )
+        ]
     for title in titles:
         assert title in page
     assert "Taux de test" in page and "87,5" in page  # the target proposal and its value
@@ -117,11 +156,17 @@ def test_officials_see_each_proposal_with_its_context(app: Flask, client: FlaskC
     assert "0 proposition(s) arbitrée(s) sur 5" in page
 
 
-def test_validating_an_objective_makes_it_valide(app: Flask, client: FlaskClient,
-                                                 meeting: Meeting) -> None:
+def test_validating_an_objective_makes_it_valide(
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     login(client, "t_official")
-    response = decide(client, meeting, meeting.objective_proposals[0], decision="validee",
-                      deliberation_ref="DCM-2030-001")
+    response = decide(
+        client,
+        meeting,
+        meeting.objective_proposals[0],
+        decision="validee",
+        deliberation_ref="DCM-2030-001",
+    )
     assert response.status_code == 303
     proposal = _get(app, Proposal, meeting.objective_proposals[0])
     assert proposal.decision == "validee" and proposal.deliberation_ref == "DCM-2030-001"
@@ -129,17 +174,23 @@ def test_validating_an_objective_makes_it_valide(app: Flask, client: FlaskClient
     assert objective.state == "valide"
     with app.app_context():
         entry = db.session.scalars(
-            select(HistoryEntry).where(HistoryEntry.artefact == "service_objective",
-                                       HistoryEntry.record_id == objective.id)
+            select(HistoryEntry)
+            .where(
+                HistoryEntry.artefact == "service_objective", HistoryEntry.record_id == objective.id
+            )
             .order_by(HistoryEntry.id.desc())
         ).first()
         assert entry is not None and entry.event == "validate"
-        assert (entry.from_state, entry.to_state, entry.username) == ("revu", "valide",
-                                                                      "t_official")
+        assert (entry.from_state, entry.to_state, entry.username) == (
+            "revu",
+            "valide",
+            "t_official",
+        )
 
 
 def test_amending_sends_the_objective_back_with_the_amendment(
-        app: Flask, client: FlaskClient, meeting: Meeting) -> None:
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     login(client, "t_official")
     pk = meeting.objective_proposals[1]
     refused = decide(client, meeting, pk, decision="amendee", rationale="  ")
@@ -152,38 +203,56 @@ def test_amending_sends_the_objective_back_with_the_amendment(
     assert objective.state == "amende" and objective.amendment == "Cible portée à 60 %."
     # the service resubmits its amended objective
     login(client, "t_head_s1")
-    response = client.post(f"/api/v1/service_objective/{objective.id}/transition",
-                           json={"event": "submit"})
+    response = client.post(
+        f"/api/v1/service_objective/{objective.id}/transition", json={"event": "submit"}
+    )
     assert response.status_code == 200 and response.json["state"] == "propose"
 
 
 def test_rejecting_and_deferring(app: Flask, client: FlaskClient, meeting: Meeting) -> None:
     login(client, "t_official")
-    decide(client, meeting, meeting.objective_proposals[0], decision="rejetee",
-           rationale="Hors budget.")
-    decide(client, meeting, meeting.objective_proposals[1], decision="reportee",
-           rationale="À revoir l'an prochain.")
+    decide(
+        client,
+        meeting,
+        meeting.objective_proposals[0],
+        decision="rejetee",
+        rationale="Hors budget.",
+    )
+    decide(
+        client,
+        meeting,
+        meeting.objective_proposals[1],
+        decision="reportee",
+        rationale="À revoir l'an prochain.",
+    )
     assert _get(app, ServiceObjective, meeting.objectives[0]).state == "rejete"
     assert _get(app, ServiceObjective, meeting.objectives[1]).state == "reporte"
 
 
-def test_a_validated_target_becomes_next_years_target(app: Flask, client: FlaskClient,
-                                                      meeting: Meeting) -> None:
+def test_a_validated_target_becomes_next_years_target(
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     login(client, "t_official")
     decide(client, meeting, meeting.target_proposal, decision="validee")
     with app.app_context():
-        target = db.session.scalars(select(Target).where(
-            Target.indicator_id == meeting.indicator_id,
-            Target.period == str(meeting.year + 1))).one()
+        target = db.session.scalars(
+            select(Target).where(
+                Target.indicator_id == meeting.indicator_id, Target.period == str(meeting.year + 1)
+            )
+        ).one()
         assert target.value == 87.5
         proposal = db.session.get(Proposal, meeting.target_proposal)
         assert proposal is not None and proposal.target_id == target.id
-        assert db.session.scalars(select(HistoryEntry).where(
-            HistoryEntry.artefact == "target", HistoryEntry.record_id == target.id)).first()
+        assert db.session.scalars(
+            select(HistoryEntry).where(
+                HistoryEntry.artefact == "target", HistoryEntry.record_id == target.id
+            )
+        ).first()
 
 
 def test_only_officials_decide_and_nothing_changes_otherwise(
-        app: Flask, client: FlaskClient, meeting: Meeting) -> None:
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     pk = meeting.objective_proposals[0]
     for username in ("t_quality", "t_executive", "t_head_s1"):
         login(client, username)
@@ -195,17 +264,29 @@ def test_only_officials_decide_and_nothing_changes_otherwise(
     assert decide(client, meeting, pk, decision="validee").status_code == 404
 
 
-def test_an_official_does_not_arbitrate_a_service_they_head(app: Flask, client: FlaskClient,
-                                                            world: World) -> None:
+def test_an_official_does_not_arbitrate_a_service_they_head(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     from app.organisation import create_user
 
     username = unique("elu-chef").lower()
     with app.app_context():
-        elu = create_user(username=username, password=PASSWORD, role_codes=["official"],
-                          first_name="Élu", last_name="Chef")
-        service = create_record(registry.get("service"), {
-            "code": unique("SRV"), "name": "Service dirigé", "head": elu.id,
-        }, Actor.system_actor())
+        elu = create_user(
+            username=username,
+            password=PASSWORD,
+            role_codes=["official"],
+            first_name="Élu",
+            last_name="Chef",
+        )
+        service = create_record(
+            registry.get("service"),
+            {
+                "code": unique("SRV"),
+                "name": "Service dirigé",
+                "head": elu.id,
+            },
+            Actor.system_actor(),
+        )
         service_id = service.id
     meeting = build_meeting(app, World({**world.services, "S1": service_id}, world.users))
     login(client, username)
@@ -219,7 +300,8 @@ def test_an_official_does_not_arbitrate_a_service_they_head(app: Flask, client: 
 
 
 def test_the_review_closes_only_once_every_proposal_is_decided(
-        app: Flask, client: FlaskClient, meeting: Meeting) -> None:
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     url = f"/api/v1/management_review/{meeting.review_id}/transition"
     login(client, "t_official")
     early = client.post(url, json={"event": "record_decisions"})
@@ -235,8 +317,9 @@ def test_the_review_closes_only_once_every_proposal_is_decided(
     assert _get(app, ManagementReview, meeting.review_id).state == "close"
 
 
-def test_no_decision_outside_a_review_being_held(app: Flask, client: FlaskClient,
-                                                 world: World) -> None:
+def test_no_decision_outside_a_review_being_held(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     meeting = build_meeting(app, world, state="dossier_pret")
     login(client, "t_official")
     page = client.get(f"/review_meeting/{meeting.review_id}").get_data(as_text=True)
@@ -245,8 +328,9 @@ def test_no_decision_outside_a_review_being_held(app: Flask, client: FlaskClient
     assert _get(app, Proposal, meeting.objective_proposals[0]).decision is None
 
 
-def test_meeting_page_query_count_does_not_grow(app: Flask, client: FlaskClient, world: World,
-                                                count_queries: Any) -> None:
+def test_meeting_page_query_count_does_not_grow(
+    app: Flask, client: FlaskClient, world: World, count_queries: Any
+) -> None:
     small = build_meeting(app, world, objectives=2)
     large = build_meeting(app, world, objectives=12)
     login(client, "t_official")
@@ -259,8 +343,9 @@ def test_meeting_page_query_count_does_not_grow(app: Flask, client: FlaskClient,
     assert counts[0] == counts[1], counts
 
 
-def test_indicators_of_objectives_are_listed(app: Flask, client: FlaskClient,
-                                             meeting: Meeting) -> None:
+def test_indicators_of_objectives_are_listed(
+    app: Flask, client: FlaskClient, meeting: Meeting
+) -> None:
     with app.app_context():
         indicator = db.session.get(Indicator, meeting.indicator_id)
         objective = db.session.get(ServiceObjective, meeting.objectives[0])

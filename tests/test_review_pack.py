@@ -68,117 +68,257 @@ def build_world(world: World) -> Pack:
     today = date.today()
     year = today.year
     w: dict[str, str] = {}
-    programme = _new("programme", {"title": unique("Programme PK"), "start_year": year,
-                                   "end_year": year + 4, "status": "active"})
+    programme = _new(
+        "programme",
+        {
+            "title": unique("Programme PK"),
+            "start_year": year,
+            "end_year": year + 4,
+            "status": "active",
+        },
+    )
     w["axis"] = unique("AXEPK")
     axis = _new("axis", {"programme": programme.id, "code": unique("X"), "title": w["axis"]})
     w["strategic"] = unique("STRATPK")
-    strategic = _new("strategic_objective", {
-        "axis": axis.id, "code": unique("SO"), "title": w["strategic"],
-        "services": [world.services["S1"], world.services["S3"]]})
+    strategic = _new(
+        "strategic_objective",
+        {
+            "axis": axis.id,
+            "code": unique("SO"),
+            "title": w["strategic"],
+            "services": [world.services["S1"], world.services["S3"]],
+        },
+    )
     objectives = {}
     for key in ("S1", "S3"):
         w[f"objective_{key}"] = unique(f"OBJ{key}PK")
-        objectives[key] = _new("service_objective", {
-            "service": world.services[key], "strategic_objective": strategic.id, "year": year,
-            "title": w[f"objective_{key}"], "expected_result": unique("RESPK")})
+        objectives[key] = _new(
+            "service_objective",
+            {
+                "service": world.services[key],
+                "strategic_objective": strategic.id,
+                "year": year,
+                "title": w[f"objective_{key}"],
+                "expected_result": unique("RESPK"),
+            },
+        )
         _force(objectives[key], state="revu")
     indicators = {}
     for key in ("S1", "S3"):
         w[f"indicator_{key}"] = unique(f"IND{key}PK")
-        indicators[key] = _new("indicator", {
-            "code": unique(f"I{key}"), "name": w[f"indicator_{key}"],
-            "owner_service": world.services[key], "frequency": "monthly",
-            "aggregation": "mean", "direction": "increase", "unit": "%",
-            "service_objectives": [objectives[key].id]})
-        db.session.add_all([
-            Target(indicator_id=indicators[key].id, period=str(year), value=80.0),
-            Measurement(indicator_id=indicators[key].id, period=f"{year}-01", value=82.5),
-            Measurement(indicator_id=indicators[key].id, period=f"{year - 1}-12", value=70.0),
-        ])
+        indicators[key] = _new(
+            "indicator",
+            {
+                "code": unique(f"I{key}"),
+                "name": w[f"indicator_{key}"],
+                "owner_service": world.services[key],
+                "frequency": "monthly",
+                "aggregation": "mean",
+                "direction": "increase",
+                "unit": "%",
+                "service_objectives": [objectives[key].id],
+            },
+        )
+        db.session.add_all(
+            [
+                Target(indicator_id=indicators[key].id, period=str(year), value=80.0),
+                Measurement(indicator_id=indicators[key].id, period=f"{year}-01", value=82.5),
+                Measurement(indicator_id=indicators[key].id, period=f"{year - 1}-12", value=70.0),
+            ]
+        )
     db.session.commit()
 
-    previous = _new("management_review", {"year": year - 1, "title": unique("Revue PK"),
-                                          "held_on": today - timedelta(days=300)})
+    previous = _new(
+        "management_review",
+        {"year": year - 1, "title": unique("Revue PK"), "held_on": today - timedelta(days=300)},
+    )
     _force(previous, state="close", conclusion=unique("CONCLUPK"))
     w["previous_objective"] = unique("OBJPREVPK")
-    old = _new("service_objective", {"service": world.services["S1"], "year": year - 1,
-                                     "title": w["previous_objective"]})
+    old = _new(
+        "service_objective",
+        {"service": world.services["S1"], "year": year - 1, "title": w["previous_objective"]},
+    )
     _force(old, state="actif")
     w["previous_proposal"] = unique("PROPPREVPK")
     w["previous_rationale"] = unique("MOTIFPK")
-    prev_proposal = _new("proposal", {"review": previous.id, "service": world.services["S1"],
-                                      "kind": "objectif", "title": w["previous_proposal"],
-                                      "service_objective": old.id})
-    _force(prev_proposal, decision="amendee", rationale=w["previous_rationale"],
-           deliberation_ref="DCM-PK-001")
+    prev_proposal = _new(
+        "proposal",
+        {
+            "review": previous.id,
+            "service": world.services["S1"],
+            "kind": "objectif",
+            "title": w["previous_proposal"],
+            "service_objective": old.id,
+        },
+    )
+    _force(
+        prev_proposal,
+        decision="amendee",
+        rationale=w["previous_rationale"],
+        deliberation_ref="DCM-PK-001",
+    )
 
-    review = _new("management_review", {"year": year, "title": unique("Revue PK"),
-                                        "held_on": today})
+    review = _new(
+        "management_review", {"year": year, "title": unique("Revue PK"), "held_on": today}
+    )
     _force(review, state="dossier_pret")
     for key in ("S1", "S3"):
         w[f"proposal_{key}"] = unique(f"PROP{key}PK")
-        _new("proposal", {"review": review.id, "service": world.services[key],
-                          "kind": "objectif", "title": w[f"proposal_{key}"],
-                          "description": unique("DESCPK"),
-                          "service_objective": objectives[key].id})
+        _new(
+            "proposal",
+            {
+                "review": review.id,
+                "service": world.services[key],
+                "kind": "objectif",
+                "title": w[f"proposal_{key}"],
+                "description": unique("DESCPK"),
+                "service_objective": objectives[key].id,
+            },
+        )
     w["target_proposal"] = unique("CIBLEPK")
-    _new("proposal", {"review": review.id, "service": world.services["S1"], "kind": "cible",
-                      "title": w["target_proposal"], "indicator": indicators["S1"].id,
-                      "proposed_value": 91.5})
-    _new("proposal", {"review": review.id, "service": world.services["S1"], "kind": "moyens",
-                      "title": HOSTILE, "description": HOSTILE})
+    _new(
+        "proposal",
+        {
+            "review": review.id,
+            "service": world.services["S1"],
+            "kind": "cible",
+            "title": w["target_proposal"],
+            "indicator": indicators["S1"].id,
+            "proposed_value": 91.5,
+        },
+    )
+    _new(
+        "proposal",
+        {
+            "review": review.id,
+            "service": world.services["S1"],
+            "kind": "moyens",
+            "title": HOSTILE,
+            "description": HOSTILE,
+        },
+    )
 
-    audit = _new("audit", {"code": unique("AUDPK"), "title": unique("Audit PK"),
-                           "kind": "interne", "planned_date": today - timedelta(days=20),
-                           "services": [world.services["S1"]]})
+    audit = _new(
+        "audit",
+        {
+            "code": unique("AUDPK"),
+            "title": unique("Audit PK"),
+            "kind": "interne",
+            "planned_date": today - timedelta(days=20),
+            "services": [world.services["S1"]],
+        },
+    )
     w["audit"] = audit.code
     w["finding"] = unique("CONSTATPK")
-    finding = _new("finding", {"audit": audit.id, "kind": "nc_mineure",
-                               "description": w["finding"], "service": world.services["S1"]})
+    finding = _new(
+        "finding",
+        {
+            "audit": audit.id,
+            "kind": "nc_mineure",
+            "description": w["finding"],
+            "service": world.services["S1"],
+        },
+    )
     w["finding_action"] = unique("ACTFPK")
-    _new("action", {"code": w["finding_action"], "title": "Corriger", "origin": "audit",
-                    "service": world.services["S1"], "finding": finding.id,
-                    "opened_on": today - timedelta(days=19),
-                    "due_date": today + timedelta(days=30)})
+    _new(
+        "action",
+        {
+            "code": w["finding_action"],
+            "title": "Corriger",
+            "origin": "audit",
+            "service": world.services["S1"],
+            "finding": finding.id,
+            "opened_on": today - timedelta(days=19),
+            "due_date": today + timedelta(days=30),
+        },
+    )
     w["late_action"] = unique("ACTLPK")
-    late = _new("action", {"code": w["late_action"], "title": "En retard",
-                           "service": world.services["S1"],
-                           "opened_on": today - timedelta(days=60),
-                           "due_date": today - timedelta(days=10)})
+    late = _new(
+        "action",
+        {
+            "code": w["late_action"],
+            "title": "En retard",
+            "service": world.services["S1"],
+            "opened_on": today - timedelta(days=60),
+            "due_date": today - timedelta(days=10),
+        },
+    )
     _force(late, state="en_cours")
     w["done_action"] = unique("ACTDPK")  # earlier due date, but completed: not late
-    done = _new("action", {"code": w["done_action"], "title": "Faite",
-                           "service": world.services["S1"],
-                           "opened_on": today - timedelta(days=200),
-                           "due_date": today - timedelta(days=100)})
+    done = _new(
+        "action",
+        {
+            "code": w["done_action"],
+            "title": "Faite",
+            "service": world.services["S1"],
+            "opened_on": today - timedelta(days=200),
+            "due_date": today - timedelta(days=100),
+        },
+    )
     _force(done, state="realisee")
     w["s3_action"] = unique("ACT3PK")
-    _new("action", {"code": w["s3_action"], "title": "Autre service",
-                    "service": world.services["S3"], "due_date": today + timedelta(days=9)})
+    _new(
+        "action",
+        {
+            "code": w["s3_action"],
+            "title": "Autre service",
+            "service": world.services["S3"],
+            "due_date": today + timedelta(days=9),
+        },
+    )
 
-    service = _new("service", {"code": unique("SRVPK"), "name": "Service des réclamations",
-                               "parent": world.services["S1"]})
+    service = _new(
+        "service",
+        {
+            "code": unique("SRVPK"),
+            "name": "Service des réclamations",
+            "parent": world.services["S1"],
+        },
+    )
     w["service"] = service.code
     for received, answered, justified, status in (
         (date(year, 1, 2), date(year, 1, 5), False, "repondue"),
         (date(year, 1, 2), date(year, 1, 8), True, "close"),
         (date(year, 1, 3), None, None, "recue"),
     ):
-        _new("complaint", {"received_on": received, "answered_on": answered,
-                           "justified": justified, "status": status, "service": service.id,
-                           "subject": "Objet", "channel": "courriel"})
+        _new(
+            "complaint",
+            {
+                "received_on": received,
+                "answered_on": answered,
+                "justified": justified,
+                "status": status,
+                "service": service.id,
+                "subject": "Objet",
+                "channel": "courriel",
+            },
+        )
     w["survey"] = unique("ENQPK")
-    _new("survey", {"title": w["survey"], "conducted_on": today - timedelta(days=5),
-                    "respondents": 120, "satisfaction_rate": 87.5,
-                    "services": [world.services["S1"]]})
+    _new(
+        "survey",
+        {
+            "title": w["survey"],
+            "conducted_on": today - timedelta(days=5),
+            "respondents": 120,
+            "satisfaction_rate": 87.5,
+            "services": [world.services["S1"]],
+        },
+    )
     w["certificate"] = unique("CERTPK")
-    _new("certification", {"standard": "ISO 9001:2015", "certificate_number": w["certificate"],
-                           "certifying_body": "AFNOR", "obtained_on": today - timedelta(days=900),
-                           "expires_on": today + timedelta(days=60),
-                           "services": [world.services["S1"]]})
-    return Pack(review.id, year, w, objectives["S1"].id, indicators["S1"].id, service.id,
-                previous.id)
+    _new(
+        "certification",
+        {
+            "standard": "ISO 9001:2015",
+            "certificate_number": w["certificate"],
+            "certifying_body": "AFNOR",
+            "obtained_on": today - timedelta(days=900),
+            "expires_on": today + timedelta(days=60),
+            "services": [world.services["S1"]],
+        },
+    )
+    return Pack(
+        review.id, year, w, objectives["S1"].id, indicators["S1"].id, service.id, previous.id
+    )
 
 
 @pytest.fixture(scope="module")
@@ -191,8 +331,9 @@ def pack(app: Flask, world: World) -> Pack:
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text as ``pdftotext -layout`` gives it, spaces normalised."""
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, check=True,
-                         capture_output=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, check=True, capture_output=True
+    ).stdout.decode("utf-8")
     return out.replace("\u00a0", " ").replace("\u202f", " ")
 
 
@@ -211,8 +352,11 @@ class Read:
 def read_pack(app: Flask, username: str, review_id: int, builder: Any = review_pack) -> Read:
     with app.app_context():
         steps: list[tuple[int, str]] = []
-        document = builder.build({"review_id": review_id}, _actor(username),
-                                 lambda percent, label: steps.append((percent, label)))
+        document = builder.build(
+            {"review_id": review_id},
+            _actor(username),
+            lambda percent, label: steps.append((percent, label)),
+        )
         assert steps[0][0] == 0 and steps[-1][0] == 100
         assert all(isinstance(label, str) and label for _p, label in steps)
         rendered = render_pdf(document.html)
@@ -228,15 +372,37 @@ def quality_pack(app: Flask, pack: Pack) -> Read:
 def test_pack_holds_every_chapter_with_its_context(quality_pack: Read, pack: Pack) -> None:
     text = flat(quality_pack.text)
     w = pack.words
-    for key in ("axis", "strategic", "objective_S1", "objective_S3", "indicator_S1",
-                "indicator_S3", "proposal_S1", "proposal_S3", "target_proposal", "audit",
-                "finding", "finding_action", "survey", "certificate", "previous_proposal",
-                "previous_rationale"):
+    for key in (
+        "axis",
+        "strategic",
+        "objective_S1",
+        "objective_S3",
+        "indicator_S1",
+        "indicator_S3",
+        "proposal_S1",
+        "proposal_S3",
+        "target_proposal",
+        "audit",
+        "finding",
+        "finding_action",
+        "survey",
+        "certificate",
+        "previous_proposal",
+        "previous_rationale",
+    ):
         assert w[key] in text, key
-    for title in ("Sommaire", "Carte stratégique", "Contribution des services aux axes",
-                  "Résultats par axe stratégique", "Audits et constats", "Plan d'actions",
-                  "Satisfaction des usagers et réclamations", "Certifications",
-                  "Propositions à arbitrer", "Suivi des décisions de la revue précédente"):
+    for title in (
+        "Sommaire",
+        "Carte stratégique",
+        "Contribution des services aux axes",
+        "Résultats par axe stratégique",
+        "Audits et constats",
+        "Plan d'actions",
+        "Satisfaction des usagers et réclamations",
+        "Certifications",
+        "Propositions à arbitrer",
+        "Suivi des décisions de la revue précédente",
+    ):
         assert title in text, title
     # the target proposal: its indicator, latest value, current target and the value proposed
     assert "Cible proposée 91,5 %" in text
@@ -254,8 +420,12 @@ def test_table_of_contents_and_page_numbers(quality_pack: Read, pack: Pack) -> N
     assert f"Page 2 sur {pages}" in text and f"Page {pages} sur {pages}" in text
     # each TOC entry is followed by its page number (leader dots in between)
     toc = text.split("Sommaire", 1)[1].split("Page 2 sur", 1)[0]
-    for entry in ("Carte stratégique", "Plan d'actions", "Propositions à arbitrer",
-                  pack.words["axis"]):
+    for entry in (
+        "Carte stratégique",
+        "Plan d'actions",
+        "Propositions à arbitrer",
+        pack.words["axis"],
+    ):
         match = re.search(re.escape(entry) + r"[ .]*?(\d+)\s*$", toc, re.MULTILINE)
         assert match is not None, entry
         assert 3 <= int(match.group(1)) <= pages
@@ -285,8 +455,11 @@ def test_late_actions_come_first(app: Flask, quality_pack: Read, pack: Pack) -> 
 
 
 def test_complaint_figures_by_service(quality_pack: Read, pack: Pack) -> None:
-    line = next(line for line in quality_pack.text.splitlines()
-                if pack.words["service"] in line and "%" in line)
+    line = next(
+        line
+        for line in quality_pack.text.splitlines()
+        if pack.words["service"] in line and "%" in line
+    )
     cells = line.split()
     # received, received the year before, change, mean days, answered in 15 days, justified,
     # waiting
@@ -311,8 +484,9 @@ def test_user_text_is_printed_never_fetched_nor_run(quality_pack: Read) -> None:
     assert "<script>alert(1)</script>" in text
 
 
-def test_gathering_costs_the_same_whatever_the_data(app: Flask, world: World,
-                                                    count_queries: Any) -> None:
+def test_gathering_costs_the_same_whatever_the_data(
+    app: Flask, world: World, count_queries: Any
+) -> None:
     with app.app_context():
         small = build_world(world)
         db.session.remove()
@@ -329,24 +503,58 @@ def test_gathering_costs_the_same_whatever_the_data(app: Flask, world: World,
     with app.app_context():
         review = small.review_id
         for n in range(10):
-            objective = _new("service_objective", {
-                "service": world.services["S1"], "year": small.year, "title": unique("Obj"),
-                "strategic_objective": db.session.get(
-                    registry.get("service_objective").model, small.objective_s1
-                ).strategic_objective_id})
-            indicator = _new("indicator", {
-                "code": unique("IQ"), "name": unique("Ind"), "owner_service": world.services["S1"],
-                "frequency": "monthly", "service_objectives": [objective.id]})
-            db.session.add(Measurement(indicator_id=indicator.id, period=f"{small.year}-01",
-                                       value=float(n)))
+            objective = _new(
+                "service_objective",
+                {
+                    "service": world.services["S1"],
+                    "year": small.year,
+                    "title": unique("Obj"),
+                    "strategic_objective": db.session.get(
+                        registry.get("service_objective").model, small.objective_s1
+                    ).strategic_objective_id,
+                },
+            )
+            indicator = _new(
+                "indicator",
+                {
+                    "code": unique("IQ"),
+                    "name": unique("Ind"),
+                    "owner_service": world.services["S1"],
+                    "frequency": "monthly",
+                    "service_objectives": [objective.id],
+                },
+            )
+            db.session.add(
+                Measurement(indicator_id=indicator.id, period=f"{small.year}-01", value=float(n))
+            )
             db.session.commit()
-            _new("proposal", {"review": review, "service": world.services["S1"],
-                              "kind": "objectif", "title": unique("P"),
-                              "service_objective": objective.id})
-            _new("action", {"code": unique("AQ"), "title": "Action", "service":
-                            world.services["S1"], "due_date": date.today()})
-            _new("complaint", {"received_on": date(small.year, 1, 5), "subject": "Objet",
-                               "service": small.service_id})
+            _new(
+                "proposal",
+                {
+                    "review": review,
+                    "service": world.services["S1"],
+                    "kind": "objectif",
+                    "title": unique("P"),
+                    "service_objective": objective.id,
+                },
+            )
+            _new(
+                "action",
+                {
+                    "code": unique("AQ"),
+                    "title": "Action",
+                    "service": world.services["S1"],
+                    "due_date": date.today(),
+                },
+            )
+            _new(
+                "complaint",
+                {
+                    "received_on": date(small.year, 1, 5),
+                    "subject": "Objet",
+                    "service": small.service_id,
+                },
+            )
         db.session.remove()
     after = counted()
     assert after == before, (before, after)

@@ -29,8 +29,9 @@ from tests.conftest import World, token, unique
     ],
 )
 def test_weighted_mean_and_coverage(children, score, coverage) -> None:
-    nodes = [Node("indicator", n, str(n), "x", weight=w, score=s)
-             for n, (w, s) in enumerate(children)]
+    nodes = [
+        Node("indicator", n, str(n), "x", weight=w, score=s) for n, (w, s) in enumerate(children)
+    ]
     got_score, got_coverage = rollup.weighted(nodes)
     assert got_score == (pytest.approx(score) if score is not None else None)
     assert got_coverage == (pytest.approx(coverage) if coverage is not None else None)
@@ -39,49 +40,77 @@ def test_weighted_mean_and_coverage(children, score, coverage) -> None:
 class Plan:
     """Programme P: axis A (SO1 weight 2 via a service objective of S1; SO2 weight 1 direct)."""
 
-    def __init__(self, app: Flask, world: World, extra_indicators: int = 0,
-                 half_aggregation: str = "mean") -> None:
+    def __init__(
+        self, app: Flask, world: World, extra_indicators: int = 0, half_aggregation: str = "mean"
+    ) -> None:
         system = Actor.system_actor()
         get = registry.get
         year = date.today().year
         with app.app_context():
-            self.programme = create_record(get("programme"), {
-                "title": unique("Plan "), "start_year": year - 2, "end_year": year + 3},
-                system).id
-            axis = create_record(get("axis"), {"programme": self.programme,
-                                               "code": unique("AX"), "title": "Axe"}, system)
-            so1 = create_record(get("strategic_objective"), {
-                "axis": axis.id, "code": unique("OS"), "title": "Objectif 1", "weight": 2},
-                system)
-            so2 = create_record(get("strategic_objective"), {
-                "axis": axis.id, "code": unique("OS"), "title": "Objectif 2", "weight": 1},
-                system)
-            sv = create_record(get("service_objective"), {
-                "service": world.services["S1"], "strategic_objective": so1.id, "year": year,
-                "title": "Contribution S1"}, system)
+            self.programme = create_record(
+                get("programme"),
+                {"title": unique("Plan "), "start_year": year - 2, "end_year": year + 3},
+                system,
+            ).id
+            axis = create_record(
+                get("axis"),
+                {"programme": self.programme, "code": unique("AX"), "title": "Axe"},
+                system,
+            )
+            so1 = create_record(
+                get("strategic_objective"),
+                {"axis": axis.id, "code": unique("OS"), "title": "Objectif 1", "weight": 2},
+                system,
+            )
+            so2 = create_record(
+                get("strategic_objective"),
+                {"axis": axis.id, "code": unique("OS"), "title": "Objectif 2", "weight": 1},
+                system,
+            )
+            sv = create_record(
+                get("service_objective"),
+                {
+                    "service": world.services["S1"],
+                    "strategic_objective": so1.id,
+                    "year": year,
+                    "title": "Contribution S1",
+                },
+                system,
+            )
 
             def indicator(objective: dict, **extra) -> int:
-                return create_record(get("indicator"), {
-                    "code": unique("RU-"), "name": "Suivi", "owner_service": world.services["S1"],
-                    "frequency": "monthly", "aggregation": "mean", **objective, **extra},
-                    system).id
+                return create_record(
+                    get("indicator"),
+                    {
+                        "code": unique("RU-"),
+                        "name": "Suivi",
+                        "owner_service": world.services["S1"],
+                        "frequency": "monthly",
+                        "aggregation": "mean",
+                        **objective,
+                        **extra,
+                    },
+                    system,
+                ).id
 
             self.met = indicator({"service_objectives": [sv.id]})
             self.empty = indicator({"service_objectives": [sv.id]})
-            self.half = indicator({"strategic_objectives": [so2.id]},
-                                  aggregation=half_aggregation)
+            self.half = indicator({"strategic_objectives": [so2.id]}, aggregation=half_aggregation)
             for _n in range(extra_indicators):
                 indicator({"service_objectives": [sv.id]})
             last = f"{year - 1}-12"
-            db.session.add_all([
-                Measurement(indicator_id=self.met, period=last, value=100.0),
-                Target(indicator_id=self.met, period=str(year - 1), value=100.0),
-                Measurement(indicator_id=self.half, period=last, value=50.0),
-                Target(indicator_id=self.half, period=str(year - 1), value=100.0),
-            ])
+            db.session.add_all(
+                [
+                    Measurement(indicator_id=self.met, period=last, value=100.0),
+                    Target(indicator_id=self.met, period=str(year - 1), value=100.0),
+                    Measurement(indicator_id=self.half, period=last, value=50.0),
+                    Target(indicator_id=self.half, period=str(year - 1), value=100.0),
+                ]
+            )
             for month in range(1, 7):
-                db.session.add(Measurement(indicator_id=self.half, period=f"{year - 2}-0{month}",
-                                           value=100.0))
+                db.session.add(
+                    Measurement(indicator_id=self.half, period=f"{year - 2}-0{month}", value=100.0)
+                )
             db.session.add(Target(indicator_id=self.half, period=str(year - 2), value=1200.0))
             db.session.commit()
             self.axis, self.so1, self.so2, self.sv = axis.id, so1.id, so2.id, sv.id
@@ -145,7 +174,11 @@ def test_api_and_constant_query_count(app: Flask, world: World, client, count_qu
     body = response.json
     assert body["programme"]["children"][0]["kind"] == "axis"
     assert {"status", "score", "coverage"} <= set(body["programme"])
-    assert client.get(f"/api/v1/strategy_map/{small.programme}?period=2025-13",
-                      headers=headers).status_code == 422
+    assert (
+        client.get(
+            f"/api/v1/strategy_map/{small.programme}?period=2025-13", headers=headers
+        ).status_code
+        == 422
+    )
     assert client.get("/api/v1/strategy_map/999999", headers=headers).status_code == 404
     assert client.get(f"/api/v1/strategy_map/{small.programme}").status_code == 401

@@ -47,9 +47,14 @@ def _force(obj: Any, **attrs: Any) -> None:
 
 def _person(role: str, services: tuple[str, ...] = ()) -> int:
     username = unique(f"sched-{role}-").lower()
-    return create_user(username=username, password=PASSWORD, role_codes=[role],
-                       service_codes=list(services), first_name="Prénom",
-                       last_name=username).id
+    return create_user(
+        username=username,
+        password=PASSWORD,
+        role_codes=[role],
+        service_codes=list(services),
+        first_name="Prénom",
+        last_name=username,
+    ).id
 
 
 def _deactivate(user_id: int) -> None:
@@ -63,34 +68,50 @@ def _deactivate(user_id: int) -> None:
 def _service_with_head(world: World) -> tuple[int, str, int]:
     """A service of its own under POLE-A, headed by a new service head (named and member)."""
     code = unique("SCHED")
-    service = _create("service", {"code": code, "name": f"Service {code}",
-                                  "parent": world.services["POLE-A"]})
+    service = _create(
+        "service", {"code": code, "name": f"Service {code}", "parent": world.services["POLE-A"]}
+    )
     head = _person("service_head", (code,))
     _force(service, head_id=head)
     return service.id, code, head
 
 
 def _digests(user_id: int, event: str = REMINDER_EVENT) -> list[Notification]:
-    return list(db.session.scalars(
-        select(Notification).where(Notification.user_id == user_id, Notification.event == event)
-        .order_by(Notification.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id, Notification.event == event)
+            .order_by(Notification.id)
+        )
+    )
 
 
 def _mentioning(text: str, event: str = REMINDER_EVENT) -> set[int]:
     """Who got a notification of ``event`` naming ``text``."""
-    return set(db.session.scalars(
-        select(Notification.user_id).where(Notification.event == event,
-                                           Notification.body.contains(text))
-    ))
+    return set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.event == event, Notification.body.contains(text)
+            )
+        )
+    )
 
 
-def _action(service: int, owner: int | None, due: date, state: str | None = None,
-            archived: bool = False) -> str:
+def _action(
+    service: int, owner: int | None, due: date, state: str | None = None, archived: bool = False
+) -> str:
     code = unique("ACT-RAP-")
-    made = _create("action", {"code": code, "title": f"Action {code}", "service": service,
-                              "owner": owner, "opened_on": due - timedelta(days=30),
-                              "due_date": due})
+    made = _create(
+        "action",
+        {
+            "code": code,
+            "title": f"Action {code}",
+            "service": service,
+            "owner": owner,
+            "opened_on": due - timedelta(days=30),
+            "due_date": due,
+        },
+    )
     if state is not None:
         _force(made, state=state)
     if archived:
@@ -98,8 +119,9 @@ def _action(service: int, owner: int | None, due: date, state: str | None = None
     return code
 
 
-def test_each_person_gets_one_digest_of_what_awaits_them(app: Flask, world: World,
-                                                         app_ctx: None) -> None:
+def test_each_person_gets_one_digest_of_what_awaits_them(
+    app: Flask, world: World, app_ctx: None
+) -> None:
     today = local_today()
     service, service_code, head = _service_with_head(world)
     owner = _person("agent", (service_code,))
@@ -115,22 +137,42 @@ def test_each_person_gets_one_digest_of_what_awaits_them(app: Flask, world: Worl
     _deactivate(gone)
 
     indicator = unique("IND-RAP-")
-    made = _create("indicator", {"code": indicator, "name": f"Indicateur {indicator}",
-                                 "owner_service": service, "owner": owner,
-                                 "frequency": "monthly"})
-    db.session.execute(update(Indicator).where(Indicator.id == made.id)
-                       .values(created_at=utcnow() - timedelta(days=800)))
+    made = _create(
+        "indicator",
+        {
+            "code": indicator,
+            "name": f"Indicateur {indicator}",
+            "owner_service": service,
+            "owner": owner,
+            "frequency": "monthly",
+        },
+    )
+    db.session.execute(
+        update(Indicator)
+        .where(Indicator.id == made.id)
+        .values(created_at=utcnow() - timedelta(days=800))
+    )
     db.session.commit()
 
     documents = {}
-    for key, due, state in (("due", today + timedelta(days=5), "publie"),
-                            ("overdue", today - timedelta(days=20), "publie"),
-                            ("far", today + timedelta(days=200), "publie"),
-                            ("obsolete", today - timedelta(days=1), "obsolete"),
-                            ("archived", today - timedelta(days=1), "publie")):
+    for key, due, state in (
+        ("due", today + timedelta(days=5), "publie"),
+        ("overdue", today - timedelta(days=20), "publie"),
+        ("far", today + timedelta(days=200), "publie"),
+        ("obsolete", today - timedelta(days=1), "obsolete"),
+        ("archived", today - timedelta(days=1), "publie"),
+    ):
         code = unique("DOC-RAP-")
-        doc = _create("document", {"code": code, "title": f"Procédure {code}",
-                                   "service": service, "owner": owner, "review_due": due})
+        doc = _create(
+            "document",
+            {
+                "code": code,
+                "title": f"Procédure {code}",
+                "service": service,
+                "owner": owner,
+                "review_due": due,
+            },
+        )
         _force(doc, state=state)
         if key == "archived":
             archive_record(registry.get("document"), doc, Actor.system_actor())
@@ -139,9 +181,16 @@ def test_each_person_gets_one_digest_of_what_awaits_them(app: Flask, world: Worl
     audits = {}
     for key, days in (("coming", 3), ("later", 30), ("cancelled", 2)):
         code = unique("AUD-RAP-")
-        audit = _create("audit", {"code": code, "title": f"Audit {code}", "services": [service],
-                                  "lead_auditor": auditor,
-                                  "planned_date": today + timedelta(days=days)})
+        audit = _create(
+            "audit",
+            {
+                "code": code,
+                "title": f"Audit {code}",
+                "services": [service],
+                "lead_auditor": auditor,
+                "planned_date": today + timedelta(days=days),
+            },
+        )
         if key == "cancelled":
             _force(audit, state="annule")
         audits[key] = code
@@ -165,8 +214,15 @@ def test_each_person_gets_one_digest_of_what_awaits_them(app: Flask, world: Worl
     assert f"{indicator} — Indicateur {indicator} : valeur de " in body
     assert f"{documents['due']} — Procédure {documents['due']} : revue prévue le" in body
     assert f"{documents['overdue']} — Procédure {documents['overdue']} : revue attendue" in body
-    for absent in (done, shelved, future, orphan, documents["far"], documents["obsolete"],
-                   documents["archived"]):
+    for absent in (
+        done,
+        shelved,
+        future,
+        orphan,
+        documents["far"],
+        documents["obsolete"],
+        documents["archived"],
+    ):
         assert absent not in body
     assert "« Mes tâches »" in body
     # one digest for everything, and the late action is told to nobody else
@@ -176,8 +232,10 @@ def test_each_person_gets_one_digest_of_what_awaits_them(app: Flask, world: Worl
     assert orphan in to_head.body and audits["coming"] in to_head.body
     assert late not in to_head.body  # the owner is active: it is theirs
     [to_auditor] = _digests(auditor)
-    assert f"Audits à venir (1)\n- {audits['coming']} — Audit {audits['coming']} : prévu le " \
-           f"{today + timedelta(days=3):%d/%m/%Y} ({service_code})" in to_auditor.body
+    assert (
+        f"Audits à venir (1)\n- {audits['coming']} — Audit {audits['coming']} : prévu le "
+        f"{today + timedelta(days=3):%d/%m/%Y} ({service_code})" in to_auditor.body
+    )
     assert _mentioning(audits["coming"]) == {auditor, head}
     for code in (audits["later"], audits["cancelled"]):
         assert not _mentioning(code)
@@ -199,21 +257,37 @@ def test_each_person_gets_one_digest_of_what_awaits_them(app: Flask, world: Worl
 
 
 def test_health_check_tells_the_quality_cell_about_a_silent_application(
-        app: Flask, world: World, app_ctx: None) -> None:
+    app: Flask, world: World, app_ctx: None
+) -> None:
     quality = _person("quality")
     agent = _person("agent", ("S1",))
     head = _person("service_head", ("S1",))
     # « 0 » first: the digest names the first ten silent applications in code order
     code = "0" + unique("SIL")
-    _create("source_application", {"code": code, "name": f"Appli {code}",
-                                   "owner_service": world.services["S1"],
-                                   "expected_frequency": "weekly"})
+    _create(
+        "source_application",
+        {
+            "code": code,
+            "name": f"Appli {code}",
+            "owner_service": world.services["S1"],
+            "expected_frequency": "weekly",
+        },
+    )
     late = "0" + unique("LAT")
-    made = _create("source_application", {"code": late, "name": f"Appli {late}",
-                                          "owner_service": world.services["S1"],
-                                          "expected_frequency": "weekly"})
-    db.session.execute(update(SourceApplication).where(SourceApplication.id == made.id)
-                       .values(last_push_at=utcnow() - timedelta(days=10)))
+    made = _create(
+        "source_application",
+        {
+            "code": late,
+            "name": f"Appli {late}",
+            "owner_service": world.services["S1"],
+            "expected_frequency": "weekly",
+        },
+    )
+    db.session.execute(
+        update(SourceApplication)
+        .where(SourceApplication.id == made.id)
+        .values(last_push_at=utcnow() - timedelta(days=10))
+    )
     db.session.commit()
 
     first = collection_health_check()
@@ -225,8 +299,10 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
     assert str(first).startswith("Santé de la collecte du ")
     [digest] = _digests(quality, HEALTH_EVENT)
     assert digest.link == "/collection_health/"
-    assert f"{code} — Appli {code} : muette, dernier envoi : jamais, " \
-           "fréquence attendue : hebdomadaire" in digest.body
+    assert (
+        f"{code} — Appli {code} : muette, dernier envoi : jamais, "
+        "fréquence attendue : hebdomadaire" in digest.body
+    )
     # silent applications come first and other tests leave theirs: the late one may be past
     # the ten listed here, so its line is checked on a digest of its own
     from reports.scheduled import _health_message
@@ -246,7 +322,8 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
 
 
 def test_a_digest_lists_ten_records_and_counts_the_rest_in_fixed_queries(
-        app: Flask, world: World, count_queries: Any) -> None:
+    app: Flask, world: World, count_queries: Any
+) -> None:
     # A day of its own far ahead: no notification is ever stamped on it, so every run sends
     # its digests and the two measured runs do the same work but for the owner's actions.
     day = date.today() + timedelta(days=3000 + sequence("scheduled-day"))
@@ -275,16 +352,23 @@ def test_a_digest_lists_ten_records_and_counts_the_rest_in_fixed_queries(
 
 def test_summaries_read_as_one_french_line(app_ctx: None) -> None:
     day = date(2025, 3, 14)
-    assert str(ReminderSummary(day, notified_users=3, late_actions=2, coming_audits=1,
-                               skipped_already_sent=1)) == (
+    assert str(
+        ReminderSummary(
+            day, notified_users=3, late_actions=2, coming_audits=1, skipped_already_sent=1
+        )
+    ) == (
         "Rappels du 14/03/2025 : 3 personnes prévenues, 1 déjà prévenue aujourd'hui "
-        "(2 actions en retard, 1 audit à venir).")
+        "(2 actions en retard, 1 audit à venir)."
+    )
     assert str(ReminderSummary(day)) == (
-        "Rappels du 14/03/2025 : personne n'a été prévenue (rien à rappeler).")
-    assert str(HealthSummary(day, silent_applications=2, overdue_indicators=1,
-                             notified_users=1)) == (
+        "Rappels du 14/03/2025 : personne n'a été prévenue (rien à rappeler)."
+    )
+    assert str(
+        HealthSummary(day, silent_applications=2, overdue_indicators=1, notified_users=1)
+    ) == (
         "Santé de la collecte du 14/03/2025 : 2 applications muettes, "
-        "1 indicateur en retard de saisie ; 1 personne prévenue.")
+        "1 indicateur en retard de saisie ; 1 personne prévenue."
+    )
 
 
 def test_inactive_people_are_never_written_to(app: Flask, world: World, app_ctx: None) -> None:

@@ -112,10 +112,21 @@ def _monthly() -> tuple[int, str]:
 
 
 def _indicator(w: World, a: Flask, s: str, block: int = 0) -> int:
-    return int(_cached(("indicator", s, block), lambda: _system_create(a, "indicator", {
-        "code": unique("IND-M"), "name": f"Indicateur matrice {s}",
-        "owner_service": w.services[s], "frequency": "monthly",
-    })))
+    return int(
+        _cached(
+            ("indicator", s, block),
+            lambda: _system_create(
+                a,
+                "indicator",
+                {
+                    "code": unique("IND-M"),
+                    "name": f"Indicateur matrice {s}",
+                    "owner_service": w.services[s],
+                    "frequency": "monthly",
+                },
+            ),
+        )
+    )
 
 
 def _period_of_indicator(w: World, a: Flask, s: str) -> tuple[int, str]:
@@ -124,28 +135,71 @@ def _period_of_indicator(w: World, a: Flask, s: str) -> tuple[int, str]:
 
 
 def _document(w: World, a: Flask, s: str) -> int:
-    return int(_cached(("document", s), lambda: _system_create(a, "document", {
-        "code": unique("DOC-M"), "title": f"Document matrice {s}", "service": w.services[s],
-    })))
+    return int(
+        _cached(
+            ("document", s),
+            lambda: _system_create(
+                a,
+                "document",
+                {
+                    "code": unique("DOC-M"),
+                    "title": f"Document matrice {s}",
+                    "service": w.services[s],
+                },
+            ),
+        )
+    )
 
 
 def _risk(w: World, a: Flask, s: str) -> int:
-    return int(_cached(("risk", s), lambda: _system_create(a, "risk", {
-        "service": w.services[s], "title": f"Risque matrice {s}", "likelihood": 2,
-        "severity": 2,
-    })))
+    return int(
+        _cached(
+            ("risk", s),
+            lambda: _system_create(
+                a,
+                "risk",
+                {
+                    "service": w.services[s],
+                    "title": f"Risque matrice {s}",
+                    "likelihood": 2,
+                    "severity": 2,
+                },
+            ),
+        )
+    )
 
 
 def _audit(w: World, a: Flask, s: str) -> int:
-    return int(_cached(("audit", s), lambda: _system_create(a, "audit", {
-        "code": unique("AUD-M"), "title": f"Audit matrice {s}", "services": [w.services[s]],
-    })))
+    return int(
+        _cached(
+            ("audit", s),
+            lambda: _system_create(
+                a,
+                "audit",
+                {
+                    "code": unique("AUD-M"),
+                    "title": f"Audit matrice {s}",
+                    "services": [w.services[s]],
+                },
+            ),
+        )
+    )
 
 
 def _review(a: Flask) -> int:
-    return int(_cached(("review",), lambda: _system_create(a, "management_review", {
-        "year": 2026, "title": "Revue de direction matrice",
-    })))
+    return int(
+        _cached(
+            ("review",),
+            lambda: _system_create(
+                a,
+                "management_review",
+                {
+                    "year": 2026,
+                    "title": "Revue de direction matrice",
+                },
+            ),
+        )
+    )
 
 
 #: The agent whose objectives are "in" a service: their line manager heads it.
@@ -163,8 +217,14 @@ def _report(w: World, a: Flask, s: str) -> int:
         username = f"t_report_{s.lower()}"
         with a.app_context():
             if find_user(username) is None:
-                create_user(username=username, password=PASSWORD, role_codes=["agent"],
-                            service_codes=[s], first_name=username, last_name="Test")
+                create_user(
+                    username=username,
+                    password=PASSWORD,
+                    role_codes=["agent"],
+                    service_codes=[s],
+                    first_name=username,
+                    last_name="Test",
+                )
         return username
 
     return user_id(a, _cached(("report", s), build))
@@ -172,14 +232,12 @@ def _report(w: World, a: Flask, s: str) -> int:
 
 def _target(w: World, a: Flask, s: str) -> dict[str, Any]:
     indicator, period = _period_of_indicator(w, a, s)
-    return {"indicator": indicator, "period": period, "value": 10.0,
-            "comment": unique("Cible ")}
+    return {"indicator": indicator, "period": period, "value": 10.0, "comment": unique("Cible ")}
 
 
 def _measurement(w: World, a: Flask, s: str) -> dict[str, Any]:
     indicator, period = _period_of_indicator(w, a, s)
-    return {"indicator": indicator, "period": period, "value": 5.0,
-            "comment": unique("Mesure ")}
+    return {"indicator": indicator, "period": period, "value": 5.0, "comment": unique("Mesure ")}
 
 
 def _quarter() -> str:
@@ -190,8 +248,12 @@ def _quarter() -> str:
 CASES: dict[str, Case] = {
     "service": Case(
         "service",
-        lambda w, a, s: {"code": unique("SV"), "name": "Sous-service", "parent": w.services[s],
-                         "active": True},
+        lambda w, a, s: {
+            "code": unique("SV"),
+            "name": "Sous-service",
+            "parent": w.services[s],
+            "active": True,
+        },
         field="name",
         scoped=True,
         head_writes=False,
@@ -199,16 +261,24 @@ CASES: dict[str, Case] = {
     ),
     "programme": Case(
         "programme",
-        lambda w, a, s: {"title": unique("Programme "), "start_year": 2020, "end_year": 2026,
-                         "status": "draft"},
+        lambda w, a, s: {
+            "title": unique("Programme "),
+            "start_year": 2020,
+            "end_year": 2026,
+            "status": "draft",
+        },
         field="title",
         scoped=False,
         head_writes=False,
     ),
     "axis": Case(
         "axis",
-        lambda w, a, s: {"programme": _programme(a), "code": unique("A"), "title": "Axe",
-                         "position": 1},
+        lambda w, a, s: {
+            "programme": _programme(a),
+            "code": unique("A"),
+            "title": "Axe",
+            "position": 1,
+        },
         field="title",
         scoped=False,
         head_writes=False,
@@ -218,8 +288,13 @@ CASES: dict[str, Case] = {
         "strategic_objective",
         lambda w, a, s: (
             _programme(a)
-            and {"axis": _PROGRAMME["axis"], "code": unique("OS"), "title": "Objectif",
-                 "services": [w.services[s]], "weight": 1.0}
+            and {
+                "axis": _PROGRAMME["axis"],
+                "code": unique("OS"),
+                "title": "Objectif",
+                "services": [w.services[s]],
+                "weight": 1.0,
+            }
         ),
         field="title",
         scoped=False,
@@ -228,8 +303,12 @@ CASES: dict[str, Case] = {
     ),
     "service_objective": Case(
         "service_objective",
-        lambda w, a, s: {"service": w.services[s], "year": 2026, "title": unique("Objectif "),
-                         "weight": 1.0},
+        lambda w, a, s: {
+            "service": w.services[s],
+            "year": 2026,
+            "title": unique("Objectif "),
+            "weight": 1.0,
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -237,8 +316,12 @@ CASES: dict[str, Case] = {
     ),
     "individual_objective": Case(
         "individual_objective",
-        lambda w, a, s: {"agent": _report(w, a, s), "year": 2026,
-                         "title": unique("Objectif individuel "), "achievement": "en_cours"},
+        lambda w, a, s: {
+            "agent": _report(w, a, s),
+            "year": 2026,
+            "title": unique("Objectif individuel "),
+            "achievement": "en_cours",
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -249,10 +332,17 @@ CASES: dict[str, Case] = {
     ),
     "indicator": Case(
         "indicator",
-        lambda w, a, s: {"code": unique("IND"), "name": unique("Indicateur "),
-                         "owner_service": w.services[s], "direction": "increase",
-                         "frequency": "monthly", "aggregation": "sum",
-                         "collection_mode": "manual", "alert_threshold": 0.1, "weight": 1.0},
+        lambda w, a, s: {
+            "code": unique("IND"),
+            "name": unique("Indicateur "),
+            "owner_service": w.services[s],
+            "direction": "increase",
+            "frequency": "monthly",
+            "aggregation": "sum",
+            "collection_mode": "manual",
+            "alert_threshold": 0.1,
+            "weight": 1.0,
+        },
         field="name",
         scoped=True,
         head_writes=True,
@@ -284,8 +374,12 @@ CASES: dict[str, Case] = {
     ),
     "source_application": Case(
         "source_application",
-        lambda w, a, s: {"code": unique("APP"), "name": unique("Application "),
-                         "owner_service": w.services[s], "expected_frequency": "monthly"},
+        lambda w, a, s: {
+            "code": unique("APP"),
+            "name": unique("Application "),
+            "owner_service": w.services[s],
+            "expected_frequency": "monthly",
+        },
         field="name",
         scoped=True,
         head_writes=False,
@@ -293,9 +387,13 @@ CASES: dict[str, Case] = {
     ),
     "process": Case(
         "process",
-        lambda w, a, s: {"code": unique("PR"), "name": unique("Processus "),
-                         "service": w.services[s], "kind": "realisation",
-                         "pilot": _report(w, a, s)},
+        lambda w, a, s: {
+            "code": unique("PR"),
+            "name": unique("Processus "),
+            "service": w.services[s],
+            "kind": "realisation",
+            "pilot": _report(w, a, s),
+        },
         field="name",
         scoped=True,
         head_writes=True,
@@ -304,8 +402,12 @@ CASES: dict[str, Case] = {
     ),
     "document": Case(
         "document",
-        lambda w, a, s: {"code": unique("DOC"), "title": unique("Document "),
-                         "service": w.services[s], "kind": "procedure"},
+        lambda w, a, s: {
+            "code": unique("DOC"),
+            "title": unique("Document "),
+            "service": w.services[s],
+            "kind": "procedure",
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -314,9 +416,13 @@ CASES: dict[str, Case] = {
     ),
     "document_version": Case(
         "document_version",
-        lambda w, a, s: {"document": _document(w, a, s), "number": sequence("version number", 1),
-                         "text": "Texte de la version", "change_summary": unique("Version "),
-                         "author": _report(w, a, s)},
+        lambda w, a, s: {
+            "document": _document(w, a, s),
+            "number": sequence("version number", 1),
+            "text": "Texte de la version",
+            "change_summary": unique("Version "),
+            "author": _report(w, a, s),
+        },
         field="change_summary",
         scoped=True,
         head_writes=True,
@@ -324,8 +430,13 @@ CASES: dict[str, Case] = {
     ),
     "risk": Case(
         "risk",
-        lambda w, a, s: {"service": w.services[s], "title": unique("Risque "),
-                         "likelihood": 2, "severity": 3, "status": "identifie"},
+        lambda w, a, s: {
+            "service": w.services[s],
+            "title": unique("Risque "),
+            "likelihood": 2,
+            "severity": 3,
+            "status": "identifie",
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -333,8 +444,15 @@ CASES: dict[str, Case] = {
     ),
     "impact_assessment": Case(
         "impact_assessment",
-        lambda w, a, s: {"risk": _risk(w, a, s), "partners": 1, "users": 0, "citizens": -1,
-                         "staff": 0, "environment": 2, "partners_comment": unique("Impact ")},
+        lambda w, a, s: {
+            "risk": _risk(w, a, s),
+            "partners": 1,
+            "users": 0,
+            "citizens": -1,
+            "staff": 0,
+            "environment": 2,
+            "partners_comment": unique("Impact "),
+        },
         field="partners_comment",
         scoped=True,
         head_writes=True,
@@ -342,9 +460,13 @@ CASES: dict[str, Case] = {
     ),
     "certification": Case(
         "certification",
-        lambda w, a, s: {"standard": "ISO 9001:2015", "certificate_number": unique("CERT"),
-                         "certifying_body": "AFNOR Certification", "status": "valide",
-                         "services": [w.services[s]]},
+        lambda w, a, s: {
+            "standard": "ISO 9001:2015",
+            "certificate_number": unique("CERT"),
+            "certifying_body": "AFNOR Certification",
+            "status": "valide",
+            "services": [w.services[s]],
+        },
         field="certifying_body",
         scoped=True,
         head_writes=False,
@@ -352,16 +474,24 @@ CASES: dict[str, Case] = {
     ),
     "audit_programme": Case(
         "audit_programme",
-        lambda w, a, s: {"year": sequence("audit programme year", 2300),
-                         "title": unique("Programme d'audit "), "status": "projet"},
+        lambda w, a, s: {
+            "year": sequence("audit programme year", 2300),
+            "title": unique("Programme d'audit "),
+            "status": "projet",
+        },
         field="title",
         scoped=False,
         head_writes=False,
     ),
     "audit": Case(
         "audit",
-        lambda w, a, s: {"code": unique("AUD"), "title": unique("Audit "), "kind": "interne",
-                         "services": [w.services[s]], "lead_auditor": _report(w, a, s)},
+        lambda w, a, s: {
+            "code": unique("AUD"),
+            "title": unique("Audit "),
+            "kind": "interne",
+            "services": [w.services[s]],
+            "lead_auditor": _report(w, a, s),
+        },
         field="title",
         scoped=True,
         head_writes=False,
@@ -369,18 +499,28 @@ CASES: dict[str, Case] = {
     ),
     "finding": Case(
         "finding",
-        lambda w, a, s: {"audit": _audit(w, a, s), "kind": "observation",
-                         "description": unique("Constat "), "service": w.services[s],
-                         "status": "ouvert"},
+        lambda w, a, s: {
+            "audit": _audit(w, a, s),
+            "kind": "observation",
+            "description": unique("Constat "),
+            "service": w.services[s],
+            "status": "ouvert",
+        },
         field="description",
         scoped=True,
         head_writes=False,
     ),
     "action": Case(
         "action",
-        lambda w, a, s: {"code": unique("ACT"), "title": unique("Action "),
-                         "service": w.services[s], "origin": "suggestion",
-                         "kind": "corrective", "progress": 0, "owner": _report(w, a, s)},
+        lambda w, a, s: {
+            "code": unique("ACT"),
+            "title": unique("Action "),
+            "service": w.services[s],
+            "origin": "suggestion",
+            "kind": "corrective",
+            "progress": 0,
+            "owner": _report(w, a, s),
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -389,8 +529,12 @@ CASES: dict[str, Case] = {
     ),
     "revision": Case(
         "revision",
-        lambda w, a, s: {"year": 2026, "title": unique("Révision "), "scope": "objectifs",
-                         "services": [w.services[s]]},
+        lambda w, a, s: {
+            "year": 2026,
+            "title": unique("Révision "),
+            "scope": "objectifs",
+            "services": [w.services[s]],
+        },
         field="title",
         scoped=True,
         head_writes=False,
@@ -404,8 +548,12 @@ CASES: dict[str, Case] = {
     ),
     "proposal": Case(
         "proposal",
-        lambda w, a, s: {"review": _review(a), "service": w.services[s], "kind": "objectif",
-                         "title": unique("Proposition ")},
+        lambda w, a, s: {
+            "review": _review(a),
+            "service": w.services[s],
+            "kind": "objectif",
+            "title": unique("Proposition "),
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -413,9 +561,13 @@ CASES: dict[str, Case] = {
     ),
     "survey": Case(
         "survey",
-        lambda w, a, s: {"title": unique("Enquête "), "period": "2025",
-                         "services": [w.services[s]], "respondents": 120,
-                         "satisfaction_rate": 81.5},
+        lambda w, a, s: {
+            "title": unique("Enquête "),
+            "period": "2025",
+            "services": [w.services[s]],
+            "respondents": 120,
+            "satisfaction_rate": 81.5,
+        },
         field="title",
         scoped=True,
         head_writes=True,
@@ -423,9 +575,13 @@ CASES: dict[str, Case] = {
     ),
     "complaint": Case(
         "complaint",
-        lambda w, a, s: {"received_on": "2025-03-03", "channel": "courriel",
-                         "service": w.services[s], "subject": unique("Réclamation "),
-                         "status": "recue"},
+        lambda w, a, s: {
+            "received_on": "2025-03-03",
+            "channel": "courriel",
+            "service": w.services[s],
+            "subject": unique("Réclamation "),
+            "status": "recue",
+        },
         field="subject",
         scoped=True,
         head_writes=True,
@@ -434,8 +590,11 @@ CASES: dict[str, Case] = {
     "dashboard": Case(
         "dashboard",
         # a dashboard for one service's audience is "in" that service
-        lambda w, a, s: {"title": unique("Tableau de bord "), "position": 1,
-                         "services": [w.services[s]]},
+        lambda w, a, s: {
+            "title": unique("Tableau de bord "),
+            "position": 1,
+            "services": [w.services[s]],
+        },
         field="title",
         scoped=True,
         head_writes=False,
@@ -513,8 +672,9 @@ def refusal_status(case: Case) -> int:
 # ------------------------------------------------------------------------------------ reads
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
-def test_list_shows_own_not_other(app: Flask, world: World, client: Any, code: str,
-                                  channel: str) -> None:
+def test_list_shows_own_not_other(
+    app: Flask, world: World, client: Any, code: str, channel: str
+) -> None:
     case = CASES[code]
     own = make(app, world, case, "S1")
     other = make(app, world, case, "S3")
@@ -528,7 +688,7 @@ def test_list_shows_own_not_other(app: Flask, world: World, client: Any, code: s
         response = client.get(f"/{code}/list/?psize_{_view(code)}=500")
         assert response.status_code == 200
         html = response.get_data(as_text=True)
-        ids = {pk for pk in (own, other) if f"/{code}/show/{pk}\"" in html}
+        ids = {pk for pk in (own, other) if f'/{code}/show/{pk}"' in html}
     assert own in ids
     assert (other in ids) is (not case.scoped)
 
@@ -536,8 +696,9 @@ def test_list_shows_own_not_other(app: Flask, world: World, client: Any, code: s
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
 @pytest.mark.parametrize("path", ["show", "history", "edit_form"])
-def test_read_one_own_ok_other_404(app: Flask, world: World, client: Any, code: str,
-                                   channel: str, path: str) -> None:
+def test_read_one_own_ok_other_404(
+    app: Flask, world: World, client: Any, code: str, channel: str, path: str
+) -> None:
     case = CASES[code]
     if path == "edit_form" and (channel == "api" or not case.head_writes):
         pytest.skip("edit form: UI only, for artefacts the head may write")
@@ -557,8 +718,9 @@ def test_read_one_own_ok_other_404(app: Flask, world: World, client: Any, code: 
 
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
-def test_export_holds_own_not_other(app: Flask, world: World, client: Any, code: str,
-                                    channel: str) -> None:
+def test_export_holds_own_not_other(
+    app: Flask, world: World, client: Any, code: str, channel: str
+) -> None:
     case = CASES[code]
     own_payload = case.payload(world, app, "S1")
     other_payload = case.payload(world, app, "S3")
@@ -586,15 +748,17 @@ def test_export_holds_own_not_other(app: Flask, world: World, client: Any, code:
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_create(app: Flask, world: World, client: Any, code: str, channel: str,
-                target: str) -> None:
+def test_create(
+    app: Flask, world: World, client: Any, code: str, channel: str, target: str
+) -> None:
     case = CASES[code]
     payload = case.payload(world, app, "S1" if target == "own" else "S3")
     before = count(app, code)
     allowed = head_may_write(case, target)
     if channel == "api":
-        response = client.post(f"/api/v1/{code}/", json=payload,
-                               headers=token(client, world.users[HEAD]))
+        response = client.post(
+            f"/api/v1/{code}/", json=payload, headers=token(client, world.users[HEAD])
+        )
         if allowed:
             assert response.status_code == 201, response.json
         elif case.head_writes:
@@ -618,8 +782,9 @@ def test_create(app: Flask, world: World, client: Any, code: str, channel: str,
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_update(app: Flask, world: World, client: Any, code: str, channel: str,
-                target: str) -> None:
+def test_update(
+    app: Flask, world: World, client: Any, code: str, channel: str, target: str
+) -> None:
     case = CASES[code]
     service = "S1" if target == "own" else "S3"
     payload = case.payload(world, app, service)
@@ -630,7 +795,8 @@ def test_update(app: Flask, world: World, client: Any, code: str, channel: str,
     allowed = head_may_write(case, target)
     if channel == "api":
         response = client.put(
-            f"/api/v1/{code}/{pk}", json={case.field: new_value, "version": version},
+            f"/api/v1/{code}/{pk}",
+            json={case.field: new_value, "version": version},
             headers=token(client, world.users[HEAD]),
         )
         expected = 200 if allowed else refusal_status(case)
@@ -653,14 +819,18 @@ def placement(app: Flask, code: str, pk: int) -> set[int] | None:
         return artefact.scope.service_ids(db.session.get(artefact.model, pk))
 
 
-MOVABLE = [code for code, case in sorted(CASES.items())
-           if case.scoped and case.head_writes and case.move_field]
+MOVABLE = [
+    code
+    for code, case in sorted(CASES.items())
+    if case.scoped and case.head_writes and case.move_field
+]
 
 
 @pytest.mark.parametrize("code", MOVABLE)
 @pytest.mark.parametrize("channel", ["api", "ui"])
-def test_move_record_out_of_my_services_is_refused(app: Flask, world: World, client: Any,
-                                                   code: str, channel: str) -> None:
+def test_move_record_out_of_my_services_is_refused(
+    app: Flask, world: World, client: Any, code: str, channel: str
+) -> None:
     case = CASES[code]
     assert case.move_field is not None
     payload = case.payload(world, app, "S1")
@@ -691,8 +861,9 @@ def test_move_record_out_of_my_services_is_refused(app: Flask, world: World, cli
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_delete_archives(app: Flask, world: World, client: Any, code: str, channel: str,
-                         target: str) -> None:
+def test_delete_archives(
+    app: Flask, world: World, client: Any, code: str, channel: str, target: str
+) -> None:
     case = CASES[code]
     pk = make(app, world, case, "S1" if target == "own" else "S3")
     allowed = head_may_write(case, target)
@@ -712,8 +883,9 @@ def test_delete_archives(app: Flask, world: World, client: Any, code: str, chann
         headers = token(client, world.users[HEAD])
         listed = client.get(f"/api/v1/{code}/?q=(page_size:500)", headers=headers).json["ids"]
         assert pk not in listed
-        with_archives = client.get(f"/api/v1/{code}/?archived=include&q=(page_size:500)",
-                                   headers=headers).json["ids"]
+        with_archives = client.get(
+            f"/api/v1/{code}/?archived=include&q=(page_size:500)", headers=headers
+        ).json["ids"]
         assert pk in with_archives
         shown = client.get(f"/api/v1/{code}/{pk}", headers=headers)
         assert shown.status_code == 200 and shown.json["result"]["archived"] is True
@@ -739,8 +911,7 @@ def test_pole_member_reaches_child_services(app: Flask, world: World, client: An
 
 
 @pytest.mark.parametrize("role", ["quality", "executive", "official", "auditor", "admin"])
-def test_global_roles_read_every_service(app: Flask, world: World, client: Any,
-                                         role: str) -> None:
+def test_global_roles_read_every_service(app: Flask, world: World, client: Any, role: str) -> None:
     pk = make(app, world, CASES["service_objective"], "S3")
     headers = token(client, world.users[role])
     assert client.get(f"/api/v1/service_objective/{pk}", headers=headers).status_code == 200
@@ -759,8 +930,9 @@ def _view(code: str) -> str:
 @pytest.mark.parametrize("code", ARTEFACTS)
 @pytest.mark.parametrize("channel", ["api", "ui"])
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_restore(app: Flask, world: World, client: Any, code: str, channel: str,
-                 target: str) -> None:
+def test_restore(
+    app: Flask, world: World, client: Any, code: str, channel: str, target: str
+) -> None:
     case = CASES[code]
     pk = make(app, world, case, "S1" if target == "own" else "S3")
     with app.app_context():
@@ -770,8 +942,9 @@ def test_restore(app: Flask, world: World, client: Any, code: str, channel: str,
         archive_record(artefact, db.session.get(artefact.model, pk), Actor.system_actor())
     allowed = head_may_write(case, target)
     if channel == "api":
-        response = client.post(f"/api/v1/{code}/{pk}/restore", json={},
-                               headers=token(client, world.users[HEAD]))
+        response = client.post(
+            f"/api/v1/{code}/{pk}/restore", json={}, headers=token(client, world.users[HEAD])
+        )
         assert response.status_code == (200 if allowed else refusal_status(case)), response.json
     else:
         login(client, world.users[HEAD])
@@ -799,15 +972,15 @@ def picker_options(html: str, name: str) -> set[int]:
     return {int(v) for v in re.findall(r'<option[^>]*value="(\d+)"', match.group(1))}
 
 
-def info_values(client: Any, headers: dict[str, str], code: str, key: str,
-                column: str) -> set[int]:
+def info_values(client: Any, headers: dict[str, str], code: str, key: str, column: str) -> set[int]:
     """Every id the API's ``_info`` offers for a related field (all pages)."""
     offered: set[int] = set()
     page = 0
     while True:
         response = client.get(
-            f"/api/v1/{code}/_info?q=(keys:!({key}),{key}:({column}:(page:{page},"
-            "page_size:100)))", headers=headers)
+            f"/api/v1/{code}/_info?q=(keys:!({key}),{key}:({column}:(page:{page},page_size:100)))",
+            headers=headers,
+        )
         assert response.status_code == 200, response.json
         info = next(c for c in response.json[key] if c["name"] == column)
         assert "Project-Id-Version" not in str(info["description"])  # no catalogue header
@@ -819,8 +992,9 @@ def info_values(client: Any, headers: dict[str, str], code: str, key: str,
 
 @pytest.mark.parametrize("code", MOVABLE)
 @pytest.mark.parametrize("channel", ["api", "ui"])
-def test_pickers_offer_own_records_only(app: Flask, world: World, client: Any, code: str,
-                                        channel: str) -> None:
+def test_pickers_offer_own_records_only(
+    app: Flask, world: World, client: Any, code: str, channel: str
+) -> None:
     """The field that places a record offers the head's reach, nothing of S3."""
     case = CASES[code]
     assert case.move_field is not None
@@ -839,8 +1013,7 @@ def test_pickers_offer_own_records_only(app: Flask, world: World, client: Any, c
         assert own in offered and other not in offered
 
 
-MULTI = [code for code in MOVABLE
-         if registry.get(code).is_collection(CASES[code].move_field or "")]
+MULTI = [code for code in MOVABLE if registry.get(code).is_collection(CASES[code].move_field or "")]
 
 
 @pytest.mark.parametrize("code", MULTI)
@@ -857,13 +1030,19 @@ def test_form_refuses_a_service_out_of_reach_instead_of_dropping_it(
         pk, version = obj.id, obj.version
     login(client, world.users[HEAD])
     new_value = unique("Modifié ")
-    response = client.post(f"/{code}/edit/{pk}", data=form_data(
-        {**payload, case.move_field: both, case.field: new_value, "version": version}, code))
+    response = client.post(
+        f"/{code}/edit/{pk}",
+        data=form_data(
+            {**payload, case.move_field: both, case.field: new_value, "version": version}, code
+        ),
+    )
     assert response.status_code == 422
     assert field_value(app, code, pk, case.field) != new_value
     before = count(app, code)
-    response = client.post(f"/{code}/add", data=form_data(
-        {**case.payload(world, app, "S1"), case.move_field: both}, code))
+    response = client.post(
+        f"/{code}/add",
+        data=form_data({**case.payload(world, app, "S1"), case.move_field: both}, code),
+    )
     assert response.status_code == 422
     assert count(app, code) == before
 
@@ -880,8 +1059,10 @@ def test_shared_record_is_read_by_each_service_and_written_by_neither(
     writes it only if every service is theirs; the quality cell writes it."""
     case = CASES[code]
     relation = registry.get(code).scope.relation  # type: ignore[attr-defined]
-    payload = {**case.payload(world, app, "S1"),
-               relation: [world.services["S1"], world.services["S3"]]}
+    payload = {
+        **case.payload(world, app, "S1"),
+        relation: [world.services["S1"], world.services["S3"]],
+    }
     with app.app_context():
         obj = create_record(registry.get(code), payload, Actor.system_actor())
         pk, version = obj.id, obj.version
@@ -894,8 +1075,11 @@ def test_shared_record_is_read_by_each_service_and_written_by_neither(
         exported = client.get(f"/api/v1/{code}/export?format=csv", headers=headers)
         assert marker in exported.get_data(as_text=True), head
     headers = token(client, world.users[HEAD])
-    update = client.put(f"/api/v1/{code}/{pk}", json={case.field: "Pris en main", "version":
-                                                      version}, headers=headers)
+    update = client.put(
+        f"/api/v1/{code}/{pk}",
+        json={case.field: "Pris en main", "version": version},
+        headers=headers,
+    )
     archive = client.delete(f"/api/v1/{code}/{pk}", headers=headers)
     if case.head_writes:
         # readable, so not "absent": refused in French as a record of other services too
@@ -906,12 +1090,17 @@ def test_shared_record_is_read_by_each_service_and_written_by_neither(
     assert field_value(app, code, pk, case.field) == payload[case.field]
     assert field_value(app, code, pk, "archived") is False
     quality = token(client, world.users["quality"])
-    response = client.put(f"/api/v1/{code}/{pk}", json={case.field: "Par la qualité",
-                          "version": version}, headers=quality)
+    response = client.put(
+        f"/api/v1/{code}/{pk}",
+        json={case.field: "Par la qualité", "version": version},
+        headers=quality,
+    )
     assert response.status_code == 200, response.json
     # a record of none of the head's services stays out of reach
-    other = {**case.payload(world, app, "S3"), relation: [world.services["S3"],
-                                                          world.services["BULK"]]}
+    other = {
+        **case.payload(world, app, "S3"),
+        relation: [world.services["S3"], world.services["BULK"]],
+    }
     with app.app_context():
         hidden = create_record(registry.get(code), other, Actor.system_actor()).id
     headers = token(client, world.users[HEAD])
@@ -931,8 +1120,9 @@ def _publish(app: Flask, pk: int) -> None:
 
 
 @pytest.mark.parametrize("reader", ["service_head", "agent", "agent_s1_b", "head_s3"])
-def test_published_documents_are_read_by_every_agent(app: Flask, world: World, client: Any,
-                                                     reader: str) -> None:
+def test_published_documents_are_read_by_every_agent(
+    app: Flask, world: World, client: Any, reader: str
+) -> None:
     case = CASES["document"]
     published = case.payload(world, app, "BULK")
     draft = case.payload(world, app, "BULK")
@@ -940,18 +1130,23 @@ def test_published_documents_are_read_by_every_agent(app: Flask, world: World, c
         artefact = registry.get("document")
         published_id = create_record(artefact, published, Actor.system_actor()).id
         draft_id = create_record(artefact, draft, Actor.system_actor()).id
-        version_id = create_record(registry.get("document_version"), {
-            "document": published_id, "number": 1, "text": "Texte publié",
-            "change_summary": unique("Version publiée "),
-        }, Actor.system_actor()).id
+        version_id = create_record(
+            registry.get("document_version"),
+            {
+                "document": published_id,
+                "number": 1,
+                "text": "Texte publié",
+                "change_summary": unique("Version publiée "),
+            },
+            Actor.system_actor(),
+        ).id
     _publish(app, published_id)
     headers = token(client, world.users[reader])
     ids = set(client.get("/api/v1/document/?q=(page_size:500)", headers=headers).json["ids"])
     assert published_id in ids and draft_id not in ids
     assert client.get(f"/api/v1/document/{published_id}", headers=headers).status_code == 200
     assert client.get(f"/api/v1/document/{draft_id}", headers=headers).status_code == 404
-    assert client.get(f"/api/v1/document_version/{version_id}",
-                      headers=headers).status_code == 200
+    assert client.get(f"/api/v1/document_version/{version_id}", headers=headers).status_code == 200
     login(client, world.users[reader])
     page = client.get("/document/list/?psize_DocumentView=500").get_data(as_text=True)
     assert f'/document/show/{published_id}"' in page
@@ -961,20 +1156,25 @@ def test_published_documents_are_read_by_every_agent(app: Flask, world: World, c
     assert published["code"] in exported and draft["code"] not in exported
 
 
-def test_published_document_of_another_service_is_not_writable(app: Flask, world: World,
-                                                               client: Any) -> None:
+def test_published_document_of_another_service_is_not_writable(
+    app: Flask, world: World, client: Any
+) -> None:
     case = CASES["document"]
     payload = case.payload(world, app, "S3")
     pk = make_from(app, "document", payload)
     _publish(app, pk)
     headers = token(client, world.users[HEAD])
     version = field_value(app, "document", pk, "version")
-    response = client.put(f"/api/v1/document/{pk}", json={"title": "Réécrit", "version":
-                                                          version}, headers=headers)
+    response = client.put(
+        f"/api/v1/document/{pk}", json={"title": "Réécrit", "version": version}, headers=headers
+    )
     assert response.status_code == 403, response.json
     assert client.delete(f"/api/v1/document/{pk}", headers=headers).status_code == 403
-    created = client.post("/api/v1/document_version/", headers=headers, json={
-        "document": pk, "number": 99, "text": "Ajout", "change_summary": "Ajout"})
+    created = client.post(
+        "/api/v1/document_version/",
+        headers=headers,
+        json={"document": pk, "number": 99, "text": "Ajout", "change_summary": "Ajout"},
+    )
     assert created.status_code == 422 and created.json["errors"][0]["field"] == "document"
     assert field_value(app, "document", pk, "title") == payload["title"]
     assert field_value(app, "document", pk, "archived") is False
@@ -1001,8 +1201,9 @@ def _role_id(app: Flask, name: str) -> int:
         ("service:S1", ["service_head", "agent", "pole_head", "official"], ["head_s3"]),
     ],
 )
-def test_dashboard_audience(app: Flask, world: World, client: Any, audience: str,
-                            readers: list[str], not_readers: list[str]) -> None:
+def test_dashboard_audience(
+    app: Flask, world: World, client: Any, audience: str, readers: list[str], not_readers: list[str]
+) -> None:
     """Shown to its audience roles and services (a pôle reaches its services' dashboards),
     to everyone without audience; the quality cell and administrators see them all."""
     kind, _sep, value = audience.partition(":")
@@ -1014,11 +1215,14 @@ def test_dashboard_audience(app: Flask, world: World, client: Any, audience: str
     pk = make_from(app, "dashboard", payload)
     for role in readers:
         headers = token(client, world.users[role])
-        assert pk in client.get("/api/v1/dashboard/?q=(page_size:500)",
-                                headers=headers).json["ids"], role
+        assert (
+            pk in client.get("/api/v1/dashboard/?q=(page_size:500)", headers=headers).json["ids"]
+        ), role
         assert client.get(f"/api/v1/dashboard/{pk}", headers=headers).status_code == 200, role
     for role in not_readers:
         headers = token(client, world.users[role])
-        assert pk not in client.get("/api/v1/dashboard/?q=(page_size:500)",
-                                    headers=headers).json["ids"], role
+        assert (
+            pk
+            not in client.get("/api/v1/dashboard/?q=(page_size:500)", headers=headers).json["ids"]
+        ), role
         assert client.get(f"/api/v1/dashboard/{pk}", headers=headers).status_code == 404, role

@@ -28,44 +28,98 @@ def build_programme(app: Flask, world: World) -> dict[str, Any]:
     indicators, values and targets (one reached, one missed)."""
     system = Actor.system_actor()
     with app.app_context():
-        programme = create_record(registry.get("programme"), {
-            "title": unique("Programme carte"), "start_year": 2024, "end_year": 2026,
-            "status": "active"}, system)
-        axes = [create_record(registry.get("axis"), {
-            "programme": programme.id, "code": unique(f"AX{n}"), "title": f"Axe numéro {n}",
-            "position": n}, system) for n in (1, 2)]
-        strategic = [create_record(registry.get("strategic_objective"), {
-            "axis": axes[n // 2].id, "code": unique(f"SO{n}"),
-            "title": f"Objectif stratégique {n} au titre assez long pour être coupé en lignes",
-            "services": [world.services["S1"], world.services["S3"]]}, system)
-            for n in range(3)]
+        programme = create_record(
+            registry.get("programme"),
+            {
+                "title": unique("Programme carte"),
+                "start_year": 2024,
+                "end_year": 2026,
+                "status": "active",
+            },
+            system,
+        )
+        axes = [
+            create_record(
+                registry.get("axis"),
+                {
+                    "programme": programme.id,
+                    "code": unique(f"AX{n}"),
+                    "title": f"Axe numéro {n}",
+                    "position": n,
+                },
+                system,
+            )
+            for n in (1, 2)
+        ]
+        strategic = [
+            create_record(
+                registry.get("strategic_objective"),
+                {
+                    "axis": axes[n // 2].id,
+                    "code": unique(f"SO{n}"),
+                    "title": f"Objectif stratégique {n} au titre assez long "
+                    "pour être coupé en lignes",
+                    "services": [world.services["S1"], world.services["S3"]],
+                },
+                system,
+            )
+            for n in range(3)
+        ]
         objectives = {}
         for service in ("S1", "S3"):
-            objective = create_record(registry.get("service_objective"), {
-                "service": world.services[service], "year": 2026,
-                "title": unique(f"Objectif {service}"),
-                "strategic_objective": strategic[0].id}, system)
-            indicator = create_record(registry.get("indicator"), {
-                "code": unique(f"MAP{service}"), "name": f"Indicateur {service}",
-                "owner_service": world.services[service], "frequency": "yearly",
-                "direction": "increase", "unit": "%",
-                "service_objectives": [objective.id]}, system)
-            create_record(registry.get("target"), {"indicator": indicator.id,
-                                                   "period": "2026", "value": 80}, system)
-            create_record(registry.get("measurement"), {
-                "indicator": indicator.id, "period": "2026",
-                "value": 90 if service == "S1" else 40}, system)
+            objective = create_record(
+                registry.get("service_objective"),
+                {
+                    "service": world.services[service],
+                    "year": 2026,
+                    "title": unique(f"Objectif {service}"),
+                    "strategic_objective": strategic[0].id,
+                },
+                system,
+            )
+            indicator = create_record(
+                registry.get("indicator"),
+                {
+                    "code": unique(f"MAP{service}"),
+                    "name": f"Indicateur {service}",
+                    "owner_service": world.services[service],
+                    "frequency": "yearly",
+                    "direction": "increase",
+                    "unit": "%",
+                    "service_objectives": [objective.id],
+                },
+                system,
+            )
+            create_record(
+                registry.get("target"),
+                {"indicator": indicator.id, "period": "2026", "value": 80},
+                system,
+            )
+            create_record(
+                registry.get("measurement"),
+                {
+                    "indicator": indicator.id,
+                    "period": "2026",
+                    "value": 90 if service == "S1" else 40,
+                },
+                system,
+            )
             objectives[service] = (objective.id, objective.title, indicator.id)
-        return {"programme": programme.id, "axes": [a.code for a in axes],
-                "strategic": [(s.id, s.code) for s in strategic], "objectives": objectives}
+        return {
+            "programme": programme.id,
+            "axes": [a.code for a in axes],
+            "strategic": [(s.id, s.code) for s in strategic],
+            "objectives": objectives,
+        }
 
 
 def test_the_map_shows_every_axis_and_objective_with_status_in_words(
-        app: Flask, client: FlaskClient, world: World) -> None:
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     town = build_programme(app, world)
     login(client, "t_official")
     page = client.get(f"/strategy_map/{town['programme']}").get_data(as_text=True)
-    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
     root = ElementTree.fromstring(svg)
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG_NS}text"))
     for code in town["axes"] + [code for _id, code in town["strategic"]]:
@@ -78,8 +132,7 @@ def test_the_map_shows_every_axis_and_objective_with_status_in_words(
     assert "Contribution des services aux axes" in page and "S1 — Service S1" in page
 
 
-def test_period_selector_and_invalid_periods(app: Flask, client: FlaskClient,
-                                            world: World) -> None:
+def test_period_selector_and_invalid_periods(app: Flask, client: FlaskClient, world: World) -> None:
     town = build_programme(app, world)
     login(client, "t_official")
     url = f"/strategy_map/{town['programme']}"
@@ -90,8 +143,7 @@ def test_period_selector_and_invalid_periods(app: Flask, client: FlaskClient,
     assert client.get("/strategy_map/999999").status_code == 404
 
 
-def test_drill_down_to_the_indicator_card(app: Flask, client: FlaskClient,
-                                          world: World) -> None:
+def test_drill_down_to_the_indicator_card(app: Flask, client: FlaskClient, world: World) -> None:
     town = build_programme(app, world)
     first_id, _code = town["strategic"][0]
     login(client, "t_official")
@@ -107,20 +159,21 @@ def test_drill_down_to_the_indicator_card(app: Flask, client: FlaskClient,
 
 
 def test_a_service_head_sees_only_their_services_objectives(
-        app: Flask, client: FlaskClient, world: World) -> None:
+    app: Flask, client: FlaskClient, world: World
+) -> None:
     town = build_programme(app, world)
     first_id, _code = town["strategic"][0]
     login(client, "t_head_s1")
     text = client.get(f"/strategy_map/{town['programme']}/objective/{first_id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert town["objectives"]["S1"][1] in text
     assert town["objectives"]["S3"][1] not in text
     matrix = client.get(f"/strategy_map/{town['programme']}").get_data(as_text=True)
     assert "S3 — Service S3" not in matrix
 
 
-def test_the_map_is_in_the_menu_and_redirects_to_the_current_programme(
-        client: FlaskClient) -> None:
+def test_the_map_is_in_the_menu_and_redirects_to_the_current_programme(client: FlaskClient) -> None:
     login(client, "t_official")
     assert "Carte stratégique" in client.get("/tasks/").get_data(as_text=True)
     response = client.get("/strategy_map/")
@@ -133,17 +186,30 @@ def test_long_titles_wrap_and_the_svg_is_standalone(app: Flask) -> None:
     with app.app_context():
         from app.indicators.rollup import Node, StrategyMap
 
-        root = Node("programme", 1, "2020–2026", "Programme <test> & co", children=[
-            Node("axis", 2, "A1", "Axe", children=[
-                Node("strategic_objective", 3, "A1.1", "Objectif", details={"services": []})])])
+        root = Node(
+            "programme",
+            1,
+            "2020–2026",
+            "Programme <test> & co",
+            children=[
+                Node(
+                    "axis",
+                    2,
+                    "A1",
+                    "Axe",
+                    children=[
+                        Node("strategic_objective", 3, "A1.1", "Objectif", details={"services": []})
+                    ],
+                )
+            ],
+        )
         svg = render(StrategyMap(root, None, 2026, {}, []))
     ElementTree.fromstring(svg)  # escaped, well formed
     assert 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert not re.search(r'(href|src)="https?://', svg)  # nothing fetched from outside
 
 
-def test_public_page_is_off_by_default_and_shows_only_top_levels(
-        app: Flask, world: World) -> None:
+def test_public_page_is_off_by_default_and_shows_only_top_levels(app: Flask, world: World) -> None:
     build_programme(app, world)
     anonymous = app.test_client()
     assert anonymous.get("/public/map").status_code == 404

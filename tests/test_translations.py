@@ -43,7 +43,11 @@ FAB_METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 FAB_OPTIONS_MAP = {"**/templates/**.html": {"extensions": "jinja2.ext.do"}}
 FAB_KEYWORDS = {"lazy_gettext": None, "_": None, "gettext": None, "__": None, "ngettext": (1, 2)}
 VIGIE_KEYWORDS = {
-    "_l": None, "lazy_gettext": None, "_": None, "gettext": None, "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
 }
 
 # French translations identical to their English msgid, on purpose.

@@ -51,27 +51,54 @@ def _annual_setup(app: Flask, world: World) -> Annual:
     system = Actor.system_actor()
     with app.app_context():
         title = unique("Objectif annuel navigateur ")
-        objective = create_record(registry.get("service_objective"), {
-            "service": world.services["S1"], "year": year, "title": title,
-            "expected_result": "Délais de réponse réduits de moitié",
-        }, system)
+        objective = create_record(
+            registry.get("service_objective"),
+            {
+                "service": world.services["S1"],
+                "year": year,
+                "title": title,
+                "expected_result": "Délais de réponse réduits de moitié",
+            },
+            system,
+        )
         code = unique("IND-NAV-")
-        indicator = create_record(registry.get("indicator"), {
-            "code": code, "name": f"Délai de réponse {code}", "owner_service": world.services["S1"],
-            "frequency": "yearly", "direction": "decrease", "unit": "j",
-            "service_objectives": [objective.id],
-        }, system)
-        create_record(registry.get("target"),
-                      {"indicator": indicator.id, "period": str(year), "value": 10}, system)
-        review = create_record(registry.get("management_review"),
-                               {"year": year, "title": unique("Revue navigateur ")}, system)
+        indicator = create_record(
+            registry.get("indicator"),
+            {
+                "code": code,
+                "name": f"Délai de réponse {code}",
+                "owner_service": world.services["S1"],
+                "frequency": "yearly",
+                "direction": "decrease",
+                "unit": "j",
+                "service_objectives": [objective.id],
+            },
+            system,
+        )
+        create_record(
+            registry.get("target"),
+            {"indicator": indicator.id, "period": str(year), "value": 10},
+            system,
+        )
+        review = create_record(
+            registry.get("management_review"),
+            {"year": year, "title": unique("Revue navigateur ")},
+            system,
+        )
         review.state = "tenue"  # setup only: the review's own workflow is tested elsewhere
         db.session.commit()
         proposal_title = unique("Proposition navigateur ")
-        proposal = create_record(registry.get("proposal"), {
-            "review": review.id, "service": world.services["S1"], "kind": "objectif",
-            "title": proposal_title, "service_objective": objective.id,
-        }, system)
+        proposal = create_record(
+            registry.get("proposal"),
+            {
+                "review": review.id,
+                "service": world.services["S1"],
+                "kind": "objectif",
+                "title": proposal_title,
+                "service_objective": objective.id,
+            },
+            system,
+        )
         return Annual(objective.id, title, review.id, proposal.id, proposal_title)
 
 
@@ -111,8 +138,7 @@ def task_section(page: Any, key: str) -> Any:
 
 def history_item(page: Any, event_label: str) -> Any:
     """The timeline entry of the record's history for a workflow event."""
-    return page.locator(".vigie-history .vigie-timeline-item").filter(
-        has_text=f"« {event_label} »")
+    return page.locator(".vigie-history .vigie-timeline-item").filter(has_text=f"« {event_label} »")
 
 
 def test_annual_objective_validation_from_draft_to_valide(
@@ -134,8 +160,9 @@ def test_annual_objective_validation_from_draft_to_valide(
     workflow = head.locator(".vigie-workflow")
     expect(workflow.locator(".vigie-state")).to_have_text("Brouillon")
     workflow.locator("button[data-event=submit]").click()
-    expect(head.get_by_text("« Soumettre » enregistré : l'état est maintenant « Proposé ».")
-           ).to_be_visible()
+    expect(
+        head.get_by_text("« Soumettre » enregistré : l'état est maintenant « Proposé ».")
+    ).to_be_visible()
     expect(workflow.locator(".vigie-state")).to_have_text("Proposé")
     expect(workflow.locator("button[data-event=submit]")).to_have_count(0)
     open_tasks(head)
@@ -153,8 +180,9 @@ def test_annual_objective_validation_from_draft_to_valide(
     quality.wait_for_url(f"**{objective_path}", wait_until=READY)
     workflow = quality.locator(".vigie-workflow")
     workflow.get_by_role("button", name="Valider la revue").click()
-    expect(quality.get_by_text("« Valider la revue » enregistré : l'état est maintenant « Revu »."
-                               )).to_be_visible()
+    expect(
+        quality.get_by_text("« Valider la revue » enregistré : l'état est maintenant « Revu ».")
+    ).to_be_visible()
     expect(workflow.locator(".vigie-state")).to_have_text("Revu")
     open_tasks(quality)
     expect(quality.get_by_role("link", name=annual.objective_title)).to_have_count(0)
@@ -165,10 +193,10 @@ def test_annual_objective_validation_from_draft_to_valide(
     to_arbitrate = task_section(official, "proposal:arbitrate")
     expect(to_arbitrate.get_by_role("heading")).to_contain_text("Propositions à arbitrer")
     to_arbitrate.get_by_role("link", name=annual.proposal_title).click()
-    official.wait_for_url(f"**/review_meeting/{annual.review_id}#proposal-{annual.proposal_id}",
-                          wait_until=READY)
-    expect(official.get_by_role("heading", level=1)).to_contain_text(
-        "Séance de revue de direction")
+    official.wait_for_url(
+        f"**/review_meeting/{annual.review_id}#proposal-{annual.proposal_id}", wait_until=READY
+    )
+    expect(official.get_by_role("heading", level=1)).to_contain_text("Séance de revue de direction")
     article = official.locator(f"article#proposal-{annual.proposal_id}")
     expect(article).to_contain_text(annual.objective_title)
     expect(article.locator(".vigie-state").filter(has_text="Revu")).to_be_visible()
@@ -179,8 +207,9 @@ def test_annual_objective_validation_from_draft_to_valide(
     deliberation = unique("DCM-NAV-")
     article.get_by_label("Référence de délibération").fill(deliberation)
     article.get_by_role("button", name="Enregistrer la décision").click()
-    expect(official.get_by_text(
-        f"« {annual.proposal_title} » : décision « Validée » enregistrée.")).to_be_visible()
+    expect(
+        official.get_by_text(f"« {annual.proposal_title} » : décision « Validée » enregistrée.")
+    ).to_be_visible()
     decision = article.locator(".vigie-meeting-decision")
     expect(decision).to_contain_text("Validée")
     expect(decision).to_contain_text(f"délibération {deliberation}")
@@ -213,9 +242,15 @@ def test_a_reason_is_asked_in_a_dialog_and_kept_in_the_history(
 
     title = unique("Action à annuler ")
     with app.app_context():
-        action = create_record(registry.get("action"), {
-            "code": unique("ACT-NAV-"), "title": title, "service": world.services["S1"],
-        }, Actor.system_actor())
+        action = create_record(
+            registry.get("action"),
+            {
+                "code": unique("ACT-NAV-"),
+                "title": title,
+                "service": world.services["S1"],
+            },
+            Actor.system_actor(),
+        )
         path = f"/action/show/{action.id}"
 
     page = sign_in(browser, contexts, live_url, world.users["quality"])
@@ -243,8 +278,9 @@ def test_a_reason_is_asked_in_a_dialog_and_kept_in_the_history(
     workflow.locator("button[data-event=cancel]").click()
     reason.fill("Action redondante avec le plan d'actions du service.")
     dialog.get_by_role("button", name="Confirmer").click()
-    expect(page.get_by_text("« Annuler » enregistré : l'état est maintenant « Annulée ».")
-           ).to_be_visible()
+    expect(
+        page.get_by_text("« Annuler » enregistré : l'état est maintenant « Annulée ».")
+    ).to_be_visible()
     expect(workflow.locator(".vigie-state")).to_have_text("Annulée")
     expect(workflow.locator("button[data-event=cancel]")).to_have_count(0)
     entry = history_item(page, "Annuler")

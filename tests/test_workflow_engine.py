@@ -74,10 +74,17 @@ def _first_role(row: Transition) -> str:
     return sorted(row.roles)[0]
 
 
-SUCCESS = [pytest.param(code, row, role, id=f"{_rid(code, row)}-by-{role}")
-           for code, row in ROWS for role in _allowed(row)]
-FORBIDDEN = [pytest.param(code, row, role, id=f"{_rid(code, row)}-by-{role}")
-             for code, row in ROWS for role in ROLE_CODES if role not in _allowed(row)]
+SUCCESS = [
+    pytest.param(code, row, role, id=f"{_rid(code, row)}-by-{role}")
+    for code, row in ROWS
+    for role in _allowed(row)
+]
+FORBIDDEN = [
+    pytest.param(code, row, role, id=f"{_rid(code, row)}-by-{role}")
+    for code, row in ROWS
+    for role in ROLE_CODES
+    if role not in _allowed(row)
+]
 
 
 def _events(code: str) -> list[str]:
@@ -86,22 +93,38 @@ def _events(code: str) -> list[str]:
 
 def _someone_allowed(code: str, event: str) -> str:
     """A role allowed to fire ``event`` from some state of the workflow."""
-    return sorted({role for row in WORKFLOWS[code].transitions if row.event == event
-                   for role in row.roles})[0]
+    return sorted(
+        {role for row in WORKFLOWS[code].transitions if row.event == event for role in row.roles}
+    )[0]
 
 
-UNDECLARED = [pytest.param(code, state, event, id=f"{code}:{state}-{event}")
-              for code, workflow in WORKFLOWS.items() for state in workflow.states.codes
-              for event in _events(code) if workflow.find(state, event) is None]
-REASONED = [pytest.param(code, row, id=_rid(code, row)) for code, row in ROWS
-            if row.reason_required]
-WITH_INPUTS = [pytest.param(code, row, name, id=f"{_rid(code, row)}-{name}")
-               for code, row in ROWS for name in row.inputs]
+UNDECLARED = [
+    pytest.param(code, state, event, id=f"{code}:{state}-{event}")
+    for code, workflow in WORKFLOWS.items()
+    for state in workflow.states.codes
+    for event in _events(code)
+    if workflow.find(state, event) is None
+]
+REASONED = [
+    pytest.param(code, row, id=_rid(code, row)) for code, row in ROWS if row.reason_required
+]
+WITH_INPUTS = [
+    pytest.param(code, row, name, id=f"{_rid(code, row)}-{name}")
+    for code, row in ROWS
+    for name in row.inputs
+]
 ALL_ROWS = [pytest.param(code, row, id=_rid(code, row)) for code, row in ROWS]
-FOUR_EYED = [pytest.param(code, row, role, id=f"{_rid(code, row)}-{row.four_eyes}-by-{role}")
-             for code, row in ROWS if row.four_eyes for role in _allowed(row)]
-GUARDED = [pytest.param(code, row, guard, id=f"{_rid(code, row)}-{guard}")
-           for code, row in ROWS for guard in row.guards]
+FOUR_EYED = [
+    pytest.param(code, row, role, id=f"{_rid(code, row)}-{row.four_eyes}-by-{role}")
+    for code, row in ROWS
+    if row.four_eyes
+    for role in _allowed(row)
+]
+GUARDED = [
+    pytest.param(code, row, guard, id=f"{_rid(code, row)}-{guard}")
+    for code, row in ROWS
+    for guard in row.guards
+]
 
 
 def test_the_tables_name_only_rules_the_engine_and_the_builders_know() -> None:
@@ -126,13 +149,15 @@ def get(client: FlaskClient, username: str, path: str) -> Any:
     return login(client, username).get(path)
 
 
-def fire(client: FlaskClient, username: str, code: str, record_id: int,
-         body: dict[str, Any]) -> Any:
+def fire(
+    client: FlaskClient, username: str, code: str, record_id: int, body: dict[str, Any]
+) -> Any:
     return login(client, username).post(url(code, record_id, "transition"), json=body)
 
 
-def offered(client: FlaskClient, username: str, code: str,
-            record_id: int) -> dict[str, dict[str, Any]]:
+def offered(
+    client: FlaskClient, username: str, code: str, record_id: int
+) -> dict[str, dict[str, Any]]:
     """``GET …/transitions`` as ``username``: the events offered, by name."""
     response = get(client, username, url(code, record_id, "transitions"))
     assert response.status_code == 200, response.json
@@ -161,9 +186,9 @@ def bare(app: Flask, world: World) -> Callable[[str, str], int]:
 
 # -- 1, 9, 10: every declared pair succeeds for every allowed role ------------------------------
 @pytest.mark.parametrize(("code", "row", "role"), SUCCESS)
-def test_declared_transition_succeeds_for_allowed_role(app: Flask, world: World,
-                                                       client: FlaskClient, code: str,
-                                                       row: Transition, role: str) -> None:
+def test_declared_transition_succeeds_for_allowed_role(
+    app: Flask, world: World, client: FlaskClient, code: str, row: Transition, role: str
+) -> None:
     """The row fires for the role, stores its target and says so in the history.
 
     Before firing, ``/transitions`` offers exactly the rows leaving the state that the role
@@ -172,8 +197,9 @@ def test_declared_transition_succeeds_for_allowed_role(app: Flask, world: World,
     user = world.users[role]
     record_id = build(app, world, code, row.source, user)
     events = offered(client, user, code, record_id)
-    expected = {r.event for r in WORKFLOWS[code].events_from(row.source)
-                if role == ADMIN or role in r.roles}
+    expected = {
+        r.event for r in WORKFLOWS[code].events_from(row.source) if role == ADMIN or role in r.roles
+    }
     assert set(events) == expected
     assert all(e["firable"] and e["blocked_by"] is None for e in events.values()), events
     offer = events[row.event]
@@ -208,9 +234,9 @@ def test_declared_transition_succeeds_for_allowed_role(app: Flask, world: World,
 
 # -- 2: every other role is refused -------------------------------------------------------------
 @pytest.mark.parametrize(("code", "row", "role"), FORBIDDEN)
-def test_declared_transition_refused_for_other_roles(app: Flask, world: World,
-                                                     client: FlaskClient, code: str,
-                                                     row: Transition, role: str) -> None:
+def test_declared_transition_refused_for_other_roles(
+    app: Flask, world: World, client: FlaskClient, code: str, row: Transition, role: str
+) -> None:
     """403 although every guard would let this very user through: only the role is wrong."""
     user = world.users[role]
     record_id = build(app, world, code, row.source, user)
@@ -227,24 +253,38 @@ def test_declared_transition_refused_for_other_roles(app: Flask, world: World,
 
 # -- 3: every undeclared pair is refused --------------------------------------------------------
 @pytest.mark.parametrize(("code", "state", "event"), UNDECLARED)
-def test_undeclared_pair_is_refused(app: Flask, world: World, client: FlaskClient,
-                                    bare: Callable[[str, str], int], code: str, state: str,
-                                    event: str) -> None:
+def test_undeclared_pair_is_refused(
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    bare: Callable[[str, str], int],
+    code: str,
+    state: str,
+    event: str,
+) -> None:
     """409 for a user whose role fires this event elsewhere in the workflow, and for admin."""
     record_id = bare(code, state)
     before = stored(app, code, record_id)
     for role in (_someone_allowed(code, event), ADMIN):
-        body = {"event": event, "reason": "Essai hors table",
-                **{name: INPUT_VALUES[name] for row in WORKFLOWS[code].transitions
-                   if row.event == event for name in row.inputs}}
+        body = {
+            "event": event,
+            "reason": "Essai hors table",
+            **{
+                name: INPUT_VALUES[name]
+                for row in WORKFLOWS[code].transitions
+                if row.event == event
+                for name in row.inputs
+            },
+        }
         response = fire(client, world.users[role], code, record_id, body)
         assert response.status_code == 409, (role, response.json)
     assert stored(app, code, record_id) == before
 
 
 @pytest.mark.parametrize("code", sorted(WORKFLOWS))
-def test_unknown_or_missing_event_is_invalid(world: World, client: FlaskClient,
-                                             bare: Callable[[str, str], int], code: str) -> None:
+def test_unknown_or_missing_event_is_invalid(
+    world: World, client: FlaskClient, bare: Callable[[str, str], int], code: str
+) -> None:
     record_id = bare(code, WORKFLOWS[code].initial)
     admin = world.users["admin"]
     unknown = fire(client, admin, code, record_id, {"event": "teleport"})
@@ -257,8 +297,9 @@ def test_unknown_or_missing_event_is_invalid(world: World, client: FlaskClient,
 
 # -- 4: out of the caller's services ------------------------------------------------------------
 @pytest.mark.parametrize("code", sorted(WORKFLOWS))
-def test_record_out_of_callers_services(app: Flask, world: World, client: FlaskClient,
-                                        code: str) -> None:
+def test_record_out_of_callers_services(
+    app: Flask, world: World, client: FlaskClient, code: str
+) -> None:
     """The head of S3 does not see S1's records (404) — except those shared by the town.
 
     The record satisfies the first row's guards for the head of S3 (e.g. they own the
@@ -281,33 +322,33 @@ def test_record_out_of_callers_services(app: Flask, world: World, client: FlaskC
     assert stored(app, code, record_id) == before
 
 
-def test_pole_head_acts_for_the_services_of_the_pole(app: Flask, world: World,
-                                                     client: FlaskClient) -> None:
+def test_pole_head_acts_for_the_services_of_the_pole(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     """A service head's reach includes the services below theirs (S1 is in POLE-A)."""
     row = WORKFLOWS["service_objective"].find("brouillon", "submit")
     assert row is not None
     record_id = build(app, world, "service_objective", "brouillon")
-    response = fire(client, world.users["pole_head"], "service_objective", record_id,
-                    payload(row))
+    response = fire(client, world.users["pole_head"], "service_objective", record_id, payload(row))
     assert response.status_code == 200, response.json
-    other = build(app, world, "service_objective", "brouillon",
-                  service=world.services["S3"])
-    assert fire(client, world.users["pole_head"], "service_objective", other,
-                payload(row)).status_code == 404
+    other = build(app, world, "service_objective", "brouillon", service=world.services["S3"])
+    assert (
+        fire(client, world.users["pole_head"], "service_objective", other, payload(row)).status_code
+        == 404
+    )
 
 
 # -- 5: four-eyes rules -------------------------------------------------------------------------
 @pytest.mark.parametrize(("code", "row", "role"), FOUR_EYED)
-def test_four_eyes_rule_refuses_the_excluded_person(app: Flask, world: World,
-                                                    client: FlaskClient, code: str,
-                                                    row: Transition, role: str) -> None:
+def test_four_eyes_rule_refuses_the_excluded_person(
+    app: Flask, world: World, client: FlaskClient, code: str, row: Transition, role: str
+) -> None:
     """The owner does not verify their action, the author does not approve their version,
     an official does not arbitrate a service they head — admin included. Not offered, 403."""
     assert row.four_eyes is not None
     user = world.users[role]
     service = headed_service(app, world, user) if row.four_eyes == "not_head" else None
-    record_id = build(app, world, code, row.source, user, violate={row.four_eyes},
-                      service=service)
+    record_id = build(app, world, code, row.source, user, violate={row.four_eyes}, service=service)
     before = stored(app, code, record_id)
     assert row.event not in offered(client, user, code, record_id)
     response = fire(client, user, code, record_id, payload(row))
@@ -315,26 +356,29 @@ def test_four_eyes_rule_refuses_the_excluded_person(app: Flask, world: World,
     assert stored(app, code, record_id) == before
 
 
-def test_official_heading_the_parent_service_cannot_arbitrate(app: Flask, world: World,
-                                                              client: FlaskClient) -> None:
+def test_official_heading_the_parent_service_cannot_arbitrate(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     """Heading a pôle counts as heading its services; another official may arbitrate."""
     official = world.users["official"]
     parent = headed_service(app, world, official)
     with app.app_context():
-        child = int(create("service", {"code": unique("SVC-WF-"), "name": "Sous-service",
-                                       "parent": parent}).id)
+        child = int(
+            create(
+                "service", {"code": unique("SVC-WF-"), "name": "Sous-service", "parent": parent}
+            ).id
+        )
     row = WORKFLOWS["service_objective"].find("revu", "validate")
     assert row is not None
-    record_id = build(app, world, "service_objective", "revu", world.users["admin"],
-                      service=child)
-    assert fire(client, official, "service_objective", record_id,
-                payload(row)).status_code == 403
+    record_id = build(app, world, "service_objective", "revu", world.users["admin"], service=child)
+    assert fire(client, official, "service_objective", record_id, payload(row)).status_code == 403
     response = fire(client, world.users["admin"], "service_objective", record_id, payload(row))
     assert response.status_code == 200, response.json
 
 
-def test_document_without_version_author_falls_back_to_its_owner(app: Flask, world: World,
-                                                                 client: FlaskClient) -> None:
+def test_document_without_version_author_falls_back_to_its_owner(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     quality = world.users["quality"]
     row = WORKFLOWS["document"].find("en_relecture", "approve")
     assert row is not None
@@ -353,8 +397,9 @@ def test_document_without_version_author_falls_back_to_its_owner(app: Flask, wor
 # -- 6: reasons and inputs ----------------------------------------------------------------------
 @pytest.mark.parametrize(("code", "row"), REASONED)
 @pytest.mark.parametrize("reason", [None, "   "], ids=["missing", "blank"])
-def test_required_reason(app: Flask, world: World, client: FlaskClient, code: str,
-                         row: Transition, reason: str | None) -> None:
+def test_required_reason(
+    app: Flask, world: World, client: FlaskClient, code: str, row: Transition, reason: str | None
+) -> None:
     user = world.users[_first_role(row)]
     record_id = build(app, world, code, row.source, user)
     before = stored(app, code, record_id)
@@ -365,11 +410,18 @@ def test_required_reason(app: Flask, world: World, client: FlaskClient, code: st
 
 
 @pytest.mark.parametrize(("code", "row", "name"), WITH_INPUTS)
-@pytest.mark.parametrize("value", [None, "", "n_importe_quoi"],
-                         ids=["missing", "empty", "unknown-value"])
-def test_event_input_is_required_and_checked(app: Flask, world: World, client: FlaskClient,
-                                            code: str, row: Transition, name: str,
-                                            value: str | None) -> None:
+@pytest.mark.parametrize(
+    "value", [None, "", "n_importe_quoi"], ids=["missing", "empty", "unknown-value"]
+)
+def test_event_input_is_required_and_checked(
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    code: str,
+    row: Transition,
+    name: str,
+    value: str | None,
+) -> None:
     user = world.users[_first_role(row)]
     record_id = build(app, world, code, row.source, user)
     before = stored(app, code, record_id)
@@ -384,9 +436,9 @@ def test_event_input_is_required_and_checked(app: Flask, world: World, client: F
 
 
 @pytest.mark.parametrize(("code", "row"), ALL_ROWS)
-def test_input_the_event_does_not_take_is_refused(app: Flask, world: World,
-                                                  client: FlaskClient, code: str,
-                                                  row: Transition) -> None:
+def test_input_the_event_does_not_take_is_refused(
+    app: Flask, world: World, client: FlaskClient, code: str, row: Transition
+) -> None:
     """Nothing but the event's declared inputs may ride on a transition (no ``state``…)."""
     user = world.users[_first_role(row)]
     record_id = build(app, world, code, row.source, user)
@@ -399,8 +451,9 @@ def test_input_the_event_does_not_take_is_refused(app: Flask, world: World,
 
 # -- 7: guards ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(("code", "row", "guard"), GUARDED)
-def test_guard_refusal(app: Flask, world: World, client: FlaskClient, code: str,
-                       row: Transition, guard: str) -> None:
+def test_guard_refusal(
+    app: Flask, world: World, client: FlaskClient, code: str, row: Transition, guard: str
+) -> None:
     """A person guard refuses 403 and the event is not offered (someone else's step); a
     state guard refuses 409 and the event is offered as blocked, with the reason why."""
     user = world.users[_first_role(row)]
@@ -418,19 +471,22 @@ def test_guard_refusal(app: Flask, world: World, client: FlaskClient, code: str,
     assert stored(app, code, record_id) == before
 
 
-def test_audit_closes_once_every_nonconformity_has_a_live_action(app: Flask, world: World,
-                                                                 client: FlaskClient) -> None:
+def test_audit_closes_once_every_nonconformity_has_a_live_action(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     quality = world.users["quality"]
     row = WORKFLOWS["audit"].find("rapport_emis", "close")
     assert row is not None
-    record_id = build(app, world, "audit", "rapport_emis", quality,
-                      violate={"nonconformities_have_actions"})
+    record_id = build(
+        app, world, "audit", "rapport_emis", quality, violate={"nonconformities_have_actions"}
+    )
     assert fire(client, quality, "audit", record_id, payload(row)).status_code == 409
     with app.app_context():
         from app.models import Finding
 
         finding_id = db.session.scalars(
-            select(Finding.id).where(Finding.audit_id == record_id)).one()
+            select(Finding.id).where(Finding.audit_id == record_id)
+        ).one()
         cancelled = action_on(world.services["S1"], finding_id)
         force(cancelled, state="annulee")
     response = fire(client, quality, "audit", record_id, payload(row))
@@ -442,23 +498,26 @@ def test_audit_closes_once_every_nonconformity_has_a_live_action(app: Flask, wor
     assert stored(app, "audit", record_id)[0] == "clos"
 
 
-def test_audit_report_needs_a_finding_or_an_explicit_none(app: Flask, world: World,
-                                                          client: FlaskClient) -> None:
+def test_audit_report_needs_a_finding_or_an_explicit_none(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     auditor = world.users["auditor"]
     row = WORKFLOWS["audit"].find("en_cours", "report")
     assert row is not None
     record_id = build(app, world, "audit", "en_cours", auditor, violate={"findings_or_none"})
     assert fire(client, auditor, "audit", record_id, payload(row)).status_code == 409
     _state, version = stored(app, "audit", record_id)
-    edit = login(client, auditor).put(url("audit", record_id),
-                                      json={"no_finding": True, "version": version})
+    edit = login(client, auditor).put(
+        url("audit", record_id), json={"no_finding": True, "version": version}
+    )
     assert edit.status_code == 200, edit.json
     response = fire(client, auditor, "audit", record_id, payload(row))
     assert response.status_code == 200, response.json
 
 
-def test_review_decisions_follow_the_officials_arbitration(app: Flask, world: World,
-                                                           client: FlaskClient) -> None:
+def test_review_decisions_follow_the_officials_arbitration(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     """An undecided proposal blocks recording the decisions; arbitrating the objective it
     carries decides it, and the review moves on."""
     official = world.users["official"]
@@ -467,14 +526,20 @@ def test_review_decisions_follow_the_officials_arbitration(app: Flask, world: Wo
     review_id = build(app, world, "management_review", "tenue", official)
     objective_id = build(app, world, "service_objective", "revu")
     with app.app_context():
-        proposal = create("proposal", {"review": review_id, "service": world.services["S1"],
-                                       "kind": "objectif", "title": unique("Proposition "),
-                                       "service_objective": objective_id})
+        proposal = create(
+            "proposal",
+            {
+                "review": review_id,
+                "service": world.services["S1"],
+                "kind": "objectif",
+                "title": unique("Proposition "),
+                "service_objective": objective_id,
+            },
+        )
         proposal_id = proposal.id
     blocked = offered(client, official, "management_review", review_id)
     assert blocked[row.event]["firable"] is False
-    assert fire(client, official, "management_review", review_id,
-                payload(row)).status_code == 409
+    assert fire(client, official, "management_review", review_id, payload(row)).status_code == 409
     validate = WORKFLOWS["service_objective"].find("revu", "validate")
     assert validate is not None
     response = fire(client, official, "service_objective", objective_id, payload(validate))
@@ -486,23 +551,26 @@ def test_review_decisions_follow_the_officials_arbitration(app: Flask, world: Wo
     assert response.status_code == 200, response.json
 
 
-def test_objective_is_arbitrated_only_in_a_review_being_held(app: Flask, world: World,
-                                                             client: FlaskClient) -> None:
+def test_objective_is_arbitrated_only_in_a_review_being_held(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     official = world.users["official"]
     row = WORKFLOWS["service_objective"].find("revu", "validate")
     assert row is not None
     record_id = build(app, world, "service_objective", "revu", official)
     with app.app_context():
         review = db.session.scalars(
-            select(ManagementReview).join(Proposal, Proposal.review_id == ManagementReview.id)
-            .where(Proposal.service_objective_id == record_id)).one()
+            select(ManagementReview)
+            .join(Proposal, Proposal.review_id == ManagementReview.id)
+            .where(Proposal.service_objective_id == record_id)
+        ).one()
         force(review, state="decisions_enregistrees")
-    assert fire(client, official, "service_objective", record_id,
-                payload(row)).status_code == 409
+    assert fire(client, official, "service_objective", record_id, payload(row)).status_code == 409
 
 
-def test_publishing_makes_the_previous_version_obsolete(app: Flask, world: World,
-                                                       client: FlaskClient) -> None:
+def test_publishing_makes_the_previous_version_obsolete(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     from app.models import Document, DocumentVersion
 
     quality = world.users["quality"]
@@ -513,19 +581,26 @@ def test_publishing_makes_the_previous_version_obsolete(app: Flask, world: World
         document = db.session.get(Document, record_id)
         assert document is not None
         draft = document.versions[0]
-        old = create("document_version", {"document": record_id, "number": draft.number + 1,
-                                          "text": "Ancienne version"})
+        old = create(
+            "document_version",
+            {"document": record_id, "number": draft.number + 1, "text": "Ancienne version"},
+        )
         force(old, status="publiee")
         old_id, draft_id = old.id, draft.id
     assert fire(client, quality, "document", record_id, payload(row)).status_code == 200
     with app.app_context():
-        statuses = {v.id: v.status for v in db.session.scalars(
-            select(DocumentVersion).where(DocumentVersion.document_id == record_id))}
+        statuses = {
+            v.id: v.status
+            for v in db.session.scalars(
+                select(DocumentVersion).where(DocumentVersion.document_id == record_id)
+            )
+        }
     assert statuses == {old_id: "obsolete", draft_id: "publiee"}
 
 
-def test_stale_version_and_archived_record_are_refused(app: Flask, world: World,
-                                                      client: FlaskClient) -> None:
+def test_stale_version_and_archived_record_are_refused(
+    app: Flask, world: World, client: FlaskClient
+) -> None:
     quality = world.users["quality"]
     row = WORKFLOWS["revision"].find("ouverte", "collect")
     assert row is not None
@@ -542,8 +617,9 @@ def test_stale_version_and_archived_record_are_refused(app: Flask, world: World,
 
 # -- 8: ``state`` is not CRUD's -----------------------------------------------------------------
 @pytest.mark.parametrize("code", sorted(WORKFLOWS))
-def test_crud_never_writes_state(app: Flask, world: World, client: FlaskClient,
-                                 bare: Callable[[str, str], int], code: str) -> None:
+def test_crud_never_writes_state(
+    app: Flask, world: World, client: FlaskClient, bare: Callable[[str, str], int], code: str
+) -> None:
     """POST and PUT carrying ``state`` (or an event's input) are refused whole: 422 naming
     the field, nothing created, nothing changed — not even the valid fields sent along."""
     workflow = WORKFLOWS[code]
@@ -555,16 +631,18 @@ def test_crud_never_writes_state(app: Flask, world: World, client: FlaskClient,
     assert fields(created) == {"state"}
     with app.app_context():
         model: Any = registry.get(code).model
-        count = db.session.scalar(select(func.count()).select_from(model)
-                                  .where(model.title == values["title"]))
+        count = db.session.scalar(
+            select(func.count()).select_from(model).where(model.title == values["title"])
+        )
     assert count == 0
 
     record_id = bare(code, workflow.initial)
     before = stored(app, code, record_id)
     inputs = sorted({name for row in workflow.transitions for name in row.inputs})
     for extra in ({"state": final}, *({name: INPUT_VALUES[name]} for name in inputs)):
-        response = quality.put(url(code, record_id),
-                               json={"title": "Titre changé", "version": before[1], **extra})
+        response = quality.put(
+            url(code, record_id), json={"title": "Titre changé", "version": before[1], **extra}
+        )
         assert response.status_code == 422, response.json
         assert fields(response) == set(extra)
     assert stored(app, code, record_id) == before
@@ -572,8 +650,7 @@ def test_crud_never_writes_state(app: Flask, world: World, client: FlaskClient,
         assert db.session.get(model, record_id).title != "Titre changé"
 
 
-def test_objective_edit_form_ignores_state(app: Flask, world: World,
-                                           client: FlaskClient) -> None:
+def test_objective_edit_form_ignores_state(app: Flask, world: World, client: FlaskClient) -> None:
     """The screen's edit form has no state field: a forged one is dropped, the rest saved.
 
     (The import screen writes measurements only, which have no workflow state, so the API
@@ -583,8 +660,14 @@ def test_objective_edit_form_ignores_state(app: Flask, world: World,
     _state, version = stored(app, "service_objective", record_id)
     response = login(client, world.users["quality"]).post(
         f"/service_objective/edit/{record_id}",
-        data={"service": world.services["S1"], "year": YEAR, "title": "Titre du formulaire",
-              "weight": "1", "version": version, "state": "actif"},
+        data={
+            "service": world.services["S1"],
+            "year": YEAR,
+            "title": "Titre du formulaire",
+            "weight": "1",
+            "version": version,
+            "state": "actif",
+        },
     )
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
     with app.app_context():
@@ -609,9 +692,12 @@ except urllib.error.HTTPError as error:
 """
 
 
-def test_two_processes_firing_the_same_event_at_once(app: Flask, world: World,
-                                                     client: FlaskClient,
-                                                     live_url: str) -> None:  # noqa: F811
+def test_two_processes_firing_the_same_event_at_once(
+    app: Flask,
+    world: World,
+    client: FlaskClient,
+    live_url: str,  # noqa: F811
+) -> None:
     """Of two simultaneous firings one wins (200), the other is told it lost (409), and the
     record moved once: one transition in its history."""
     quality = world.users["quality"]
@@ -622,9 +708,19 @@ def test_two_processes_firing_the_same_event_at_once(app: Flask, world: World,
     body = json.dumps(payload(row))
     start = time.time() + 1.0
     racers = [
-        subprocess.Popen([sys.executable, "-c", _RACER,
-                          f"{live_url}{url('action', record_id, 'transition')}", jwt,
-                          str(start), body], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                _RACER,
+                f"{live_url}{url('action', record_id, 'transition')}",
+                jwt,
+                str(start),
+                body,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _n in range(2)
     ]
     statuses = sorted(p.communicate(timeout=120)[0].strip() for p in racers)
@@ -632,9 +728,14 @@ def test_two_processes_firing_the_same_event_at_once(app: Flask, world: World,
     assert stored(app, "action", record_id)[0] == row.target
     with app.app_context():
         transitions = db.session.scalar(
-            select(func.count()).select_from(HistoryEntry)
-            .where(HistoryEntry.artefact == "action", HistoryEntry.record_id == record_id,
-                   HistoryEntry.action == "transition"))
+            select(func.count())
+            .select_from(HistoryEntry)
+            .where(
+                HistoryEntry.artefact == "action",
+                HistoryEntry.record_id == record_id,
+                HistoryEntry.action == "transition",
+            )
+        )
         verified = db.session.get(Action, record_id)
         assert verified is not None and verified.effectiveness == "efficace"
     assert transitions == 1

@@ -40,9 +40,14 @@ def bulk(app: Flask, world: World) -> tuple[World, list[str]]:
 
 
 @pytest.mark.parametrize("code", ARTEFACTS)
-def test_list_queries_do_not_grow_with_rows(app: Flask, world: World, client: Any,
-                                            count_queries: Any, bulk: tuple[World, list[str]],
-                                            code: str) -> None:
+def test_list_queries_do_not_grow_with_rows(
+    app: Flask,
+    world: World,
+    client: Any,
+    count_queries: Any,
+    bulk: tuple[World, list[str]],
+    code: str,
+) -> None:
     case = CASES[code]
     spread_world, services = bulk
     rotation = itertools.cycle(services)

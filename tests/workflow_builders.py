@@ -103,42 +103,75 @@ def base_values(code: str, service: int) -> dict[str, Any]:
 # -- what each guard name needs -----------------------------------------------------------------
 def draft_version(b: Build, author: int | None) -> Any:
     number = len(b.obj.versions) + 1
-    return create("document_version", {"document": b.obj.id, "number": number,
-                                       "author": author, "text": "Texte à relire"})
+    return create(
+        "document_version",
+        {"document": b.obj.id, "number": number, "author": author, "text": "Texte à relire"},
+    )
 
 
 def held_review(b: Build) -> Any:
     """A management review being held, carrying the objective in a proposal."""
     review = create("management_review", {"year": YEAR, "title": unique("Revue tenue ")})
     force(review, state="tenue")
-    create("proposal", {"review": review.id, "service": b.obj.service_id, "kind": "objectif",
-                        "title": unique("Proposition "), "service_objective": b.obj.id})
+    create(
+        "proposal",
+        {
+            "review": review.id,
+            "service": b.obj.service_id,
+            "kind": "objectif",
+            "title": unique("Proposition "),
+            "service_objective": b.obj.id,
+        },
+    )
     return review
 
 
 def indicator_with_target(b: Build, period: str = str(YEAR)) -> Any:
     code = unique("IND-WF-")
-    indicator = create("indicator", {"code": code, "name": f"Indicateur {code}",
-                                     "owner_service": b.obj.service_id, "frequency": "monthly",
-                                     "service_objectives": [b.obj.id]})
+    indicator = create(
+        "indicator",
+        {
+            "code": code,
+            "name": f"Indicateur {code}",
+            "owner_service": b.obj.service_id,
+            "frequency": "monthly",
+            "service_objectives": [b.obj.id],
+        },
+    )
     create("target", {"indicator": indicator.id, "period": period, "value": 10})
     return indicator
 
 
 def finding(b: Build, kind: str) -> Any:
-    return create("finding", {"audit": b.obj.id, "kind": kind, "service": b.service,
-                              "description": f"Constat {kind}"})
+    return create(
+        "finding",
+        {"audit": b.obj.id, "kind": kind, "service": b.service, "description": f"Constat {kind}"},
+    )
 
 
 def action_on(service: int, finding_id: int) -> Any:
     """A corrective action treating a finding."""
-    return create("action", {"code": unique("ACT-NC-"), "title": "Action corrective",
-                             "service": service, "finding": finding_id})
+    return create(
+        "action",
+        {
+            "code": unique("ACT-NC-"),
+            "title": "Action corrective",
+            "service": service,
+            "finding": finding_id,
+        },
+    )
 
 
 def proposal(b: Build, decision: str | None) -> Any:
-    made = create("proposal", {"review": b.obj.id, "service": b.service, "kind": "organisation",
-                               "title": unique("Proposition ")})
+    made = create(
+        "proposal",
+        {
+            "review": b.obj.id,
+            "service": b.service,
+            "kind": "organisation",
+            "title": unique("Proposition "),
+        },
+    )
     if decision is not None:
         force(made, decision=decision)
     return made
@@ -158,8 +191,9 @@ def _nonconformity_with_action(b: Build) -> None:
 def _not_head(b: Build) -> None:
     from app.security.scope import headed_services
 
-    assert b.obj.service_id not in headed_services(b.actor_id), \
+    assert b.obj.service_id not in headed_services(b.actor_id), (
         "the actor heads the objective's service"
+    )
 
 
 def _not_author(b: Build) -> None:
@@ -267,14 +301,28 @@ def rules_from(code: str, state: str) -> list[str]:
 def headed_service(app: Flask, world: World, head: str, parent: str = "POLE-A") -> int:
     """A new service under ``parent`` whose head is ``head`` (for the not-the-head rule)."""
     with app.app_context():
-        service = create("service", {"code": unique("SVC-WF-"), "name": "Service dirigé",
-                                     "parent": world.services[parent],
-                                     "head": user_id(head)})
+        service = create(
+            "service",
+            {
+                "code": unique("SVC-WF-"),
+                "name": "Service dirigé",
+                "parent": world.services[parent],
+                "head": user_id(head),
+            },
+        )
         return int(service.id)
 
 
-def build(app: Flask, world: World, code: str, state: str, actor: str | None = None, *,
-          violate: Iterable[str] = (), service: int | None = None) -> int:
+def build(
+    app: Flask,
+    world: World,
+    code: str,
+    state: str,
+    actor: str | None = None,
+    *,
+    violate: Iterable[str] = (),
+    service: int | None = None,
+) -> int:
     """A record of ``code`` in ``state``; its id.
 
     With an ``actor``, every guard and four-eyes rule of the rows leaving ``state`` holds for

@@ -40,8 +40,9 @@ class ApplicationAccountsView(BaseView):
             .options(selectinload(SourceApplication.account))
             .order_by(SourceApplication.code)
         ).all()
-        keys = {row.id: applications.active_keys(row.account) if row.account else []
-                for row in rows}
+        keys = {
+            row.id: applications.active_keys(row.account) if row.account else [] for row in rows
+        }
         return self.render_template(
             "vigie/application_accounts.html", rows=rows, keys=keys, issued=None
         )
@@ -59,8 +60,7 @@ class ApplicationAccountsView(BaseView):
             flash(error.message, "danger")
             return redirect(url_for(".list"))
         response = make_response(
-            self.render_template("vigie/application_key_issued.html", source=source,
-                                 issued=issued)
+            self.render_template("vigie/application_key_issued.html", source=source, issued=issued)
         )
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -76,8 +76,10 @@ class ApplicationAccountsView(BaseView):
         except DomainError as error:
             flash(error.message, "danger")
         else:
-            flash(_("%(n)d clé(s) révoquée(s) pour « %(code)s ».", n=count, code=source.code),
-                  "success")
+            flash(
+                _("%(n)d clé(s) révoquée(s) pour « %(code)s ».", n=count, code=source.code),
+                "success",
+            )
         return redirect(url_for(".list"))
 
 

@@ -122,8 +122,11 @@ class ImpactCell:
 
     @property
     def css_class(self) -> str:
-        return "vigie-impact-neg" if self.score < 0 else (
-            "vigie-impact-pos" if self.score > 0 else "vigie-impact-neutral")
+        return (
+            "vigie-impact-neg"
+            if self.score < 0
+            else ("vigie-impact-pos" if self.score > 0 else "vigie-impact-neutral")
+        )
 
     @property
     def signed(self) -> str:
@@ -136,9 +139,17 @@ def impact_cells(assessment: ImpactAssessment) -> list[ImpactCell]:
     cells = []
     for key, _word in STAKEHOLDERS:
         score = int(getattr(assessment, key) or 0)
-        cells.append(ImpactCell(key, STAKEHOLDER_LABELS[key], score,
-                                IMPACT_WORDS.get(score, ""), getattr(assessment, f"{key}_comment")))
+        cells.append(
+            ImpactCell(
+                key,
+                STAKEHOLDER_LABELS[key],
+                score,
+                IMPACT_WORDS.get(score, ""),
+                getattr(assessment, f"{key}_comment"),
+            )
+        )
     return cells
+
 
 # ------------------------------------------------------------------------------ helpers
 def related(
@@ -178,6 +189,7 @@ def readable(code: str, actor: Actor, obj: Any) -> Any:
 
 def readable_all(code: str, actor: Actor, objs: Iterable[Any]) -> list[Any]:
     return [obj for obj in objs if readable(code, actor, obj) is not None]
+
 
 def choice_label(code: str, column: str, value: str | None) -> str:
     """French label of a coded value, from the artefact's declaration (one place)."""
@@ -224,7 +236,8 @@ class Links:
             return None
         parts = urlsplit(self.base)
         adapter = current_app.url_map.bind(
-            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https")
+            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
+        )
         return adapter.build(endpoint, values, force_external=True)
 
     def record(self, code: str, pk: int) -> str | None:
@@ -244,30 +257,40 @@ class Links:
         return f"{url}?_flt_0_indicator={indicator_id}" if url else None
 
 
-
 # ---------------------------------------------------------------------------- gatherers
 def _process(item: Process, actor: Actor, links: Links) -> dict[str, Any]:
     """Fiche d'identité processus: identity, interfaces, indicators, risks, documents."""
     linked = select(process_interface.c.other_process_id).where(
-        process_interface.c.process_id == item.id)
+        process_interface.c.process_id == item.id
+    )
     linking = select(process_interface.c.process_id).where(
-        process_interface.c.other_process_id == item.id)
+        process_interface.c.other_process_id == item.id
+    )
     interfaces = related(
-        "process", actor, or_(Process.id.in_(linked), Process.id.in_(linking)),
+        "process",
+        actor,
+        or_(Process.id.in_(linked), Process.id.in_(linking)),
         options=(joinedload(Process.service), joinedload(Process.pilot)),
         order_by=(Process.code,),
     )
     indicators = related(
-        "indicator", actor, Indicator.process_id == item.id,
-        options=(joinedload(Indicator.owner_service),), order_by=(Indicator.code,),
+        "indicator",
+        actor,
+        Indicator.process_id == item.id,
+        options=(joinedload(Indicator.owner_service),),
+        order_by=(Indicator.code,),
     )
     risks = related(
-        "risk", actor, Risk.process_id == item.id,
+        "risk",
+        actor,
+        Risk.process_id == item.id,
         options=(joinedload(Risk.owner),),
         order_by=(Risk.criticality.desc(), Risk.id),
     )
     documents = related(
-        "document", actor, Document.process_id == item.id,
+        "document",
+        actor,
+        Document.process_id == item.id,
         order_by=(Document.code,),
     )
     return {
@@ -283,40 +306,49 @@ def _process(item: Process, actor: Actor, links: Links) -> dict[str, Any]:
 def _indicator(item: Indicator, actor: Actor, links: Links) -> dict[str, Any]:
     """Fiche indicateur: definition, targets, latest value and status, the last periods."""
     targets = related(
-        "target", actor, Target.indicator_id == item.id,
-        order_by=(Target.period.desc(),), limit=TARGETS_SHOWN,
+        "target",
+        actor,
+        Target.indicator_id == item.id,
+        order_by=(Target.period.desc(),),
+        limit=TARGETS_SHOWN,
     )
     measurement_artefact = registry.get("measurement")
     if actor.may_read(measurement_artefact):
         recent = readings.recent_measurements(item, MEASUREMENTS_SHOWN)
         total = readings.count_measurements(item)
         history = readings.period_readings(item, recent)
-        newest = history[0] if history else readings.Reading(
-            item, None, None, indicator_status.NO_DATA)
+        newest = (
+            history[0] if history else readings.Reading(item, None, None, indicator_status.NO_DATA)
+        )
         latest = readings.as_latest(newest)
     else:
         recent, total, history = [], 0, []
         latest = readings.Reading(item, None, None, indicator_status.NO_DATA)
     service_objectives = related(
-        "service_objective", actor,
+        "service_objective",
+        actor,
         ServiceObjective.id.in_(
             select(indicator_service_objective.c.service_objective_id).where(
-                indicator_service_objective.c.indicator_id == item.id)),
+                indicator_service_objective.c.indicator_id == item.id
+            )
+        ),
         options=(joinedload(ServiceObjective.service),),
         order_by=(ServiceObjective.year.desc(), ServiceObjective.title),
     )
     strategic_objectives = related(
-        "strategic_objective", actor,
+        "strategic_objective",
+        actor,
         StrategicObjective.id.in_(
             select(indicator_strategic_objective.c.strategic_objective_id).where(
-                indicator_strategic_objective.c.indicator_id == item.id)),
+                indicator_strategic_objective.c.indicator_id == item.id
+            )
+        ),
         order_by=(StrategicObjective.code,),
     )
     return {
         "owner_service": readable("service", actor, item.owner_service),
         "process": readable("process", actor, item.linked_process),
-        "source_application": readable("source_application", actor,
-                                       item.source_application),
+        "source_application": readable("source_application", actor, item.source_application),
         "targets": targets,
         "latest": latest,
         "history": history,
@@ -335,12 +367,16 @@ def _indicator(item: Indicator, actor: Actor, links: Links) -> dict[str, Any]:
 def _risk(item: Risk, actor: Actor, links: Links) -> dict[str, Any]:
     """Fiche de maîtrise des risques: criticality, controls, impact per stakeholder, actions."""
     assessments = related(
-        "impact_assessment", actor, ImpactAssessment.risk_id == item.id,
+        "impact_assessment",
+        actor,
+        ImpactAssessment.risk_id == item.id,
         order_by=(ImpactAssessment.id.desc(),),
     )
     assessments.sort(key=lambda a: (a.assessed_on or date.min, a.id), reverse=True)
     actions = related(
-        "action", actor, Action.risk_id == item.id,
+        "action",
+        actor,
+        Action.risk_id == item.id,
         options=(joinedload(Action.owner),),
         order_by=(Action.due_date, Action.id),
     )
@@ -362,12 +398,15 @@ def _audit(item: Audit, actor: Actor, links: Links) -> dict[str, Any]:
     from app.declarations.choices import FINDING_KIND
 
     findings = related(
-        "finding", actor, Finding.audit_id == item.id,
+        "finding",
+        actor,
+        Finding.audit_id == item.id,
         options=(joinedload(Finding.service), joinedload(Finding.linked_process)),
         order_by=(Finding.id,),
     )
     actions = related(
-        "action", actor,
+        "action",
+        actor,
         Action.finding_id.in_(select(Finding.id).where(Finding.audit_id == item.id)),
         options=(joinedload(Action.owner),),
         order_by=(Action.due_date, Action.id),
@@ -401,6 +440,7 @@ def _audit(item: Audit, actor: Actor, links: Links) -> dict[str, Any]:
         "actions_by_finding": by_finding,
         "late_actions": sum(1 for a in actions if a.late),
     }
+
 
 @dataclass(frozen=True)
 class FormulaInput:
@@ -439,8 +479,7 @@ def formula_inputs(item: Indicator, actor: Actor) -> Calculation | None:
     codes: list[str] = []
     error = None
     try:
-        codes = _in_formula_order(item.formula,
-                                  formulas.references(formulas.parse(item.formula)))
+        codes = _in_formula_order(item.formula, formulas.references(formulas.parse(item.formula)))
     except formulas.FormulaError as exc:
         error = str(exc)
     found = related("indicator", actor, Indicator.code.in_(codes), order_by=(Indicator.code,))
@@ -448,9 +487,12 @@ def formula_inputs(item: Indicator, actor: Actor) -> Calculation | None:
     latest = readings.latest_readings(found)
     return Calculation(
         item.formula,
-        [FormulaInput(code, by_code.get(code),
-                      latest.get(by_code[code].id) if code in by_code else None)
-         for code in codes],
+        [
+            FormulaInput(
+                code, by_code.get(code), latest.get(by_code[code].id) if code in by_code else None
+            )
+            for code in codes
+        ],
         error,
     )
 
@@ -459,6 +501,7 @@ def _in_formula_order(text: str, codes: set[str]) -> list[str]:
     """Codes as the formula first names them (the reader reads the formula left to right)."""
     upper = text.upper()
     return sorted(codes, key=lambda code: (upper.find(code.upper()), code))
+
 
 # ----------------------------------------------------------------------- visual helpers
 @dataclass(frozen=True)
@@ -484,12 +527,16 @@ def risk_matrix(risk: Risk) -> list[list[MatrixCell]]:
         for likelihood in (1, 2, 3, 4):
             level = criticality_level(likelihood * severity)
             assert level is not None
-            row.append(MatrixCell(
-                likelihood, severity, level,
-                gross=(risk.likelihood, risk.severity) == (likelihood, severity),
-                residual=(risk.residual_likelihood, risk.residual_severity)
-                == (likelihood, severity),
-            ))
+            row.append(
+                MatrixCell(
+                    likelihood,
+                    severity,
+                    level,
+                    gross=(risk.likelihood, risk.severity) == (likelihood, severity),
+                    residual=(risk.residual_likelihood, risk.residual_severity)
+                    == (likelihood, severity),
+                )
+            )
         rows.append(row)
     return rows
 
@@ -517,36 +564,57 @@ CARD_KINDS: dict[str, CardKind] = {
     kind.code: kind
     for kind in (
         CardKind(
-            "process", "vigie/cards/process.html", _l("Fiche d'identité processus"),
-            "processus", lambda item: f"{item.code} — {item.name}", _process,
+            "process",
+            "vigie/cards/process.html",
+            _l("Fiche d'identité processus"),
+            "processus",
+            lambda item: f"{item.code} — {item.name}",
+            _process,
             lambda: (joinedload(Process.service), joinedload(Process.pilot)),
         ),
         CardKind(
-            "indicator", "vigie/cards/indicator.html", _l("Fiche indicateur"),
-            "indicateur", lambda item: f"{item.code} — {item.name}", _indicator,
+            "indicator",
+            "vigie/cards/indicator.html",
+            _l("Fiche indicateur"),
+            "indicateur",
+            lambda item: f"{item.code} — {item.name}",
+            _indicator,
             lambda: (
-                joinedload(Indicator.owner_service), joinedload(Indicator.owner),
+                joinedload(Indicator.owner_service),
+                joinedload(Indicator.owner),
                 joinedload(Indicator.linked_process).joinedload(Process.service),
                 joinedload(Indicator.source_application).joinedload(
-                    SourceApplication.owner_service),
+                    SourceApplication.owner_service
+                ),
             ),
         ),
         CardKind(
-            "risk", "vigie/cards/risk.html", _l("Fiche de maîtrise des risques"),
-            "risque", lambda item: item.title, _risk,
+            "risk",
+            "vigie/cards/risk.html",
+            _l("Fiche de maîtrise des risques"),
+            "risque",
+            lambda item: item.title,
+            _risk,
             lambda: (
-                joinedload(Risk.service), joinedload(Risk.owner),
+                joinedload(Risk.service),
+                joinedload(Risk.owner),
                 joinedload(Risk.linked_process).joinedload(Process.service),
             ),
         ),
         CardKind(
-            "audit", "vigie/cards/audit.html", _l("Fiche d'audit"),
-            "audit", lambda item: f"{item.code} — {item.title}", _audit,
+            "audit",
+            "vigie/cards/audit.html",
+            _l("Fiche d'audit"),
+            "audit",
+            lambda item: f"{item.code} — {item.title}",
+            _audit,
             lambda: (
-                joinedload(Audit.programme), joinedload(Audit.lead_auditor),
+                joinedload(Audit.programme),
+                joinedload(Audit.lead_auditor),
                 selectinload(Audit.services),
                 selectinload(Audit.processes).joinedload(Process.service),
-                selectinload(Audit.auditors), selectinload(Audit.auditees),
+                selectinload(Audit.auditors),
+                selectinload(Audit.auditees),
             ),
         ),
     )

@@ -47,8 +47,9 @@ class CardView(BaseView):
             abort(404)
         except Forbidden:
             abort(403)
-        return self.render_template(CARD_KINDS[self.artefact_code].template,
-                                    **live_context(), **context)
+        return self.render_template(
+            CARD_KINDS[self.artefact_code].template, **live_context(), **context
+        )
 
 
 class ProcessCardView(CardView):
@@ -84,7 +85,10 @@ class AuditCardView(CardView):
 
 
 CARD_VIEWS: tuple[type[CardView], ...] = (
-    ProcessCardView, IndicatorCardView, RiskCardView, AuditCardView,
+    ProcessCardView,
+    IndicatorCardView,
+    RiskCardView,
+    AuditCardView,
 )
 
 

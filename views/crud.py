@@ -66,11 +66,14 @@ REASON_FIELD = TextAreaField(
 
 def file_field(replacing: bool) -> FileField:
     """The « Fichier » form field; its help text follows the configured size limit."""
+
     def help_text() -> str:
         text = attachments.formats_help()
         if replacing:
-            text += " " + _("Laissez vide pour garder le fichier actuel ; un fichier remplacé "
-                            "reste conservé dans l'historique.")
+            text += " " + _(
+                "Laissez vide pour garder le fichier actuel ; un fichier remplacé "
+                "reste conservé dans l'historique."
+            )
         return text
 
     return FileField(
@@ -89,8 +92,11 @@ def too_large(error: Exception) -> Any:
         return jsonify(message=message), 413
     appbuilder = current_app.appbuilder  # type: ignore[attr-defined]
     page = render_template(
-        "vigie/model/too_large.html", message=message, back=request.path,
-        base_template=appbuilder.base_template, appbuilder=appbuilder,
+        "vigie/model/too_large.html",
+        message=message,
+        back=request.path,
+        base_template=appbuilder.base_template,
+        appbuilder=appbuilder,
     )
     return page, 413
 
@@ -126,8 +132,7 @@ class ArtefactView(ModelView):
         from app.extensions import db
 
         model: Any = self.artefact.model
-        stmt = records.scoped_select(self.artefact, records.Actor.current(),
-                                     include_archived=False)
+        stmt = records.scoped_select(self.artefact, records.Actor.current(), include_archived=False)
         stmt = stmt.with_only_columns(model.state, func.count(model.id)).group_by(model.state)
         counts = dict(db.session.execute(stmt).tuples().all())
         states = self.artefact.choices["state"]
@@ -153,8 +158,7 @@ class ArtefactView(ModelView):
             workflow=engine.workflow_of(self.artefact),
             workflow_offers=engine.offers(self.artefact, item, records.Actor.current()),
             file_size_label=attachments.human_size(getattr(item, "file_size", None)),
-            report_panels=report_panels(self.artefact.code_name, item.id,
-                                        records.Actor.current()),
+            report_panels=report_panels(self.artefact.code_name, item.id, records.Actor.current()),
             report_year=date.today().year,
         )
 
@@ -174,26 +178,41 @@ class ArtefactView(ModelView):
         back = safe_path(request.form.get("next")) or url_for(f"{self.endpoint}.show", pk=pk)
         inputs = {
             name: request.form.get(name)
-            for name in {row_input for row in engine.workflow_of(self.artefact).transitions  # type: ignore[union-attr]
-                         if row.event == event for row_input in row.inputs}
+            for name in {
+                row_input
+                for row in engine.workflow_of(self.artefact).transitions  # type: ignore[union-attr]
+                if row.event == event
+                for row_input in row.inputs
+            }
         }
         try:
             version = int(request.form.get("version", ""))
         except ValueError:
             version = None
         try:
-            fired = engine.fire(self.artefact, item, event, actor,
-                                reason=request.form.get("reason"), inputs=inputs,
-                                expected_version=version)
+            fired = engine.fire(
+                self.artefact,
+                item,
+                event,
+                actor,
+                reason=request.form.get("reason"),
+                inputs=inputs,
+                expected_version=version,
+            )
         except DomainError as error:
             flash(error.message, "danger")
             for field_error in error.errors:
                 flash(field_error.message, "danger")
             return redirect(back), 303
         states = self.artefact.choices["state"]
-        flash(_("« %(event)s » enregistré : l'état est maintenant « %(state)s ».",
-                event=fired.transition.label, state=states.label(fired.record.state)),
-              "success")
+        flash(
+            _(
+                "« %(event)s » enregistré : l'état est maintenant « %(state)s ».",
+                event=fired.transition.label,
+                state=states.label(fired.record.state),
+            ),
+            "success",
+        )
         return redirect(back), 303
 
     @expose("/file/<pk>", methods=["GET"])
@@ -277,8 +296,13 @@ class ArtefactView(ModelView):
         """Attach the already checked file to the record just written; False if refused."""
         try:
             attachments.attach_file(
-                self.artefact, obj, upload[0], upload[1], actor,
-                expected_version=obj.version, reason=reason,
+                self.artefact,
+                obj,
+                upload[0],
+                upload[1],
+                actor,
+                expected_version=obj.version,
+                reason=reason,
             )
         except DomainError as error:
             flash(error.message, "danger")
@@ -339,7 +363,11 @@ class ArtefactView(ModelView):
                     expected = None
                 try:
                     records.update_record(
-                        self.artefact, item, values, actor, expected_version=expected,
+                        self.artefact,
+                        item,
+                        values,
+                        actor,
+                        expected_version=expected,
                         reason=reason,
                     )
                 except DomainError as error:
@@ -358,8 +386,11 @@ class ArtefactView(ModelView):
         widgets = self._get_edit_widget(form=form)
         return (
             self.render_template(
-                self.edit_template, title=self.edit_title, widgets=widgets,
-                related_views=self._related_views, item=item,
+                self.edit_template,
+                title=self.edit_title,
+                widgets=widgets,
+                related_views=self._related_views,
+                item=item,
             ),
             status,
         )
@@ -432,10 +463,12 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         for name in artefact.list_columns
         if artefact.is_relation(name)
     }
-    formatters.update({
-        name: (lambda value, _c=choice: "—" if value is None else _c.label(value))
-        for name, choice in artefact.choices.items()
-    })
+    formatters.update(
+        {
+            name: (lambda value, _c=choice: "—" if value is None else _c.label(value))
+            for name, choice in artefact.choices.items()
+        }
+    )
     for name in (*show, *artefact.list_columns):
         if name in formatters:
             continue
@@ -457,12 +490,8 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         elif kind in shown:
             # an empty value reads « — » like every other empty field
             formatters[name] = lambda value, _f=shown[kind]: "—" if value is None else _f(value)
-    file_fields = (
-        {attachments.FILE_FIELD: file_field(False)} if artefact.accepts_upload else {}
-    )
-    replace_fields = (
-        {attachments.FILE_FIELD: file_field(True)} if artefact.accepts_upload else {}
-    )
+    file_fields = {attachments.FILE_FIELD: file_field(False)} if artefact.accepts_upload else {}
+    replace_fields = {attachments.FILE_FIELD: file_field(True)} if artefact.accepts_upload else {}
     choice_fields = {
         name: SelectField(
             artefact.column_label(name),
@@ -486,10 +515,14 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "show_columns": show,
         "add_columns": [*editable, *file_fields, "reason"],
         "edit_columns": [*editable, *replace_fields, "reason", "version"],
-        "search_columns": list(dict.fromkeys([
-            *artefact.search_columns,
-            *(["state"] if engine.workflow_of(artefact) is not None else []),
-        ])),
+        "search_columns": list(
+            dict.fromkeys(
+                [
+                    *artefact.search_columns,
+                    *(["state"] if engine.workflow_of(artefact) is not None else []),
+                ]
+            )
+        ),
         "order_columns": list(artefact.sortable_columns),
         "base_order": artefact.order_by,
         "label_columns": labels,
@@ -500,7 +533,10 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "search_form_query_rel_fields": rel_filters,
         "add_form_extra_fields": {**choice_fields, **file_fields, "reason": REASON_FIELD},
         "edit_form_extra_fields": {
-            **choice_fields, **replace_fields, "reason": REASON_FIELD, "version": HiddenField(),
+            **choice_fields,
+            **replace_fields,
+            "reason": REASON_FIELD,
+            "version": HiddenField(),
         },
         "list_title": artefact.label_plural,
         "show_title": artefact.label,

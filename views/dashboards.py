@@ -74,8 +74,12 @@ class DashboardsView(BaseView):
     default_view = "index"
     base_permissions = ["can_read", "can_write"]
     method_permission_name = {
-        "index": "read", "show": "read", "data": "read",
-        "editor": "write", "add_widget": "write", "move_widget": "write",
+        "index": "read",
+        "show": "read",
+        "data": "read",
+        "editor": "write",
+        "add_widget": "write",
+        "move_widget": "write",
         "remove_widget": "write",
     }
 
@@ -111,9 +115,11 @@ class DashboardsView(BaseView):
         from app.security.roles import role_label
 
         return self.render_template(
-            "vigie/dashboards/index.html", dashboards=items,
-            audience=lambda d: [role_label(r.name) for r in d.roles]
-            + sorted(s.code for s in d.services),
+            "vigie/dashboards/index.html",
+            dashboards=items,
+            audience=lambda d: (
+                [role_label(r.name) for r in d.roles] + sorted(s.code for s in d.services)
+            ),
             may_edit=self._may_edit(actor),
         )
 
@@ -124,9 +130,13 @@ class DashboardsView(BaseView):
         dashboard = self._dashboard(pk, actor)
         data = loader.load(dashboard, actor)
         return self.render_template(
-            "vigie/dashboards/show.html", data=data, dashboard=dashboard,
-            may_edit=self._may_edit(actor), refresh_seconds=REFRESH_SECONDS,
-            version=data.version(), fingerprints=data.fingerprints(),
+            "vigie/dashboards/show.html",
+            data=data,
+            dashboard=dashboard,
+            may_edit=self._may_edit(actor),
+            refresh_seconds=REFRESH_SECONDS,
+            version=data.version(),
+            fingerprints=data.fingerprints(),
             **self._widget_helpers(),
         )
 
@@ -143,7 +153,8 @@ class DashboardsView(BaseView):
 
         bodies = {
             str(w.widget.id): render_template(
-                "vigie/dashboards/_widget_body.html", w=w, **self._widget_helpers())
+                "vigie/dashboards/_widget_body.html", w=w, **self._widget_helpers()
+            )
             for w in data.widgets
         }
         payload = {
@@ -151,9 +162,11 @@ class DashboardsView(BaseView):
             "version": data.version(),
             "updated_at": data.updated_at.isoformat() if data.updated_at else None,
             "updated_text": vigie_datetime(data.updated_at) if data.updated_at else None,
-            "updated_label": _("Données mises à jour le %(when)s",
-                               when=vigie_datetime(data.updated_at))
-            if data.updated_at else _("Aucune donnée pour l'instant."),
+            "updated_label": _(
+                "Données mises à jour le %(when)s", when=vigie_datetime(data.updated_at)
+            )
+            if data.updated_at
+            else _("Aucune donnée pour l'instant."),
             "widgets": [
                 {**row, "fingerprint": loader.fingerprint(row), "html": bodies[str(row["id"])]}
                 for row in loader.widget_payloads(data)
@@ -166,47 +179,76 @@ class DashboardsView(BaseView):
     @staticmethod
     def _widget_helpers() -> dict[str, Any]:
         return {
-            "trend_markup": trend_markup, "sparkline_markup": sparkline_markup,
-"kind_labels": loader.kind_labels(),
-            "status_info": indicator_status.status_info, "table_rows": loader.TABLE_ROWS,
-            "node_kinds": {"axis": _("Axe"), "strategic_objective": _("Objectif stratégique"),
-                           "service_objective": _("Objectif de service"),
-                           "indicator": _("Indicateur")},
+            "trend_markup": trend_markup,
+            "sparkline_markup": sparkline_markup,
+            "kind_labels": loader.kind_labels(),
+            "status_info": indicator_status.status_info,
+            "table_rows": loader.TABLE_ROWS,
+            "node_kinds": {
+                "axis": _("Axe"),
+                "strategic_objective": _("Objectif stratégique"),
+                "service_objective": _("Objectif de service"),
+                "indicator": _("Indicateur"),
+            },
         }
 
     # -------------------------------------------------------------- editor
     def _choices(self, actor: Actor) -> dict[str, Any]:
         """What the select lists offer: only records the editor may read, live ones."""
         indicators = db.session.scalars(
-            scoped_select(registry.get("indicator"), actor, include_archived=False)
-            .order_by(Indicator.code)
+            scoped_select(registry.get("indicator"), actor, include_archived=False).order_by(
+                Indicator.code
+            )
         ).all()
         strategic = db.session.scalars(
-            scoped_select(registry.get("strategic_objective"), actor, include_archived=False)
-            .order_by(StrategicObjective.code)
+            scoped_select(
+                registry.get("strategic_objective"), actor, include_archived=False
+            ).order_by(StrategicObjective.code)
         ).all()
-        service_objectives = db.session.scalars(
-            scoped_select(registry.get("service_objective"), actor, include_archived=False)
-            .options(joinedload(ServiceObjective.service))
-            .order_by(ServiceObjective.year.desc(), ServiceObjective.title)
-        ).unique().all()
-        return {"indicators": indicators, "strategic": strategic,
-                "service_objectives": service_objectives}
+        service_objectives = (
+            db.session.scalars(
+                scoped_select(registry.get("service_objective"), actor, include_archived=False)
+                .options(joinedload(ServiceObjective.service))
+                .order_by(ServiceObjective.year.desc(), ServiceObjective.title)
+            )
+            .unique()
+            .all()
+        )
+        return {
+            "indicators": indicators,
+            "strategic": strategic,
+            "service_objectives": service_objectives,
+        }
 
     @expose("/<int:pk>/edit")
     @has_access
-    def editor(self, pk: int, errors: list[Any] | None = None,
-               form: dict[str, Any] | None = None, status: int = 200) -> Any:
+    def editor(
+        self,
+        pk: int,
+        errors: list[Any] | None = None,
+        form: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> Any:
         actor = Actor.current()
         dashboard = self._dashboard(pk, actor)
-        widgets = db.session.scalars(
-            select(Dashboard).options(joinedload(Dashboard.widgets))
-            .where(Dashboard.id == dashboard.id)
-        ).unique().one().widgets
+        widgets = (
+            db.session.scalars(
+                select(Dashboard)
+                .options(joinedload(Dashboard.widgets))
+                .where(Dashboard.id == dashboard.id)
+            )
+            .unique()
+            .one()
+            .widgets
+        )
         html = self.render_template(
-            "vigie/dashboards/edit.html", dashboard=dashboard, widgets=widgets,
-            kinds=loader.kind_labels(), errors={e.field: e.message for e in errors or []},
-            form=form or {}, **self._choices(actor),
+            "vigie/dashboards/edit.html",
+            dashboard=dashboard,
+            widgets=widgets,
+            kinds=loader.kind_labels(),
+            errors={e.field: e.message for e in errors or []},
+            form=form or {},
+            **self._choices(actor),
         )
         return html, status
 
@@ -235,25 +277,31 @@ class DashboardsView(BaseView):
     def add_widget(self, pk: int) -> Any:
         form = request.form
         return self._command(
-            pk, lambda d, a: commands.add_widget(d, form, a,
-                                                reason=form.get("reason") or None),
-            _("Widget ajouté."))
+            pk,
+            lambda d, a: commands.add_widget(d, form, a, reason=form.get("reason") or None),
+            _("Widget ajouté."),
+        )
 
     @expose("/<int:pk>/widgets/<int:widget_id>/move", methods=["POST"])
     @has_access
     def move_widget(self, pk: int, widget_id: int) -> Any:
         direction = request.form.get("direction", "")
         return self._command(
-            pk, lambda d, a: commands.move_widget(d, widget_id, direction, a),
-            _("Ordre des widgets enregistré."))
+            pk,
+            lambda d, a: commands.move_widget(d, widget_id, direction, a),
+            _("Ordre des widgets enregistré."),
+        )
 
     @expose("/<int:pk>/widgets/<int:widget_id>/remove", methods=["POST"])
     @has_access
     def remove_widget(self, pk: int, widget_id: int) -> Any:
         return self._command(
-            pk, lambda d, a: commands.remove_widget(d, widget_id, a,
-                                                   reason=request.form.get("reason") or None),
-            _("Widget retiré."))
+            pk,
+            lambda d, a: commands.remove_widget(
+                d, widget_id, a, reason=request.form.get("reason") or None
+            ),
+            _("Widget retiré."),
+        )
 
 
 def register_dashboards(appbuilder: Any) -> None:
@@ -264,7 +312,10 @@ def register_dashboards(appbuilder: Any) -> None:
     quality cell's audience and order settings.
     """
     appbuilder.add_view(
-        DashboardsView, "dashboards", label=_l("Tableaux de bord"), icon="fa-tachometer",
+        DashboardsView,
+        "dashboards",
+        label=_l("Tableaux de bord"),
+        icon="fa-tachometer",
     )
     items = appbuilder.menu.menu
     items.sort(key=lambda item: (item.name != "personal", item.name != "dashboards"))

@@ -65,8 +65,9 @@ class MeasurementEntryView(BaseView):
                 flash(_("Aucune valeur nouvelle ou modifiée à enregistrer."), "info")
                 return redirect(url_for(".sheet", service=service.id, month=month.code))
             try:
-                result = push_batch(rows, Actor.current(), source="manual",
-                                    reason=request.form.get("reason"))
+                result = push_batch(
+                    rows, Actor.current(), source="manual", reason=request.form.get("reason")
+                )
             except DomainError as error:
                 flash(error.message, "danger")
                 if isinstance(error, Invalid):
@@ -75,13 +76,25 @@ class MeasurementEntryView(BaseView):
                             origin[field_error.index].errors.append(field_error.message)
                 status = error.status
             else:
-                flash(_("%(n)d valeur(s) enregistrée(s) pour %(service)s, %(month)s.",
-                        n=result.created + result.updated, service=service.code,
-                        month=month.code), "success")
+                flash(
+                    _(
+                        "%(n)d valeur(s) enregistrée(s) pour %(service)s, %(month)s.",
+                        n=result.created + result.updated,
+                        service=service.code,
+                        month=month.code,
+                    ),
+                    "success",
+                )
                 return redirect(url_for(".sheet", service=service.id, month=month.code))
         page = self.render_template(
-            "vigie/entry.html", services=services, service=service, sheet=data, month=month,
-            previous_month=month.previous().code, next_month=month.next().code, typed=typed,
+            "vigie/entry.html",
+            services=services,
+            service=service,
+            sheet=data,
+            month=month,
+            previous_month=month.previous().code,
+            next_month=month.next().code,
+            typed=typed,
         )
         return page, status
 
@@ -95,6 +108,10 @@ def request_user_services() -> list[Service]:
 
 def register_entry(appbuilder: Any) -> None:
     appbuilder.add_view(
-        MeasurementEntryView, "measurement_entry", label=_l("Saisie des mesures"),
-        icon="fa-pencil-square-o", category="indicators", category_label=_l("Indicateurs"),
+        MeasurementEntryView,
+        "measurement_entry",
+        label=_l("Saisie des mesures"),
+        icon="fa-pencil-square-o",
+        category="indicators",
+        category_label=_l("Indicateurs"),
     )

@@ -65,9 +65,11 @@ def frenchify(form_cls: Any) -> Any:
         if unbound.field_class in (FloatField, DecimalField):
             setattr(form_cls, key, UnboundField(FrenchFloatField, *unbound.args, **unbound.kwargs))
         elif unbound.field_class is QuerySelectMultipleField:
-            setattr(form_cls, key, UnboundField(
-                CheckedQuerySelectMultipleField, *unbound.args, **unbound.kwargs
-            ))
+            setattr(
+                form_cls,
+                key,
+                UnboundField(CheckedQuerySelectMultipleField, *unbound.args, **unbound.kwargs),
+            )
         elif issubclass(unbound.field_class, QuerySelectField) and unbound.kwargs.get(
             "allow_blank"
         ):

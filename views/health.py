@@ -35,8 +35,11 @@ class CollectionHealthView(BaseView):
         stmt = (
             select(Indicator)
             .where(Indicator.archived.is_(False))
-            .options(joinedload(Indicator.owner), joinedload(Indicator.owner_service),
-                     joinedload(Indicator.source_application))
+            .options(
+                joinedload(Indicator.owner),
+                joinedload(Indicator.owner_service),
+                joinedload(Indicator.source_application),
+            )
             .order_by(Indicator.code)
         )
         clause = indicator_rule.clause(Indicator, scope)
@@ -46,13 +49,20 @@ class CollectionHealthView(BaseView):
         overdue = health.overdue_indicators(indicators)
         apps = health.applications(app_rule.clause(SourceApplication, scope))
         return self.render_template(
-            "vigie/collection_health.html", apps=apps, overdue=overdue,
-            watched=len(indicators), push_frequency=PUSH_FREQUENCY,
+            "vigie/collection_health.html",
+            apps=apps,
+            overdue=overdue,
+            watched=len(indicators),
+            push_frequency=PUSH_FREQUENCY,
         )
 
 
 def register_health(appbuilder: Any) -> None:
     appbuilder.add_view(
-        CollectionHealthView, "collection_health", label=_l("Santé de la collecte"),
-        icon="fa-heartbeat", category="indicators", category_label=_l("Indicateurs"),
+        CollectionHealthView,
+        "collection_health",
+        label=_l("Santé de la collecte"),
+        icon="fa-heartbeat",
+        category="indicators",
+        category_label=_l("Indicateurs"),
     )

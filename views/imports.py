@@ -43,8 +43,12 @@ def _keep(filename: str, data: bytes) -> str:
     token = uuid.uuid4().hex
     folder = _pending_dir()
     (folder / f"{token}.bin").write_bytes(data)
-    meta = {"user": getattr(request_user(), "id", None), "filename": filename,
-            "sha256": hashlib.sha256(data).hexdigest(), "at": time.time()}
+    meta = {
+        "user": getattr(request_user(), "id", None),
+        "filename": filename,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "at": time.time(),
+    }
     (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
 
@@ -99,15 +103,19 @@ class MeasurementImportView(BaseView):
             preview = push_batch(parsed.rows, Actor.current(), source="import", dry_run=True)
         except Invalid as error:
             located = [self._locate(parsed, e) for e in error.errors]
-            return self._page(filename=upload.filename, errors=located,
-                              message=error.message), 422
+            return self._page(filename=upload.filename, errors=located, message=error.message), 422
         except DomainError as error:
             flash(error.message, "danger")
             return self._page(), error.status
         token = _keep(upload.filename, data)
-        return self._page(filename=upload.filename, token=token, preview=preview,
-                          rows=parsed.rows[:PREVIEW_ROWS], total=len(parsed.rows),
-                          lines=parsed.lines[:PREVIEW_ROWS])
+        return self._page(
+            filename=upload.filename,
+            token=token,
+            preview=preview,
+            rows=parsed.rows[:PREVIEW_ROWS],
+            total=len(parsed.rows),
+            lines=parsed.lines[:PREVIEW_ROWS],
+        )
 
     @staticmethod
     def _locate(parsed: imports.ParsedFile | None, error: FieldError) -> FieldError:
@@ -120,8 +128,12 @@ class MeasurementImportView(BaseView):
         parsed: imports.ParsedFile | None = None
         try:
             parsed = imports.read(filename, data)
-            result = push_batch(parsed.rows, Actor.current(), source="import",
-                                reason=request.form.get("reason") or None)
+            result = push_batch(
+                parsed.rows,
+                Actor.current(),
+                source="import",
+                reason=request.form.get("reason") or None,
+            )
         except Invalid as error:
             located = [self._locate(parsed, e) for e in error.errors]
             return self._page(filename=filename, errors=located, message=error.message), 422
@@ -129,9 +141,17 @@ class MeasurementImportView(BaseView):
             flash(error.message, "danger")
             return redirect(url_for(".upload"))
         _drop(token)
-        flash(_("Import de « %(name)s » enregistré : %(c)d créée(s), %(u)d modifiée(s), "
-                "%(n)d inchangée(s).", name=filename, c=result.created, u=result.updated,
-                n=result.unchanged), "success")
+        flash(
+            _(
+                "Import de « %(name)s » enregistré : %(c)d créée(s), %(u)d modifiée(s), "
+                "%(n)d inchangée(s).",
+                name=filename,
+                c=result.created,
+                u=result.updated,
+                n=result.unchanged,
+            ),
+            "success",
+        )
         return redirect(url_for(".upload"))
 
     @expose("/template")
@@ -146,9 +166,13 @@ class MeasurementImportView(BaseView):
             month = entry.default_month()
         sheet = entry.sheet(service.id, month)
         rows = [
-            (row.indicator.code, row.indicator.name, row.period,
-             row.current.value if row.current else None,
-             row.current.comment if row.current else None)
+            (
+                row.indicator.code,
+                row.indicator.name,
+                row.period,
+                row.current.value if row.current else None,
+                row.current.comment if row.current else None,
+            )
             for row in sheet.rows
         ]
         response = make_response(imports.template_xlsx(rows))
@@ -163,6 +187,10 @@ class MeasurementImportView(BaseView):
 
 def register_imports(appbuilder: Any) -> None:
     appbuilder.add_view(
-        MeasurementImportView, "measurement_import", label=_l("Import de mesures"),
-        icon="fa-upload", category="indicators", category_label=_l("Indicateurs"),
+        MeasurementImportView,
+        "measurement_import",
+        label=_l("Import de mesures"),
+        icon="fa-upload",
+        category="indicators",
+        category_label=_l("Indicateurs"),
     )

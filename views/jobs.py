@@ -38,8 +38,13 @@ class JobsView(BaseView):
 
     route_base = "/jobs"
     class_permission_name = "my_jobs"
-    method_permission_name = {"list": "read", "status": "read", "download": "read",
-                              "rerun": "read", "ask": "read"}
+    method_permission_name = {
+        "list": "read",
+        "status": "read",
+        "download": "read",
+        "rerun": "read",
+        "ask": "read",
+    }
     default_view = "list"
 
     def _visible(self, actor: Actor, ids: list[int] | None = None) -> list[Job]:
@@ -57,8 +62,11 @@ class JobsView(BaseView):
         actor = Actor.current()
         rows = self._visible(actor)
         return self.render_template(
-            "vigie/jobs.html", rows=rows, state_labels=jobs.STATE_LABELS,
-            kinds=job_kinds.KINDS, highlight=request.args.get("job", type=int),
+            "vigie/jobs.html",
+            rows=rows,
+            state_labels=jobs.STATE_LABELS,
+            kinds=job_kinds.KINDS,
+            highlight=request.args.get("job", type=int),
         )
 
     @expose("/status")
@@ -71,11 +79,21 @@ class JobsView(BaseView):
             abort(400)
         actor = Actor.current()
         rows = self._visible(actor, ids) if ids else []
-        return jsonify({"jobs": [
-            {"id": j.id, "state": j.state, "state_label": str(jobs.STATE_LABELS[j.state]),
-             "progress": j.progress, "step": j.step or "", "error": j.error or ""}
-            for j in rows
-        ]})
+        return jsonify(
+            {
+                "jobs": [
+                    {
+                        "id": j.id,
+                        "state": j.state,
+                        "state_label": str(jobs.STATE_LABELS[j.state]),
+                        "progress": j.progress,
+                        "step": j.step or "",
+                        "error": j.error or "",
+                    }
+                    for j in rows
+                ]
+            }
+        )
 
     @expose("/<int:pk>/file")
     @has_access
@@ -110,17 +128,33 @@ class JobsView(BaseView):
         back = safe_path(request.form.get("next")) or url_for(".list")
         params = {name: request.form.get(name) for name in kind.extra}
         try:
-            requested = jobs.request_and_queue(kind.code, Actor.current(), subject=artefact,
-                                               record_id=request.form.get("id"), params=params)
+            requested = jobs.request_and_queue(
+                kind.code,
+                Actor.current(),
+                subject=artefact,
+                record_id=request.form.get("id"),
+                params=params,
+            )
         except DomainError as error:
             flash(error.message, "danger")
             return redirect(back), 303
         if requested.existing:
-            flash(_("« %(title)s » est déjà en préparation : suivez-le ci-dessous.",
-                    title=requested.job.title), "info")
+            flash(
+                _(
+                    "« %(title)s » est déjà en préparation : suivez-le ci-dessous.",
+                    title=requested.job.title,
+                ),
+                "info",
+            )
         else:
-            flash(_("« %(title)s » est en préparation : le PDF sera téléchargeable ici dès "
-                    "qu'il sera prêt.", title=requested.job.title), "success")
+            flash(
+                _(
+                    "« %(title)s » est en préparation : le PDF sera téléchargeable ici dès "
+                    "qu'il sera prêt.",
+                    title=requested.job.title,
+                ),
+                "success",
+            )
         return redirect(url_for(".list", job=requested.job.id)), 303
 
 
@@ -129,14 +163,22 @@ def report_panels(artefact_code: str, record_id: int, actor: Actor) -> list[dict
 
     One query for all kinds (the newest jobs on this record), whatever their number.
     """
-    kinds = [k for k in job_kinds.routes_of(artefact_code)
-             if k.requesters is None or actor.system or actor.scope.roles & k.requesters]
+    kinds = [
+        k
+        for k in job_kinds.routes_of(artefact_code)
+        if k.requesters is None or actor.system or actor.scope.roles & k.requesters
+    ]
     if not kinds:
         return []
     recent = db.session.scalars(
-        select(Job).where(Job.subject_artefact == artefact_code, Job.subject_id == record_id,
-                          Job.kind.in_([k.code for k in kinds]))
-        .order_by(Job.id.desc()).limit(30)
+        select(Job)
+        .where(
+            Job.subject_artefact == artefact_code,
+            Job.subject_id == record_id,
+            Job.kind.in_([k.code for k in kinds]),
+        )
+        .order_by(Job.id.desc())
+        .limit(30)
     ).all()
     record = None
     panels = []
@@ -158,6 +200,11 @@ def report_panels(artefact_code: str, record_id: int, actor: Actor) -> list[dict
 
 def register_jobs(appbuilder: Any) -> None:
     appbuilder.add_view(
-        JobsView, "my_jobs", label=_l("Mes travaux"), icon="fa-cogs",
-        category="personal", category_label=_l("Mon espace"), category_icon="fa-user-circle",
+        JobsView,
+        "my_jobs",
+        label=_l("Mes travaux"),
+        icon="fa-cogs",
+        category="personal",
+        category_label=_l("Mon espace"),
+        category_icon="fa-user-circle",
     )

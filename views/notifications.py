@@ -57,7 +57,11 @@ class MyNotificationsView(BaseView):
         page, size = _page_number(), _page_size()
         rows, total = notifications.page_of(user.id, page, size)
         return self.render_template(
-            "vigie/notifications.html", rows=rows, total=total, page=page, page_size=size,
+            "vigie/notifications.html",
+            rows=rows,
+            total=total,
+            page=page,
+            page_size=size,
             pages=max((total + size - 1) // size, 1),
         )
 
@@ -91,8 +95,12 @@ class MailQueueView(BaseView):
         page, size = _page_number(), _page_size()
         rows, total = notifications.unsent_page(page, size)
         return self.render_template(
-            "vigie/notifications_mail.html", rows=rows, total=total, page=page,
-            page_size=size, pages=max((total + size - 1) // size, 1),
+            "vigie/notifications_mail.html",
+            rows=rows,
+            total=total,
+            page=page,
+            page_size=size,
+            pages=max((total + size - 1) // size, 1),
             state_labels=notifications.MAIL_STATE_LABELS,
         )
 
@@ -101,8 +109,14 @@ class MailQueueView(BaseView):
         if ids is not None and not selected:
             flash(_("Ce courriel n'est plus en attente ni en échec."), "warning")
         elif selected and not queued:
-            flash(_("La file d'envoi est injoignable : %(n)d courriel(s) restent en attente "
-                    "et partiront quand elle sera de retour.", n=selected), "danger")
+            flash(
+                _(
+                    "La file d'envoi est injoignable : %(n)d courriel(s) restent en attente "
+                    "et partiront quand elle sera de retour.",
+                    n=selected,
+                ),
+                "danger",
+            )
         else:
             flash(_("%(n)d courriel(s) remis dans la file d'envoi.", n=queued), "success")
         return redirect(url_for(".list"))
@@ -128,12 +142,21 @@ def unread_notifications() -> int:
 
 def register_notifications(appbuilder: Any) -> None:
     appbuilder.add_view(
-        MyNotificationsView, "my_notifications", label=_l("Mes notifications"), icon="fa-bell",
-        category="personal", category_label=_l("Mon espace"), category_icon="fa-user-circle",
+        MyNotificationsView,
+        "my_notifications",
+        label=_l("Mes notifications"),
+        icon="fa-bell",
+        category="personal",
+        category_label=_l("Mon espace"),
+        category_icon="fa-user-circle",
     )
     appbuilder.add_view(
-        MailQueueView, "mail_queue", label=_l("Courriels"), icon="fa-envelope",
-        category="organisation", category_label=_l("Organisation"),
+        MailQueueView,
+        "mail_queue",
+        label=_l("Courriels"),
+        icon="fa-envelope",
+        category="organisation",
+        category_label=_l("Organisation"),
     )
     # called inside create_app's app context
     current_app.add_template_global(unread_notifications, "vigie_unread_notifications")

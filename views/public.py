@@ -23,11 +23,23 @@ public = Blueprint("vigie_public", __name__)
 
 def _top_levels(node: Node, depth: int = 0) -> Node:
     """A copy of the tree down to strategic objectives, without the services' objectives."""
-    children = [] if node.kind == "strategic_objective" else [
-        _top_levels(child, depth + 1) for child in node.children
-    ]
-    return Node(node.kind, node.id, node.code, node.title, node.weight, node.status,
-                node.score, node.coverage, children, {})
+    children = (
+        []
+        if node.kind == "strategic_objective"
+        else [_top_levels(child, depth + 1) for child in node.children]
+    )
+    return Node(
+        node.kind,
+        node.id,
+        node.code,
+        node.title,
+        node.weight,
+        node.status,
+        node.score,
+        node.coverage,
+        children,
+        {},
+    )
 
 
 @public.route("/public/map")
@@ -41,7 +53,10 @@ def public_map() -> Any:
     result.programme = _top_levels(result.programme)
     result.matrix, result.services = {}, []
     return render_template(
-        "vigie/public_map.html", svg=render(result), strategy=result, percent=percent,
+        "vigie/public_map.html",
+        svg=render(result),
+        strategy=result,
+        percent=percent,
         updated=last_update(),
     )
 

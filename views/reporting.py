@@ -30,8 +30,12 @@ class ReportingPeriodLockView(BaseView):
                 abort(404)
             flash(error.message, "danger")
             return redirect(back), error.status
-        flash(_("Période %(period)s verrouillée.", period=period.period) if locked
-              else _("Période %(period)s déverrouillée.", period=period.period), "success")
+        flash(
+            _("Période %(period)s verrouillée.", period=period.period)
+            if locked
+            else _("Période %(period)s déverrouillée.", period=period.period),
+            "success",
+        )
         return redirect(back)
 
     @expose("/lock/<int:pk>", methods=["POST"])

@@ -57,14 +57,21 @@ class ReviewMeetingView(BaseView):
         review_artefact = registry.get("management_review")
         return self.render_template(
             "vigie/review_meeting.html",
-            review=review, groups=proposal_groups(shown), total=len(items), decided=decided,
+            review=review,
+            groups=proposal_groups(shown),
+            total=len(items),
+            decided=decided,
             pending_only=pending_only,
-            readings=context.readings, next_targets=context.next_targets,
+            readings=context.readings,
+            next_targets=context.next_targets,
             target_year=context.target_year,
-            can_decide=official and review.state == "tenue", headed=headed,
-            decisions=DECISION, kinds=PROPOSAL_KIND,
+            can_decide=official and review.state == "tenue",
+            headed=headed,
+            decisions=DECISION,
+            kinds=PROPOSAL_KIND,
             objective_states=registry.get("service_objective").choices["state"],
-            artefact=review_artefact, item=review,
+            artefact=review_artefact,
+            item=review,
             workflow=engine.workflow_of(review_artefact),
             workflow_offers=engine.offers(review_artefact, review, actor),
             workflow_endpoint="ManagementReviewView",
@@ -81,25 +88,35 @@ class ReviewMeetingView(BaseView):
             abort(404)
         if proposal.review_id != review.id:
             abort(404)
-        anchor = url_for("ReviewMeetingView.meeting", review_id=review.id) + \
-            f"#proposal-{proposal.id}"
+        anchor = (
+            url_for("ReviewMeetingView.meeting", review_id=review.id) + f"#proposal-{proposal.id}"
+        )
         try:
             proposal_commands.decide(
-                proposal, request.form.get("decision", ""), actor,
+                proposal,
+                request.form.get("decision", ""),
+                actor,
                 rationale=request.form.get("rationale"),
                 deliberation_ref=request.form.get("deliberation_ref"),
             )
         except DomainError as error:
-            flash(_("« %(title)s » : %(message)s", title=proposal.title,
-                    message=error.message), "danger")
+            flash(
+                _("« %(title)s » : %(message)s", title=proposal.title, message=error.message),
+                "danger",
+            )
             for field_error in error.errors:
                 flash(field_error.message, "danger")
             return redirect(anchor), 303
-        flash(_("« %(title)s » : décision « %(decision)s » enregistrée.", title=proposal.title,
-                decision=DECISION.label(proposal.decision)), "success")
+        flash(
+            _(
+                "« %(title)s » : décision « %(decision)s » enregistrée.",
+                title=proposal.title,
+                decision=DECISION.label(proposal.decision),
+            ),
+            "success",
+        )
         return redirect(anchor), 303
 
 
 def register_review_meeting(appbuilder: Any) -> None:
     appbuilder.add_view_no_menu(ReviewMeetingView)
-

@@ -96,8 +96,7 @@ class StrategyMapView(BaseView):
         if programme_id is None:
             return self.render_template("vigie/strategy_map/empty.html")
         period = request.args.get("period") or None
-        return redirect(url_for("StrategyMapView.show", programme_id=programme_id,
-                                period=period))
+        return redirect(url_for("StrategyMapView.show", programme_id=programme_id, period=period))
 
     @expose("/<int:programme_id>")
     @has_access
@@ -108,22 +107,36 @@ class StrategyMapView(BaseView):
 
         def link(node: Node) -> str | None:
             if node.kind == "strategic_objective":
-                return url_for("StrategyMapView.objective", programme_id=programme_id,
-                               objective_id=node.id, period=code or None)
+                return url_for(
+                    "StrategyMapView.objective",
+                    programme_id=programme_id,
+                    objective_id=node.id,
+                    period=code or None,
+                )
             return None
 
         axes = result.programme.children
         matrix = [
-            (service_code, service_name, [
-                self._cell(result.matrix.get((service_code, axis.code))) for axis in axes
-            ])
+            (
+                service_code,
+                service_name,
+                [self._cell(result.matrix.get((service_code, axis.code))) for axis in axes],
+            )
             for service_code, service_name in result.services
         ]
         return self.render_template(
-            "vigie/strategy_map/map.html", programme=programme, strategy=result,
-            svg=render(result, link=link), axes=axes, matrix=matrix,
-            choices=period_choices(programme), period=code or "", updated=updated,
-            percent=percent, status_info=st.status_info, **live_context(updated),
+            "vigie/strategy_map/map.html",
+            programme=programme,
+            strategy=result,
+            svg=render(result, link=link),
+            axes=axes,
+            matrix=matrix,
+            choices=period_choices(programme),
+            period=code or "",
+            updated=updated,
+            percent=percent,
+            status_info=st.status_info,
+            **live_context(updated),
             my_dashboards=dashboards.addressed_to(Actor.current()),
         )
 
@@ -132,8 +145,11 @@ class StrategyMapView(BaseView):
         if value is None:
             return None
         score, coverage = value
-        return {"score": score, "coverage": coverage,
-                "status": st.status_info(st.status_for_score(score))}
+        return {
+            "score": score,
+            "coverage": coverage,
+            "status": st.status_info(st.status_for_score(score)),
+        }
 
     @expose("/<int:programme_id>/objective/<int:objective_id>")
     @has_access
@@ -145,17 +161,28 @@ class StrategyMapView(BaseView):
         if node is None:
             abort(404)
         return self.render_template(
-            "vigie/strategy_map/objective.html", programme=programme, strategy=result,
-            node=node, axis=axis_of(result.programme, node), choices=period_choices(programme),
-            period=code or "", updated=updated, percent=percent,
-            status_info=st.status_info, **live_context(updated),
+            "vigie/strategy_map/objective.html",
+            programme=programme,
+            strategy=result,
+            node=node,
+            axis=axis_of(result.programme, node),
+            choices=period_choices(programme),
+            period=code or "",
+            updated=updated,
+            percent=percent,
+            status_info=st.status_info,
+            **live_context(updated),
         )
 
 
 def register_strategy_map(appbuilder: Any) -> None:
     appbuilder.add_view(
-        StrategyMapView, "strategy_map", label=_l("Carte stratégique"), icon="fa-sitemap",
-        category="strategy", category_label=_l("Stratégie"),
+        StrategyMapView,
+        "strategy_map",
+        label=_l("Carte stratégique"),
+        icon="fa-sitemap",
+        category="strategy",
+        category_label=_l("Stratégie"),
     )
     # the map heads the strategy menu: it is the page the strategy is judged on
     for item in appbuilder.menu.menu:

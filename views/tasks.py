@@ -30,7 +30,9 @@ class MyTasksView(BaseView):
         actor = Actor.current()
         sections = tasks.sections_for(actor)
         return self.render_template(
-            "vigie/tasks.html", sections=sections, registry=registry,
+            "vigie/tasks.html",
+            sections=sections,
+            registry=registry,
             total=sum(s.total for s in sections),
             my_dashboards=dashboards.addressed_to(actor),
         )
@@ -38,8 +40,13 @@ class MyTasksView(BaseView):
 
 def register_tasks(appbuilder: Any) -> None:
     appbuilder.add_view(
-        MyTasksView, "my_tasks", label=_l("Mes tâches"), icon="fa-check-square-o",
-        category="personal", category_label=_l("Mon espace"), category_icon="fa-user-circle",
+        MyTasksView,
+        "my_tasks",
+        label=_l("Mes tâches"),
+        icon="fa-check-square-o",
+        category="personal",
+        category_label=_l("Mon espace"),
+        category_icon="fa-user-circle",
     )
     # « Mon espace » first in the menu, « Mes tâches » first in it: where most people start
     items = appbuilder.menu.menu

@@ -44,8 +44,9 @@ def _set_inputs(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | N
 
 
 # -- annual objective validation --------------------------------------------------------------
-def arbitrate_objective(objective: Any, actor: Any, inputs: Mapping[str, Any],
-                        reason: str | None, *, event: str) -> Changes:
+def arbitrate_objective(
+    objective: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None, *, event: str
+) -> Changes:
     """Record the officials' decision on the review proposal carrying the objective.
 
     When the decision comes from the review meeting screen the proposal is already decided;
@@ -60,11 +61,13 @@ def arbitrate_objective(objective: Any, actor: Any, inputs: Mapping[str, Any],
     return changes
 
 
-def record_decision(proposal: Any, actor: Any, decision: str, rationale: str | None,
-                    deliberation_ref: str | None) -> None:
+def record_decision(
+    proposal: Any, actor: Any, decision: str, rationale: str | None, deliberation_ref: str | None
+) -> None:
     """Write a proposal's decision columns and its history entry (the caller commits)."""
     before = {
-        "decision": proposal.decision, "rationale": proposal.rationale,
+        "decision": proposal.decision,
+        "rationale": proposal.rationale,
         "deliberation_ref": proposal.deliberation_ref,
     }
     proposal.decision = decision
@@ -74,7 +77,10 @@ def record_decision(proposal: Any, actor: Any, decision: str, rationale: str | N
     proposal.decided_at = utcnow()
     after = {"decision": decision, "rationale": rationale, "deliberation_ref": deliberation_ref}
     history.record(
-        "proposal", proposal.id, "update", user=actor.user,
+        "proposal",
+        proposal.id,
+        "update",
+        user=actor.user,
         changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
         reason=rationale,
     )
@@ -88,8 +94,7 @@ def start_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str |
     return changes
 
 
-def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any],
-                 reason: str | None) -> Changes:
+def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
     changes: Changes = {}
     if audit.end_date is None:
         _set(audit, changes, "end_date", date.today())
@@ -97,24 +102,27 @@ def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any],
 
 
 # -- action -------------------------------------------------------------------------------------
-def complete_action(action: Any, actor: Any, inputs: Mapping[str, Any],
-                    reason: str | None) -> Changes:
+def complete_action(
+    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     changes: Changes = {}
     _set(action, changes, "completed_on", date.today())
     _set(action, changes, "progress", 100)
     return changes
 
 
-def verify_action(action: Any, actor: Any, inputs: Mapping[str, Any],
-                  reason: str | None) -> Changes:
+def verify_action(
+    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     changes = _set_inputs(action, actor, inputs, reason)
     _set(action, changes, "effectiveness_checked_by", actor.user)
     action.effectiveness_checked_at = utcnow()
     return changes
 
 
-def reopen_action(action: Any, actor: Any, inputs: Mapping[str, Any],
-                  reason: str | None) -> Changes:
+def reopen_action(
+    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     """Effectiveness refused: the action is back in progress and no longer completed."""
     changes: Changes = {}
     _set(action, changes, "completed_on", None)
@@ -122,20 +130,27 @@ def reopen_action(action: Any, actor: Any, inputs: Mapping[str, Any],
 
 
 # -- document -----------------------------------------------------------------------------------
-def approve_document(document: Any, actor: Any, inputs: Mapping[str, Any],
-                     reason: str | None) -> Changes:
+def approve_document(
+    document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     version = guards.draft_version(document)
     if version is not None:
         version.approved_by = actor.user
         version.approved_at = utcnow()
-        history.record("document_version", version.id, "update", user=actor.user,
-                       changes={"approved_by": [None, getattr(actor.user, "username", None)]},
-                       reason=reason)
+        history.record(
+            "document_version",
+            version.id,
+            "update",
+            user=actor.user,
+            changes={"approved_by": [None, getattr(actor.user, "username", None)]},
+            reason=reason,
+        )
     return {}
 
 
-def publish_document(document: Any, actor: Any, inputs: Mapping[str, Any],
-                     reason: str | None) -> Changes:
+def publish_document(
+    document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     """The approved draft becomes the published version; the one it replaces is obsolete."""
     from sqlalchemy import select
 
@@ -154,18 +169,28 @@ def publish_document(document: Any, actor: Any, inputs: Mapping[str, Any],
     ).all()
     for old in published:
         old.status = "obsolete"
-        history.record("document_version", old.id, "update", user=actor.user,
-                       changes={"status": ["publiee", "obsolete"]},
-                       reason=f"v{draft.number}")
+        history.record(
+            "document_version",
+            old.id,
+            "update",
+            user=actor.user,
+            changes={"status": ["publiee", "obsolete"]},
+            reason=f"v{draft.number}",
+        )
     draft.status = "publiee"
-    history.record("document_version", draft.id, "update", user=actor.user,
-                   changes={"status": ["brouillon", "publiee"]}, reason=reason)
+    history.record(
+        "document_version",
+        draft.id,
+        "update",
+        user=actor.user,
+        changes={"status": ["brouillon", "publiee"]},
+        reason=reason,
+    )
     return {"published_version": [None, draft.number]}
 
 
 # -- management review --------------------------------------------------------------------------
-def hold_review(review: Any, actor: Any, inputs: Mapping[str, Any],
-                reason: str | None) -> Changes:
+def hold_review(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
     changes: Changes = {}
     if review.held_on is None:
         _set(review, changes, "held_on", date.today())
@@ -176,8 +201,7 @@ def _queue_report(kind: str) -> Effect:
     """Record the report job in the transition's transaction; ``engine.fire`` queues it
     after the commit (Redis down: the job waits and the sweeper queues it later)."""
 
-    def effect(review: Any, actor: Any, inputs: Mapping[str, Any],
-               reason: str | None) -> Changes:
+    def effect(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
         from reports import jobs
 
         requested = jobs.request(kind, actor, subject="management_review", record_id=review.id)

@@ -125,8 +125,15 @@ def offers(artefact: Artefact, obj: Any, actor: Any) -> list[Offer]:
     return found
 
 
-def _check(artefact: Artefact, workflow: Workflow, obj: Any, event: str, actor: Any,
-           reason: str | None, inputs: Mapping[str, Any]) -> tuple[Transition, dict[str, Any]]:
+def _check(
+    artefact: Artefact,
+    workflow: Workflow,
+    obj: Any,
+    event: str,
+    actor: Any,
+    reason: str | None,
+    inputs: Mapping[str, Any],
+) -> tuple[Transition, dict[str, Any]]:
     """Every refusal of the module docstring, in order; the row and the cleaned inputs."""
     state_label = artefact.choices["state"].label(obj.state)
     if getattr(obj, "archived", False):
@@ -137,39 +144,67 @@ def _check(artefact: Artefact, workflow: Workflow, obj: Any, event: str, actor: 
         if event not in known:
             raise Invalid(
                 _("Événement inconnu : « %(event)s ».", event=event),
-                [FieldError("event", _("Événements possibles : %(events)s.",
-                                       events=", ".join(sorted(known))))],
+                [
+                    FieldError(
+                        "event",
+                        _("Événements possibles : %(events)s.", events=", ".join(sorted(known))),
+                    )
+                ],
             )
         label = next(r.label for r in workflow.transitions if r.event == event)
-        raise Conflict(_("« %(event)s » n'est pas possible depuis l'état « %(state)s ».",
-                         event=label, state=state_label))
+        raise Conflict(
+            _(
+                "« %(event)s » n'est pas possible depuis l'état « %(state)s ».",
+                event=label,
+                state=state_label,
+            )
+        )
     if not _may_role(row, actor):
         raise Forbidden(_("Votre rôle ne permet pas « %(event)s ».", event=row.label))
     if not _acts_for(artefact, obj, actor):
-        raise Forbidden(_("Cet enregistrement relève d'un service pour lequel vous n'agissez "
-                          "pas : « %(event)s » vous est refusé.", event=row.label))
+        raise Forbidden(
+            _(
+                "Cet enregistrement relève d'un service pour lequel vous n'agissez "
+                "pas : « %(event)s » vous est refusé.",
+                event=row.label,
+            )
+        )
     refusal = _person_refusal(row, obj, actor)
     if refusal is not None:
         raise Forbidden(refusal.message)
     errors: list[FieldError] = []
     if row.reason_required and not (reason or "").strip():
-        errors.append(FieldError("reason", _("Le motif est obligatoire pour « %(event)s ».",
-                                             event=row.label)))
+        errors.append(
+            FieldError("reason", _("Le motif est obligatoire pour « %(event)s ».", event=row.label))
+        )
     cleaned: dict[str, Any] = {}
     for name in inputs:
         if name not in row.inputs:
-            errors.append(FieldError(name, _("« %(name)s » ne s'indique pas pour cet "
-                                             "événement.", name=name)))
+            errors.append(
+                FieldError(name, _("« %(name)s » ne s'indique pas pour cet événement.", name=name))
+            )
     for name in row.inputs:
         value = inputs.get(name)
         choice = artefact.choices.get(name)
         label = artefact.column_label(name)
         if value in (None, ""):
-            errors.append(FieldError(name, _("« %(label)s » est obligatoire pour « %(event)s ».",
-                                             label=label, event=row.label)))
+            errors.append(
+                FieldError(
+                    name,
+                    _(
+                        "« %(label)s » est obligatoire pour « %(event)s ».",
+                        label=label,
+                        event=row.label,
+                    ),
+                )
+            )
         elif choice is not None and value not in choice.codes:
-            errors.append(FieldError(name, _("« %(label)s » : valeur inconnue « %(value)s ».",
-                                             label=label, value=value)))
+            errors.append(
+                FieldError(
+                    name,
+                    _("« %(label)s » : valeur inconnue « %(value)s ».", label=label, value=value),
+                )
+            )
         else:
             cleaned[name] = value
     if errors:
@@ -180,19 +215,28 @@ def _check(artefact: Artefact, workflow: Workflow, obj: Any, event: str, actor: 
     return row, cleaned
 
 
-def apply(artefact: Artefact, obj: Any, event: str, actor: Any, *, reason: str | None = None,
-          inputs: Mapping[str, Any] | None = None,
-          expected_version: int | None = None) -> Fired:
+def apply(
+    artefact: Artefact,
+    obj: Any,
+    event: str,
+    actor: Any,
+    *,
+    reason: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Fired:
     """Fire the event inside the caller's transaction (flushed, not committed)."""
     workflow = workflow_of(artefact)
     if workflow is None:
-        raise Invalid(_("« %(what)s » n'a pas de circuit de validation.",
-                        what=artefact.label_plural))
+        raise Invalid(
+            _("« %(what)s » n'a pas de circuit de validation.", what=artefact.label_plural)
+        )
     reason = (reason or "").strip() or None
     row, cleaned = _check(artefact, workflow, obj, event, actor, reason, inputs or {})
     if expected_version is not None and int(expected_version) != obj.version:
-        raise Conflict(_("Cet enregistrement a changé depuis que vous l'avez ouvert : "
-                         "rechargez la page."))
+        raise Conflict(
+            _("Cet enregistrement a changé depuis que vous l'avez ouvert : rechargez la page.")
+        )
     changes: dict[str, list[Any]] = {"state": [row.source, row.target]}
     effect = effects.EFFECTS.get((artefact.code_name, event))
     with db.session.no_autoflush:
@@ -201,14 +245,25 @@ def apply(artefact: Artefact, obj: Any, event: str, actor: Any, *, reason: str |
             changes.update(effect(obj, actor, cleaned, reason))
     _compare_and_set()
     history.record(
-        artefact.code_name, obj.id, "transition", user=actor.user, changes=changes,
-        reason=reason, event=event, from_state=row.source, to_state=row.target,
+        artefact.code_name,
+        obj.id,
+        "transition",
+        user=actor.user,
+        changes=changes,
+        reason=reason,
+        event=event,
+        from_state=row.source,
+        to_state=row.target,
     )
     subject, body = notifications.transition_message(artefact, obj, row, actor, reason)
     sent = notifications.notify(
         recipients.resolve(row.notify, obj, exclude=actor.user),
-        subject=subject, body=body, link=f"/{artefact.code_name}/show/{obj.id}",
-        artefact=artefact.code_name, record_id=obj.id, event=event,
+        subject=subject,
+        body=body,
+        link=f"/{artefact.code_name}/show/{obj.id}",
+        artefact=artefact.code_name,
+        record_id=obj.id,
+        event=event,
     )
     db.session.flush()
     return Fired(row, obj, sent)
@@ -224,24 +279,46 @@ def _compare_and_set() -> None:
         if isinstance(exc, OperationalError) and "locked" not in str(exc.orig).lower():
             raise
         db.session.rollback()
-        raise Conflict(_("Quelqu'un vient de faire évoluer cet enregistrement : rechargez la "
-                         "page pour voir son nouvel état.")) from None
+        raise Conflict(
+            _(
+                "Quelqu'un vient de faire évoluer cet enregistrement : rechargez la "
+                "page pour voir son nouvel état."
+            )
+        ) from None
 
 
-def fire(artefact: Artefact, obj: Any, event: str, actor: Any, *, reason: str | None = None,
-         inputs: Mapping[str, Any] | None = None,
-         expected_version: int | None = None) -> Fired:
+def fire(
+    artefact: Artefact,
+    obj: Any,
+    event: str,
+    actor: Any,
+    *,
+    reason: str | None = None,
+    inputs: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> Fired:
     """Fire the event as one command: commit, then queue the notifications' e-mails."""
     try:
-        fired = apply(artefact, obj, event, actor, reason=reason, inputs=inputs,
-                      expected_version=expected_version)
+        fired = apply(
+            artefact,
+            obj,
+            event,
+            actor,
+            reason=reason,
+            inputs=inputs,
+            expected_version=expected_version,
+        )
         db.session.commit()
     except OperationalError as exc:
         db.session.rollback()
         jobs.forget_new()
         if "locked" in str(exc.orig).lower():
-            raise Conflict(_("Quelqu'un vient de faire évoluer cet enregistrement : "
-                             "rechargez la page pour voir son nouvel état.")) from None
+            raise Conflict(
+                _(
+                    "Quelqu'un vient de faire évoluer cet enregistrement : "
+                    "rechargez la page pour voir son nouvel état."
+                )
+            ) from None
         raise
     except Exception:
         db.session.rollback()

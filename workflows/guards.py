@@ -95,8 +95,13 @@ def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
     with db.session.no_autoflush:
         if db.session.scalar(stmt):
             return None
-    return _state(_("Pour être revu, l'objectif doit avoir au moins un indicateur avec une "
-                    "cible pour %(year)s.", year=objective.year))
+    return _state(
+        _(
+            "Pour être revu, l'objectif doit avoir au moins un indicateur avec une "
+            "cible pour %(year)s.",
+            year=objective.year,
+        )
+    )
 
 
 def open_review_proposal(objective: Any) -> Any:
@@ -119,8 +124,12 @@ def in_open_review(objective: Any, actor: Any) -> Refusal | None:
     """Officials arbitrate an objective only in a management review being held."""
     if open_review_proposal(objective) is not None:
         return None
-    return _state(_("Cet objectif ne s'arbitre qu'en revue de direction : il n'est proposé à "
-                    "aucune revue en cours."))
+    return _state(
+        _(
+            "Cet objectif ne s'arbitre qu'en revue de direction : il n'est proposé à "
+            "aucune revue en cours."
+        )
+    )
 
 
 def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
@@ -133,8 +142,12 @@ def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
     with db.session.no_autoflush:
         if db.session.scalar(stmt):
             return None
-    return _state(_("Le rapport doit comporter au moins un constat, ou indiquer « aucun "
-                    "constat » sur l'audit."))
+    return _state(
+        _(
+            "Le rapport doit comporter au moins un constat, ou indiquer « aucun "
+            "constat » sur l'audit."
+        )
+    )
 
 
 def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
@@ -143,8 +156,9 @@ def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
 
     live_action = (
         select(Action.id)
-        .where(Action.finding_id == Finding.id, Action.archived.is_(False),
-               Action.state != "annulee")
+        .where(
+            Action.finding_id == Finding.id, Action.archived.is_(False), Action.state != "annulee"
+        )
         .exists()
     )
     stmt = select(func.count(Finding.id)).where(
@@ -157,8 +171,13 @@ def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
         missing = db.session.scalar(stmt) or 0
     if not missing:
         return None
-    return _state(_("%(count)s non-conformité(s) sans action : ouvrez une action pour chacune "
-                    "avant de clore l'audit.", count=missing))
+    return _state(
+        _(
+            "%(count)s non-conformité(s) sans action : ouvrez une action pour chacune "
+            "avant de clore l'audit.",
+            count=missing,
+        )
+    )
 
 
 def has_draft_version(document: Any, actor: Any) -> Refusal | None:
@@ -174,9 +193,11 @@ def draft_version(document: Any) -> Any:
 
     stmt = (
         select(DocumentVersion)
-        .where(DocumentVersion.document_id == document.id,
-               DocumentVersion.archived.is_(False),
-               DocumentVersion.status == "brouillon")
+        .where(
+            DocumentVersion.document_id == document.id,
+            DocumentVersion.archived.is_(False),
+            DocumentVersion.status == "brouillon",
+        )
         .order_by(DocumentVersion.number.desc())
     )
     with db.session.no_autoflush:
@@ -188,7 +209,8 @@ def all_proposals_decided(review: Any, actor: Any) -> Refusal | None:
     from app.models.reviews import Proposal
 
     stmt = select(func.count(Proposal.id)).where(
-        Proposal.review_id == review.id, Proposal.archived.is_(False),
+        Proposal.review_id == review.id,
+        Proposal.archived.is_(False),
         Proposal.decision.is_(None),
     )
     with db.session.no_autoflush:

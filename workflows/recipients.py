@@ -44,8 +44,11 @@ def heads_of(services: Iterable[Service]) -> list[VigieUser]:
         select(VigieUser)
         .join(user_service, user_service.c.user_id == VigieUser.id)
         .join(VigieUser.roles)
-        .where(user_service.c.service_id.in_(ids), Role.name == SERVICE_HEAD,
-               VigieUser.active.is_(True))
+        .where(
+            user_service.c.service_id.in_(ids),
+            Role.name == SERVICE_HEAD,
+            VigieUser.active.is_(True),
+        )
     )
     for user in db.session.scalars(stmt).unique():
         found.setdefault(user.id, user)

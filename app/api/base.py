@@ -187,7 +187,9 @@ class ArtefactApi(ModelRestApi):
             return self._error(error)
         entries = history.entries_for(self.artefact.code_name, obj.id)
         return self.response(
-            200, id=obj.id, state=obj.state,
+            200,
+            id=obj.id,
+            state=obj.state,
             state_label=self.artefact.choices["state"].label(obj.state),
             version=obj.version,
             events=[offer.as_dict() for offer in engine.offers(self.artefact, obj, actor)],
@@ -237,23 +239,37 @@ class ArtefactApi(ModelRestApi):
             data = self._payload()
             event = data.pop("event", None)
             if not isinstance(event, str) or not event:
-                raise Invalid(_("Indiquez l'événement à déclencher."),
-                              [FieldError("event", _("« event » est obligatoire."))])
+                raise Invalid(
+                    _("Indiquez l'événement à déclencher."),
+                    [FieldError("event", _("« event » est obligatoire."))],
+                )
             reason = data.pop("reason", None)
             if reason is not None and not isinstance(reason, str):
-                raise Invalid(_("Le motif doit être un texte."),
-                              [FieldError("reason", _("« reason » doit être un texte."))])
+                raise Invalid(
+                    _("Le motif doit être un texte."),
+                    [FieldError("reason", _("« reason » doit être un texte."))],
+                )
             version = data.pop("version", None)
             try:
                 expected = int(version) if version is not None else None
             except (TypeError, ValueError):
                 raise Invalid(_("« version » doit être un nombre entier.")) from None
-            fired = engine.fire(self.artefact, obj, event, actor, reason=reason, inputs=data,
-                                expected_version=expected)
+            fired = engine.fire(
+                self.artefact,
+                obj,
+                event,
+                actor,
+                reason=reason,
+                inputs=data,
+                expected_version=expected,
+            )
         except DomainError as error:
             return self._error(error)
         return self.response(
-            200, id=obj.id, state=fired.record.state, event=event,
+            200,
+            id=obj.id,
+            state=fired.record.state,
+            event=event,
             state_label=self.artefact.choices["state"].label(fired.record.state),
             version=fired.record.version,
         )
@@ -293,14 +309,22 @@ class ArtefactApi(ModelRestApi):
         data = request.get_json(silent=True)
         try:
             requested = jobs.request_and_queue(
-                kind.code, records.Actor.current(), subject=self.artefact.code_name,
-                record_id=pk, params=data if isinstance(data, dict) else {},
+                kind.code,
+                records.Actor.current(),
+                subject=self.artefact.code_name,
+                record_id=pk,
+                params=data if isinstance(data, dict) else {},
             )
         except DomainError as error:
             return self._error(error)
         job = requested.job
-        return self.response(202, job_id=str(job.id), state=job.state,
-                             existing=requested.existing, status_url=f"/api/v1/job/{job.id}")
+        return self.response(
+            202,
+            job_id=str(job.id),
+            state=job.state,
+            existing=requested.existing,
+            status_url=f"/api/v1/job/{job.id}",
+        )
 
     @expose("/<int:pk>/<string:report>", methods=["GET"])
     @protect()
@@ -334,8 +358,9 @@ class ArtefactApi(ModelRestApi):
             obj = records.get_for(self.artefact, pk, actor)
             job = jobs.latest_file(self.artefact.code_name, obj.id, kind.code, actor)
             if job is None:
-                return self.response(404, message=_("Aucun rapport terminé pour cet "
-                                                    "enregistrement."))
+                return self.response(
+                    404, message=_("Aucun rapport terminé pour cet enregistrement.")
+                )
             download = job_download(job)
         except DomainError as error:
             return self._error(error)
@@ -450,8 +475,11 @@ class ArtefactApi(ModelRestApi):
             if upload is None:
                 raise Invalid(
                     _("Aucun fichier reçu."),
-                    [FieldError(attachments.FILE_FIELD,
-                                _("Joignez le fichier dans le champ « file »."))],
+                    [
+                        FieldError(
+                            attachments.FILE_FIELD, _("Joignez le fichier dans le champ « file ».")
+                        )
+                    ],
                 )
             version = form.get("version") or request.headers.get("If-Match", "").strip('"')
             try:
@@ -459,8 +487,13 @@ class ArtefactApi(ModelRestApi):
             except ValueError:
                 raise Invalid(_("« version » doit être un nombre entier.")) from None
             attachments.attach_file(
-                self.artefact, obj, upload.filename or "", upload.read(), actor,
-                expected_version=expected, reason=form.get("reason") or None,
+                self.artefact,
+                obj,
+                upload.filename or "",
+                upload.read(),
+                actor,
+                expected_version=expected,
+                reason=form.get("reason") or None,
             )
         except DomainError as error:
             return self._error(error)

@@ -34,16 +34,23 @@ def job_download(job: Job) -> attachments.Download:
     path = files.path_of(job.file_key)
     if not path.is_file():
         raise NotFound(_("Le fichier de ce travail est introuvable sur le serveur."))
-    return attachments.Download(path=path, name=job.file_name or job.file_key,
-                                content_type=job.file_type or "application/pdf",
-                                size=job.file_size)
+    return attachments.Download(
+        path=path,
+        name=job.file_name or job.file_key,
+        content_type=job.file_type or "application/pdf",
+        size=job.file_size,
+    )
 
 
 class JobApi(BaseApi):
     resource_name = "job"
     class_permission_name = "my_jobs"
-    method_permission_name = {"get_job": "read", "get_list": "read", "get_job_file": "read",
-                              "rerun": "read"}
+    method_permission_name = {
+        "get_job": "read",
+        "get_list": "read",
+        "get_job_file": "read",
+        "rerun": "read",
+    }
     allow_browser_login = True
     openapi_spec_tag = "Travaux en arrière-plan"
 
@@ -144,5 +151,9 @@ class JobApi(BaseApi):
             requested = jobs.rerun(job, actor)
         except DomainError as error:
             return self._error(error)
-        return self.response(202, job_id=str(requested.job.id), state=requested.job.state,
-                             existing=requested.existing)
+        return self.response(
+            202,
+            job_id=str(requested.job.id),
+            state=requested.job.state,
+            existing=requested.existing,
+        )

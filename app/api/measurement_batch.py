@@ -48,12 +48,14 @@ class MeasurementBatchApi(BaseApi):
         try:
             if not isinstance(data, dict) or "measurements" not in data:
                 raise Invalid(
-                    _("Corps attendu : {\"measurements\": [ … ]}."),
+                    _('Corps attendu : {"measurements": [ … ]}.'),
                     [FieldError("measurements", _("Champ obligatoire."))],
                 )
             reason = data.get("reason")
             result = push_batch(
-                data["measurements"], Actor.current(), source="api",
+                data["measurements"],
+                Actor.current(),
+                source="api",
                 reason=reason if isinstance(reason, str) else None,
             )
         except DomainError as error:

@@ -52,8 +52,10 @@ class StrategyMapApi(BaseApi):
         """
         code = (request.args.get("period") or "").strip() or None
         if code is not None and periods.parse(code) is None:
-            return self.response(422, message=_("Période invalide : « %(code)s » (2025, "
-                                                "2025-Q1 ou 2025-03).", code=code))
+            return self.response(
+                422,
+                message=_("Période invalide : « %(code)s » (2025, 2025-Q1 ou 2025-03).", code=code),
+            )
         result = strategy_map(programme_id, code, service_ids=current_scope().service_ids)
         if result is None:
             return self.response(404, message=_("Programme introuvable."))

@@ -80,21 +80,29 @@ def _row_key(row: Any, *fields: str) -> tuple[Any, ...] | None:
     if row is None:
         return None
     loaded = row.__dict__
-    return tuple(loaded[name] if name in loaded else getattr(row, name, None)
-                 for name in ("id", "version", *fields))
+    return tuple(
+        loaded[name] if name in loaded else getattr(row, name, None)
+        for name in ("id", "version", *fields)
+    )
 
 
-def readings_key(kind: str, readings: Sequence[Any], size: Size, title: str | None,
-                 locale: str) -> tuple[Any, ...]:
+def readings_key(
+    kind: str, readings: Sequence[Any], size: Size, title: str | None, locale: str
+) -> tuple[Any, ...]:
     """The data version of a chart: everything it draws, nothing it does not (see above)."""
     indicator = readings[0].indicator if readings else None
     return (
-        kind, size, title, locale,
-        _row_key(indicator, "code", "name", "unit", "direction", "alert_threshold",
-                 "aggregation"),
+        kind,
+        size,
+        title,
+        locale,
+        _row_key(indicator, "code", "name", "unit", "direction", "alert_threshold", "aggregation"),
         tuple(
-            (_row_key(r.measurement, "value"), _row_key(r.target, "value", "low", "high"),
-             r.evaluation.status)
+            (
+                _row_key(r.measurement, "value"),
+                _row_key(r.target, "value", "low", "high"),
+                r.evaluation.status,
+            )
             for r in readings
         ),
     )

@@ -155,21 +155,28 @@ def marker(code: str, x: float, y: float, r: float, title: str | None = None) ->
     tip = f"<title>{esc(title)}</title>" if title else ""
     if shape.shape == "triangle":
         h = r * 1.25
-        points = (f"{num(x)},{num(y - h)} {num(x + h)},{num(y + h * 0.8)} "
-                  f"{num(x - h)},{num(y + h * 0.8)}")
+        points = (
+            f"{num(x)},{num(y - h)} {num(x + h)},{num(y + h * 0.8)} {num(x - h)},{num(y + h * 0.8)}"
+        )
         return f'<polygon points="{points}" {paint}>{tip}</polygon>'
     if shape.shape == "square":
         s = r * 0.9
-        return (f'<rect x="{num(x - s)}" y="{num(y - s)}" width="{num(2 * s)}" '
-                f'height="{num(2 * s)}" {paint}>{tip}</rect>')
+        return (
+            f'<rect x="{num(x - s)}" y="{num(y - s)}" width="{num(2 * s)}" '
+            f'height="{num(2 * s)}" {paint}>{tip}</rect>'
+        )
     if shape.shape == "diamond":
         d = r * 1.25
-        points = (f"{num(x)},{num(y - d)} {num(x + d)},{num(y)} "
-                  f"{num(x)},{num(y + d)} {num(x - d)},{num(y)}")
+        points = (
+            f"{num(x)},{num(y - d)} {num(x + d)},{num(y)} "
+            f"{num(x)},{num(y + d)} {num(x - d)},{num(y)}"
+        )
         return f'<polygon points="{points}" {paint}>{tip}</polygon>'
     if shape.shape == "ring":
-        return (f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(r * 0.9)}" fill="#ffffff" '
-                f'stroke="{TEXT}" stroke-width="1.5">{tip}</circle>')
+        return (
+            f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(r * 0.9)}" fill="#ffffff" '
+            f'stroke="{TEXT}" stroke-width="1.5">{tip}</circle>'
+        )
     return f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(r)}" {paint}>{tip}</circle>'
 
 

@@ -51,8 +51,7 @@ def trend_svg(readings: Sequence[Any], size: Size = CARD, title: str | None = No
     return charts.get_or_render(key, lambda: Markup(render_trend(readings, size, title)))
 
 
-def sparkline_svg(readings: Sequence[Any], size: Size = SPARK,
-                  title: str | None = None) -> Markup:
+def sparkline_svg(readings: Sequence[Any], size: Size = SPARK, title: str | None = None) -> Markup:
     """A small line of the values with the target and the latest point's status (cached).
 
     For KPI cards: no axes, no legend; the text alternative gives the latest value, status
@@ -91,8 +90,9 @@ def aim_of(reading: Any) -> Aim | None:
     if target is None:
         return None
     share = st._share_of_year(indicator, target, reading.period)  # same rule as the status
-    value, low, high = (None if v is None else v * share
-                        for v in (target.value, target.low, target.high))
+    value, low, high = (
+        None if v is None else v * share for v in (target.value, target.low, target.high)
+    )
     threshold = indicator.alert_threshold
     threshold = st.DEFAULT_ALERT_THRESHOLD if threshold is None else max(threshold, 0.0)
     direction = indicator.direction
@@ -192,10 +192,10 @@ def _aim_text(aim: Aim | None, unit: str | None, none: str | None = None) -> str
         return none or _("aucune")
     if aim.is_band:
         assert aim.low is not None and aim.high is not None
-        return _("entre %(low)s et %(high)s", low=french_number(aim.low),
-                 high=french_number(aim.high)) + _unit_suffix(unit)
-    shown = aim.value if aim.value is not None else (aim.low if aim.low is not None
-                                                     else aim.high)
+        return _(
+            "entre %(low)s et %(high)s", low=french_number(aim.low), high=french_number(aim.high)
+        ) + _unit_suffix(unit)
+    shown = aim.value if aim.value is not None else (aim.low if aim.low is not None else aim.high)
     return _value_text(shown, unit) if shown is not None else (none or _("aucune"))
 
 
@@ -213,12 +213,23 @@ def _summary(subject: str, drawn: Sequence[Any]) -> str:
         return _("%(subject)s : aucune valeur à représenter.", subject=subject)
     newest = drawn[-1]
     unit = newest.indicator.unit
-    text = _("%(subject)s : évolution de %(n)s valeurs, de %(first)s à %(last)s.",
-             subject=subject, n=len(drawn), first=drawn[0].period, last=newest.period)
-    return text + " " + _(
-        "Dernière valeur %(value)s (%(status)s), cible %(target)s.",
-        value=_value_text(newest.value, unit), status=newest.status.label,
-        target=_aim_text(aim_of(newest), unit))
+    text = _(
+        "%(subject)s : évolution de %(n)s valeurs, de %(first)s à %(last)s.",
+        subject=subject,
+        n=len(drawn),
+        first=drawn[0].period,
+        last=newest.period,
+    )
+    return (
+        text
+        + " "
+        + _(
+            "Dernière valeur %(value)s (%(status)s), cible %(target)s.",
+            value=_value_text(newest.value, unit),
+            status=newest.status.label,
+            target=_aim_text(aim_of(newest), unit),
+        )
+    )
 
 
 class _Words:
@@ -238,8 +249,10 @@ class _Words:
 
 def _point_title(reading: Any, aim: Aim | None, words: _Words) -> str:
     unit = reading.indicator.unit
-    text = (f"{reading.period} : {_value_text(reading.value, unit)} — "
-            f"{words.status(reading.evaluation.status)}")
+    text = (
+        f"{reading.period} : {_value_text(reading.value, unit)} — "
+        f"{words.status(reading.evaluation.status)}"
+    )
     if aim is not None:
         text += " · " + words.target % {"target": _aim_text(aim, unit, words.none)}
     return text
@@ -252,8 +265,9 @@ class _Label:
     row: int  # 0: the period, 1: the year under it
 
 
-def period_labels(slots: Sequence[Slot], xs: Sequence[float], slot_width: float,
-                  font: float) -> list[_Label]:
+def period_labels(
+    slots: Sequence[Slot], xs: Sequence[float], slot_width: float, font: float
+) -> list[_Label]:
     """Axis labels that never overlap: every k-th period with k chosen from steps that
     keep the calendar's rhythm (months by 1, 2, 3, 4, 6, 12; quarters by 1, 2, 4; years by
     1, 2, 5, 10), plus the year under the first period and under each January / Q1."""
@@ -293,8 +307,11 @@ def period_labels(slots: Sequence[Slot], xs: Sequence[float], slot_width: float,
         return labels
     widest = max(svg.text_width(slot.code, font) for slot in slots)
     step = max(1, math.ceil((widest + gap) / max(slot_width, 1e-9)))
-    return [_Label(x, slot.code, 0) for i, (slot, x) in enumerate(zip(slots, xs, strict=True))
-            if i % step == 0]
+    return [
+        _Label(x, slot.code, 0)
+        for i, (slot, x) in enumerate(zip(slots, xs, strict=True))
+        if i % step == 0
+    ]
 
 
 def _step(needed: float, available: float, steps: Sequence[int]) -> int:
@@ -304,13 +321,26 @@ def _step(needed: float, available: float, steps: Sequence[int]) -> int:
     return steps[-1] * 10  # never reached on an axis of a sane length: no label at all
 
 
-def _year_label(slots: Sequence[Slot], slot: Slot, x: float, p: periods.Period,
-                year_step: int, year_width: float, font: float) -> list[_Label]:
+def _year_label(
+    slots: Sequence[Slot],
+    slot: Slot,
+    x: float,
+    p: periods.Period,
+    year_step: int,
+    year_width: float,
+    font: float,
+) -> list[_Label]:
     """The year under the first slot, and under each year's first period (every
     ``year_step`` years) unless it would touch the first slot's year."""
     if slot is slots[0]:
-        first_new_year = next((i for i, s in enumerate(slots)
-                               if s.period is not None and s.period.index == 1 and i > 0), None)
+        first_new_year = next(
+            (
+                i
+                for i, s in enumerate(slots)
+                if s.period is not None and s.period.index == 1 and i > 0
+            ),
+            None,
+        )
         room = svg.text_width("2026", font) + font
         per_slot = year_width / (12 if p.frequency == periods.MONTHLY else 4)
         if first_new_year is not None and first_new_year * per_slot < room:
@@ -346,17 +376,26 @@ def _legend(entries: list[tuple[str, str]], size: Size, y: float, left: float) -
             x, y = left, y + row_height
         cy = y - font * 0.35
         if kind == "line":
-            out.append(f'<line x1="{num(x)}" y1="{num(cy)}" x2="{num(x + 18)}" y2="{num(cy)}" '
-                       f'stroke="{svg.LINE}" stroke-width="2"/>')
+            out.append(
+                f'<line x1="{num(x)}" y1="{num(cy)}" x2="{num(x + 18)}" y2="{num(cy)}" '
+                f'stroke="{svg.LINE}" stroke-width="2"/>'
+            )
         elif kind == "target":
-            out.append(f'<line x1="{num(x)}" y1="{num(cy)}" x2="{num(x + 18)}" y2="{num(cy)}" '
-                       f'stroke="{svg.TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>')
+            out.append(
+                f'<line x1="{num(x)}" y1="{num(cy)}" x2="{num(x + 18)}" y2="{num(cy)}" '
+                f'stroke="{svg.TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+            )
         elif kind in ("band", "alert"):
-            fill, edge = ((svg.TARGET_FILL, svg.TARGET) if kind == "band"
-                          else (svg.ALERT_FILL, svg.ALERT_EDGE))
-            out.append(f'<rect x="{num(x)}" y="{num(cy - font * 0.45)}" width="18" '
-                       f'height="{num(font * 0.9)}" fill="{fill}" stroke="{edge}" '
-                       f'stroke-width="0.8"/>')
+            fill, edge = (
+                (svg.TARGET_FILL, svg.TARGET)
+                if kind == "band"
+                else (svg.ALERT_FILL, svg.ALERT_EDGE)
+            )
+            out.append(
+                f'<rect x="{num(x)}" y="{num(cy - font * 0.45)}" width="18" '
+                f'height="{num(font * 0.9)}" fill="{fill}" stroke="{edge}" '
+                f'stroke-width="0.8"/>'
+            )
         else:
             out.append(svg.marker(kind, x + 9, cy, size.marker))
         out.append(f'<text x="{num(x + 22)}" y="{num(y)}">{esc(label)}</text>')
@@ -384,11 +423,13 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
     label = _summary(subject, drawn)
     font = size.font
     if not drawn:
-        empty = [f'<rect x="0.5" y="0.5" width="{size.width - 1}" height="{size.height - 1}" '
-                f'fill="#fbfcfd" stroke="{svg.GRID}"/>',
-                f'<text x="{num(size.width / 2)}" y="{num(size.height / 2)}" '
-                f'text-anchor="middle" fill="{svg.MUTED}">{esc(_("Aucune valeur saisie."))}'
-                "</text>"]
+        empty = [
+            f'<rect x="0.5" y="0.5" width="{size.width - 1}" height="{size.height - 1}" '
+            f'fill="#fbfcfd" stroke="{svg.GRID}"/>',
+            f'<text x="{num(size.width / 2)}" y="{num(size.height / 2)}" '
+            f'text-anchor="middle" fill="{svg.MUTED}">{esc(_("Aucune valeur saisie."))}'
+            "</text>",
+        ]
         return svg.document(size.width, size.height, label, empty, font)
 
     unit = drawn[-1].indicator.unit
@@ -409,10 +450,8 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
         entries.append(("target", _("Cible")))
     if any(a is not None and a.alerts for a in aims):
         entries.append(("alert", _("Zone de vigilance")))
-    order = [st.ATTEINT, st.VIGILANCE, st.NON_ATTEINT, st.EN_RETARD, st.SANS_CIBLE,
-             st.SANS_DONNEE]
-    entries += [(code, words.status(code))
-                for code in sorted(statuses, key=order.index)]
+    order = [st.ATTEINT, st.VIGILANCE, st.NON_ATTEINT, st.EN_RETARD, st.SANS_CIBLE, st.SANS_DONNEE]
+    entries += [(code, words.status(code)) for code in sorted(statuses, key=order.index)]
     legend_height = _legend_rows(entries, size) * font * 1.7 if size.legend else 0.0
 
     # the value axis: values, targets and alert zones all visible, on round ticks
@@ -422,10 +461,10 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
         low, high = low - max(abs(low) * 0.1, 1), high + max(abs(high) * 0.1, 1)
     top = font * 2.2 if size.axes else size.marker + 2
     frequency = slots[0].period.frequency if slots[0].period else None
-    label_rows = (2 if frequency in (periods.MONTHLY, periods.QUARTERLY) else 1) \
-        if size.axes else 0
-    bottom = size.height - legend_height - label_rows * font * 1.3 - (font * 0.8 if size.axes
-                                                                       else 2)
+    label_rows = (2 if frequency in (periods.MONTHLY, periods.QUARTERLY) else 1) if size.axes else 0
+    bottom = (
+        size.height - legend_height - label_rows * font * 1.3 - (font * 0.8 if size.axes else 2)
+    )
     plot_height = max(bottom - top, 20.0)
     ticks, decimals = svg.nice_ticks(low, high, max(3, min(6, int(plot_height / (font * 3)))))
     low, high = ticks[0], ticks[-1]
@@ -433,8 +472,9 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
     left = (max(svg.text_width(t, font) for t in tick_texts) + font * 1.2) if size.axes else 2
     # room on the right for the latest value, written beside its point (never over the line)
     newest_text = _value_text(drawn[-1].value, unit)
-    right = size.width - (svg.text_width(newest_text, font) + size.marker * 2 + font * 0.6
-                          if size.axes else 2)
+    right = size.width - (
+        svg.text_width(newest_text, font) + size.marker * 2 + font * 0.6 if size.axes else 2
+    )
     slot_width = (right - left) / len(slots)
     xs = [left + (i + 0.5) * slot_width for i in range(len(slots))]
 
@@ -448,25 +488,34 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
         x0, x1 = left + first * slot_width, left + (last + 1) * slot_width
         for zone_low, zone_high in aim.alerts:
             y0, y1 = y_of(max(zone_high, zone_low)), y_of(min(zone_high, zone_low))
-            body.append(f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" '
-                        f'height="{num(max(y1 - y0, 0.5))}" fill="{svg.ALERT_FILL}"/>')
+            body.append(
+                f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" '
+                f'height="{num(max(y1 - y0, 0.5))}" fill="{svg.ALERT_FILL}"/>'
+            )
         if aim.is_band:
             assert aim.low is not None and aim.high is not None
             y0, y1 = y_of(aim.high), y_of(aim.low)
-            body.append(f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" '
-                        f'height="{num(y1 - y0)}" fill="{svg.TARGET_FILL}"/>')
+            body.append(
+                f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" '
+                f'height="{num(y1 - y0)}" fill="{svg.TARGET_FILL}"/>'
+            )
     if size.axes:
         for tick, text in zip(ticks, tick_texts, strict=True):
             y = y_of(tick)
-            body.append(f'<line x1="{num(left)}" y1="{num(y)}" x2="{num(right)}" y2="{num(y)}" '
-                        f'stroke="{svg.GRID}" stroke-width="1"/>')
-            body.append(f'<text x="{num(left - font * 0.5)}" y="{num(y + font * 0.35)}" '
-                        f'text-anchor="end" fill="{svg.MUTED}">{esc(text)}</text>')
-        body.append(f'<path d="M{num(left)} {num(top - font * 0.5)}V{num(bottom)}H{num(right)}" '
-                    f'fill="none" stroke="{svg.FRAME}" stroke-width="1"/>')
+            body.append(
+                f'<line x1="{num(left)}" y1="{num(y)}" x2="{num(right)}" y2="{num(y)}" '
+                f'stroke="{svg.GRID}" stroke-width="1"/>'
+            )
+            body.append(
+                f'<text x="{num(left - font * 0.5)}" y="{num(y + font * 0.35)}" '
+                f'text-anchor="end" fill="{svg.MUTED}">{esc(text)}</text>'
+            )
+        body.append(
+            f'<path d="M{num(left)} {num(top - font * 0.5)}V{num(bottom)}H{num(right)}" '
+            f'fill="none" stroke="{svg.FRAME}" stroke-width="1"/>'
+        )
         if unit:
-            body.append(f'<text x="2" y="{num(font * 1.1)}" fill="{svg.MUTED}">'
-                        f"{esc(unit)}</text>")
+            body.append(f'<text x="2" y="{num(font * 1.1)}" fill="{svg.MUTED}">{esc(unit)}</text>')
     # target lines (band bounds too), dashed, as steps per period
     for first, last, aim in runs:
         x0, x1 = left + first * slot_width, left + (last + 1) * slot_width
@@ -475,8 +524,10 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
             if bound is None:
                 continue
             y = y_of(bound)
-            body.append(f'<line x1="{num(x0)}" y1="{num(y)}" x2="{num(x1)}" y2="{num(y)}" '
-                        f'stroke="{svg.TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>')
+            body.append(
+                f'<line x1="{num(x0)}" y1="{num(y)}" x2="{num(x1)}" y2="{num(y)}" '
+                f'stroke="{svg.TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>'
+            )
     # the values: a line broken where a period has no value, then the points on top
     segment: list[str] = []
     lines: list[list[str]] = []
@@ -491,25 +542,36 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
         lines.append(segment)
     for points in lines:
         if len(points) > 1:
-            body.append(f'<polyline points="{" ".join(points)}" fill="none" '
-                        f'stroke="{svg.LINE}" stroke-width="2" stroke-linejoin="round"/>')
+            body.append(
+                f'<polyline points="{" ".join(points)}" fill="none" '
+                f'stroke="{svg.LINE}" stroke-width="2" stroke-linejoin="round"/>'
+            )
     for slot, x in zip(slots, xs, strict=True):
         if slot.reading is not None:
-            body.append(svg.marker(slot.reading.evaluation.status, x,
-                                   y_of(slot.reading.value), size.marker,
-                                   _point_title(slot.reading,
-                                                aim_by_reading[id(slot.reading)], words)))
+            body.append(
+                svg.marker(
+                    slot.reading.evaluation.status,
+                    x,
+                    y_of(slot.reading.value),
+                    size.marker,
+                    _point_title(slot.reading, aim_by_reading[id(slot.reading)], words),
+                )
+            )
     # the latest value, written right of its point: the number a reader looks for first
     newest_y = min(max(y_of(drawn[-1].value) + font * 0.35, top + font * 0.35), bottom)
-    body.append(f'<text x="{num(xs[-1] + size.marker * 2)}" y="{num(newest_y)}" '
-                f'font-weight="bold">{esc(newest_text)}</text>')
+    body.append(
+        f'<text x="{num(xs[-1] + size.marker * 2)}" y="{num(newest_y)}" '
+        f'font-weight="bold">{esc(newest_text)}</text>'
+    )
     if size.axes:
         for item in period_labels(slots, xs, slot_width, font):
             y = bottom + font * 1.3 * (item.row + 1)
             colour = svg.TEXT if item.row == 0 else svg.MUTED
             weight = ' font-weight="bold"' if item.row == 1 else ""
-            body.append(f'<text x="{num(item.x)}" y="{num(y)}" text-anchor="middle" '
-                        f'fill="{colour}"{weight}>{esc(item.text)}</text>')
+            body.append(
+                f'<text x="{num(item.x)}" y="{num(y)}" text-anchor="middle" '
+                f'fill="{colour}"{weight}>{esc(item.text)}</text>'
+            )
     if size.legend:
         first_row_y = size.height - legend_height + font * 1.2
         body.append("<g>")  # the legend's own lines and shapes, apart from the plot's
@@ -518,20 +580,26 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
     return svg.document(size.width, size.height, label, body, font)
 
 
-def render_sparkline(readings: Sequence[Any], size: Size = SPARK,
-                     title: str | None = None) -> str:
+def render_sparkline(readings: Sequence[Any], size: Size = SPARK, title: str | None = None) -> str:
     """Draw the sparkline (uncached: :func:`sparkline_svg` is what pages call)."""
     drawn = _valued(readings)
     indicator = readings[0].indicator if readings else None
     label = _summary(_subject(indicator, title), drawn)
     if not drawn:
-        flat = [f'<line x1="2" y1="{num(size.height / 2)}" x2="{size.width - 2}" '
-                f'y2="{num(size.height / 2)}" stroke="{svg.FRAME}" stroke-dasharray="2 3"/>']
+        flat = [
+            f'<line x1="2" y1="{num(size.height / 2)}" x2="{size.width - 2}" '
+            f'y2="{num(size.height / 2)}" stroke="{svg.FRAME}" stroke-dasharray="2 3"/>'
+        ]
         return svg.document(size.width, size.height, label, flat, size.font)
     slots = axis_slots(drawn)
     aim_by_reading = {id(r): aim_of(r) for r in drawn}
-    numbers = [r.value for r in drawn] + [v for a in aim_by_reading.values() if a is not None
-                                          for v in (a.value, a.low, a.high) if v is not None]
+    numbers = [r.value for r in drawn] + [
+        v
+        for a in aim_by_reading.values()
+        if a is not None
+        for v in (a.value, a.low, a.high)
+        if v is not None
+    ]
     low, high = min(numbers), max(numbers)
     if high - low < 1e-9:
         low, high = low - 1, high + 1
@@ -545,17 +613,30 @@ def render_sparkline(readings: Sequence[Any], size: Size = SPARK,
     body: list[str] = []
     for first, last, aim in _runs(slots, aim_by_reading):
         x0, x1 = left + first * slot_width, left + (last + 1) * slot_width
-        for bound in ([aim.low, aim.high] if aim.is_band else [aim.value]):
+        for bound in [aim.low, aim.high] if aim.is_band else [aim.value]:
             if bound is not None:
-                body.append(f'<line x1="{num(x0)}" y1="{num(y_of(bound))}" x2="{num(x1)}" '
-                            f'y2="{num(y_of(bound))}" stroke="{svg.MUTED}" stroke-width="1" '
-                            f'stroke-dasharray="3 2"/>')
-    points = [f"{num(left + (i + 0.5) * slot_width)},{num(y_of(s.reading.value))}"
-              for i, s in enumerate(slots) if s.reading is not None]
+                body.append(
+                    f'<line x1="{num(x0)}" y1="{num(y_of(bound))}" x2="{num(x1)}" '
+                    f'y2="{num(y_of(bound))}" stroke="{svg.MUTED}" stroke-width="1" '
+                    f'stroke-dasharray="3 2"/>'
+                )
+    points = [
+        f"{num(left + (i + 0.5) * slot_width)},{num(y_of(s.reading.value))}"
+        for i, s in enumerate(slots)
+        if s.reading is not None
+    ]
     if len(points) > 1:
-        body.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{svg.LINE}" '
-                    f'stroke-width="1.5" stroke-linejoin="round"/>')
+        body.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{svg.LINE}" '
+            f'stroke-width="1.5" stroke-linejoin="round"/>'
+        )
     newest = drawn[-1]
-    body.append(svg.marker(newest.evaluation.status, left + (len(slots) - 0.5) * slot_width,
-                           y_of(newest.value), size.marker))
+    body.append(
+        svg.marker(
+            newest.evaluation.status,
+            left + (len(slots) - 0.5) * slot_width,
+            y_of(newest.value),
+            size.marker,
+        )
+    )
     return svg.document(size.width, size.height, label, body, size.font)

@@ -83,8 +83,10 @@ def require_upload(artefact: Artefact) -> None:
     require_file(artefact)
     if not artefact.file_upload:
         raise Forbidden(
-            _("Le fichier de « %(what)s » est produit par Vigie : il ne se dépose pas.",
-              what=artefact.label)
+            _(
+                "Le fichier de « %(what)s » est produit par Vigie : il ne se dépose pas.",
+                what=artefact.label,
+            )
         )
 
 
@@ -128,8 +130,12 @@ def attach_file(
                 setattr(obj, name, value)
             records._flush(artefact)
             history.record(
-                artefact.code_name, obj.id, "update", user=actor.user,
-                changes=history.diff(before, _file_columns(obj)), reason=reason,
+                artefact.code_name,
+                obj.id,
+                "update",
+                user=actor.user,
+                changes=history.diff(before, _file_columns(obj)),
+                reason=reason,
             )
     except Exception:
         _discard(stored)
@@ -161,8 +167,11 @@ class Download:
         """An attachment (never shown inline, never sniffed): an uploaded PNG or PDF must
         not run in the application's origin."""
         response = send_file(
-            self.path, mimetype=self.content_type, as_attachment=True,
-            download_name=self.name, conditional=True,
+            self.path,
+            mimetype=self.content_type,
+            as_attachment=True,
+            download_name=self.name,
+            conditional=True,
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cache-Control"] = "private, no-store"

@@ -43,8 +43,7 @@ TITLE_MAX = 300
 def describe(widgets: list[DashboardWidget]) -> list[str]:
     """The widgets in order, in words, for the history diff (« 1. kpi — IND-001 »)."""
     out = []
-    for index, widget in enumerate(sorted(widgets, key=lambda w: (w.position, w.id or 0)),
-                                   start=1):
+    for index, widget in enumerate(sorted(widgets, key=lambda w: (w.position, w.id or 0)), start=1):
         if widget.indicator is not None:
             ref = widget.indicator.code
         elif widget.strategic_objective is not None:
@@ -86,34 +85,57 @@ def _write(dashboard: Dashboard, actor: Actor, before: list[str], reason: str | 
     after = describe(list(dashboard.widgets))
     dashboard.updated_at = utcnow()
     db.session.flush()
-    history.record("dashboard", dashboard.id, "update", user=actor.user,
-                   changes={"widgets": [before, after]}, reason=reason)
+    history.record(
+        "dashboard",
+        dashboard.id,
+        "update",
+        user=actor.user,
+        changes={"widgets": [before, after]},
+        reason=reason,
+    )
 
 
-def add_widget(dashboard: Dashboard, values: Mapping[str, Any], actor: Actor, *,
-               reason: str | None = None) -> DashboardWidget:
+def add_widget(
+    dashboard: Dashboard, values: Mapping[str, Any], actor: Actor, *, reason: str | None = None
+) -> DashboardWidget:
     """Append a widget. ``values``: kind, indicator (id) or objective (``strategic:<id>`` /
     ``service:<id>``), optional title and position (1 = first; default: last)."""
     _require_held(registry.get("dashboard"), dashboard, actor)
     errors: list[FieldError] = []
     kind = str(values.get("kind") or "").strip()
     if kind not in WIDGET_KINDS:
-        errors.append(FieldError("kind", _("« Type de widget » : choisissez parmi %(kinds)s.",
-                                           kinds=", ".join(WIDGET_KINDS))))
+        errors.append(
+            FieldError(
+                "kind",
+                _(
+                    "« Type de widget » : choisissez parmi %(kinds)s.",
+                    kinds=", ".join(WIDGET_KINDS),
+                ),
+            )
+        )
     indicator_raw = values.get("indicator") or None
     objective_raw = str(values.get("objective") or "").strip() or None
     indicator: Indicator | None = None
     strategic: StrategicObjective | None = None
     service_objective: ServiceObjective | None = None
     if indicator_raw is not None and objective_raw is not None:
-        errors.append(FieldError("objective", _(
-            "Choisissez soit un indicateur, soit un objectif, pas les deux.")))
+        errors.append(
+            FieldError(
+                "objective", _("Choisissez soit un indicateur, soit un objectif, pas les deux.")
+            )
+        )
     elif indicator_raw is not None:
         indicator = _readable("indicator", Indicator, indicator_raw, actor)
         if indicator is None:
-            errors.append(FieldError("indicator", _(
-                "« Indicateur » : aucun indicateur accessible n'a l'identifiant %(id)s.",
-                id=indicator_raw)))
+            errors.append(
+                FieldError(
+                    "indicator",
+                    _(
+                        "« Indicateur » : aucun indicateur accessible n'a l'identifiant %(id)s.",
+                        id=indicator_raw,
+                    ),
+                )
+            )
     elif objective_raw is not None:
         family, _sep, pk = objective_raw.partition(":")
         if family == "strategic":
@@ -121,20 +143,37 @@ def add_widget(dashboard: Dashboard, values: Mapping[str, Any], actor: Actor, *,
         elif family == "service":
             service_objective = _readable("service_objective", ServiceObjective, pk, actor)
         if strategic is None and service_objective is None:
-            errors.append(FieldError("objective", _(
-                "« Objectif » : aucun objectif accessible ne correspond à « %(value)s ».",
-                value=objective_raw)))
+            errors.append(
+                FieldError(
+                    "objective",
+                    _(
+                        "« Objectif » : aucun objectif accessible ne correspond à « %(value)s ».",
+                        value=objective_raw,
+                    ),
+                )
+            )
         elif kind and kind not in OBJECTIVE_KINDS:
-            errors.append(FieldError("objective", _(
-                "« Objectif » : une courbe ou un tableau montre un indicateur, "
-                "pas un objectif.")))
+            errors.append(
+                FieldError(
+                    "objective",
+                    _(
+                        "« Objectif » : une courbe ou un tableau montre un indicateur, "
+                        "pas un objectif."
+                    ),
+                )
+            )
     else:
-        errors.append(FieldError("indicator", _(
-            "« Indicateur » ou « Objectif » : choisissez ce que le widget montre.")))
+        errors.append(
+            FieldError(
+                "indicator",
+                _("« Indicateur » ou « Objectif » : choisissez ce que le widget montre."),
+            )
+        )
     title = str(values.get("title") or "").strip() or None
     if title is not None and len(title) > TITLE_MAX:
-        errors.append(FieldError("title", _("« Titre » : %(max)d caractères au plus.",
-                                            max=TITLE_MAX)))
+        errors.append(
+            FieldError("title", _("« Titre » : %(max)d caractères au plus.", max=TITLE_MAX))
+        )
     position = values.get("position")
     if position not in (None, ""):
         try:
@@ -142,19 +181,22 @@ def add_widget(dashboard: Dashboard, values: Mapping[str, Any], actor: Actor, *,
             if position < 1:
                 raise ValueError
         except (TypeError, ValueError):
-            errors.append(FieldError("position", _(
-                "« Position » doit être un nombre entier à partir de 1.")))
+            errors.append(
+                FieldError("position", _("« Position » doit être un nombre entier à partir de 1."))
+            )
     if errors:
         raise Invalid(_("Le formulaire contient des erreurs."), errors)
     with _unit_of_work():
         widgets = _ordered(dashboard)
         before = describe(widgets)
         widget = DashboardWidget(
-            kind=kind, title=title or (
-                indicator.name if indicator is not None
-                else (strategic or service_objective).title  # type: ignore[union-attr]
+            kind=kind,
+            title=title
+            or (
+                indicator.name if indicator is not None else (strategic or service_objective).title  # type: ignore[union-attr]
             ),
-            indicator=indicator, strategic_objective=strategic,
+            indicator=indicator,
+            strategic_objective=strategic,
             service_objective=service_objective,
         )
         index = len(widgets) if position in (None, "") else min(int(position), len(widgets) + 1) - 1
@@ -172,13 +214,16 @@ def _widget_of(dashboard: Dashboard, widget_id: Any) -> DashboardWidget:
     raise NotFound(_("Ce widget n'existe pas (ou plus) sur ce tableau de bord."))
 
 
-def move_widget(dashboard: Dashboard, widget_id: Any, direction: str, actor: Actor, *,
-                reason: str | None = None) -> None:
+def move_widget(
+    dashboard: Dashboard, widget_id: Any, direction: str, actor: Actor, *, reason: str | None = None
+) -> None:
     """Move a widget one place ``up`` or ``down`` (at an end, nothing changes)."""
     _require_held(registry.get("dashboard"), dashboard, actor)
     if direction not in ("up", "down"):
-        raise Invalid(_("Le formulaire contient des erreurs."), [FieldError(
-            "direction", _("« Sens » : « up » (monter) ou « down » (descendre)."))])
+        raise Invalid(
+            _("Le formulaire contient des erreurs."),
+            [FieldError("direction", _("« Sens » : « up » (monter) ou « down » (descendre)."))],
+        )
     widget = _widget_of(dashboard, widget_id)
     with _unit_of_work():
         widgets = _ordered(dashboard)
@@ -193,8 +238,9 @@ def move_widget(dashboard: Dashboard, widget_id: Any, direction: str, actor: Act
         _write(dashboard, actor, before, reason)
 
 
-def remove_widget(dashboard: Dashboard, widget_id: Any, actor: Actor, *,
-                  reason: str | None = None) -> None:
+def remove_widget(
+    dashboard: Dashboard, widget_id: Any, actor: Actor, *, reason: str | None = None
+) -> None:
     """Take a widget off the dashboard (the indicator or objective itself is untouched)."""
     _require_held(registry.get("dashboard"), dashboard, actor)
     widget = _widget_of(dashboard, widget_id)

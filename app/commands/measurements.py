@@ -67,15 +67,21 @@ class _Row:
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _indicators_by_code(codes: set[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     columns = (
-        Indicator.id, Indicator.code, Indicator.frequency, Indicator.min_value,
-        Indicator.max_value, Indicator.owner_service_id, Indicator.source_application_id,
-        Indicator.collection_mode, Indicator.archived,
+        Indicator.id,
+        Indicator.code,
+        Indicator.frequency,
+        Indicator.min_value,
+        Indicator.max_value,
+        Indicator.owner_service_id,
+        Indicator.source_application_id,
+        Indicator.collection_mode,
+        Indicator.archived,
     )
     for chunk in _chunks(sorted(codes)):
         for row in db.session.execute(select(*columns).where(Indicator.code.in_(chunk))):
@@ -115,8 +121,9 @@ def _number(raw: Any) -> float | None:
 class _Checker:
     """Per-row rules, with everything they need read once for the whole batch."""
 
-    def __init__(self, actor: Actor, application: SourceApplication | None, reason: str | None,
-                 today: date) -> None:
+    def __init__(
+        self, actor: Actor, application: SourceApplication | None, reason: str | None, today: date
+    ) -> None:
         self.actor = actor
         self.application = application
         self.reason = (reason or "").strip() or None
@@ -130,14 +137,21 @@ class _Checker:
             return bool(indicator.source_application_id == self.application.id)
         return self.actor.scope.reaches({indicator.owner_service_id})
 
-    def check(self, index: int, raw: Any, indicators: dict[str, Any], locked: set[str],
-              seen: dict[tuple[int, str], int]) -> tuple[_Row | None, list[FieldError]]:
+    def check(
+        self,
+        index: int,
+        raw: Any,
+        indicators: dict[str, Any],
+        locked: set[str],
+        seen: dict[tuple[int, str], int],
+    ) -> tuple[_Row | None, list[FieldError]]:
         def error(name: str, message: str) -> tuple[None, list[FieldError]]:
             return None, [FieldError(name, message, index)]
 
         if not isinstance(raw, dict):
-            return error("__row__", _("Chaque ligne doit être un objet "
-                                      "{indicator, period, value, comment}."))
+            return error(
+                "__row__", _("Chaque ligne doit être un objet {indicator, period, value, comment}.")
+            )
         unknown = sorted(set(raw) - {"indicator", "period", "value", "comment"})
         if unknown:
             return error(unknown[0], _("Champ inconnu : « %(name)s ».", name=unknown[0]))
@@ -148,37 +162,66 @@ class _Checker:
         if indicator is None or indicator.archived:
             return error("indicator", _("Indicateur inconnu : « %(code)s ».", code=code))
         if indicator.collection_mode == "calculated":
-            return error("indicator", _("« %(code)s » est calculé par Vigie à partir d'autres "
-                                        "indicateurs : il ne se saisit pas.", code=code))
+            return error(
+                "indicator",
+                _(
+                    "« %(code)s » est calculé par Vigie à partir d'autres "
+                    "indicateurs : il ne se saisit pas.",
+                    code=code,
+                ),
+            )
         if not self.may_feed(indicator):
-            return error("indicator", _("Vous n'alimentez pas l'indicateur « %(code)s ».",
-                                        code=code))
+            return error(
+                "indicator", _("Vous n'alimentez pas l'indicateur « %(code)s ».", code=code)
+            )
         period_code = str(raw.get("period") or "").strip()
         parsed = periods.parse(period_code)
         if parsed is None or parsed.frequency != indicator.frequency:
             example = {"monthly": "2025-03", "quarterly": "2025-Q1", "yearly": "2025"}
-            return error("period", _("Période « %(period)s » invalide pour « %(code)s » "
-                                     "(attendu : %(example)s).", period=period_code or "—",
-                                     code=code, example=example.get(indicator.frequency, "")))
+            return error(
+                "period",
+                _(
+                    "Période « %(period)s » invalide pour « %(code)s » (attendu : %(example)s).",
+                    period=period_code or "—",
+                    code=code,
+                    example=example.get(indicator.frequency, ""),
+                ),
+            )
         if parsed.start > self.today:
-            return error("period", _("La période %(period)s n'a pas commencé.",
-                                     period=period_code))
+            return error("period", _("La période %(period)s n'a pas commencé.", period=period_code))
         if period_code in locked and not (self.quality and self.reason):
-            message = (_("La période %(period)s est verrouillée : une correction demande un "
-                         "motif.", period=period_code) if self.quality else
-                       _("La période %(period)s est verrouillée.", period=period_code))
+            message = (
+                _(
+                    "La période %(period)s est verrouillée : une correction demande un motif.",
+                    period=period_code,
+                )
+                if self.quality
+                else _("La période %(period)s est verrouillée.", period=period_code)
+            )
             return error("period", message)
         value = _number(raw.get("value"))
         if value is None:
             return error("value", _("La valeur doit être un nombre."))
         if indicator.min_value is not None and value < indicator.min_value:
-            return error("value", _("%(value)s est inférieur au minimum de « %(code)s » "
-                                    "(%(min)s).", value=f"{value:g}", code=code,
-                                    min=f"{indicator.min_value:g}"))
+            return error(
+                "value",
+                _(
+                    "%(value)s est inférieur au minimum de « %(code)s » (%(min)s).",
+                    value=f"{value:g}",
+                    code=code,
+                    min=f"{indicator.min_value:g}",
+                ),
+            )
         if indicator.max_value is not None and value > indicator.max_value:
-            return error("value", _("%(value)s dépasse le maximum de « %(code)s » (%(max)s).",
-                                    value=f"{value:g}", code=code,
-                                    max=f"{indicator.max_value:g}"))
+            return error(
+                "value",
+                _(
+                    "%(value)s dépasse le maximum de « %(code)s » (%(max)s).",
+                    value=f"{value:g}",
+                    code=code,
+                    max=f"{indicator.max_value:g}",
+                ),
+            )
         comment = raw.get("comment")
         if comment is not None and not isinstance(comment, str):
             return error("comment", _("Le commentaire doit être un texte."))
@@ -187,9 +230,15 @@ class _Checker:
             return error("comment", _("Le commentaire dépasse 2 000 caractères."))
         key = (indicator.id, period_code)
         if key in seen:
-            return error("period", _("Doublon : la ligne %(first)d porte déjà « %(code)s » "
-                                     "pour %(period)s.", first=seen[key], code=code,
-                                     period=period_code))
+            return error(
+                "period",
+                _(
+                    "Doublon : la ligne %(first)d porte déjà « %(code)s » pour %(period)s.",
+                    first=seen[key],
+                    code=code,
+                    period=period_code,
+                ),
+            )
         seen[key] = index
         return _Row(index, indicator, period_code, value, comment), []
 
@@ -227,8 +276,12 @@ def _existing(rows: list[_Row]) -> dict[tuple[int, str], Any]:
     for ids in _chunks(sorted(by_indicator)):
         for period_chunk in _chunks(all_periods, 400):
             stmt = select(
-                Measurement.id, Measurement.indicator_id, Measurement.period, Measurement.value,
-                Measurement.comment, Measurement.archived,
+                Measurement.id,
+                Measurement.indicator_id,
+                Measurement.period,
+                Measurement.value,
+                Measurement.comment,
+                Measurement.archived,
             ).where(Measurement.indicator_id.in_(ids), Measurement.period.in_(period_chunk))
             for row in db.session.execute(stmt):
                 key = (row.indicator_id, row.period)
@@ -259,16 +312,25 @@ def push_batch(
     if source not in SOURCES:
         raise ValueError(f"unknown measurement source {source!r}")
     if not isinstance(rows, list):
-        raise Invalid(_("« measurements » doit être une liste de lignes."),
-                      [FieldError("measurements", _("Liste attendue."))])
+        raise Invalid(
+            _("« measurements » doit être une liste de lignes."),
+            [FieldError("measurements", _("Liste attendue."))],
+        )
     if len(rows) > MAX_ROWS:
-        raise Invalid(_("Lot trop volumineux : %(n)d lignes, %(max)d au plus par envoi.",
-                        n=len(rows), max=MAX_ROWS),
-                      [FieldError("measurements", _("Découpez l'envoi en plusieurs lots."))])
+        raise Invalid(
+            _(
+                "Lot trop volumineux : %(n)d lignes, %(max)d au plus par envoi.",
+                n=len(rows),
+                max=MAX_ROWS,
+            ),
+            [FieldError("measurements", _("Découpez l'envoi en plusieurs lots."))],
+        )
     if application is None and not actor.system:
         application = application_of(actor.user)
-    if application is None and not actor.system and not (
-        actor.scope.roles & {ADMIN, QUALITY, "service_head", "agent"}
+    if (
+        application is None
+        and not actor.system
+        and not (actor.scope.roles & {ADMIN, QUALITY, "service_head", "agent"})
     ):
         raise Forbidden(_("Votre compte n'alimente aucun indicateur."))
     checker = _Checker(actor, application, reason, today or date.today())
@@ -287,8 +349,11 @@ def push_batch(
     if errors:
         shown = errors[:MAX_ERRORS]
         raise Invalid(
-            _("%(n)d ligne(s) refusée(s) sur %(total)d : rien n'a été enregistré.",
-              n=len({e.index for e in errors}), total=len(rows)),
+            _(
+                "%(n)d ligne(s) refusée(s) sur %(total)d : rien n'a été enregistré.",
+                n=len({e.index for e in errors}),
+                total=len(rows),
+            ),
             shown,
         )
     if dry_run:
@@ -312,8 +377,10 @@ def push_batch(
 
 def _same(stored: Any, row: _Row) -> bool:
     return bool(
-        stored is not None and not stored.archived
-        and stored.value == row.value and (stored.comment or None) == row.comment
+        stored is not None
+        and not stored.archived
+        and stored.value == row.value
+        and (stored.comment or None) == row.comment
     )
 
 
@@ -332,8 +399,13 @@ def _preview(valid: list[_Row]) -> BatchResult:
     return result
 
 
-def _store(valid: list[_Row], actor: Actor, application: SourceApplication | None,
-           source: str, reason: str | None) -> BatchResult:
+def _store(
+    valid: list[_Row],
+    actor: Actor,
+    application: SourceApplication | None,
+    source: str,
+    reason: str | None,
+) -> BatchResult:
     result = BatchResult()
     existing = _existing(valid)
     now = utcnow()
@@ -347,13 +419,22 @@ def _store(valid: list[_Row], actor: Actor, application: SourceApplication | Non
             result.unchanged += 1
             continue
         before[key] = stored
-        to_write.append({
-            "indicator_id": row.indicator.id, "period": row.period, "value": row.value,
-            "comment": row.comment, "source": source,
-            "source_application_id": application.id if application is not None else None,
-            "entered_by_id": user_id, "entered_at": now, "created_at": now, "updated_at": now,
-            "version": 1, "archived": False,
-        })
+        to_write.append(
+            {
+                "indicator_id": row.indicator.id,
+                "period": row.period,
+                "value": row.value,
+                "comment": row.comment,
+                "source": source,
+                "source_application_id": application.id if application is not None else None,
+                "entered_by_id": user_id,
+                "entered_at": now,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "archived": False,
+            }
+        )
     if not to_write:
         return result
     statement = _upsert_statement()
@@ -386,14 +467,19 @@ def _store(valid: list[_Row], actor: Actor, application: SourceApplication | Non
         changes["source"] = [None, source]
         if sender:
             changes["source_application"] = [None, sender]
-        history_rows.append({
-            "artefact": "measurement", "record_id": ids[key], "at": now, "user_id": user_id,
-            "username": getattr(actor.user, "username", None) or "système",
-            "action": "create" if created else "update", "changes": changes,
-            "reason": reason or (
-                _("Envoi de l'application %(code)s", code=sender) if sender else None
-            ),
-        })
+        history_rows.append(
+            {
+                "artefact": "measurement",
+                "record_id": ids[key],
+                "at": now,
+                "user_id": user_id,
+                "username": getattr(actor.user, "username", None) or "système",
+                "action": "create" if created else "update",
+                "changes": changes,
+                "reason": reason
+                or (_("Envoi de l'application %(code)s", code=sender) if sender else None),
+            }
+        )
         result.changed.add(key)
     for chunk in _chunks(history_rows, 5000):
         db.session.execute(insert(HistoryEntry), list(chunk))

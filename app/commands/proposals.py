@@ -53,29 +53,47 @@ def _check(proposal: Proposal, decision: str, actor: Actor, rationale: str | Non
     if proposal.archived:
         raise Conflict(_("Cette proposition est archivée."))
     if proposal.review.state != "tenue":
-        raise Conflict(_("Les propositions s'arbitrent pendant la revue : celle-ci est « "
-                         "%(state)s ».",
-                         state=registry.get("management_review").choices["state"].label(
-                             proposal.review.state)))
+        raise Conflict(
+            _(
+                "Les propositions s'arbitrent pendant la revue : celle-ci est « %(state)s ».",
+                state=registry.get("management_review")
+                .choices["state"]
+                .label(proposal.review.state),
+            )
+        )
     if proposal.decision is not None:
-        raise Conflict(_("Cette proposition a déjà été arbitrée (« %(decision)s »).",
-                         decision=DECISION.label(proposal.decision)))
+        raise Conflict(
+            _(
+                "Cette proposition a déjà été arbitrée (« %(decision)s »).",
+                decision=DECISION.label(proposal.decision),
+            )
+        )
     if proposal.service_id in headed_services(getattr(actor.user, "id", None)):
-        raise Forbidden(_("Vous dirigez ce service : un autre élu doit arbitrer sa "
-                          "proposition."))
+        raise Forbidden(_("Vous dirigez ce service : un autre élu doit arbitrer sa proposition."))
     objective = proposal.service_objective
     if objective is not None and objective.state != "revu":
-        raise Conflict(_("L'objectif « %(title)s » est « %(state)s » : seul un objectif revu par "
-                         "la cellule qualité s'arbitre.", title=objective.title,
-                         state=registry.get("service_objective").choices["state"].label(
-                             objective.state)))
+        raise Conflict(
+            _(
+                "L'objectif « %(title)s » est « %(state)s » : seul un objectif revu par "
+                "la cellule qualité s'arbitre.",
+                title=objective.title,
+                state=registry.get("service_objective").choices["state"].label(objective.state),
+            )
+        )
     errors = []
     if decision not in DECISION.codes:
-        errors.append(FieldError("decision", _("Choisissez une décision : valider, amender, "
-                                               "rejeter ou reporter.")))
+        errors.append(
+            FieldError(
+                "decision", _("Choisissez une décision : valider, amender, rejeter ou reporter.")
+            )
+        )
     elif decision != "validee" and not (rationale or "").strip():
-        errors.append(FieldError("rationale", _("Motivez la décision « %(decision)s ».",
-                                                decision=DECISION.label(decision))))
+        errors.append(
+            FieldError(
+                "rationale",
+                _("Motivez la décision « %(decision)s ».", decision=DECISION.label(decision)),
+            )
+        )
     if errors:
         raise Invalid(_("La décision n'a pas été enregistrée."), errors)
 
@@ -86,23 +104,30 @@ def _apply_target(proposal: Proposal, actor: Actor) -> None:
         return
     period = str(target_year(proposal))
     target = db.session.scalars(
-        select(Target).where(Target.indicator_id == proposal.indicator_id,
-                             Target.period == period)
+        select(Target).where(Target.indicator_id == proposal.indicator_id, Target.period == period)
     ).first()
-    values = {"value": proposal.proposed_value, "low": proposal.proposed_low,
-              "high": proposal.proposed_high}
+    values = {
+        "value": proposal.proposed_value,
+        "low": proposal.proposed_low,
+        "high": proposal.proposed_high,
+    }
     reason = _("Cible validée en revue de direction : %(title)s", title=proposal.review.title)
     if target is None:
         target = Target(indicator=proposal.indicator, period=period, **values)
         db.session.add(target)
         db.session.flush()
-        history.record("target", target.id, "create", user=actor.user,
-                       changes={k: [None, v] for k, v in
-                                {"period": period, **values}.items() if v is not None},
-                       reason=reason)
+        history.record(
+            "target",
+            target.id,
+            "create",
+            user=actor.user,
+            changes={
+                k: [None, v] for k, v in {"period": period, **values}.items() if v is not None
+            },
+            reason=reason,
+        )
     else:
-        changes = {k: [getattr(target, k), v] for k, v in values.items()
-                   if getattr(target, k) != v}
+        changes = {k: [getattr(target, k), v] for k, v in values.items() if getattr(target, k) != v}
         for key, value in values.items():
             setattr(target, key, value)
         if target.archived:
@@ -110,13 +135,20 @@ def _apply_target(proposal: Proposal, actor: Actor) -> None:
             target.archived_at = None
             changes["archived"] = [True, False]
         if changes:
-            history.record("target", target.id, "update", user=actor.user, changes=changes,
-                           reason=reason)
+            history.record(
+                "target", target.id, "update", user=actor.user, changes=changes, reason=reason
+            )
     proposal.target = target
 
 
-def decide(proposal: Proposal, decision: str, actor: Actor, *, rationale: str | None = None,
-           deliberation_ref: str | None = None) -> Decided:
+def decide(
+    proposal: Proposal,
+    decision: str,
+    actor: Actor,
+    *,
+    rationale: str | None = None,
+    deliberation_ref: str | None = None,
+) -> Decided:
     """Record an official's decision on a proposal and apply it (see module docstring)."""
     rationale = (rationale or "").strip() or None
     deliberation_ref = (deliberation_ref or "").strip()[:64] or None
@@ -126,23 +158,46 @@ def decide(proposal: Proposal, decision: str, actor: Actor, *, rationale: str | 
         record_decision(proposal, actor, decision, rationale, deliberation_ref)
         objective = proposal.service_objective
         if objective is not None:
-            fired = engine.apply(registry.get("service_objective"), objective,
-                                 EVENT_OF_DECISION[decision], actor, reason=rationale)
+            fired = engine.apply(
+                registry.get("service_objective"),
+                objective,
+                EVENT_OF_DECISION[decision],
+                actor,
+                reason=rationale,
+            )
             sent.extend(fired.notifications)
         else:
-            subject = _("Proposition « %(title)s » : %(decision)s", title=proposal.title,
-                        decision=DECISION.label(decision))
-            body = "\n".join(filter(None, [
-                _("La revue de direction « %(review)s » a arbitré la proposition « %(title)s "
-                  "» : %(decision)s.", review=proposal.review.title, title=proposal.title,
-                  decision=DECISION.label(decision)),
-                _("Motif : %(reason)s", reason=rationale) if rationale else None,
-            ]))
-            sent.extend(notifications.notify(
-                recipients.heads_of([proposal.service]), subject=subject, body=body,
-                link=f"/proposal/show/{proposal.id}", artefact="proposal",
-                record_id=proposal.id, event=decision,
-            ))
+            subject = _(
+                "Proposition « %(title)s » : %(decision)s",
+                title=proposal.title,
+                decision=DECISION.label(decision),
+            )
+            body = "\n".join(
+                filter(
+                    None,
+                    [
+                        _(
+                            "La revue de direction « %(review)s » a arbitré la proposition "
+                            "« %(title)s » : %(decision)s.",
+                            review=proposal.review.title,
+                            title=proposal.title,
+                            decision=DECISION.label(decision),
+                        ),
+                        _("Motif : %(reason)s", reason=rationale) if rationale else None,
+                    ],
+                )
+            )
+            sent.extend(
+                notifications.notify(
+                    recipients.heads_of([proposal.service]),
+                    subject=subject,
+                    body=body,
+                    link=f"/proposal/show/{proposal.id}",
+                    artefact="proposal",
+                    record_id=proposal.id,
+                    event=decision,
+                )
+            )
         if decision == "validee" and proposal.kind == "cible":
             _apply_target(proposal, actor)
         db.session.flush()

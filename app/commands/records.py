@@ -152,20 +152,19 @@ def _resolve_one(
         if isinstance(raw, dict):
             raw = raw.get("id")
         if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-            return None, FieldError(
-                name, _("« %(label)s » doit être un identifiant.", label=label)
-            )
+            return None, FieldError(name, _("« %(label)s » doit être un identifiant.", label=label))
         try:
             pk = int(raw)
         except ValueError:
-            return None, FieldError(
-                name, _("« %(label)s » doit être un identifiant.", label=label)
-            )
+            return None, FieldError(name, _("« %(label)s » doit être un identifiant.", label=label))
         obj = db.session.get(target, pk)
     missing = FieldError(
         name,
-        _("« %(label)s » : aucun enregistrement accessible n'a l'identifiant %(id)s.",
-          label=label, id=getattr(obj, "id", raw)),
+        _(
+            "« %(label)s » : aucun enregistrement accessible n'a l'identifiant %(id)s.",
+            label=label,
+            id=getattr(obj, "id", raw),
+        ),
     )
     if obj is None:
         return None, missing
@@ -177,9 +176,7 @@ def _resolve_one(
                 name, _("« %(label)s » : l'enregistrement choisi est archivé.", label=label)
             )
     elif isinstance(obj, VigieUser) and obj.active is False:
-        return None, FieldError(
-            name, _("« %(label)s » : ce compte est désactivé.", label=label)
-        )
+        return None, FieldError(name, _("« %(label)s » : ce compte est désactivé.", label=label))
     return obj, None
 
 
@@ -202,8 +199,11 @@ def _unique_errors(artefact: Artefact, obj: Any, names: Iterable[str]) -> list[F
             errors.append(
                 FieldError(
                     name,
-                    _("« %(label)s » : la valeur « %(value)s » est déjà utilisée.",
-                      label=artefact.column_label(name), value=value),
+                    _(
+                        "« %(label)s » : la valeur « %(value)s » est déjà utilisée.",
+                        label=artefact.column_label(name),
+                        value=value,
+                    ),
                 )
             )
     return errors
@@ -241,15 +241,22 @@ def _combination_errors(artefact: Artefact, obj: Any) -> list[FieldError]:
             errors.append(
                 FieldError(
                     names[-1],
-                    _("Un enregistrement existe déjà pour cette combinaison : %(fields)s.",
-                      fields=", ".join(f"« {artefact.column_label(n)} »" for n in names)),
+                    _(
+                        "Un enregistrement existe déjà pour cette combinaison : %(fields)s.",
+                        fields=", ".join(f"« {artefact.column_label(n)} »" for n in names),
+                    ),
                 )
             )
     return errors
 
 
 def apply_values(
-    artefact: Artefact, obj: Any, values: Mapping[str, Any], actor: Actor, *, creating: bool,
+    artefact: Artefact,
+    obj: Any,
+    values: Mapping[str, Any],
+    actor: Actor,
+    *,
+    creating: bool,
     reason: str | None = None,
 ) -> list[FieldError]:
     """Set the given fields on ``obj``; return every problem found (nothing raised)."""
@@ -260,8 +267,13 @@ def apply_values(
             if name not in allowed:
                 if name in ("state",) or name in artefact.readonly_columns:
                     errors.append(
-                        FieldError(name, _("« %(label)s » ne se modifie pas ici.",
-                                           label=artefact.column_label(name)))
+                        FieldError(
+                            name,
+                            _(
+                                "« %(label)s » ne se modifie pas ici.",
+                                label=artefact.column_label(name),
+                            ),
+                        )
                     )
                 else:
                     errors.append(FieldError(name, _("Champ inconnu : « %(name)s ».", name=name)))
@@ -274,8 +286,8 @@ def apply_values(
                 errors.append(error)
                 continue
             setattr(obj, name, value)
-        check = _required_fields(artefact) if creating else (
-            _required_fields(artefact) & set(values)
+        check = (
+            _required_fields(artefact) if creating else (_required_fields(artefact) & set(values))
         )
         for name in sorted(check):
             if any(e.field == name for e in errors):
@@ -283,8 +295,9 @@ def apply_values(
             current = getattr(obj, name, None)
             if current is None or (isinstance(current, str) and not current.strip()):
                 errors.append(
-                    FieldError(name, _("« %(label)s » est obligatoire.",
-                                       label=artefact.column_label(name)))
+                    FieldError(
+                        name, _("« %(label)s » est obligatoire.", label=artefact.column_label(name))
+                    )
                 )
         if not errors:
             errors.extend(_unique_errors(artefact, obj, values.keys()))
@@ -317,8 +330,10 @@ def _out_of_scope(artefact: Artefact) -> DomainError:
         message = str(artefact.scope.placing_message % {"label": artefact.column_label(field)})  # type: ignore[attr-defined]
         return Invalid(_("Le formulaire contient des erreurs."), [FieldError(field, message)])
     return Forbidden(
-        _("Cet enregistrement serait rattaché à un service qui n'est pas le vôtre : "
-          "modification refusée.")
+        _(
+            "Cet enregistrement serait rattaché à un service qui n'est pas le vôtre : "
+            "modification refusée."
+        )
     )
 
 
@@ -328,14 +343,19 @@ def _flush(artefact: Artefact) -> None:
     except StaleDataError:
         db.session.rollback()
         raise Conflict(
-            _("Cet enregistrement a été modifié entre-temps par quelqu'un d'autre. "
-              "Rechargez la page pour voir la dernière version.")
+            _(
+                "Cet enregistrement a été modifié entre-temps par quelqu'un d'autre. "
+                "Rechargez la page pour voir la dernière version."
+            )
         ) from None
     except IntegrityError as exc:
         db.session.rollback()
         raise Invalid(
-            _("Enregistrement refusé : il contredit une règle d'unicité ou de cohérence "
-              "de « %(what)s ».", what=artefact.label_plural),
+            _(
+                "Enregistrement refusé : il contredit une règle d'unicité ou de cohérence "
+                "de « %(what)s ».",
+                what=artefact.label_plural,
+            ),
             [FieldError("__all__", str(exc.orig).splitlines()[0][:200])],
         ) from None
 
@@ -371,8 +391,10 @@ def _require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
     if not artefact.scope.permits(obj, actor.scope):
         if _readable(artefact, obj, actor):
             raise Forbidden(
-                _("Vous pouvez consulter cet enregistrement, mais il relève de services qui "
-                  "ne sont pas tous les vôtres : vous ne pouvez pas le modifier.")
+                _(
+                    "Vous pouvez consulter cet enregistrement, mais il relève de services qui "
+                    "ne sont pas tous les vôtres : vous ne pouvez pas le modifier."
+                )
             )
         raise NotFound(_("Enregistrement introuvable."))
 
@@ -392,8 +414,12 @@ def create_record(
         db.session.add(obj)
         _flush(artefact)
         history.record(
-            artefact.code_name, obj.id, "create", user=actor.user,
-            changes=history.creation_changes(artefact, obj), reason=reason,
+            artefact.code_name,
+            obj.id,
+            "create",
+            user=actor.user,
+            changes=history.creation_changes(artefact, obj),
+            reason=reason,
         )
         _after_write(artefact, obj, actor)
     return obj
@@ -410,10 +436,13 @@ def require_current(obj: Any, expected_version: int | None) -> None:
         raise Conflict(_("Cet enregistrement est archivé : restaurez-le avant de le modifier."))
     if int(expected_version) != obj.version:
         raise Conflict(
-            _("Cet enregistrement a été modifié par quelqu'un d'autre depuis que vous l'avez "
-              "ouvert (version %(yours)s, actuelle %(current)s). Rechargez la page : vos "
-              "changements n'ont pas été enregistrés.",
-              yours=expected_version, current=obj.version)
+            _(
+                "Cet enregistrement a été modifié par quelqu'un d'autre depuis que vous l'avez "
+                "ouvert (version %(yours)s, actuelle %(current)s). Rechargez la page : vos "
+                "changements n'ont pas été enregistrés.",
+                yours=expected_version,
+                current=obj.version,
+            )
         )
 
 
@@ -431,8 +460,7 @@ def update_record(
     require_current(obj, expected_version)
     with _unit_of_work():
         before = history.snapshot(artefact, obj)
-        errors = apply_values(artefact, obj, values, actor, creating=False,
-                              reason=reason)
+        errors = apply_values(artefact, obj, values, actor, creating=False, reason=reason)
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
@@ -443,7 +471,11 @@ def update_record(
         else:
             _flush(artefact)
             history.record(
-                artefact.code_name, obj.id, "update", user=actor.user, changes=changes,
+                artefact.code_name,
+                obj.id,
+                "update",
+                user=actor.user,
+                changes=changes,
                 reason=reason,
             )
             _after_write(artefact, obj, actor)
@@ -457,8 +489,12 @@ def _set_archived(
     obj.archived_at = utcnow() if archived else None
     _flush(artefact)
     history.record(
-        artefact.code_name, obj.id, "archive" if archived else "restore", user=actor.user,
-        changes={"archived": [not archived, archived]}, reason=reason,
+        artefact.code_name,
+        obj.id,
+        "archive" if archived else "restore",
+        user=actor.user,
+        changes={"archived": [not archived, archived]},
+        reason=reason,
     )
     _after_write(artefact, obj, actor)
 
@@ -469,9 +505,7 @@ def _after_write(artefact: Artefact, obj: Any, actor: Actor) -> None:
         artefact.after_write(obj, actor)
 
 
-def archive_record(
-    artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None
-) -> Any:
+def archive_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None) -> Any:
     """Archive (controlled records) or delete (others), with a history entry either way."""
     _require_held(artefact, obj, actor)
     if artefact.archivable and obj.archived:
@@ -485,15 +519,17 @@ def archive_record(
             db.session.delete(obj)
             _flush(artefact)
             history.record(
-                artefact.code_name, record_id, "delete", user=actor.user,
-                changes={k: [v, None] for k, v in before.items()}, reason=reason,
+                artefact.code_name,
+                record_id,
+                "delete",
+                user=actor.user,
+                changes={k: [v, None] for k, v in before.items()},
+                reason=reason,
             )
     return obj
 
 
-def restore_record(
-    artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None
-) -> Any:
+def restore_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None) -> Any:
     """Bring an archived record back into the lists."""
     _require_held(artefact, obj, actor)
     if not artefact.archivable or not obj.archived:

@@ -27,19 +27,29 @@ def set_locked(period_id: Any, locked: bool, actor: Actor, reason: str | None) -
     if not (actor.system or actor.scope.roles & {QUALITY, ADMIN}):
         raise Forbidden(_("Seule la cellule qualité verrouille ou déverrouille une période."))
     if not (reason or "").strip():
-        raise Invalid(_("Un motif est obligatoire."),
-                      [FieldError("reason", _("Indiquez pourquoi."))])
+        raise Invalid(
+            _("Un motif est obligatoire."), [FieldError("reason", _("Indiquez pourquoi."))]
+        )
     if obj.locked == locked:
-        raise Conflict(_("La période %(period)s est déjà %(state)s.", period=obj.period,
-                         state=_("verrouillée") if locked else _("ouverte")))
+        raise Conflict(
+            _(
+                "La période %(period)s est déjà %(state)s.",
+                period=obj.period,
+                state=_("verrouillée") if locked else _("ouverte"),
+            )
+        )
     try:
         obj.locked = locked
         obj.locked_at = utcnow() if locked else None
         obj.locked_by_id = getattr(actor.user, "id", None) if locked else None
         db.session.flush()
         history.record(
-            "reporting_period", obj.id, "update", user=actor.user,
-            changes={"locked": [not locked, locked]}, reason=reason,
+            "reporting_period",
+            obj.id,
+            "update",
+            user=actor.user,
+            changes={"locked": [not locked, locked]},
+            reason=reason,
             event="lock" if locked else "unlock",
         )
         db.session.commit()

@@ -54,8 +54,11 @@ def coerce_scalar(artefact: Artefact, name: str, raw: Any) -> tuple[Any, FieldEr
             if choice is not None and str(number) not in choice.codes:
                 return None, FieldError(
                     name,
-                    _("« %(label)s » doit valoir l'une de ces valeurs : %(codes)s.",
-                      label=label, codes=", ".join(choice.codes)),
+                    _(
+                        "« %(label)s » doit valoir l'une de ces valeurs : %(codes)s.",
+                        label=label,
+                        codes=", ".join(choice.codes),
+                    ),
                 )
             return number, None
         if isinstance(ctype, (Float, Numeric)):

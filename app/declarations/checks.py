@@ -22,8 +22,12 @@ _FREQUENCY_EXAMPLE = {"monthly": "2025-03", "quarterly": "2025-Q1", "yearly": "2
 def _period_error(field: str, code: str, frequency: str) -> FieldError:
     return FieldError(
         field,
-        _("« %(code)s » n'est pas une période valide pour cet indicateur (attendu : %(example)s).",
-          code=code, example=_FREQUENCY_EXAMPLE.get(frequency, "2025")),
+        _(
+            "« %(code)s » n'est pas une période valide pour cet indicateur "
+            "(attendu : %(example)s).",
+            code=code,
+            example=_FREQUENCY_EXAMPLE.get(frequency, "2025"),
+        ),
     )
 
 
@@ -82,8 +86,8 @@ def _formula_errors(obj: Any, ctx: WriteContext | None = None) -> Iterator[Field
     missing = sorted(wanted - known - {own})
     if missing:
         yield FieldError(
-            "formula", _("Indicateur(s) inconnu(s) dans la formule : %(codes)s.",
-                         codes=", ".join(missing)),
+            "formula",
+            _("Indicateur(s) inconnu(s) dans la formule : %(codes)s.", codes=", ".join(missing)),
         )
         return
     graph: dict[str, set[str]] = {}
@@ -98,8 +102,8 @@ def _formula_errors(obj: Any, ctx: WriteContext | None = None) -> Iterator[Field
     cycle = formula.find_cycle(graph)
     if cycle and own in cycle:
         yield FieldError(
-            "formula", _("La formule crée une dépendance circulaire : %(path)s.",
-                         path=" → ".join(cycle)),
+            "formula",
+            _("La formule crée une dépendance circulaire : %(path)s.", path=" → ".join(cycle)),
         )
 
 
@@ -126,23 +130,33 @@ def measurement(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldErro
     if owner is None or not obj.period:
         return
     if owner.collection_mode == "calculated":
-        yield FieldError("indicator", _("Cet indicateur est calculé par Vigie : il ne se "
-                                        "saisit pas."))
+        yield FieldError(
+            "indicator", _("Cet indicateur est calculé par Vigie : il ne se saisit pas.")
+        )
     parsed = periods.parse(obj.period)
     if parsed is None or parsed.frequency != owner.frequency:
         yield _period_error("period", obj.period, owner.frequency)
     elif parsed.start > date.today():
-        yield FieldError("period", _("La période %(period)s n'a pas commencé.",
-                                     period=obj.period))
+        yield FieldError("period", _("La période %(period)s n'a pas commencé.", period=obj.period))
     elif ctx is not None:
         yield from _lock_errors(obj.period, ctx)
     if obj.value is not None:
         if owner.min_value is not None and obj.value < owner.min_value:
-            yield FieldError("value", _("La valeur est inférieure au minimum de l'indicateur "
-                                        "(%(n)s).", n=f"{owner.min_value:g}"))
+            yield FieldError(
+                "value",
+                _(
+                    "La valeur est inférieure au minimum de l'indicateur (%(n)s).",
+                    n=f"{owner.min_value:g}",
+                ),
+            )
         if owner.max_value is not None and obj.value > owner.max_value:
-            yield FieldError("value", _("La valeur dépasse le maximum de l'indicateur (%(n)s).",
-                                        n=f"{owner.max_value:g}"))
+            yield FieldError(
+                "value",
+                _(
+                    "La valeur dépasse le maximum de l'indicateur (%(n)s).",
+                    n=f"{owner.max_value:g}",
+                ),
+            )
 
 
 def _lock_errors(period_code: str, ctx: WriteContext) -> Iterator[FieldError]:
@@ -160,34 +174,43 @@ def _lock_errors(period_code: str, ctx: WriteContext) -> Iterator[FieldError]:
     if not locked:
         return
     actor = ctx.actor
-    quality = bool(getattr(actor, "system", False)) or bool(
-        actor.scope.roles & {QUALITY, ADMIN}
-    )
+    quality = bool(getattr(actor, "system", False)) or bool(actor.scope.roles & {QUALITY, ADMIN})
     if not quality:
         yield FieldError("period", _("La période %(period)s est verrouillée.", period=period_code))
     elif not (ctx.reason or "").strip():
-        yield FieldError("period", _("La période %(period)s est verrouillée : une correction "
-                                     "demande un motif.", period=period_code))
+        yield FieldError(
+            "period",
+            _(
+                "La période %(period)s est verrouillée : une correction demande un motif.",
+                period=period_code,
+            ),
+        )
 
 
 def reporting_period(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if obj.period and periods.parse(obj.period) is None:
         yield FieldError(
-            "period", _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).",
-                        code=obj.period),
+            "period",
+            _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).", code=obj.period),
         )
 
 
 def survey(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if obj.period and periods.parse(obj.period) is None:
         yield FieldError(
-            "period", _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).",
-                        code=obj.period),
+            "period",
+            _("« %(code)s » n'est pas une période (2025-03, 2025-Q1 ou 2025).", code=obj.period),
         )
-    yield from _between(obj, "satisfaction_rate", 0, 100,
-                        _("Le taux de satisfaction est un pourcentage entre 0 et 100."))
-    yield from _between(obj, "respondents", 0, 10**7,
-                        _("Le nombre de répondants ne peut pas être négatif."))
+    yield from _between(
+        obj,
+        "satisfaction_rate",
+        0,
+        100,
+        _("Le taux de satisfaction est un pourcentage entre 0 et 100."),
+    )
+    yield from _between(
+        obj, "respondents", 0, 10**7, _("Le nombre de répondants ne peut pas être négatif.")
+    )
 
 
 def risk(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
@@ -201,36 +224,43 @@ def risk(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
 def impact_assessment(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if (obj.risk is None) == (obj.action is None):
         yield FieldError(
-            "risk", _("Une analyse d'impact porte soit sur un risque, soit sur une action."),
+            "risk",
+            _("Une analyse d'impact porte soit sur un risque, soit sur une action."),
         )
     for name, _word in STAKEHOLDERS:
         yield from _between(obj, name, -2, 2, _("Une note d'impact va de −2 à +2."))
 
 
 def certification(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
-    yield from _not_before(obj, "obtained_on", "expires_on",
-                           _("L'échéance précède la date d'obtention."))
+    yield from _not_before(
+        obj, "obtained_on", "expires_on", _("L'échéance précède la date d'obtention.")
+    )
 
 
 def audit(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
-    yield from _not_before(obj, "start_date", "end_date",
-                           _("La date de fin précède la date de début."))
+    yield from _not_before(
+        obj, "start_date", "end_date", _("La date de fin précède la date de début.")
+    )
 
 
 def action(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
-    yield from _not_before(obj, "opened_on", "due_date",
-                           _("L'échéance précède la date d'ouverture."))
-    yield from _not_before(obj, "opened_on", "completed_on",
-                           _("La date de réalisation précède la date d'ouverture."))
+    yield from _not_before(
+        obj, "opened_on", "due_date", _("L'échéance précède la date d'ouverture.")
+    )
+    yield from _not_before(
+        obj, "opened_on", "completed_on", _("La date de réalisation précède la date d'ouverture.")
+    )
     yield from _between(obj, "progress", 0, 100, _("L'avancement est un pourcentage (0 à 100)."))
 
 
 def complaint(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
-    yield from _not_before(obj, "received_on", "answered_on",
-                           _("La date de réponse précède la date de réception."))
+    yield from _not_before(
+        obj, "received_on", "answered_on", _("La date de réponse précède la date de réception.")
+    )
     if obj.status in ("repondue", "close") and obj.answered_on is None:
-        yield FieldError("answered_on",
-                         _("Une réclamation répondue ou close a une date de réponse."))
+        yield FieldError(
+            "answered_on", _("Une réclamation répondue ou close a une date de réponse.")
+        )
 
 
 def individual_objective(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
@@ -252,22 +282,34 @@ def proposal(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     has_band = obj.proposed_low is not None or obj.proposed_high is not None
     if obj.kind == "cible":
         if obj.indicator is None:
-            yield FieldError("indicator",
-                             _("Une proposition de cible nomme l'indicateur concerné."))
+            yield FieldError(
+                "indicator", _("Une proposition de cible nomme l'indicateur concerné.")
+            )
         if not has_value and not has_band:
-            yield FieldError("proposed_value",
-                             _("Une proposition de cible donne la valeur proposée (ou une "
-                               "fourchette basse–haute)."))
+            yield FieldError(
+                "proposed_value",
+                _(
+                    "Une proposition de cible donne la valeur proposée (ou une "
+                    "fourchette basse–haute)."
+                ),
+            )
         if has_value and has_band:
-            yield FieldError("proposed_value",
-                             _("Donnez soit une valeur, soit une fourchette, pas les deux."))
-        if (obj.proposed_low is not None and obj.proposed_high is not None
-                and obj.proposed_high < obj.proposed_low):
-            yield FieldError("proposed_high",
-                             _("La borne haute est inférieure à la borne basse."))
+            yield FieldError(
+                "proposed_value", _("Donnez soit une valeur, soit une fourchette, pas les deux.")
+            )
+        if (
+            obj.proposed_low is not None
+            and obj.proposed_high is not None
+            and obj.proposed_high < obj.proposed_low
+        ):
+            yield FieldError("proposed_high", _("La borne haute est inférieure à la borne basse."))
     elif obj.indicator is not None or has_value or has_band:
-        yield FieldError("kind", _("Seule une proposition de nature « Cible » porte un "
-                                   "indicateur et une valeur proposée."))
+        yield FieldError(
+            "kind",
+            _(
+                "Seule une proposition de nature « Cible » porte un "
+                "indicateur et une valeur proposée."
+            ),
+        )
     if obj.decision is not None and ctx is not None and not ctx.creating:
-        yield FieldError("title", _("Cette proposition a été arbitrée : elle ne se modifie "
-                                      "plus."))
+        yield FieldError("title", _("Cette proposition a été arbitrée : elle ne se modifie plus."))

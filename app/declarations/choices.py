@@ -69,8 +69,12 @@ VERSION_STATUS = Choice(
     (("brouillon", _l("Brouillon")), ("publiee", _l("Publiée")), ("obsolete", _l("Obsolète")))
 )
 SCALE_1_4 = Choice(
-    (("1", _l("1 — faible")), ("2", _l("2 — modérée")), ("3", _l("3 — forte")),
-     ("4", _l("4 — très forte")))
+    (
+        ("1", _l("1 — faible")),
+        ("2", _l("2 — modérée")),
+        ("3", _l("3 — forte")),
+        ("4", _l("4 — très forte")),
+    )
 )
 RISK_STATUS = Choice(
     (
@@ -113,9 +117,7 @@ FINDING_KIND = Choice(
         ("point_fort", _l("Point fort")),
     )
 )
-FINDING_STATUS = Choice(
-    (("ouvert", _l("Ouvert")), ("traite", _l("Traité")), ("clos", _l("Clos")))
-)
+FINDING_STATUS = Choice((("ouvert", _l("Ouvert")), ("traite", _l("Traité")), ("clos", _l("Clos"))))
 ACTION_ORIGIN = Choice(
     (
         ("audit", _l("Audit")),
@@ -136,8 +138,11 @@ ACTION_KIND = Choice(
     )
 )
 EFFECTIVENESS = Choice(
-    (("efficace", _l("Efficace")), ("partielle", _l("Partiellement efficace")),
-     ("inefficace", _l("Inefficace")))
+    (
+        ("efficace", _l("Efficace")),
+        ("partielle", _l("Partiellement efficace")),
+        ("inefficace", _l("Inefficace")),
+    )
 )
 REVISION_SCOPE = Choice(
     (

@@ -26,6 +26,7 @@ def recalculate_dependents(measurement: Measurement, actor: object) -> None:
 
     recompute({(measurement.indicator_id, measurement.period)}, actor)
 
+
 LABEL = _l("Indicateurs")
 
 register(
@@ -37,13 +38,38 @@ register(
         category=INDICATORS,
         category_label=LABEL,
         list_columns=("code", "name", "owner_service", "frequency", "collection_mode", "unit"),
-        search_columns=("code", "name", "owner_service", "frequency", "collection_mode",
-                        "direction", "linked_process", "source_application"),
+        search_columns=(
+            "code",
+            "name",
+            "owner_service",
+            "frequency",
+            "collection_mode",
+            "direction",
+            "linked_process",
+            "source_application",
+        ),
         edit_columns=(
-            "code", "name", "definition", "purpose", "unit", "direction", "frequency",
-            "aggregation", "owner_service", "owner", "linked_process", "collection_mode",
-            "source_application", "formula", "baseline_value", "baseline_period",
-            "alert_threshold", "min_value", "max_value", "weight", "service_objectives",
+            "code",
+            "name",
+            "definition",
+            "purpose",
+            "unit",
+            "direction",
+            "frequency",
+            "aggregation",
+            "owner_service",
+            "owner",
+            "linked_process",
+            "collection_mode",
+            "source_application",
+            "formula",
+            "baseline_value",
+            "baseline_period",
+            "alert_threshold",
+            "min_value",
+            "max_value",
+            "weight",
+            "service_objectives",
             "strategic_objectives",
         ),
         order_by=("code", "asc"),
@@ -86,8 +112,7 @@ register(
             ),
             "baseline_period": _l("Au format de la fréquence : 2025-03, 2025-Q1 ou 2025."),
             "alert_threshold": _l(
-                "Écart à la cible encore toléré (« vigilance »), en part de la cible : "
-                "0,1 = 10 %."
+                "Écart à la cible encore toléré (« vigilance »), en part de la cible : 0,1 = 10 %."
             ),
             "min_value": _l("Les valeurs hors de ces bornes sont refusées à la saisie."),
             "weight": _l("Poids de l'indicateur dans les objectifs qu'il mesure."),
@@ -131,9 +156,20 @@ register(
         list_columns=("indicator", "period", "value", "source", "entered_by", "entered_at"),
         search_columns=("indicator", "period", "source", "source_application"),
         edit_columns=("indicator", "period", "value", "comment"),
-        show_columns=("indicator", "period", "value", "comment", "source", "source_application",
-                      "entered_by", "entered_at", "version", "archived", "created_at",
-                      "updated_at"),
+        show_columns=(
+            "indicator",
+            "period",
+            "value",
+            "comment",
+            "source",
+            "source_application",
+            "entered_by",
+            "entered_at",
+            "version",
+            "archived",
+            "created_at",
+            "updated_at",
+        ),
         order_by=("period", "desc"),
         scope=ByPath("indicator"),
         writers=frozenset({QUALITY, SERVICE_HEAD, AGENT, APPLICATION}),

@@ -86,9 +86,15 @@ class ActionWriter:
         rng = self.ctx.rng("suggestions")
         for _ in range(count):
             opened = self.ctx.days_ago(rng.randint(1, 3 * 365))
-            self.add(ActionSpec(rng.choice(SUGGESTIONS), "suggestion",
-                                rng.choice(("amelioration", "amelioration", "preventive")),
-                                rng.choice(services), opened))
+            self.add(
+                ActionSpec(
+                    rng.choice(SUGGESTIONS),
+                    "suggestion",
+                    rng.choice(("amelioration", "amelioration", "preventive")),
+                    rng.choice(services),
+                    opened,
+                )
+            )
 
     def flush(self) -> list[int]:
         rows, fields = [], []
@@ -118,43 +124,65 @@ class ActionWriter:
         checker: VigieUser | None = None
         progress = {"a_faire": 0, "realisee": 100, "verifiee": 100}.get(state)
         if progress is None:
-            progress = rng.randrange(10, 100, 10) if state == "en_cours" else rng.randrange(
-                0, 70, 10)
+            progress = (
+                rng.randrange(10, 100, 10) if state == "en_cours" else rng.randrange(0, 70, 10)
+            )
         if state in ("realisee", "verifiee"):
             span = max((due - opened).days, 1)
-            completed = min(opened + timedelta(days=int(span * rng.uniform(0.4, 1.3))),
-                            today - timedelta(days=1))
+            completed = min(
+                opened + timedelta(days=int(span * rng.uniform(0.4, 1.3))),
+                today - timedelta(days=1),
+            )
             completed = max(completed, opened)
         if state == "verifiee" and completed is not None:
-            effectiveness = rng.choices([e for e, _ in _EFFECTIVENESS],
-                                        [w for _, w in _EFFECTIVENESS])[0]
+            effectiveness = rng.choices(
+                [e for e, _ in _EFFECTIVENESS], [w for _, w in _EFFECTIVENESS]
+            )[0]
             checker = rng.choice([u for u in self._checkers if u.id != owner.id])
             checked_day = min(completed + timedelta(days=rng.randint(20, 90)), today)
             checked_at = self.ctx.at(checked_day, rng.randint(8, 17))
         code = self._code(opened.year)
         description = _DESCRIPTIONS[spec.origin]
         row = {
-            "code": code, "title": spec.title[:300], "description": description,
-            "origin": spec.origin, "kind": spec.kind,
-            "service_id": self.ctx.services[spec.service].id, "owner_id": owner.id,
-            "opened_on": opened, "due_date": due, "progress": progress,
+            "code": code,
+            "title": spec.title[:300],
+            "description": description,
+            "origin": spec.origin,
+            "kind": spec.kind,
+            "service_id": self.ctx.services[spec.service].id,
+            "owner_id": owner.id,
+            "opened_on": opened,
+            "due_date": due,
+            "progress": progress,
             "completed_on": completed,
             "days_to_close": (completed - opened).days if completed else None,
             "effectiveness": effectiveness,
             "effectiveness_checked_by_id": checker.id if checker else None,
             "effectiveness_checked_at": checked_at,
-            "finding_id": _id(spec.finding), "risk_id": _id(spec.risk),
+            "finding_id": _id(spec.finding),
+            "risk_id": _id(spec.risk),
             "management_review_id": _id(spec.management_review),
-            "revision_id": _id(spec.revision), "survey_id": _id(spec.survey), "state": state,
+            "revision_id": _id(spec.revision),
+            "survey_id": _id(spec.survey),
+            "state": state,
         }
         field = {
-            "code": code, "title": row["title"], "description": description,
-            "origin": spec.origin, "kind": spec.kind,
-            "service": str(self.ctx.services[spec.service]), "owner": str(owner),
-            "opened_on": opened, "due_date": due, "progress": progress,
-            "finding": _label(spec.finding), "risk": _label(spec.risk),
+            "code": code,
+            "title": row["title"],
+            "description": description,
+            "origin": spec.origin,
+            "kind": spec.kind,
+            "service": str(self.ctx.services[spec.service]),
+            "owner": str(owner),
+            "opened_on": opened,
+            "due_date": due,
+            "progress": progress,
+            "finding": _label(spec.finding),
+            "risk": _label(spec.risk),
             "management_review": _label(spec.management_review),
-            "revision": _label(spec.revision), "survey": _label(spec.survey), "state": state,
+            "revision": _label(spec.revision),
+            "survey": _label(spec.survey),
+            "state": state,
         }
         return row, field
 

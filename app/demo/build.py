@@ -81,13 +81,19 @@ def check_catalogue() -> list[str]:
             process_of(objective.service, objective.title)
         except KeyError as error:
             problems.append(str(error))
-    problems += [f"compte d'application inconnu : {a.account}" for a in SOURCE_APPLICATIONS
-                 if a.account not in ACCOUNTS_BY_USERNAME]
+    problems += [
+        f"compte d'application inconnu : {a.account}"
+        for a in SOURCE_APPLICATIONS
+        if a.account not in ACCOUNTS_BY_USERNAME
+    ]
     strategic = {s.code for s in STRATEGIC_OBJECTIVES}
     for title, *_rest, widgets in DASHBOARDS:
         for _kind, ref in widgets:
             if not (ref in codes or ref in strategic or ref.startswith("objectif:")):
                 problems.append(f"tableau « {title} » : {ref} inconnu")
-    problems += [f"enquête : indicateur {s.indicator} inconnu" for s in SURVEYS
-                 if s.indicator and s.indicator not in codes]
+    problems += [
+        f"enquête : indicateur {s.indicator} inconnu"
+        for s in SURVEYS
+        if s.indicator and s.indicator not in codes
+    ]
     return problems

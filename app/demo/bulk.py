@@ -50,7 +50,7 @@ T = TypeVar("T")
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def table_of(model: Any) -> Table:
@@ -83,16 +83,16 @@ def reserve_ids(table: Table, count: int) -> list[int] | None:
         return list(range(last + 1, last + 1 + count))
     if dialect == "postgresql":
         query = text(
-            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-            "FROM generate_series(1, :count)"
+            "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
         )
         values = db.session.execute(query, {"table": table.name, "count": count}).scalars()
         return sorted(values)
     return None
 
 
-def insert_plain(table: Table, rows: Sequence[Mapping[str, Any]],
-                 constants: Mapping[str, Any] | None = None) -> None:
+def insert_plain(
+    table: Table, rows: Sequence[Mapping[str, Any]], constants: Mapping[str, Any] | None = None
+) -> None:
     """Insert rows (same keys in every row) through the driver's ``executemany``.
 
     ``constants`` are columns with the same value in every row (converted once); columns in
@@ -113,13 +113,20 @@ def insert_plain(table: Table, rows: Sequence[Mapping[str, Any]],
     copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"COPY {quote(table.name)} ({columns}) FROM STDIN" if copy else
-        f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join([marker] * len(names))})"
+        f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+        if copy
+        else f"INSERT INTO {quote(table.name)} ({columns}) "
+        f"VALUES ({', '.join([marker] * len(names))})"
     )
     for part in chunks(rows):
         params = [
-            (*(proc(row[key]) if proc is not None and row[key] is not None else row[key]
-               for key, proc in pairs), *fixed_values)
+            (
+                *(
+                    proc(row[key]) if proc is not None and row[key] is not None else row[key]
+                    for key, proc in pairs
+                ),
+                *fixed_values,
+            )
             for row in part
         ]
         if copy:
@@ -181,9 +188,7 @@ class HistoryWriter:
             added += 1
         return added
 
-    def rows(
-        self, code_name: str, ids: Sequence[int], values: Iterable[Mapping[str, Any]]
-    ) -> int:
+    def rows(self, code_name: str, ids: Sequence[int], values: Iterable[Mapping[str, Any]]) -> int:
         """One entry per bulk-inserted row; ``values`` maps field names to their values.
 
         The diff is the one ``creation_changes`` gives (every filled editable field, and the
@@ -228,9 +233,9 @@ class HistoryWriter:
         The first diff is checked against :meth:`rows` so both paths stay identical.
         """
         if changes:
-            expected = self._diff(self._editable(code_name), {
-                name: pair[1] for name, pair in changes[0].items()
-            })
+            expected = self._diff(
+                self._editable(code_name), {name: pair[1] for name, pair in changes[0].items()}
+            )
             if expected != changes[0]:
                 raise ValueError(f"{code_name}: prepared diff differs from creation_changes")
         for record_id, diff in zip(ids, changes, strict=True):
@@ -247,8 +252,7 @@ class HistoryWriter:
         return self._fields[code_name]
 
     def _add(self, code_name: str, record_id: int, changes: dict[str, list[Any]]) -> None:
-        self._pending.append({"artefact": code_name, "record_id": record_id,
-                              "changes": changes})
+        self._pending.append({"artefact": code_name, "record_id": record_id, "changes": changes})
         self.count += 1
         if len(self._pending) >= 4 * CHUNK:
             self.flush()
@@ -258,8 +262,14 @@ class HistoryWriter:
         if not self._pending:
             return
         constants = {
-            "at": self.at, "user_id": None, "username": "système", "action": "create",
-            "reason": self.reason, "event": None, "from_state": None, "to_state": None,
+            "at": self.at,
+            "user_id": None,
+            "username": "système",
+            "action": "create",
+            "reason": self.reason,
+            "event": None,
+            "from_state": None,
+            "to_state": None,
         }
         insert_plain(table_of(HistoryEntry), self._pending, constants)
         self._pending = []

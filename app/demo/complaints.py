@@ -56,21 +56,30 @@ def build_complaints(ctx: DemoContext, actions: ActionWriter) -> list[_Draft]:
         end = min(date(year, 12, 31), ctx.today)
         count = round(ctx.scale.complaints_per_year * ((end - start).days + 1) / 365)
         for _ in range(count):
-            drafts.append(_draft(ctx, rng, start, end, services, weights, channels,
-                                 channel_weights))
+            drafts.append(
+                _draft(ctx, rng, start, end, services, weights, channels, channel_weights)
+            )
     drafts.sort(key=lambda d: d.received)
     for draft in drafts:
         if draft.justified and rng.random() < _ACTION_SHARE:
             corrective = dict(COMPLAINT_SUBJECTS[draft.service])[draft.subject]
             assert draft.answered is not None
-            draft.action_index = actions.add(ActionSpec(
-                corrective, "reclamation", "corrective", draft.service, draft.answered))
+            draft.action_index = actions.add(
+                ActionSpec(corrective, "reclamation", "corrective", draft.service, draft.answered)
+            )
     return drafts
 
 
-def _draft(ctx: DemoContext, rng: random.Random, start: date, end: date,
-           services: list[str], weights: list[int], channels: list[str],
-           channel_weights: list[int]) -> _Draft:
+def _draft(
+    ctx: DemoContext,
+    rng: random.Random,
+    start: date,
+    end: date,
+    services: list[str],
+    weights: list[int],
+    channels: list[str],
+    channel_weights: list[int],
+) -> _Draft:
     received = start + timedelta(days=rng.randint(0, (end - start).days))
     if received.weekday() >= 5 and rng.random() < 0.7:  # few complaints at the weekend
         received -= timedelta(days=received.weekday() - 4)
@@ -89,12 +98,21 @@ def _draft(ctx: DemoContext, rng: random.Random, start: date, end: date,
         status = "repondue" if (ctx.today - answered).days <= 45 else "close"
         justified = rng.random() < 0.42
     detail = rng.choice(COMPLAINT_DETAILS) if rng.random() < 0.6 else None
-    return _Draft(received, rng.choices(channels, channel_weights)[0], service, subject,
-                  detail, answered, justified, status)
+    return _Draft(
+        received,
+        rng.choices(channels, channel_weights)[0],
+        service,
+        subject,
+        detail,
+        answered,
+        justified,
+        status,
+    )
 
 
-def write_complaints(ctx: DemoContext, drafts: list[_Draft], action_ids: list[int],
-                     action_labels: dict[int, str]) -> None:
+def write_complaints(
+    ctx: DemoContext, drafts: list[_Draft], action_ids: list[int], action_labels: dict[int, str]
+) -> None:
     """Store the complaints, pointing at the actions :class:`ActionWriter` just wrote."""
     services = {code: ctx.services[code] for code in COMPLAINT_WEIGHTS}
     labels = {code: str(service) for code, service in services.items()}
@@ -102,21 +120,35 @@ def write_complaints(ctx: DemoContext, drafts: list[_Draft], action_ids: list[in
     fields: list[dict[str, Any]] = []
     for draft in drafts:
         action_id = action_ids[draft.action_index] if draft.action_index is not None else None
-        rows.append({
-            "received_on": draft.received, "channel": draft.channel,
-            "service_id": services[draft.service].id, "subject": draft.subject,
-            "description": draft.detail, "answered_on": draft.answered,
-            "processing_days": ((draft.answered - draft.received).days
-                                if draft.answered else None),
-            "justified": draft.justified, "action_id": action_id, "status": draft.status,
-        })
-        fields.append({
-            "received_on": draft.received, "channel": draft.channel,
-            "subject": draft.subject, "description": draft.detail,
-            "answered_on": draft.answered, "justified": draft.justified,
-            "status": draft.status, "service": labels[draft.service],
-            "action": action_labels.get(action_id) if action_id else None,
-        })
+        rows.append(
+            {
+                "received_on": draft.received,
+                "channel": draft.channel,
+                "service_id": services[draft.service].id,
+                "subject": draft.subject,
+                "description": draft.detail,
+                "answered_on": draft.answered,
+                "processing_days": (
+                    (draft.answered - draft.received).days if draft.answered else None
+                ),
+                "justified": draft.justified,
+                "action_id": action_id,
+                "status": draft.status,
+            }
+        )
+        fields.append(
+            {
+                "received_on": draft.received,
+                "channel": draft.channel,
+                "subject": draft.subject,
+                "description": draft.detail,
+                "answered_on": draft.answered,
+                "justified": draft.justified,
+                "status": draft.status,
+                "service": labels[draft.service],
+                "action": action_labels.get(action_id) if action_id else None,
+            }
+        )
     ids = insert_rows(Complaint, rows)
     ctx.history.rows("complaint", ids, fields)
     ctx.counts["réclamations"] = len(ids)

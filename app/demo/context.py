@@ -47,10 +47,12 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
-    "small": Scale("small", history_years=5, quartiers=0, complaints_per_year=3000,
-                   suggestions=120),
-    "large": Scale("large", history_years=12, quartiers=16, complaints_per_year=25000,
-                   suggestions=50000),
+    "small": Scale(
+        "small", history_years=5, quartiers=0, complaints_per_year=3000, suggestions=120
+    ),
+    "large": Scale(
+        "large", history_years=12, quartiers=16, complaints_per_year=25000, suggestions=50000
+    ),
 }
 
 
@@ -101,6 +103,7 @@ class DemoContext:
 
     def objectives_of(self, service_code: str, year: int | None = None) -> list[ServiceObjective]:
         return [
-            o for o in self.objectives
+            o
+            for o in self.objectives
             if o.service.code == service_code and (year is None or o.year == year)
         ]

@@ -29,8 +29,15 @@ def _pdf_text(text: str) -> bytes:
 
 def pdf(title: str, lines: Sequence[str]) -> bytes:
     """A one-page A4 PDF: a bold title, then the lines wrapped at 90 characters."""
-    body = [b"BT", b"/F2 15 Tf", b"56 780 Td", b"(" + _pdf_text(title) + b") Tj",
-            b"/F1 10 Tf", b"0 -28 Td", b"14 TL"]
+    body = [
+        b"BT",
+        b"/F2 15 Tf",
+        b"56 780 Td",
+        b"(" + _pdf_text(title) + b") Tj",
+        b"/F1 10 Tf",
+        b"0 -28 Td",
+        b"14 TL",
+    ]
     wrapped = [part for line in lines for part in (textwrap.wrap(line, 90) or [""])]
     for line in wrapped[:48]:
         body.append(b"(" + _pdf_text(line) + b") Tj T*")
@@ -42,10 +49,8 @@ def pdf(title: str, lines: Sequence[str]) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
         b"/Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold "
-        b"/Encoding /WinAnsiEncoding >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream
-        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Producer (Vigie - ville de demonstration) >>",
     ]
     out = io.BytesIO()
@@ -83,7 +88,7 @@ def odt(title: str, lines: Sequence[str]) -> bytes:
     paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in lines)
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content '
+        "<office:document-content "
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         f'<office:body><office:text><text:h text:outline-level="1">{escape(title)}</text:h>'
@@ -112,8 +117,7 @@ def docx(title: str, lines: Sequence[str]) -> bytes:
     """A minimal Word document: content types, package relation and ``word/document.xml``."""
     ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     runs = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
-        for line in lines
+        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines
     )
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{ns}">'

@@ -99,9 +99,14 @@ def build_source_applications(ctx: DemoContext) -> dict[str, SourceApplication]:
         else:
             age = timedelta(days=rng.uniform(45, 75))
         apps[spec.code] = SourceApplication(
-            code=spec.code, name=spec.name, description=spec.description, vendor=spec.vendor,
-            owner_service=ctx.services[spec.service], account=ctx.users[spec.account],
-            expected_frequency=spec.frequency, last_push_at=midnight - age,
+            code=spec.code,
+            name=spec.name,
+            description=spec.description,
+            vendor=spec.vendor,
+            owner_service=ctx.services[spec.service],
+            account=ctx.users[spec.account],
+            expected_frequency=spec.frequency,
+            last_push_at=midnight - age,
         )
     db.session.add_all(apps.values())
     db.session.flush()
@@ -133,8 +138,17 @@ def build_indicators(ctx: DemoContext, apps: dict[str, SourceApplication]) -> No
 
 def _catalogue_plans(ctx: DemoContext, rng: random.Random) -> list[_Plan]:
     return [
-        _plan(ctx, rng, code, spec, entry, process_code(entry.prefix, position), spec.name,
-              spec.level, objectives=_objectives(ctx, entry, spec))
+        _plan(
+            ctx,
+            rng,
+            code,
+            spec,
+            entry,
+            process_code(entry.prefix, position),
+            spec.name,
+            spec.level,
+            objectives=_objectives(ctx, entry, spec),
+        )
         for code, entry, position, spec in indicator_entries()
     ]
 
@@ -142,24 +156,50 @@ def _catalogue_plans(ctx: DemoContext, rng: random.Random) -> list[_Plan]:
 def _quartier_plans(ctx: DemoContext, rng: random.Random) -> list[_Plan]:
     """Large town only: each quartier follows its own copy of the operational indicators."""
     plans = []
-    for index, quartier in enumerate(QUARTIERS[:ctx.scale.quartiers], start=1):
+    for index, quartier in enumerate(QUARTIERS[: ctx.scale.quartiers], start=1):
         for code, entry, position, spec in indicator_entries():
             if ctx.services[entry.service].parent is None or spec.mode == "calculated":
                 continue
             level = spec.level * rng.uniform(0.6, 1.4)
             if spec.unit == "%":
                 level = min(level, 99.0)
-            plans.append(_plan(ctx, rng, f"{code}-Q{index:02d}", spec, entry,
-                               process_code(entry.prefix, position),
-                               f"{spec.name} — quartier {quartier}", level, objectives=[]))
+            plans.append(
+                _plan(
+                    ctx,
+                    rng,
+                    f"{code}-Q{index:02d}",
+                    spec,
+                    entry,
+                    process_code(entry.prefix, position),
+                    f"{spec.name} — quartier {quartier}",
+                    level,
+                    objectives=[],
+                )
+            )
     return plans
 
 
-def _plan(ctx: DemoContext, rng: random.Random, code: str, spec: IndicatorDef,
-          entry: ServiceCatalogue, process: str, name: str, level: float,
-          objectives: list[ServiceObjective]) -> _Plan:
-    shape = values.Shape(spec.unit, spec.direction, spec.frequency, spec.aggregation, level,
-                         values.alert_threshold(spec.unit, level), spec.band, spec.season)
+def _plan(
+    ctx: DemoContext,
+    rng: random.Random,
+    code: str,
+    spec: IndicatorDef,
+    entry: ServiceCatalogue,
+    process: str,
+    name: str,
+    level: float,
+    objectives: list[ServiceObjective],
+) -> _Plan:
+    shape = values.Shape(
+        spec.unit,
+        spec.direction,
+        spec.frequency,
+        spec.aggregation,
+        level,
+        values.alert_threshold(spec.unit, level),
+        spec.band,
+        spec.season,
+    )
     profile = rng.choices(values.PROFILES, values.PROFILE_WEIGHTS)[0]
     growth = rng.uniform(0.015, 0.045)
     years = range(ctx.first_year, ctx.today.year + 2)
@@ -176,12 +216,14 @@ def _plan(ctx: DemoContext, rng: random.Random, code: str, spec: IndicatorDef,
         if spec.mode in ("manual", "import") and rng.random() < _LATE_SHARE:
             missing = 1 if spec.frequency == "yearly" else rng.randint(1, 3)
             series = series[:-missing]
-    return _Plan(code, spec, entry, process, name, shape, profile, targets, series, objectives,
-                 formula)
+    return _Plan(
+        code, spec, entry, process, name, shape, profile, targets, series, objectives, formula
+    )
 
 
-def _objectives(ctx: DemoContext, entry: ServiceCatalogue,
-                spec: IndicatorDef) -> list[ServiceObjective]:
+def _objectives(
+    ctx: DemoContext, entry: ServiceCatalogue, spec: IndicatorDef
+) -> list[ServiceObjective]:
     if spec.objective is None:
         return []
     found = [o for o in ctx.objectives_of(entry.service) if o.title.startswith(spec.objective)]
@@ -195,8 +237,12 @@ def _owner_cycle(ctx: DemoContext) -> dict[str, list[VigieUser]]:
     return {code: ctx.members(code) for code in ctx.services}
 
 
-def _indicator(ctx: DemoContext, plan: _Plan, apps: dict[str, SourceApplication],
-               owners: dict[str, list[VigieUser]]) -> Indicator:
+def _indicator(
+    ctx: DemoContext,
+    plan: _Plan,
+    apps: dict[str, SourceApplication],
+    owners: dict[str, list[VigieUser]],
+) -> Indicator:
     spec, shape = plan.spec, plan.shape
     people = owners[plan.entry.service]
     owner = people[sum(map(ord, plan.code)) % len(people)]
@@ -244,8 +290,9 @@ def _definition(plan: _Plan, app: SourceApplication | None) -> str:
     )
 
 
-def _link_strategic_objectives(ctx: DemoContext, plans: list[_Plan],
-                               indicators: dict[str, Indicator]) -> None:
+def _link_strategic_objectives(
+    ctx: DemoContext, plans: list[_Plan], indicators: dict[str, Indicator]
+) -> None:
     """The first indicator of each contributing objective also measures its strategic one."""
     seen: set[tuple[str, str]] = set()
     for plan in plans:
@@ -263,28 +310,48 @@ def _link_strategic_objectives(ctx: DemoContext, plans: list[_Plan],
 
 
 # ------------------------------------------------------------------- targets and values
-def _write_targets(ctx: DemoContext, plans: list[_Plan],
-                   indicators: dict[str, Indicator]) -> None:
+def _write_targets(ctx: DemoContext, plans: list[_Plan], indicators: dict[str, Indicator]) -> None:
     rows, fields = [], []
     for plan in plans:
         indicator = indicators[plan.code]
         label = str(indicator)
         for target in plan.targets:
-            comment = ("Cible proposée pour l'année prochaine, à arbitrer en revue de direction."
-                       if target.year > ctx.today.year else None)
-            rows.append({"indicator_id": indicator.id, "period": str(target.year),
-                         "value": target.value, "low": target.low, "high": target.high,
-                         "comment": comment})
-            fields.append({"indicator": label, "period": str(target.year),
-                           "value": target.value, "low": target.low, "high": target.high,
-                           "comment": comment})
+            comment = (
+                "Cible proposée pour l'année prochaine, à arbitrer en revue de direction."
+                if target.year > ctx.today.year
+                else None
+            )
+            rows.append(
+                {
+                    "indicator_id": indicator.id,
+                    "period": str(target.year),
+                    "value": target.value,
+                    "low": target.low,
+                    "high": target.high,
+                    "comment": comment,
+                }
+            )
+            fields.append(
+                {
+                    "indicator": label,
+                    "period": str(target.year),
+                    "value": target.value,
+                    "low": target.low,
+                    "high": target.high,
+                    "comment": comment,
+                }
+            )
     ids = insert_rows(Target, rows)
     ctx.history.rows("target", ids, fields)
     ctx.counts["cibles"] = len(ids)
 
 
-def _write_measurements(ctx: DemoContext, plans: list[_Plan], indicators: dict[str, Indicator],
-                        apps: dict[str, SourceApplication]) -> None:
+def _write_measurements(
+    ctx: DemoContext,
+    plans: list[_Plan],
+    indicators: dict[str, Indicator],
+    apps: dict[str, SourceApplication],
+) -> None:
     """Every value, and its ``create`` history entry (the diff ``creation_changes`` gives)."""
     rng = ctx.rng("measurements")
     now = datetime.now(UTC)
@@ -304,13 +371,22 @@ def _write_measurements(ctx: DemoContext, plans: list[_Plan], indicators: dict[s
                 break
             entered_at = min(_entered_at(ctx, rng, mode, end), now)
             comment = rng.choice(_COMMENTS) if rng.random() < 0.02 else None
-            rows.append({
-                "indicator_id": indicator.id, "period": code, "value": value,
-                "comment": comment, "source": mode, "source_application_id": app_id,
-                "entered_by_id": entered_by, "entered_at": entered_at,
-            })
+            rows.append(
+                {
+                    "indicator_id": indicator.id,
+                    "period": code,
+                    "value": value,
+                    "comment": comment,
+                    "source": mode,
+                    "source_application_id": app_id,
+                    "entered_by_id": entered_by,
+                    "entered_at": entered_at,
+                }
+            )
             diff: dict[str, list[object]] = {
-                "indicator": [None, label], "period": [None, code], "value": [None, value],
+                "indicator": [None, label],
+                "period": [None, code],
+                "value": [None, value],
             }
             if comment:
                 diff["comment"] = [None, comment]
@@ -322,8 +398,9 @@ def _write_measurements(ctx: DemoContext, plans: list[_Plan], indicators: dict[s
     ctx.counts["mesures"] = total
 
 
-def _flush_measurements(ctx: DemoContext, rows: list[dict[str, object]],
-                        changes: list[dict[str, list[object]]]) -> int:
+def _flush_measurements(
+    ctx: DemoContext, rows: list[dict[str, object]], changes: list[dict[str, list[object]]]
+) -> int:
     ids = insert_rows(Measurement, rows)
     ctx.history.prepared("measurement", ids, changes)
     return len(ids)
@@ -359,12 +436,16 @@ def _write_reporting_periods(ctx: DemoContext) -> None:
             comment = None
             if frequency == "yearly" and locked:
                 comment = "Clôture annuelle des indicateurs, après la revue de direction."
-            rows.append(ReportingPeriod(
-                period=period.code, due_date=due, locked=locked,
-                locked_by=quality if locked else None,
-                locked_at=ctx.at(due + timedelta(days=20), 17) if locked else None,
-                comment=comment,
-            ))
+            rows.append(
+                ReportingPeriod(
+                    period=period.code,
+                    due_date=due,
+                    locked=locked,
+                    locked_by=quality if locked else None,
+                    locked_at=ctx.at(due + timedelta(days=20), 17) if locked else None,
+                    comment=comment,
+                )
+            )
     db.session.add_all(rows)
     db.session.flush()
     ctx.history.objects("reporting_period", rows)

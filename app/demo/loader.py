@@ -150,8 +150,13 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         writer.objects("strategic_objective", strategic.values())
 
         ctx = DemoContext(
-            scale=SCALE_DEFS[scale], today=date.today(), history=writer, services=services,
-            users=users, strategic=strategic, objectives=[],
+            scale=SCALE_DEFS[scale],
+            today=date.today(),
+            history=writer,
+            services=services,
+            users=users,
+            strategic=strategic,
+            objectives=[],
         )
         processes = build_processes(ctx)
         objectives = [

@@ -14,17 +14,16 @@ from app.models import Process
 
 _INPUTS = {
     "realisation": "Demandes et signalements des usagers, programme annuel d'activité, "
-                   "budget voté, réglementation applicable",
+    "budget voté, réglementation applicable",
     "support": "Besoins exprimés par les services, calendrier budgétaire, réglementation, "
-               "données des applications métiers",
+    "données des applications métiers",
     "pilotage": "Programme municipal, orientations des élus, résultats des indicateurs, "
-                "conclusions des audits et des revues",
+    "conclusions des audits et des revues",
 }
 _OUTPUTS = {
     "realisation": "Prestations rendues aux usagers, réponses écrites, comptes rendus "
-                   "d'intervention, indicateurs du processus",
-    "support": "Moyens mis à disposition des services, actes et pièces produits, tableaux de "
-               "suivi",
+    "d'intervention, indicateurs du processus",
+    "support": "Moyens mis à disposition des services, actes et pièces produits, tableaux de suivi",
     "pilotage": "Décisions, objectifs et plans d'actions, comptes rendus, tableaux de bord",
 }
 _APP_NAMES = {app.code: app.name for app in SOURCE_APPLICATIONS}
@@ -88,7 +87,12 @@ def _wire_interfaces(ctx: DemoContext, processes: dict[str, Process]) -> None:
         others = [p for p in support if p.service is not process.service]
         process.interfaces = rng.sample(others, k=rng.choice((1, 2)))
     # Interfaces everyone in the town would name.
-    for left, right in (("VOI-P01", "ESV-P05"), ("POL-P03", "ESV-P05"), ("SCO-P02", "PEN-P02"),
-                        ("ACC-P03", "QUA-P04"), ("BAT-P02", "SPO-P02")):
+    for left, right in (
+        ("VOI-P01", "ESV-P05"),
+        ("POL-P03", "ESV-P05"),
+        ("SCO-P02", "PEN-P02"),
+        ("ACC-P03", "QUA-P04"),
+        ("BAT-P02", "SPO-P02"),
+    ):
         if processes[right] not in processes[left].interfaces:
             processes[left].interfaces.append(processes[right])

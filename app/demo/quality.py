@@ -40,13 +40,29 @@ from app.models import (
     VigieUser,
 )
 
-_DOCUMENT_STATES = (("publie", 0.56), ("brouillon", 0.1), ("en_relecture", 0.1),
-                    ("approuve", 0.1), ("obsolete", 0.14))
-_KIND_PREFIX = {"procedure": "PRO", "mode_operatoire": "MOP", "formulaire": "FOR",
-                "engagement_service": "ENG", "regle_gouvernance": "REG", "manuel": "MAN"}
-_KIND_LABEL = {"procedure": "Procédure", "mode_operatoire": "Mode opératoire",
-               "formulaire": "Formulaire", "engagement_service": "Engagement de service",
-               "regle_gouvernance": "Règle de gouvernance", "manuel": "Manuel"}
+_DOCUMENT_STATES = (
+    ("publie", 0.56),
+    ("brouillon", 0.1),
+    ("en_relecture", 0.1),
+    ("approuve", 0.1),
+    ("obsolete", 0.14),
+)
+_KIND_PREFIX = {
+    "procedure": "PRO",
+    "mode_operatoire": "MOP",
+    "formulaire": "FOR",
+    "engagement_service": "ENG",
+    "regle_gouvernance": "REG",
+    "manuel": "MAN",
+}
+_KIND_LABEL = {
+    "procedure": "Procédure",
+    "mode_operatoire": "Mode opératoire",
+    "formulaire": "Formulaire",
+    "engagement_service": "Engagement de service",
+    "regle_gouvernance": "Règle de gouvernance",
+    "manuel": "Manuel",
+}
 _CHANGES = (
     "Mise à jour à la suite de l'audit interne.",
     "Prise en compte d'une évolution réglementaire.",
@@ -74,12 +90,19 @@ def build_documents(ctx: DemoContext) -> None:
     for code, kind, title, ext, service, process, owner, approver in entries:
         state = rng.choices([s for s, _ in _DOCUMENT_STATES], [w for _, w in _DOCUMENT_STATES])[0]
         versions = _version_plan(ctx, rng, state, owner, approver)
-        last_approval = max((v["approved_at"] for v in versions if v["approved_at"]),
-                            default=None)
+        last_approval = max((v["approved_at"] for v in versions if v["approved_at"]), default=None)
         review_due = (last_approval.date() + timedelta(days=3 * 365)) if last_approval else None
-        document = Document(code=code, title=title, kind=kind, service=service,
-                            linked_process=process, owner=owner, approver=approver,
-                            review_due=review_due, state=state)
+        document = Document(
+            code=code,
+            title=title,
+            kind=kind,
+            service=service,
+            linked_process=process,
+            owner=owner,
+            approver=approver,
+            review_due=review_due,
+            state=state,
+        )
         for version in versions:
             version["ext"] = version.get("ext") or ext
         documents.append(document)
@@ -109,8 +132,16 @@ def _document_entries(ctx: DemoContext, rng: random.Random) -> Any:
         owner, approver = _author_and_approver(ctx, entry.service)
         for position, process in enumerate(processes, start=1):
             ext = rng.choices(("pdf", "docx", "odt"), (0.7, 0.15, 0.15))[0]
-            yield (f"PRO-{entry.prefix}-{position:02d}", "procedure", process.name, ext,
-                   service, process, owner, approver)
+            yield (
+                f"PRO-{entry.prefix}-{position:02d}",
+                "procedure",
+                process.name,
+                ext,
+                service,
+                process,
+                owner,
+                approver,
+            )
         numbers: dict[str, int] = {}
         for kind, title, ext in SERVICE_DOCUMENTS.get(entry.service, ()):
             numbers[kind] = numbers.get(kind, 0) + 1
@@ -133,8 +164,9 @@ def _author_and_approver(ctx: DemoContext, service_code: str) -> tuple[VigieUser
     return head, approver
 
 
-def _version_plan(ctx: DemoContext, rng: random.Random, state: str, owner: VigieUser,
-                  approver: VigieUser) -> list[dict[str, Any]]:
+def _version_plan(
+    ctx: DemoContext, rng: random.Random, state: str, owner: VigieUser, approver: VigieUser
+) -> list[dict[str, Any]]:
     """Status and approval of each version, oldest first, consistent with the document."""
     if state == "publie":
         statuses = ["obsolete"] * rng.randint(0, 2) + ["publiee"]
@@ -146,29 +178,37 @@ def _version_plan(ctx: DemoContext, rng: random.Random, state: str, owner: Vigie
     first = ctx.days_ago(rng.randint(300, 420) * count)
     plan = []
     for index, status in enumerate(statuses):
-        day = min(first + timedelta(days=index * rng.randint(280, 420)),
-                  ctx.days_ago(rng.randint(5, 60)))
+        day = min(
+            first + timedelta(days=index * rng.randint(280, 420)), ctx.days_ago(rng.randint(5, 60))
+        )
         is_last = index == count - 1
         approved = status != "brouillon" or (is_last and state == "approuve")
         text_only = status == "brouillon" and rng.random() < 0.25
-        plan.append({
-            "status": status,
-            "author": owner,
-            "approved_by": approver if approved else None,
-            "approved_at": ctx.at(day, rng.randint(9, 17)) if approved else None,
-            "change_summary": "Création du document." if index == 0 else rng.choice(_CHANGES),
-            "text_only": text_only,
-            "ext": None,
-        })
+        plan.append(
+            {
+                "status": status,
+                "author": owner,
+                "approved_by": approver if approved else None,
+                "approved_at": ctx.at(day, rng.randint(9, 17)) if approved else None,
+                "change_summary": "Création du document." if index == 0 else rng.choice(_CHANGES),
+                "text_only": text_only,
+                "ext": None,
+            }
+        )
     return plan
 
 
-def _version(ctx: DemoContext, document: Document, number: int,
-             plan: dict[str, Any]) -> DocumentVersion:
+def _version(
+    ctx: DemoContext, document: Document, number: int, plan: dict[str, Any]
+) -> DocumentVersion:
     lines = _document_lines(document, number, plan["status"], plan["change_summary"])
     version = DocumentVersion(
-        document=document, number=number, change_summary=plan["change_summary"],
-        author=plan["author"], approved_by=plan["approved_by"], approved_at=plan["approved_at"],
+        document=document,
+        number=number,
+        change_summary=plan["change_summary"],
+        author=plan["author"],
+        approved_by=plan["approved_by"],
+        approved_at=plan["approved_at"],
         status=plan["status"],
     )
     if plan["text_only"]:
@@ -211,20 +251,30 @@ def build_risks(ctx: DemoContext) -> list[Risk]:
         for index, spec in enumerate(defs):
             likelihood = rng.choices((1, 2, 3, 4), (0.15, 0.35, 0.35, 0.15))[0]
             severity = rng.choices((1, 2, 3, 4), (0.1, 0.3, 0.35, 0.25))[0]
-            status = rng.choices(("identifie", "traite", "accepte", "clos"),
-                                 (0.25, 0.45, 0.15, 0.15))[0]
+            status = rng.choices(
+                ("identifie", "traite", "accepte", "clos"), (0.25, 0.45, 0.15, 0.15)
+            )[0]
             residual_l = residual_s = None
             if status != "identifie":
                 residual_l = max(1, likelihood - rng.randint(0, 2))
                 residual_s = max(1, severity - rng.randint(0, 1))
-            risks.append(Risk(
-                service=service, linked_process=processes[index % len(processes)],
-                title=spec.title, cause=spec.cause, consequence=spec.consequence,
-                likelihood=likelihood, severity=severity, controls=spec.controls,
-                residual_likelihood=residual_l, residual_severity=residual_s,
-                owner=ctx.head_of(code), review_date=ctx.today + timedelta(
-                    days=rng.randint(-60, 365)), status=status,
-            ))
+            risks.append(
+                Risk(
+                    service=service,
+                    linked_process=processes[index % len(processes)],
+                    title=spec.title,
+                    cause=spec.cause,
+                    consequence=spec.consequence,
+                    likelihood=likelihood,
+                    severity=severity,
+                    controls=spec.controls,
+                    residual_likelihood=residual_l,
+                    residual_severity=residual_s,
+                    owner=ctx.head_of(code),
+                    review_date=ctx.today + timedelta(days=rng.randint(-60, 365)),
+                    status=status,
+                )
+            )
     db.session.add_all(risks)
     db.session.flush()
     ctx.history.objects("risk", risks)
@@ -237,17 +287,35 @@ def build_risks(ctx: DemoContext) -> list[Risk]:
     return risks
 
 
-def _assessment(ctx: DemoContext, rng: random.Random, *, risk: Risk | None = None,
-                action_id: int | None = None, positive: bool = False) -> ImpactAssessment:
+def _assessment(
+    ctx: DemoContext,
+    rng: random.Random,
+    *,
+    risk: Risk | None = None,
+    action_id: int | None = None,
+    positive: bool = False,
+) -> ImpactAssessment:
     scores = {}
     for name in _IMPACT_COMMENTS:
         low, high = (0, 2) if positive else (-2, 0)
         scores[name] = rng.randint(low, high)
-    comments = {f"{name}_comment": (_IMPACT_COMMENTS[name] if score and not positive else
-                                    "Effet attendu favorable." if score else None)
-                for name, score in scores.items()}
-    return ImpactAssessment(risk=risk, action_id=action_id, **scores, **comments,
-                            assessed_on=ctx.days_ago(rng.randint(20, 700)))
+    comments = {
+        f"{name}_comment": (
+            _IMPACT_COMMENTS[name]
+            if score and not positive
+            else "Effet attendu favorable."
+            if score
+            else None
+        )
+        for name, score in scores.items()
+    }
+    return ImpactAssessment(
+        risk=risk,
+        action_id=action_id,
+        **scores,
+        **comments,
+        assessed_on=ctx.days_ago(rng.randint(20, 700)),
+    )
 
 
 def build_action_assessments(ctx: DemoContext, action_ids: list[int]) -> None:
@@ -264,9 +332,23 @@ def build_action_assessments(ctx: DemoContext, action_ids: list[int]) -> None:
 # ------------------------------------------------------------------------ certifications
 def build_certifications(ctx: DemoContext, audits: dict[str, Audit]) -> None:
     """ISO 9001 and ISO 14001 certificates, past and current cycles, for ~20 services."""
-    iso9001 = ("DG", "QUALITE", "ACCUEIL", "ETATCIVIL", "CCAS", "PETITEENF", "SCOLAIRE",
-               "CULTURE", "SPORTS", "URBANISME", "FINANCES", "RH", "COMMANDE", "JURIDIQUE",
-               "DSI")
+    iso9001 = (
+        "DG",
+        "QUALITE",
+        "ACCUEIL",
+        "ETATCIVIL",
+        "CCAS",
+        "PETITEENF",
+        "SCOLAIRE",
+        "CULTURE",
+        "SPORTS",
+        "URBANISME",
+        "FINANCES",
+        "RH",
+        "COMMANDE",
+        "JURIDIQUE",
+        "DSI",
+    )
     iso14001 = ("POLE-TECH", "VOIRIE", "ESPVERTS", "BATIMENTS", "SPORTS")
     three_years = timedelta(days=3 * 365)
     today = ctx.today
@@ -274,36 +356,81 @@ def build_certifications(ctx: DemoContext, audits: dict[str, Audit]) -> None:
     renewed_14001 = today - timedelta(days=58)
     suspended = today - timedelta(days=800)
     specs: list[tuple[str, str, str, date, str, tuple[str, ...], str | None, str]] = [
-        ("ISO 9001:2015", CERTIFYING_BODIES[0], "FR-Q-21-0412", current_9001 - three_years,
-         "expiree", iso9001[:-3], None, "AUD-9001-P"),
-        ("ISO 9001:2015", CERTIFYING_BODIES[0], "FR-Q-24-0412", current_9001, "valide",
-         iso9001, "Certificat multisite : services de la relation aux usagers et supports.",
-         "AUD-9001"),
-        ("ISO 14001:2015", CERTIFYING_BODIES[1], "BV-E-2023-1187",
-         renewed_14001 - three_years, "expiree", iso14001[1:4], None, ""),
-        ("ISO 14001:2015", CERTIFYING_BODIES[1], "BV-E-2026-1187", renewed_14001, "valide",
-         iso14001, "Renouvellement étendu au pôle technique et aux équipements sportifs.",
-         "AUD-14001"),
-        ("ISO 9001:2015", CERTIFYING_BODIES[2], "SGS-FR-0967", suspended, "suspendue",
-         ("POLICE", "COMMUNIC"),
-         "Suspendue après la non-conformité majeure de l'audit de suivi ; levée attendue "
-         "après l'audit complémentaire.", "AUD-SGS"),
+        (
+            "ISO 9001:2015",
+            CERTIFYING_BODIES[0],
+            "FR-Q-21-0412",
+            current_9001 - three_years,
+            "expiree",
+            iso9001[:-3],
+            None,
+            "AUD-9001-P",
+        ),
+        (
+            "ISO 9001:2015",
+            CERTIFYING_BODIES[0],
+            "FR-Q-24-0412",
+            current_9001,
+            "valide",
+            iso9001,
+            "Certificat multisite : services de la relation aux usagers et supports.",
+            "AUD-9001",
+        ),
+        (
+            "ISO 14001:2015",
+            CERTIFYING_BODIES[1],
+            "BV-E-2023-1187",
+            renewed_14001 - three_years,
+            "expiree",
+            iso14001[1:4],
+            None,
+            "",
+        ),
+        (
+            "ISO 14001:2015",
+            CERTIFYING_BODIES[1],
+            "BV-E-2026-1187",
+            renewed_14001,
+            "valide",
+            iso14001,
+            "Renouvellement étendu au pôle technique et aux équipements sportifs.",
+            "AUD-14001",
+        ),
+        (
+            "ISO 9001:2015",
+            CERTIFYING_BODIES[2],
+            "SGS-FR-0967",
+            suspended,
+            "suspendue",
+            ("POLICE", "COMMUNIC"),
+            "Suspendue après la non-conformité majeure de l'audit de suivi ; levée attendue "
+            "après l'audit complémentaire.",
+            "AUD-SGS",
+        ),
     ]
     certifications = []
     for standard, body, number, obtained, status, services, comment, audit_tag in specs:
         linked = [a for tag, a in audits.items() if audit_tag and tag == audit_tag]
-        certifications.append(Certification(
-            standard=standard, certifying_body=body, certificate_number=number,
-            obtained_on=obtained, expires_on=obtained + three_years - timedelta(days=1),
-            status=status, comment=comment,
-            services=[ctx.services[c] for c in services], audits=linked,
-        ))
+        certifications.append(
+            Certification(
+                standard=standard,
+                certifying_body=body,
+                certificate_number=number,
+                obtained_on=obtained,
+                expires_on=obtained + three_years - timedelta(days=1),
+                status=status,
+                comment=comment,
+                services=[ctx.services[c] for c in services],
+                audits=linked,
+            )
+        )
     db.session.add_all(certifications)
     db.session.flush()
     ctx.history.objects("certification", certifications)
     ctx.counts["certifications"] = len(certifications)
     ctx.counts["services certifiés"] = len(
-        {s.code for c in certifications if c.status != "expiree" for s in c.services})
+        {s.code for c in certifications if c.status != "expiree" for s in c.services}
+    )
 
 
 def queue_risk_actions(ctx: DemoContext, risks: list[Risk], actions: ActionWriter) -> None:
@@ -312,7 +439,14 @@ def queue_risk_actions(ctx: DemoContext, risks: list[Risk], actions: ActionWrite
     for risk in risks:
         if risk.status == "traite" or (risk.status == "identifie" and rng.random() < 0.5):
             controls = risk.controls or ""
-            title = f"Mettre en œuvre les moyens de maîtrise : {controls[:1].lower()}" \
-                    f"{controls[1:]}"
-            actions.add(ActionSpec(title, "risque", "preventive", risk.service.code,
-                                   ctx.days_ago(rng.randint(20, 900)), risk=risk))
+            title = f"Mettre en œuvre les moyens de maîtrise : {controls[:1].lower()}{controls[1:]}"
+            actions.add(
+                ActionSpec(
+                    title,
+                    "risque",
+                    "preventive",
+                    risk.service.code,
+                    ctx.days_ago(rng.randint(20, 900)),
+                    risk=risk,
+                )
+            )

@@ -280,16 +280,19 @@ def _o(
 SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     # ---------------------------------------------------------------- VOIRIE
     _o(
-        "VOIRIE", "A2.3",
+        "VOIRIE",
+        "A2.3",
         "Réduire le délai de réparation des nids-de-poule",
         "Traiter les signalements de dégradation de chaussée (appels, application citoyenne, "
         "patrouilles) dans un délai maîtrisé, suivi dans la GMAO.",
         "90 % des nids-de-poule signalés rebouchés sous 5 jours ouvrés en {year}.",
-        (2025, "actif"), (2026, "propose"),
+        (2025, "actif"),
+        (2026, "propose"),
         weight=2.0,
     ),
     _o(
-        "VOIRIE", "A1.4",
+        "VOIRIE",
+        "A1.4",
         "Sécuriser les abords des écoles",
         "Programme pluriannuel de plateaux ralentisseurs, de passages piétons éclairés et de "
         "barrières devant les six groupes scolaires.",
@@ -297,7 +300,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2026, "valide"),
     ),
     _o(
-        "VOIRIE", None,
+        "VOIRIE",
+        None,
         "Fiabiliser le suivi des interventions dans la GMAO",
         "Saisir systématiquement les bons d'intervention, les temps passés et les matériaux "
         "pour connaître le coût réel de l'entretien.",
@@ -306,7 +310,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- ESPVERTS
     _o(
-        "ESPVERTS", "A2.2",
+        "ESPVERTS",
+        "A2.2",
         "Passer au zéro phyto sur l'ensemble des espaces communaux",
         "Étendre la gestion sans produits phytosanitaires aux cimetières et aux terrains de "
         "sport, avec désherbage mécanique et enherbement.",
@@ -314,16 +319,19 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2024, "clos"),
     ),
     _o(
-        "ESPVERTS", "A2.2",
+        "ESPVERTS",
+        "A2.2",
         "Planter 1 000 arbres sur la durée du mandat",
         "Plantations en alignement, dans les cours d'école et les parcs, avec des essences "
         "adaptées au changement climatique.",
         "300 arbres plantés pendant la saison de plantation {year}.",
-        (2025, "actif"), (2026, "revu"),
+        (2025, "actif"),
+        (2026, "revu"),
         weight=2.0,
     ),
     _o(
-        "ESPVERTS", None,
+        "ESPVERTS",
+        None,
         "Réduire la consommation d'eau d'arrosage",
         "Paillage, arrosage goutte-à-goutte piloté et choix de végétaux économes en eau.",
         "Consommation d'eau d'arrosage en baisse de 10 % par rapport à 2023 en {year}.",
@@ -331,23 +339,29 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- BATIMENTS
     _o(
-        "BATIMENTS", "A2.1",
+        "BATIMENTS",
+        "A2.1",
         "Réduire la consommation d'énergie des bâtiments communaux",
         "Trajectoire du décret tertiaire : relamping LED, régulation du chauffage, isolation "
         "des bâtiments les plus énergivores.",
         "Consommation d'énergie en baisse de 4 % par rapport à l'année précédente en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "propose"),
+        (2024, "clos"),
+        (2025, "actif"),
+        (2026, "propose"),
         weight=2.0,
     ),
     _o(
-        "BATIMENTS", "A1.2",
+        "BATIMENTS",
+        "A1.2",
         "Rénover les sanitaires des écoles élémentaires",
         "Rénovation complète des blocs sanitaires signalés par les conseils d'école.",
         "Sanitaires de deux écoles élémentaires rénovés pendant les vacances d'été {year}.",
-        (2024, "reporte"), (2025, "actif"),
+        (2024, "reporte"),
+        (2025, "actif"),
     ),
     _o(
-        "BATIMENTS", None,
+        "BATIMENTS",
+        None,
         "Tenir à jour les vérifications réglementaires des ERP",
         "Planifier et suivre les contrôles périodiques (électricité, gaz, ascenseurs, "
         "sécurité incendie) des établissements recevant du public.",
@@ -356,7 +370,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- URBANISME
     _o(
-        "URBANISME", "A2.4",
+        "URBANISME",
+        "A2.4",
         "Réduire le délai d'instruction des permis de construire",
         "Contrôle de complétude dès le dépôt et revue hebdomadaire des dossiers en cours pour "
         "éviter tout permis tacite.",
@@ -364,7 +379,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2025, "actif"),
     ),
     _o(
-        "URBANISME", "A2.2",
+        "URBANISME",
+        "A2.2",
         "Intégrer un coefficient de pleine terre dans la révision du PLU",
         "Proposer aux élus une règle de pleine terre par zone lors de la révision générale "
         "du plan local d'urbanisme.",
@@ -373,24 +389,28 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- CCAS
     _o(
-        "CCAS", "A1.1",
+        "CCAS",
+        "A1.1",
         "Rompre l'isolement des personnes âgées",
         "Visites de convivialité à domicile, registre canicule et appels réguliers aux "
         "personnes isolées.",
         "Tous les inscrits du registre canicule contactés sous 24 heures en cas d'alerte et "
         "250 visites de convivialité en {year}.",
-        (2025, "actif"), (2026, "propose"),
+        (2025, "actif"),
+        (2026, "propose"),
         weight=2.0,
     ),
     _o(
-        "CCAS", "A1.1",
+        "CCAS",
+        "A1.1",
         "Réduire le délai de réponse aux demandes d'aide facultative",
         "Commission d'attribution bimensuelle et dossier unique de demande.",
         "Réponse sous 10 jours ouvrés pour 90 % des demandes en {year}.",
         (2024, "clos"),
     ),
     _o(
-        "CCAS", "A1.1",
+        "CCAS",
+        "A1.1",
         "Ouvrir une épicerie solidaire municipale",
         "Épicerie solidaire gérée en régie dans les locaux de l'ancienne poste.",
         "Épicerie ouverte au public au second semestre {year}.",
@@ -398,21 +418,24 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- PETITEENF
     _o(
-        "PETITEENF", "A1.2",
+        "PETITEENF",
+        "A1.2",
         "Augmenter le taux d'occupation des crèches municipales",
         "Commission d'attribution mensuelle et remplacement rapide des places libérées.",
         "Taux d'occupation facturé d'au moins 75 % en {year}.",
         (2025, "actif"),
     ),
     _o(
-        "PETITEENF", None,
+        "PETITEENF",
+        None,
         "Simplifier la préinscription en crèche par le portail famille",
         "Formulaire de préinscription en ligne et suivi de la demande par les familles.",
         "80 % des préinscriptions faites en ligne en {year}.",
         (2024, "clos"),
     ),
     _o(
-        "PETITEENF", "A1.2",
+        "PETITEENF",
+        "A1.2",
         "Ouvrir une micro-crèche de 12 places",
         "Micro-crèche dans le quartier des Capelles, au rez-de-chaussée de la future "
         "résidence seniors.",
@@ -421,7 +444,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- SCOLAIRE
     _o(
-        "SCOLAIRE", "A1.2",
+        "SCOLAIRE",
+        "A1.2",
         "Réduire le gaspillage alimentaire en restauration scolaire",
         "Pesées régulières, ajustement des grammages et sensibilisation des élèves avec les "
         "animateurs.",
@@ -429,14 +453,17 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2024, "clos"),
     ),
     _o(
-        "SCOLAIRE", "A1.2",
+        "SCOLAIRE",
+        "A1.2",
         "Développer l'offre d'activités périscolaires",
         "Ateliers sportifs, culturels et scientifiques avec les associations de la ville.",
         "Taux de fréquentation du périscolaire du soir d'au moins 60 % en {year}.",
-        (2025, "actif"), (2026, "amende"),
+        (2025, "actif"),
+        (2026, "amende"),
     ),
     _o(
-        "SCOLAIRE", None,
+        "SCOLAIRE",
+        None,
         "Fiabiliser la facturation périscolaire",
         "Pointage sur tablette et contrôle croisé des présences avant facturation.",
         "Moins de 1 % de factures contestées en {year}.",
@@ -444,22 +471,27 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- ETATCIVIL
     _o(
-        "ETATCIVIL", "A3.1",
+        "ETATCIVIL",
+        "A3.1",
         "Réduire le délai de rendez-vous pour les titres d'identité",
         "Plages supplémentaires, relances SMS et libération des rendez-vous non honorés.",
         "Délai moyen d'obtention d'un rendez-vous inférieur à 30 jours en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "revu"),
+        (2024, "clos"),
+        (2025, "actif"),
+        (2026, "revu"),
         weight=2.0,
     ),
     _o(
-        "ETATCIVIL", None,
+        "ETATCIVIL",
+        None,
         "Sécuriser la tenue des registres d'état civil",
         "Contrôle systématique des actes avant signature et clôture annuelle des registres.",
         "Aucun acte non signé au 31 décembre {year} et contrôle du parquet sans observation.",
         (2025, "clos"),
     ),
     _o(
-        "ETATCIVIL", "A3.1",
+        "ETATCIVIL",
+        "A3.1",
         "Dématérialiser les demandes d'actes d'état civil",
         "Raccordement à la plateforme d'échange dématérialisé avec les notaires et demandes "
         "d'actes en ligne pour les particuliers.",
@@ -468,7 +500,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- ACCUEIL
     _o(
-        "ACCUEIL", "A3.1",
+        "ACCUEIL",
+        "A3.1",
         "Répondre aux courriels des usagers sous 72 heures",
         "Boîte unique de contact, modèles de réponse et suivi des demandes dans l'outil de "
         "gestion de la relation usagers.",
@@ -476,7 +509,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2025, "actif"),
     ),
     _o(
-        "ACCUEIL", None,
+        "ACCUEIL",
+        None,
         "Améliorer le taux de décroché téléphonique",
         "Standard mutualisé aux heures de pointe et rappel des appels perdus.",
         "Au moins 90 % des appels décrochés en {year}.",
@@ -484,7 +518,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- POLICE
     _o(
-        "POLICE", "A1.4",
+        "POLICE",
+        "A1.4",
         "Renforcer la présence de proximité",
         "Patrouilles pédestres et à vélo dans les quartiers et aux heures d'entrée et de "
         "sortie des écoles.",
@@ -492,14 +527,16 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2025, "actif"),
     ),
     _o(
-        "POLICE", "A2.3",
+        "POLICE",
+        "A2.3",
         "Lutter contre les dépôts sauvages",
         "Repérage, enquête sur l'auteur et enlèvement coordonné avec le service voirie.",
         "Dépôts sauvages enlevés sous 48 heures et auteurs identifiés verbalisés en {year}.",
         (2026, "revu"),
     ),
     _o(
-        "POLICE", None,
+        "POLICE",
+        None,
         "Déployer la verbalisation électronique",
         "Équiper les agents de terminaux de verbalisation électronique.",
         "100 % des contraventions dressées par voie électronique en {year}.",
@@ -507,7 +544,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- SPORTS
     _o(
-        "SPORTS", "A1.3",
+        "SPORTS",
+        "A1.3",
         "Augmenter le taux d'occupation des équipements sportifs",
         "Réattribuer les créneaux inutilisés et ouvrir les gymnases aux pratiques libres "
         "pendant les vacances.",
@@ -515,7 +553,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2025, "actif"),
     ),
     _o(
-        "SPORTS", "A2.1",
+        "SPORTS",
+        "A2.1",
         "Réduire les consommations d'eau et d'énergie des gymnases",
         "Mousseurs, détecteurs de présence et programmation du chauffage selon les créneaux.",
         "Consommations des gymnases en baisse de 5 % en {year}.",
@@ -523,15 +562,17 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- CULTURE
     _o(
-        "CULTURE", "A1.3",
+        "CULTURE",
+        "A1.3",
         "Élargir les publics de la médiathèque",
-        "Portage à domicile, accueil de classes et animations hors les murs dans les "
-        "quartiers.",
+        "Portage à domicile, accueil de classes et animations hors les murs dans les quartiers.",
         "Nombre d'inscrits actifs en hausse de 5 % en {year}.",
-        (2025, "actif"), (2026, "propose"),
+        (2025, "actif"),
+        (2026, "propose"),
     ),
     _o(
-        "CULTURE", "A1.3",
+        "CULTURE",
+        "A1.3",
         "Développer l'éducation artistique et culturelle dans les écoles",
         "Parcours d'éducation artistique proposés à toutes les classes élémentaires avec "
         "l'école de musique et la médiathèque.",
@@ -539,14 +580,16 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2026, "valide"),
     ),
     _o(
-        "CULTURE", "A1.3",
+        "CULTURE",
+        "A1.3",
         "Ouvrir la médiathèque le dimanche",
         "Ouverture dominicale d'octobre à avril, avec un renfort de vacataires.",
         "Ouverture le dimanche après-midi d'octobre à avril {year}.",
         (2024, "rejete"),
     ),
     _o(
-        "CULTURE", None,
+        "CULTURE",
+        None,
         "Achever le récolement décennal des collections",
         "Récolement des fonds patrimoniaux et mise à jour de l'inventaire informatisé.",
         "Récolement achevé et procès-verbal transmis avant le 31 décembre {year}.",
@@ -554,23 +597,26 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- FINANCES
     _o(
-        "FINANCES", "A3.2",
+        "FINANCES",
+        "A3.2",
         "Réduire le délai global de paiement des fournisseurs",
         "Circuit dématérialisé des factures et relance automatique des services valideurs.",
         "Délai global de paiement inférieur à 20 jours en {year} (plafond légal : 30 jours).",
-        (2025, "actif"), (2026, "revu"),
+        (2025, "actif"),
+        (2026, "revu"),
     ),
     _o(
-        "FINANCES", "A3.2",
+        "FINANCES",
+        "A3.2",
         "Maîtriser les charges à caractère général",
-        "Dialogue de gestion avec chaque service et suivi mensuel des consommations de "
-        "crédits.",
+        "Dialogue de gestion avec chaque service et suivi mensuel des consommations de crédits.",
         "Charges à caractère général en baisse de 2 % à périmètre constant en {year}.",
         (2024, "clos"),
         weight=2.0,
     ),
     _o(
-        "FINANCES", None,
+        "FINANCES",
+        None,
         "Fiabiliser l'inventaire comptable",
         "Rapprochement de l'inventaire et de l'état de l'actif avec le comptable public.",
         "Écart entre inventaire et état de l'actif résorbé à 90 % en {year}.",
@@ -578,22 +624,24 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- RH
     _o(
-        "RH", "A3.3",
+        "RH",
+        "A3.3",
         "Mettre en œuvre le plan de formation pluriannuel",
         "Recueil des besoins lors des entretiens annuels et formations en intra avec le CNFPT.",
         "80 % des agents formés au moins une fois en {year}.",
         (2025, "actif"),
     ),
     _o(
-        "RH", "A3.3",
+        "RH",
+        "A3.3",
         "Réduire les accidents du travail",
-        "Mise à jour du document unique, formation gestes et postures, analyse de chaque "
-        "accident.",
+        "Mise à jour du document unique, formation gestes et postures, analyse de chaque accident.",
         "Nombre de jours d'arrêt pour accident du travail en baisse de 10 % en {year}.",
         (2026, "valide"),
     ),
     _o(
-        "RH", None,
+        "RH",
+        None,
         "Généraliser les entretiens professionnels annuels",
         "Campagne d'entretiens dématérialisée et formation des encadrants à la conduite de "
         "l'entretien.",
@@ -602,7 +650,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- DSI
     _o(
-        "DSI", "A3.1",
+        "DSI",
+        "A3.1",
         "Ouvrir un portail citoyen de démarches en ligne",
         "Portail unique d'authentification pour les démarches famille, état civil, "
         "urbanisme et signalements.",
@@ -610,7 +659,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2024, "clos"),
     ),
     _o(
-        "DSI", None,
+        "DSI",
+        None,
         "Garantir la disponibilité des applications métiers",
         "Supervision des serveurs, sauvegardes externalisées et tests de restauration.",
         "Disponibilité d'au moins 99,5 % et une restauration testée par trimestre en {year}.",
@@ -618,23 +668,24 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- COMMANDE
     _o(
-        "COMMANDE", "A3.2",
+        "COMMANDE",
+        "A3.2",
         "Mutualiser les achats de fournitures",
         "Accords-cadres communs aux services et adhésion à une centrale d'achat.",
         "Économie de 25 000 € sur les achats de fournitures en {year}.",
         (2025, "actif"),
     ),
     _o(
-        "COMMANDE", "A2.1",
+        "COMMANDE",
+        "A2.1",
         "Intégrer des clauses environnementales dans les marchés",
-        "Guide interne des clauses environnementales et accompagnement des services "
-        "prescripteurs.",
-        "30 % des marchés de plus de 40 000 € HT comportent une clause environnementale en "
-        "{year}.",
+        "Guide interne des clauses environnementales et accompagnement des services prescripteurs.",
+        "30 % des marchés de plus de 40 000 € HT comportent une clause environnementale en {year}.",
         (2026, "revu"),
     ),
     _o(
-        "COMMANDE", None,
+        "COMMANDE",
+        None,
         "Réduire le délai de passation des marchés à procédure adaptée",
         "Modèles de pièces types et calendrier de passation partagé avec les services.",
         "Délai moyen de passation des MAPA inférieur à 60 jours en {year}.",
@@ -642,7 +693,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- COMMUNIC
     _o(
-        "COMMUNIC", "A3.1",
+        "COMMUNIC",
+        "A3.1",
         "Rendre le site internet accessible à tous",
         "Mise en conformité avec le référentiel général d'amélioration de l'accessibilité "
         "(RGAA) et publication de la déclaration d'accessibilité.",
@@ -650,7 +702,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2026, "propose"),
     ),
     _o(
-        "COMMUNIC", None,
+        "COMMUNIC",
+        None,
         "Respecter le calendrier de parution du magazine municipal",
         "Rétroplanning partagé avec les services et l'imprimeur.",
         "Dix numéros parus à la date prévue en {year}.",
@@ -658,7 +711,8 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
     ),
     # ---------------------------------------------------------------- JURIDIQUE
     _o(
-        "JURIDIQUE", "A3.4",
+        "JURIDIQUE",
+        "A3.4",
         "Sécuriser les actes administratifs",
         "Relecture juridique des délibérations et arrêtés, télétransmission au contrôle de "
         "légalité.",
@@ -666,32 +720,36 @@ SERVICE_OBJECTIVES: tuple[ObjectiveDef, ...] = (
         (2025, "actif"),
     ),
     _o(
-        "JURIDIQUE", None,
+        "JURIDIQUE",
+        None,
         "Réduire la sinistralité et le coût des assurances",
-        "Analyse des sinistres avec les services et renégociation du contrat flotte "
-        "automobile.",
+        "Analyse des sinistres avec les services et renégociation du contrat flotte automobile.",
         "Prime d'assurance flotte automobile en baisse de 8 % en {year}.",
         (2025, "clos"),
     ),
     # ---------------------------------------------------------------- QUALITE
     _o(
-        "QUALITE", "A3.4",
+        "QUALITE",
+        "A3.4",
         "Maintenir les certifications ISO 9001 et ISO 14001",
         "Préparation des audits de suivi et de renouvellement avec les services certifiés.",
         "Certifications maintenues sans non-conformité majeure en {year}.",
-        (2024, "clos"), (2025, "actif"), (2026, "valide"),
+        (2024, "clos"),
+        (2025, "actif"),
+        (2026, "valide"),
         weight=2.0,
     ),
     _o(
-        "QUALITE", "A3.4",
+        "QUALITE",
+        "A3.4",
         "Conduire le programme d'audits internes",
         "Audits croisés entre services par les auditeurs internes formés.",
-        "100 % des audits planifiés réalisés et 80 % des actions correctives soldées en "
-        "{year}.",
+        "100 % des audits planifiés réalisés et 80 % des actions correctives soldées en {year}.",
         (2026, "propose"),
     ),
     _o(
-        "QUALITE", None,
+        "QUALITE",
+        None,
         "Dématérialiser la gestion documentaire qualité",
         "Reprise des procédures et modes opératoires dans la gestion documentaire "
         "partagée, avec circuit de relecture et d'approbation.",

@@ -123,8 +123,9 @@ def targets(shape: Shape, years: range, reference_year: int, growth: float) -> l
     for year in years:
         if shape.direction == "band" and shape.band is not None:
             low, high = shape.band
-            out.append(YearTarget(year, None, nice(low * factor, shape),
-                                  nice(high * factor, shape)))
+            out.append(
+                YearTarget(year, None, nice(low * factor, shape), nice(high * factor, shape))
+            )
         else:
             level = target_level(shape, year, reference_year, growth)
             out.append(YearTarget(year, nice(level * factor, shape), None, None))
@@ -142,8 +143,9 @@ def _performance(rng: random.Random, profile: str, recent: bool) -> float:
     return rng.uniform(-3.0, -1.6)
 
 
-def _year_level(shape: Shape, year: int, reference_year: int, growth: float,
-                performance: float) -> float:
+def _year_level(
+    shape: Shape, year: int, reference_year: int, growth: float, performance: float
+) -> float:
     """The per-period level actually reached in ``year``."""
     if shape.direction == "band" and shape.band is not None:
         low, high = shape.band
@@ -169,8 +171,13 @@ def series(
     """(period code, last day of the period, value) from ``first`` to ``last`` inclusive."""
     years = range(first.year - 1, last.year + 1)
     levels = {
-        year: _year_level(shape, year, reference_year, growth,
-                          _performance(rng, profile, year >= reference_year - 1))
+        year: _year_level(
+            shape,
+            year,
+            reference_year,
+            growth,
+            _performance(rng, profile, year >= reference_year - 1),
+        )
         for year in years
     }
     per_year = PER_YEAR[shape.frequency]
@@ -197,4 +204,4 @@ def _weights(shape: Shape, per_year: int) -> tuple[float, ...]:
     if per_year == 12:
         return monthly
     size = 12 // per_year
-    return tuple(sum(monthly[i * size:(i + 1) * size]) / size for i in range(per_year))
+    return tuple(sum(monthly[i * size : (i + 1) * size]) / size for i in range(per_year))

@@ -49,7 +49,11 @@ def _calculated() -> dict[str, _Calc]:
         except formula.FormulaError:
             continue  # refused at save time; an old bad formula simply yields nothing
         out[row.code.upper()] = _Calc(
-            row.id, row.code, row.frequency, tree, frozenset(formula.references(tree)),
+            row.id,
+            row.code,
+            row.frequency,
+            tree,
+            frozenset(formula.references(tree)),
             formula.depth(tree),
         )
     return out
@@ -80,7 +84,7 @@ def _codes_of(indicator_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(indicator_ids))
     found: dict[int, str] = {}
     for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
+        chunk = ids[start : start + 900]
         for row in db.session.execute(
             select(Indicator.id, Indicator.code).where(Indicator.id.in_(chunk))
         ):
@@ -100,7 +104,7 @@ def _values(codes: set[str], period_codes: set[str]) -> dict[tuple[str, str], fl
     found: dict[tuple[str, str], float] = {}
     wanted = sorted(period_codes)
     for start in range(0, len(wanted), 400):
-        chunk = wanted[start:start + 400]
+        chunk = wanted[start : start + 400]
         for row in db.session.execute(
             select(Measurement.indicator_id, Measurement.period, Measurement.value).where(
                 Measurement.indicator_id.in_(sorted(ids)),
@@ -170,8 +174,11 @@ def recompute(changed: set[tuple[int, str]], actor: Any) -> int:
             targets[code] = affected
     if not targets:
         return 0
-    return _write(compute(targets, calcs), actor, _("Recalcul après modification de %(codes)s",
-                                                       codes=", ".join(sorted(by_code))))
+    return _write(
+        compute(targets, calcs),
+        actor,
+        _("Recalcul après modification de %(codes)s", codes=", ".join(sorted(by_code))),
+    )
 
 
 def recompute_all(actor: Any, codes: Iterable[str] | None = None) -> int:

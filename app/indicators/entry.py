@@ -69,11 +69,13 @@ def default_month(today: date | None = None) -> periods.Period:
 def sheet(service_id: int, month: periods.Period) -> EntrySheet:
     """The sheet of a service for a month (the caller has checked the service is in scope)."""
     indicators = db.session.scalars(
-        select(Indicator).where(
+        select(Indicator)
+        .where(
             Indicator.owner_service_id == service_id,
             Indicator.collection_mode.in_(MANUAL_MODES),
             Indicator.archived.is_(False),
-        ).order_by(Indicator.code)
+        )
+        .order_by(Indicator.code)
     ).all()
     due: list[tuple[Indicator, periods.Period]] = []
     for indicator in indicators:
@@ -116,10 +118,14 @@ def sheet(service_id: int, month: periods.Period) -> EntrySheet:
             (code, stored[(indicator.id, code)].value if (indicator.id, code) in stored else None)
             for code in wanted[indicator.id][1:]
         ]
-        evaluation = st.evaluate_target(current.value if current else None, indicator, target,
-                                        period.code)
-        rows.append(EntryRow(indicator, period.code, current, previous, target, evaluation,
-                             period.code in locked))
+        evaluation = st.evaluate_target(
+            current.value if current else None, indicator, target, period.code
+        )
+        rows.append(
+            EntryRow(
+                indicator, period.code, current, previous, target, evaluation, period.code in locked
+            )
+        )
     return EntrySheet(service_id, month, rows)
 
 
@@ -140,8 +146,14 @@ def changed_rows(sheet_: EntrySheet, form: Any) -> tuple[list[dict[str, Any]], l
             same_value = _same(raw, row.current.value)
             if same_value and comment == (row.current.comment or ""):
                 continue
-        out.append({"indicator": row.indicator.code, "period": row.period, "value": raw,
-                    "comment": comment or None})
+        out.append(
+            {
+                "indicator": row.indicator.code,
+                "period": row.period,
+                "value": raw,
+                "comment": comment or None,
+            }
+        )
         origin.append(row)
     return out, origin
 

@@ -105,8 +105,11 @@ def _tokens(text: str) -> list[_Token]:
         match = _TOKEN.match(text, position)
         if match is None:
             raise FormulaError(
-                _("Caractère inattendu « %(char)s » en position %(pos)d.",
-                  char=text[position], pos=position + 1)
+                _(
+                    "Caractère inattendu « %(char)s » en position %(pos)d.",
+                    char=text[position],
+                    pos=position + 1,
+                )
             )
         kind = match.lastgroup or ""
         if kind != "space":
@@ -133,14 +136,16 @@ class _Parser:
 
     def expect(self, text: str) -> None:
         if self.peek() is None:
-            raise FormulaError(
-                _("« %(expected)s » attendu à la fin de la formule.", expected=text)
-            )
+            raise FormulaError(_("« %(expected)s » attendu à la fin de la formule.", expected=text))
         token = self.take()
         if token.text != text:
             raise FormulaError(
-                _("« %(expected)s » attendu en position %(pos)d, « %(found)s » trouvé.",
-                  expected=text, pos=token.position, found=token.text)
+                _(
+                    "« %(expected)s » attendu en position %(pos)d, « %(found)s » trouvé.",
+                    expected=text,
+                    pos=token.position,
+                    found=token.text,
+                )
             )
 
     def parse(self) -> Node:
@@ -150,8 +155,11 @@ class _Parser:
         extra = self.peek()
         if extra is not None:
             raise FormulaError(
-                _("« %(found)s » inattendu en position %(pos)d.",
-                  found=extra.text, pos=extra.position)
+                _(
+                    "« %(found)s » inattendu en position %(pos)d.",
+                    found=extra.text,
+                    pos=extra.position,
+                )
             )
         return node
 
@@ -193,16 +201,18 @@ class _Parser:
             self.expect(")")
             return node
         raise FormulaError(
-            _("« %(found)s » inattendu en position %(pos)d.",
-              found=token.text, pos=token.position)
+            _("« %(found)s » inattendu en position %(pos)d.", found=token.text, pos=token.position)
         )
 
     def call(self, name_token: _Token) -> Node:
         name = name_token.text.lower()
         if name not in FUNCTIONS:
             raise FormulaError(
-                _("Fonction inconnue « %(name)s » (connues : %(known)s).",
-                  name=name_token.text, known=", ".join(sorted(FUNCTIONS)))
+                _(
+                    "Fonction inconnue « %(name)s » (connues : %(known)s).",
+                    name=name_token.text,
+                    known=", ".join(sorted(FUNCTIONS)),
+                )
             )
         self.expect("(")
         args: list[Node] = []
@@ -216,20 +226,25 @@ class _Parser:
                 args.append(self.expr())
                 separator = self.take()
             if separator.text != ")":
-                raise FormulaError(
-                    _("« ) » attendu en position %(pos)d.", pos=separator.position)
-                )
+                raise FormulaError(_("« ) » attendu en position %(pos)d.", pos=separator.position))
         low, high = FUNCTIONS[name]
         if not low <= len(args) <= high:
             raise FormulaError(
-                _("%(name)s() prend de %(low)d à %(high)d arguments.",
-                  name=name, low=low, high=high)
+                _(
+                    "%(name)s() prend de %(low)d à %(high)d arguments.",
+                    name=name,
+                    low=low,
+                    high=high,
+                )
             )
         if name in PERIOD_FUNCTIONS:
             if not isinstance(args[0], Ref):
                 raise FormulaError(
-                    _("%(name)s() s'applique à un code d'indicateur, par exemple "
-                      "%(name)s(VOI-001, 12).", name=name)
+                    _(
+                        "%(name)s() s'applique à un code d'indicateur, par exemple "
+                        "%(name)s(VOI-001, 12).",
+                        name=name,
+                    )
                 )
             if len(args) == 2 and not (
                 isinstance(args[1], Number)
@@ -237,8 +252,11 @@ class _Parser:
                 and 1 <= args[1].value <= MAX_PERIODS
             ):
                 raise FormulaError(
-                    _("Le nombre de périodes de %(name)s() est un entier de 1 à %(max)d.",
-                      name=name, max=MAX_PERIODS)
+                    _(
+                        "Le nombre de périodes de %(name)s() est un entier de 1 à %(max)d.",
+                        name=name,
+                        max=MAX_PERIODS,
+                    )
                 )
         return Call(name, tuple(args))
 
@@ -337,7 +355,7 @@ def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
         for dep in graph.get(code, ()):
             state = colour.get(dep, white)
             if state == grey:
-                return [*stack[stack.index(dep):], dep]
+                return [*stack[stack.index(dep) :], dep]
             if state == white:
                 found = visit(dep)
                 if found:

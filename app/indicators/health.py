@@ -36,8 +36,9 @@ class Overdue:
     days_late: int
 
 
-def last_due_period(frequency: str, today: date, overrides: dict[str, date],
-                    grace: int) -> periods.Period:
+def last_due_period(
+    frequency: str, today: date, overrides: dict[str, date], grace: int
+) -> periods.Period:
     """The most recent period of ``frequency`` whose value is already due on ``today``."""
     current = periods.containing(today, frequency).previous()
     for _step in range(3):
@@ -72,8 +73,15 @@ def overdue_indicators(indicators: Sequence[Indicator], today: date | None = Non
             continue  # created after that period: nothing was owed yet
         missing = len(periods.between(last.next(), expected)) if last is not None else 1
         due = overrides.get(expected.code) or st.due_date(expected.code, grace)
-        out.append(Overdue(indicator, stored.period if stored else None, expected.code,
-                           missing, (today - due).days))
+        out.append(
+            Overdue(
+                indicator,
+                stored.period if stored else None,
+                expected.code,
+                missing,
+                (today - due).days,
+            )
+        )
     out.sort(key=lambda o: (-o.days_late, o.indicator.code))
     return out
 

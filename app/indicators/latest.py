@@ -93,8 +93,9 @@ def latest_measurements(indicators: Iterable[Indicator | int]) -> dict[int, Meas
     )
     stmt = select(Measurement).join(
         latest,
-        and_(Measurement.indicator_id == latest.c.indicator_id,
-             Measurement.period == latest.c.period),
+        and_(
+            Measurement.indicator_id == latest.c.indicator_id, Measurement.period == latest.c.period
+        ),
     )
     return {m.indicator_id: m for m in db.session.scalars(stmt)}
 
@@ -115,8 +116,10 @@ def recent_measurements(indicator: Indicator | int, limit: int = 24) -> list[Mea
 def count_measurements(indicator: Indicator | int) -> int:
     """How many non-archived values an indicator has (to say « 24 of 130 »)."""
     indicator_id = indicator if isinstance(indicator, int) else indicator.id
-    stmt = select(func.count()).select_from(Measurement).where(
-        Measurement.indicator_id == indicator_id, Measurement.archived.is_(False)
+    stmt = (
+        select(func.count())
+        .select_from(Measurement)
+        .where(Measurement.indicator_id == indicator_id, Measurement.archived.is_(False))
     )
     return int(db.session.scalar(stmt) or 0)
 
@@ -157,7 +160,8 @@ def reporting_due_dates(period_codes: Iterable[str]) -> dict[str, date]:
     """Due dates the quality cell set on reporting periods, by period code — one query."""
     codes = sorted({code for code in period_codes if code})
     stmt = select(ReportingPeriod.period, ReportingPeriod.due_date).where(
-        ReportingPeriod.period.in_(codes), ReportingPeriod.due_date.is_not(None),
+        ReportingPeriod.period.in_(codes),
+        ReportingPeriod.due_date.is_not(None),
         ReportingPeriod.archived.is_(False),
     )
     return {code: due for code, due in db.session.execute(stmt) if due is not None}
@@ -194,10 +198,14 @@ def latest_readings(
     grace = st.grace_days()
     return {
         indicator.id: _judged_latest(
-            indicator, latest.get(indicator.id),
+            indicator,
+            latest.get(indicator.id),
             targets.get((indicator.id, latest[indicator.id].period))
-            if indicator.id in latest else None,
-            overrides, today, grace,
+            if indicator.id in latest
+            else None,
+            overrides,
+            today,
+            grace,
         )
         for indicator in indicators
     }
@@ -208,16 +216,25 @@ def as_latest(reading: Reading, today: date | None = None) -> Reading:
     value, with its lateness — one query, for a page that has the values in hand."""
     next_code = st.next_period(reading.period) if reading.period else None
     overrides = reporting_due_dates([next_code] if next_code else [])
-    return _judged_latest(reading.indicator, reading.measurement, reading.target, overrides,
-                          today or date.today(), st.grace_days())
+    return _judged_latest(
+        reading.indicator,
+        reading.measurement,
+        reading.target,
+        overrides,
+        today or date.today(),
+        st.grace_days(),
+    )
 
 
 def period_readings(indicator: Indicator, measurements: Sequence[Measurement]) -> list[Reading]:
     """Each given value of one indicator judged against its own period's target — one query."""
     targets = applicable_targets((indicator.id, m.period) for m in measurements)
     return [
-        Reading(indicator, m, targets.get((indicator.id, m.period)),
-                st.evaluate_target(m.value, indicator, targets.get((indicator.id, m.period)),
-                                   m.period))
+        Reading(
+            indicator,
+            m,
+            targets.get((indicator.id, m.period)),
+            st.evaluate_target(m.value, indicator, targets.get((indicator.id, m.period)), m.period),
+        )
         for m in measurements
     ]

@@ -83,8 +83,12 @@ class Node:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "id": self.id, "code": self.code, "title": self.title,
-            "weight": self.weight, "status": self.status,
+            "kind": self.kind,
+            "id": self.id,
+            "code": self.code,
+            "title": self.title,
+            "weight": self.weight,
+            "status": self.status,
             "status_label": str(st.status_info(self.status).label),
             "score": None if self.score is None else round(self.score, 4),
             "coverage": None if self.coverage is None else round(self.coverage, 4),
@@ -108,9 +112,12 @@ class StrategyMap:
             "year": self.year,
             "programme": self.programme.as_dict(),
             "matrix": [
-                {"service": service, "axis": axis,
-                 "score": None if score is None else round(score, 4),
-                 "coverage": round(coverage, 4)}
+                {
+                    "service": service,
+                    "axis": axis,
+                    "score": None if score is None else round(score, 4),
+                    "coverage": round(coverage, 4),
+                }
                 for (service, axis), (score, coverage) in sorted(self.matrix.items())
             ],
         }
@@ -153,8 +160,14 @@ def aggregate(values: Sequence[float], how: str) -> float | None:
 
 # ------------------------------------------------------------------------------ leaves
 def _indicator_node(indicator: Indicator, weight: float) -> Node:
-    return Node("indicator", indicator.id, indicator.code, indicator.name, weight,
-                details={"unit": indicator.unit, "frequency": indicator.frequency})
+    return Node(
+        "indicator",
+        indicator.id,
+        indicator.code,
+        indicator.name,
+        weight,
+        details={"unit": indicator.unit, "frequency": indicator.frequency},
+    )
 
 
 def _judge_latest(nodes: dict[int, list[Node]], indicators: list[Indicator], today: date) -> None:
@@ -164,10 +177,13 @@ def _judge_latest(nodes: dict[int, list[Node]], indicators: list[Indicator], tod
         for node in nodes[indicator.id]:
             node.status = reading.evaluation.status
             node.score = reading.evaluation.score
-            node.details.update({
-                "period": reading.period, "value": reading.value,
-                "target": _target_dict(reading.target),
-            })
+            node.details.update(
+                {
+                    "period": reading.period,
+                    "value": reading.value,
+                    "target": _target_dict(reading.target),
+                }
+            )
 
 
 def _target_dict(target: Target | None) -> dict[str, float | None] | None:
@@ -176,14 +192,16 @@ def _target_dict(target: Target | None) -> dict[str, float | None] | None:
     return {"value": target.value, "low": target.low, "high": target.high}
 
 
-def _judge_period(nodes: dict[int, list[Node]], indicators: list[Indicator],
-                  period: periods.Period, today: date) -> None:
+def _judge_period(
+    nodes: dict[int, list[Node]], indicators: list[Indicator], period: periods.Period, today: date
+) -> None:
     """Values for a year (aggregated) or for the period of each frequency ending with it."""
     wanted: dict[int, list[str]] = {}
     for indicator in indicators:
         if period.frequency == periods.YEARLY:
-            wanted[indicator.id] = [p.code for p in periods.in_year(period.year,
-                                                                     indicator.frequency)]
+            wanted[indicator.id] = [
+                p.code for p in periods.in_year(period.year, indicator.frequency)
+            ]
         else:
             own = periods.containing(period.end, indicator.frequency)
             wanted[indicator.id] = [own.code] if own.end == period.end else []
@@ -199,33 +217,51 @@ def _judge_period(nodes: dict[int, list[Node]], indicators: list[Indicator],
         ):
             values[(row.indicator_id, row.period)] = row.value
     target_keys = [
-        (indicator.id, period.code if period.frequency == periods.YEARLY
-         else (wanted[indicator.id][0] if wanted[indicator.id] else period.code))
+        (
+            indicator.id,
+            period.code
+            if period.frequency == periods.YEARLY
+            else (wanted[indicator.id][0] if wanted[indicator.id] else period.code),
+        )
         for indicator in indicators
     ]
     targets = applicable_targets(target_keys)
     for indicator, key in zip(indicators, target_keys, strict=True):
-        series = [values[(indicator.id, c)] for c in wanted[indicator.id]
-                  if (indicator.id, c) in values]
+        series = [
+            values[(indicator.id, c)] for c in wanted[indicator.id] if (indicator.id, c) in values
+        ]
         value = aggregate(series, indicator.aggregation)
         target = targets.get(key)
         if (
-            value is not None and target is not None and indicator.aggregation == "sum"
-            and period.frequency == periods.YEARLY and len(wanted[indicator.id]) > 1
+            value is not None
+            and target is not None
+            and indicator.aggregation == "sum"
+            and period.frequency == periods.YEARLY
+            and len(wanted[indicator.id]) > 1
             and len(series) < len(wanted[indicator.id])
         ):
             share = len(series) / len(wanted[indicator.id])
-            evaluation = st.evaluate(value, indicator.direction,
-                                     _scaled(target.value, share), _scaled(target.low, share),
-                                     _scaled(target.high, share), indicator.alert_threshold)
+            evaluation = st.evaluate(
+                value,
+                indicator.direction,
+                _scaled(target.value, share),
+                _scaled(target.low, share),
+                _scaled(target.high, share),
+                indicator.alert_threshold,
+            )
         else:
             evaluation = st.evaluate_target(value, indicator, target, key[1])
         for node in nodes[indicator.id]:
             node.status, node.score = evaluation.status, evaluation.score
-            node.details.update({
-                "period": key[1], "value": value, "target": _target_dict(target),
-                "values_filed": len(series), "values_expected": len(wanted[indicator.id]),
-            })
+            node.details.update(
+                {
+                    "period": key[1],
+                    "value": value,
+                    "target": _target_dict(target),
+                    "values_filed": len(series),
+                    "values_expected": len(wanted[indicator.id]),
+                }
+            )
 
 
 def _scaled(value: float | None, share: float) -> float | None:
@@ -233,9 +269,12 @@ def _scaled(value: float | None, share: float) -> float | None:
 
 
 # ------------------------------------------------------------------------------ the tree
-def strategy_map(programme_id: int, period_code: str | None = None,
-                 today: date | None = None, service_ids: frozenset[int] | None = None
-                 ) -> StrategyMap | None:
+def strategy_map(
+    programme_id: int,
+    period_code: str | None = None,
+    today: date | None = None,
+    service_ids: frozenset[int] | None = None,
+) -> StrategyMap | None:
     """The rolled-up map of a programme (None if it does not exist).
 
     ``service_ids`` limits the service objectives (and their indicators) to a scope; the
@@ -248,23 +287,28 @@ def strategy_map(programme_id: int, period_code: str | None = None,
     period = periods.parse(period_code) if period_code else None
     year = period.year if period is not None else today.year
     axes = db.session.scalars(
-        select(Axis).where(Axis.programme_id == programme_id, Axis.archived.is_(False))
+        select(Axis)
+        .where(Axis.programme_id == programme_id, Axis.archived.is_(False))
         .order_by(Axis.position, Axis.code)
     ).all()
     strategic = db.session.scalars(
         select(StrategicObjective)
         .options(selectinload(StrategicObjective.services))
-        .where(StrategicObjective.axis_id.in_([a.id for a in axes]),
-               StrategicObjective.archived.is_(False))
+        .where(
+            StrategicObjective.axis_id.in_([a.id for a in axes]),
+            StrategicObjective.archived.is_(False),
+        )
         .order_by(StrategicObjective.code)
     ).all()
     so_stmt = (
         select(ServiceObjective)
         .options(selectinload(ServiceObjective.service))
-        .where(ServiceObjective.strategic_objective_id.in_([s.id for s in strategic]),
-               ServiceObjective.year == year,
-               ServiceObjective.state.in_(COUNTED_STATES),
-               ServiceObjective.archived.is_(False))
+        .where(
+            ServiceObjective.strategic_objective_id.in_([s.id for s in strategic]),
+            ServiceObjective.year == year,
+            ServiceObjective.state.in_(COUNTED_STATES),
+            ServiceObjective.archived.is_(False),
+        )
         .order_by(ServiceObjective.id)
     )
     if service_ids is not None:
@@ -273,22 +317,29 @@ def strategy_map(programme_id: int, period_code: str | None = None,
 
     links: dict[tuple[str, int], list[int]] = defaultdict(list)
     for row in db.session.execute(
-        select(indicator_service_objective.c.service_objective_id,
-               indicator_service_objective.c.indicator_id)
-        .where(indicator_service_objective.c.service_objective_id.in_(
-            [o.id for o in service_objectives]))
+        select(
+            indicator_service_objective.c.service_objective_id,
+            indicator_service_objective.c.indicator_id,
+        ).where(
+            indicator_service_objective.c.service_objective_id.in_(
+                [o.id for o in service_objectives]
+            )
+        )
     ):
         links[("service", row.service_objective_id)].append(row.indicator_id)
     for row in db.session.execute(
-        select(indicator_strategic_objective.c.strategic_objective_id,
-               indicator_strategic_objective.c.indicator_id)
-        .where(indicator_strategic_objective.c.strategic_objective_id.in_(
-            [s.id for s in strategic]))
+        select(
+            indicator_strategic_objective.c.strategic_objective_id,
+            indicator_strategic_objective.c.indicator_id,
+        ).where(
+            indicator_strategic_objective.c.strategic_objective_id.in_([s.id for s in strategic])
+        )
     ):
         links[("strategic", row.strategic_objective_id)].append(row.indicator_id)
     indicator_ids = sorted({i for ids in links.values() for i in ids})
     indicators = db.session.scalars(
-        select(Indicator).where(Indicator.id.in_(indicator_ids), Indicator.archived.is_(False))
+        select(Indicator)
+        .where(Indicator.id.in_(indicator_ids), Indicator.archived.is_(False))
         .order_by(Indicator.code)
     ).all()
     by_id = {i.id: i for i in indicators}
@@ -297,8 +348,9 @@ def strategy_map(programme_id: int, period_code: str | None = None,
 
     def leaf_nodes(key: tuple[str, int]) -> list[Node]:
         out = []
-        for indicator_id in sorted(links.get(key, []), key=lambda i: by_id[i].code
-                                   if i in by_id else ""):
+        for indicator_id in sorted(
+            links.get(key, []), key=lambda i: by_id[i].code if i in by_id else ""
+        ):
             indicator = by_id.get(indicator_id)
             if indicator is None:
                 continue
@@ -317,13 +369,23 @@ def strategy_map(programme_id: int, period_code: str | None = None,
         axis_node = Node("axis", axis.id, axis.code, axis.title)
         for objective in (s for s in strategic if s.axis_id == axis.id):
             axis_of_strategic[objective.id] = axis.code
-            node = Node("strategic_objective", objective.id, objective.code, objective.title,
-                        objective.weight,
-                        details={"services": [s.code for s in objective.services]})
+            node = Node(
+                "strategic_objective",
+                objective.id,
+                objective.code,
+                objective.title,
+                objective.weight,
+                details={"services": [s.code for s in objective.services]},
+            )
             for so in so_by_strategic.get(objective.id, []):
-                so_node = Node("service_objective", so.id, so.service.code, so.title,
-                               so.weight, details={"service": so.service.code,
-                                                   "state": so.state, "year": so.year})
+                so_node = Node(
+                    "service_objective",
+                    so.id,
+                    so.service.code,
+                    so.title,
+                    so.weight,
+                    details={"service": so.service.code, "state": so.state, "year": so.year},
+                )
                 so_node.children = leaf_nodes(("service", so.id))
                 node.children.append(so_node)
                 service_nodes.append((so, so_node, axis.code))
@@ -343,8 +405,15 @@ def strategy_map(programme_id: int, period_code: str | None = None,
                     settle(child)
             settle(objective_node)
         settle(axis_node)
-    root = settle(Node("programme", programme.id, f"{programme.start_year}–{programme.end_year}",
-                       programme.title, children=axis_nodes))
+    root = settle(
+        Node(
+            "programme",
+            programme.id,
+            f"{programme.start_year}–{programme.end_year}",
+            programme.title,
+            children=axis_nodes,
+        )
+    )
 
     matrix_children: dict[tuple[str, str], list[Node]] = defaultdict(list)
     services: dict[str, str] = {}
@@ -355,5 +424,6 @@ def strategy_map(programme_id: int, period_code: str | None = None,
     for key, children in matrix_children.items():
         score, coverage = weighted(children)
         matrix[key] = (score, coverage or 0.0)
-    return StrategyMap(root, period.code if period else None, year, matrix,
-                       sorted(services.items()))
+    return StrategyMap(
+        root, period.code if period else None, year, matrix, sorted(services.items())
+    )

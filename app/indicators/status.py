@@ -67,14 +67,15 @@ STATUS: dict[str, Status] = {
     s.code: s
     for s in (
         Status(ATTEINT, _l("Atteint"), "vigie-status-atteint", "fa-check-circle", "✔"),
-        Status(VIGILANCE, _l("Vigilance"), "vigie-status-vigilance", "fa-exclamation-triangle",
-               "!"),
-        Status(NON_ATTEINT, _l("Non atteint"), "vigie-status-non-atteint", "fa-times-circle",
-               "✖"),
+        Status(
+            VIGILANCE, _l("Vigilance"), "vigie-status-vigilance", "fa-exclamation-triangle", "!"
+        ),
+        Status(NON_ATTEINT, _l("Non atteint"), "vigie-status-non-atteint", "fa-times-circle", "✖"),
         Status(SANS_DONNEE, _l("Sans donnée"), "vigie-status-sans-donnee", "fa-circle-o", "–"),
         Status(EN_RETARD, _l("En retard"), "vigie-status-en-retard", "fa-clock-o", "◷"),
-        Status(SANS_CIBLE, _l("Sans cible"), "vigie-status-sans-cible", "fa-question-circle-o",
-               "?"),
+        Status(
+            SANS_CIBLE, _l("Sans cible"), "vigie-status-sans-cible", "fa-question-circle-o", "?"
+        ),
     )
 }
 
@@ -170,8 +171,9 @@ def evaluate(
     return Evaluation(status_for_score(score, alert_threshold), score, gap)
 
 
-def evaluate_target(value: float | None, indicator: Any, target_row: Any | None,
-                    period: str | None = None) -> Evaluation:
+def evaluate_target(
+    value: float | None, indicator: Any, target_row: Any | None, period: str | None = None
+) -> Evaluation:
     """:func:`evaluate` with an ``Indicator`` and a ``Target`` row (or None).
 
     A yearly target of a ``sum`` indicator is the year's total: judged against one month's
@@ -184,8 +186,11 @@ def evaluate_target(value: float | None, indicator: Any, target_row: Any | None,
         return NO_TARGET
     share = _share_of_year(indicator, target_row, period)
     return evaluate(
-        value, indicator.direction, _times(target_row.value, share),
-        _times(target_row.low, share), _times(target_row.high, share),
+        value,
+        indicator.direction,
+        _times(target_row.value, share),
+        _times(target_row.low, share),
+        _times(target_row.high, share),
         indicator.alert_threshold,
     )
 

@@ -77,9 +77,11 @@ def window_measurements(indicators: Sequence[Indicator], year: int) -> dict[int,
     ]
     stmt = (
         select(Measurement)
-        .where(or_(*windows) if windows else false(),
-               Measurement.period < str(year + 1),
-               Measurement.archived.is_(False))
+        .where(
+            or_(*windows) if windows else false(),
+            Measurement.period < str(year + 1),
+            Measurement.archived.is_(False),
+        )
         .order_by(Measurement.indicator_id, Measurement.period)
     )
     found: dict[int, list[Measurement]] = {indicator.id: [] for indicator in indicators}
@@ -88,34 +90,50 @@ def window_measurements(indicators: Sequence[Indicator], year: int) -> dict[int,
     return found
 
 
-def year_series(indicators: Sequence[Indicator], year: int,
-                today: date | None = None) -> dict[int, YearSeries]:
+def year_series(
+    indicators: Sequence[Indicator], year: int, today: date | None = None
+) -> dict[int, YearSeries]:
     """Each indicator's window of values and its standing at the end of ``year`` — three
     queries in all (values, targets, due dates)."""
     today = today or date.today()
     values = window_measurements(indicators, year)
     targets = applicable_targets(
-        (indicator_id, m.period) for indicator_id, ms in values.items() for m in ms)
-    following = {indicator_id: st.next_period(ms[-1].period)
-                 for indicator_id, ms in values.items() if ms}
+        (indicator_id, m.period) for indicator_id, ms in values.items() for m in ms
+    )
+    following = {
+        indicator_id: st.next_period(ms[-1].period) for indicator_id, ms in values.items() if ms
+    }
     overrides = reporting_due_dates(code for code in following.values() if code)
     grace = st.grace_days()
     result: dict[int, YearSeries] = {}
     for indicator in indicators:
         history = [
-            Reading(indicator, m, targets.get((indicator.id, m.period)),
-                    st.evaluate_target(m.value, indicator, targets.get((indicator.id, m.period)),
-                                       m.period))
+            Reading(
+                indicator,
+                m,
+                targets.get((indicator.id, m.period)),
+                st.evaluate_target(
+                    m.value, indicator, targets.get((indicator.id, m.period)), m.period
+                ),
+            )
             for m in reversed(values.get(indicator.id, []))
         ]
-        latest = _standing(indicator, history, year, following.get(indicator.id), overrides,
-                           today, grace)
+        latest = _standing(
+            indicator, history, year, following.get(indicator.id), overrides, today, grace
+        )
         result[indicator.id] = YearSeries(indicator, history, latest)
     return result
 
 
-def _standing(indicator: Indicator, history: list[Reading], year: int, next_code: str | None,
-              overrides: dict[str, date], today: date, grace: int) -> Reading:
+def _standing(
+    indicator: Indicator,
+    history: list[Reading],
+    year: int,
+    next_code: str | None,
+    overrides: dict[str, date],
+    today: date,
+    grace: int,
+) -> Reading:
     """The year's newest reading, judged late when the value after it, due within the year,
     has not come (a value due in the next year does not make a closed year late)."""
     newest = history[0] if history else None
@@ -130,5 +148,10 @@ def _standing(indicator: Indicator, history: list[Reading], year: int, next_code
         if newest is not None and next_code is not None and late:
             evaluation = st.Evaluation(st.EN_RETARD)
         return Reading(indicator, None, None, evaluation, due)
-    return Reading(indicator, newest.measurement, newest.target,
-                   st.current_status(newest.evaluation, late), due)
+    return Reading(
+        indicator,
+        newest.measurement,
+        newest.target,
+        st.current_status(newest.evaluation, late),
+        due,
+    )

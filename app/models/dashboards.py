@@ -20,15 +20,17 @@ from app.models.strategy import ServiceObjective, StrategicObjective
 dashboard_role = Table(
     "dashboard_role",
     Model.metadata,
-    Column("dashboard_id", Integer, ForeignKey("dashboard.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "dashboard_id", Integer, ForeignKey("dashboard.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("role_id", Integer, ForeignKey("ab_role.id", ondelete="CASCADE"), primary_key=True),
 )
 dashboard_service = Table(
     "dashboard_service",
     Model.metadata,
-    Column("dashboard_id", Integer, ForeignKey("dashboard.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "dashboard_id", Integer, ForeignKey("dashboard.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -49,7 +51,9 @@ class Dashboard(TrackedMixin, ArchivableMixin, Model):
     roles: Mapped[list[Role]] = relationship(Role, secondary=dashboard_role)
     services: Mapped[list[Service]] = relationship("Service", secondary=dashboard_service)
     widgets: Mapped[list[DashboardWidget]] = relationship(
-        "DashboardWidget", back_populates="dashboard", order_by="DashboardWidget.position",
+        "DashboardWidget",
+        back_populates="dashboard",
+        order_by="DashboardWidget.position",
         cascade="all, delete-orphan",
     )
 
@@ -65,7 +69,8 @@ class DashboardWidget(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dashboard_id: Mapped[int] = mapped_column(
         ForeignKey("dashboard.id", name="fk_dashboard_widget_dashboard", ondelete="CASCADE"),
-        nullable=False, index=True,
+        nullable=False,
+        index=True,
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     kind: Mapped[str] = mapped_column(String(8), nullable=False, default="kpi")

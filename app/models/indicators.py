@@ -37,19 +37,29 @@ if TYPE_CHECKING:
 indicator_service_objective = Table(
     "indicator_service_objective",
     Model.metadata,
-    Column("indicator_id", Integer, ForeignKey("indicator.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("service_objective_id", Integer,
-           ForeignKey("service_objective.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "indicator_id", Integer, ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "service_objective_id",
+        Integer,
+        ForeignKey("service_objective.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
 )
 
 indicator_strategic_objective = Table(
     "indicator_strategic_objective",
     Model.metadata,
-    Column("indicator_id", Integer, ForeignKey("indicator.id", ondelete="CASCADE"),
-           primary_key=True),
-    Column("strategic_objective_id", Integer,
-           ForeignKey("strategic_objective.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "indicator_id", Integer, ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column(
+        "strategic_objective_id",
+        Integer,
+        ForeignKey("strategic_objective.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
 )
 
 #: Expected push frequency of a source application, in days (health = ok / late / silent).

@@ -69,9 +69,7 @@ class Job(AttachedFileMixin, Model):
     #: When the newest indicator value was written as the job read the data.
     data_version: Mapped[str | None] = mapped_column(String(64))
     active_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    rerun_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("job.id", name="fk_job_rerun_of")
-    )
+    rerun_of_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", name="fk_job_rerun_of"))
 
     requested_by: Mapped[VigieUser | None] = relationship("VigieUser")
 

@@ -17,9 +17,7 @@ user_service = Table(
     "user_service",
     Model.metadata,
     Column("user_id", Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 
 

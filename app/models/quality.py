@@ -44,10 +44,15 @@ def _link(name: str, left: str, right: str, right_table: str = "") -> Table:
     return Table(
         name,
         Model.metadata,
-        Column(f"{left}_id", Integer, ForeignKey(f"{left}.id", ondelete="CASCADE"),
-               primary_key=True),
-        Column(f"{right}_id", Integer, ForeignKey(f"{right_table}.id", ondelete="CASCADE"),
-               primary_key=True),
+        Column(
+            f"{left}_id", Integer, ForeignKey(f"{left}.id", ondelete="CASCADE"), primary_key=True
+        ),
+        Column(
+            f"{right}_id",
+            Integer,
+            ForeignKey(f"{right_table}.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
     )
 
 
@@ -55,8 +60,9 @@ process_interface = Table(
     "process_interface",
     Model.metadata,
     Column("process_id", Integer, ForeignKey("process.id", ondelete="CASCADE"), primary_key=True),
-    Column("other_process_id", Integer, ForeignKey("process.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "other_process_id", Integer, ForeignKey("process.id", ondelete="CASCADE"), primary_key=True
+    ),
 )
 certification_service = _link("certification_service", "certification", "service")
 certification_audit = _link("certification_audit", "certification", "audit")
@@ -151,7 +157,9 @@ class Document(TrackedMixin, ArchivableMixin, Model):
     owner: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[owner_id])
     approver: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[approver_id])
     versions: Mapped[list[DocumentVersion]] = relationship(
-        "DocumentVersion", back_populates="document", viewonly=True,
+        "DocumentVersion",
+        back_populates="document",
+        viewonly=True,
         order_by="DocumentVersion.number.desc()",
     )
 
@@ -171,9 +179,7 @@ class DocumentVersion(AttachedFileMixin, TrackedMixin, ArchivableMixin, Model):
     """One version of a document: a file (PDF, ODT, DOCX…) or a text, and who approved it."""
 
     __tablename__ = "document_version"
-    __table_args__ = (
-        UniqueConstraint("document_id", "number", name="uq_document_version_number"),
-    )
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_document_version_number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -194,9 +200,7 @@ class DocumentVersion(AttachedFileMixin, TrackedMixin, ArchivableMixin, Model):
 
     document: Mapped[Document] = relationship("Document", back_populates="versions")
     author: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[author_id])
-    approved_by: Mapped[VigieUser | None] = relationship(
-        "VigieUser", foreign_keys=[approved_by_id]
-    )
+    approved_by: Mapped[VigieUser | None] = relationship("VigieUser", foreign_keys=[approved_by_id])
 
     def __repr__(self) -> str:
         return f"v{self.number}"

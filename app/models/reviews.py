@@ -25,8 +25,12 @@ if TYPE_CHECKING:
 management_review_participant = Table(
     "management_review_participant",
     Model.metadata,
-    Column("management_review_id", Integer,
-           ForeignKey("management_review.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "management_review_id",
+        Integer,
+        ForeignKey("management_review.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("user_id", Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), primary_key=True),
 )
 survey_service = Table(
@@ -39,8 +43,9 @@ survey_indicator = Table(
     "survey_indicator",
     Model.metadata,
     Column("survey_id", Integer, ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True),
-    Column("indicator_id", Integer, ForeignKey("indicator.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "indicator_id", Integer, ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True
+    ),
 )
 
 
@@ -58,8 +63,9 @@ class ManagementReview(AttachedFileMixin, TrackedMixin, ArchivableMixin, Model):
     held_on: Mapped[date | None] = mapped_column(Date)
     inputs_summary: Mapped[str | None] = mapped_column(Text)
     conclusion: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(24), nullable=False, default="preparation",
-                                       index=True)
+    state: Mapped[str] = mapped_column(
+        String(24), nullable=False, default="preparation", index=True
+    )
 
     participants: Mapped[list[VigieUser]] = relationship(
         "VigieUser", secondary=management_review_participant

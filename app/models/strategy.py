@@ -34,9 +34,7 @@ strategic_objective_service = Table(
         ForeignKey("strategic_objective.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column(
-        "service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
-    ),
+    Column("service_id", Integer, ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
 )
 
 PROGRAMME_STATUSES = ("draft", "active", "closed")
@@ -106,9 +104,7 @@ class StrategicObjective(TrackedMixin, ArchivableMixin, Model):
 
     axis: Mapped[Axis] = relationship("Axis", back_populates="objectives")
     owner: Mapped[VigieUser | None] = relationship("VigieUser")
-    services: Mapped[list[Service]] = relationship(
-        "Service", secondary=strategic_objective_service
-    )
+    services: Mapped[list[Service]] = relationship("Service", secondary=strategic_objective_service)
 
     def __repr__(self) -> str:
         return f"{self.code} — {self.title}"

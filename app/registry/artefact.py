@@ -110,9 +110,7 @@ class Artefact:
         if self.edit_columns is not None:
             return tuple(self.edit_columns)
         mapper: Any = sa_inspect(self.model)
-        fk_columns = {
-            col.key for rel in mapper.relationships for col in rel.local_columns
-        }
+        fk_columns = {col.key for rel in mapper.relationships for col in rel.local_columns}
         names: list[str] = []
         for attr in mapper.column_attrs:
             if attr.key in SYSTEM_COLUMNS or attr.key in FILE_COLUMNS or attr.key in fk_columns:

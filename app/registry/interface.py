@@ -118,8 +118,14 @@ class ArtefactInterface(SQLAInterface):
         query = self.session.query(self.obj)
         count = self.query_count(query, filters, select_columns)
         query = self.apply_all(
-            query, filters, order_column, order_direction, page, page_size,
-            select_columns, outer_default_load,
+            query,
+            filters,
+            order_column,
+            order_direction,
+            page,
+            page_size,
+            select_columns,
+            outer_default_load,
         )
         if select_columns is None and self.eager_relations:
             options = []
@@ -138,8 +144,7 @@ def interface_for(artefact: Artefact) -> ArtefactInterface:
     """The data interface of an artefact, with the relations its lists and exports show."""
     interface = ArtefactInterface(artefact.model)
     wanted = [
-        c for c in (*artefact.list_columns, *artefact.columns_for_export)
-        if artefact.is_relation(c)
+        c for c in (*artefact.list_columns, *artefact.columns_for_export) if artefact.is_relation(c)
     ]
     interface.eager_relations = tuple(dict.fromkeys(wanted))
     return interface

@@ -77,13 +77,19 @@ def bind_account(source: SourceApplication, user: VigieUser, actor: Any = None) 
     other = application_of(user)
     if other is not None and other.id != source.id:
         raise Conflict(
-            _("Le compte « %(user)s » est déjà celui de l'application « %(code)s ».",
-              user=user.username, code=other.code)
+            _(
+                "Le compte « %(user)s » est déjà celui de l'application « %(code)s ».",
+                user=user.username,
+                code=other.code,
+            )
         )
     before = source.account.username if source.account is not None else None
     source.account = user
     history.record(
-        "source_application", source.id, "update", user=actor,
+        "source_application",
+        source.id,
+        "update",
+        user=actor,
         changes={"account": [before, user.username]},
         reason=_("Compte d'application associé."),
     )
@@ -98,14 +104,21 @@ def _account_for(source: SourceApplication, actor: Any) -> VigieUser:
 
     username = f"app-{source.code.lower()}"
     user = create_user(
-        username=username, password=secrets.token_urlsafe(32), role_codes=(APPLICATION,),
-        first_name=source.name[:64], last_name="(application)",
+        username=username,
+        password=secrets.token_urlsafe(32),
+        role_codes=(APPLICATION,),
+        first_name=source.name[:64],
+        last_name="(application)",
         email=f"{username}@applications.vigie.invalid",
     )
     source.account = user
     history.record(
-        "source_application", source.id, "update", user=actor,
-        changes={"account": [None, user.username]}, reason=_("Compte d'application créé."),
+        "source_application",
+        source.id,
+        "update",
+        user=actor,
+        changes={"account": [None, user.username]},
+        reason=_("Compte d'application créé."),
     )
     return user
 
@@ -131,10 +144,16 @@ def issue_key(source: SourceApplication, actor: Any, *, rotate: bool = False) ->
     if info is None:
         raise Conflict(_("La clé n'a pas pu être créée ; réessayez."))
     history.record(
-        "source_application", source.id, "update", user=actor,
+        "source_application",
+        source.id,
+        "update",
+        user=actor,
         changes={"api_key": [None, info["name"]]},
-        reason=(_("Clé d'API renouvelée (%(n)d ancienne(s) révoquée(s)).", n=revoked)
-                if rotate else _("Clé d'API émise.")),
+        reason=(
+            _("Clé d'API renouvelée (%(n)d ancienne(s) révoquée(s)).", n=revoked)
+            if rotate
+            else _("Clé d'API émise.")
+        ),
     )
     db.session.commit()
     return IssuedKey(uuid=info["uuid"], name=info["name"], secret=info["key"])
@@ -150,7 +169,10 @@ def revoke_keys(source: SourceApplication, actor: Any, reason: str | None = None
         key.revoked_on = datetime.now()
     if keys:
         history.record(
-            "source_application", source.id, "update", user=actor,
+            "source_application",
+            source.id,
+            "update",
+            user=actor,
             changes={"api_key": [", ".join(k.name for k in keys), None]},
             reason=reason or _("Clés d'API révoquées."),
         )

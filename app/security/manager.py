@@ -19,14 +19,26 @@ class VigieUserView(UserDBModelView):
 
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "services"]
     add_columns = [
-        "first_name", "last_name", "username", "active", "email", "roles", *_USER_EXTRA,
-        "password", "conf_password",
+        "first_name",
+        "last_name",
+        "username",
+        "active",
+        "email",
+        "roles",
+        *_USER_EXTRA,
+        "password",
+        "conf_password",
     ]
     edit_columns = [
-        "first_name", "last_name", "username", "active", "email", "roles", *_USER_EXTRA,
+        "first_name",
+        "last_name",
+        "username",
+        "active",
+        "email",
+        "roles",
+        *_USER_EXTRA,
     ]
-    search_columns = ["first_name", "last_name", "username", "email", "active", "roles",
-                      "services"]
+    search_columns = ["first_name", "last_name", "username", "email", "active", "roles", "services"]
     show_fieldsets = [
         (_l("Compte"), {"fields": ["username", "active", "roles", "login_count"]}),
         (_l("Identité"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),

@@ -265,9 +265,7 @@ class ByMany:
             return None
         if not ctx.service_ids:
             return ~true()
-        return getattr(model, self.relation).any(
-            Service.id.in_(sorted(ctx.service_ids))
-        )
+        return getattr(model, self.relation).any(Service.id.in_(sorted(ctx.service_ids)))
 
     def service_ids(self, obj: Any) -> set[int] | None:
         return {service.id for service in getattr(obj, self.relation) or ()}
@@ -365,10 +363,7 @@ class Confidential:
             return True
         if agent is not None and ctx.user_id == agent.manager_id:
             return True
-        return (
-            _stored_id(obj, "manager") == ctx.user_id
-            and _stored_id(obj, "agent") == agent_id
-        )
+        return _stored_id(obj, "manager") == ctx.user_id and _stored_id(obj, "agent") == agent_id
 
 
 class Audience:
@@ -386,9 +381,11 @@ class Audience:
             return None
         m: Any = model
         by_service = (
-            m.services.any() if ctx.service_ids is None
+            m.services.any()
+            if ctx.service_ids is None
             else m.services.any(Service.id.in_(sorted(ctx.service_ids)))
-            if ctx.service_ids else ~true()
+            if ctx.service_ids
+            else ~true()
         )
         return or_(
             m.roles.any(Role.name.in_(sorted(ctx.roles))) if ctx.roles else ~true(),
