@@ -35,8 +35,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import registry
-from app.commands.records import Actor, scoped_select
 from app.extensions import db
+from app.formatting import format_number
 from app.indicators import status as st
 from app.indicators.latest import Reading, applicable_targets, latest_readings
 from app.indicators.rollup import Node, strategy_map
@@ -49,6 +49,8 @@ from app.models import (
     ServiceObjective,
     StrategicObjective,
 )
+from app.reading import scoped_select
+from app.security.actor import Actor
 
 #: Values kept per indicator: the trend chart's span, the sparkline and the table use them.
 HISTORY_LENGTH = 12
@@ -347,7 +349,6 @@ def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> Dashb
 # ------------------------------------------------------------------------------ live data
 def widget_payloads(data: DashboardData) -> list[dict[str, Any]]:
     """Per widget: value, status, period and target as the live script shows them."""
-    from views.jinja import vigie_number
 
     rows = []
     for w in data.widgets:
@@ -366,7 +367,7 @@ def widget_payloads(data: DashboardData) -> list[dict[str, Any]]:
             row.update(
                 {
                     "value": w.latest.value,
-                    "value_text": vigie_number(w.latest.value)
+                    "value_text": format_number(w.latest.value)
                     if w.latest.value is not None
                     else None,
                     "unit": w.indicator.unit,

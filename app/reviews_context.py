@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app import registry
-from app.commands.records import Actor, scoped_select
 from app.extensions import db
 from app.indicators.latest import Reading, applicable_targets, latest_readings
 from app.models import (
@@ -34,6 +33,8 @@ from app.models import (
     StrategicObjective,
     Target,
 )
+from app.reading import scoped_select
+from app.security.actor import Actor
 
 
 @dataclass

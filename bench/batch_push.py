@@ -27,10 +27,11 @@ PASSWORD = "bench-password-123"
 def _setup(app: Flask) -> tuple[list[tuple[int, str, str]], str]:
     """A bench service with 500 monthly indicators × 20 months (created once)."""
     from app import registry
-    from app.commands.records import Actor, create_record
+    from app.commands.records import create_record
     from app.extensions import db
     from app.models import Indicator, Service
     from app.organisation import create_user, find_user
+    from app.security.actor import Actor
 
     with app.app_context():
         system = Actor.system_actor()

@@ -89,11 +89,11 @@ def run(redis_url: str | None = None) -> None:
         VIGIE_INSTANCE_DIR=instance,
         VIGIE_QUEUE=f"vigie-bench-{uuid.uuid4().hex[:8]}",
     )
-    from app.commands.records import Actor
     from app.extensions import db
     from app.models import ManagementReview
     from app.models.jobs import Job
     from app.models.organisation import VigieUser
+    from app.security.actor import Actor
     from reports import jobs
     from reports.pdf import render_pdf
     from reports.review_pack import build

@@ -1,6 +1,6 @@
 """A card (fiche) as a PDF: the screen's card, gathered as the requester and laid out on A4.
 
-Nothing here decides what a card shows: :func:`views.card_data.card_context` gathers it (the
+Nothing here decides what a card shows: :func:`app.cards.context.card_context` gathers it (the
 record through the requester's scope — another service's record raises NotFound, which the
 job framework turns into a failed job with the French message) and the kind's own template
 draws it, inside ``reports/card.html`` instead of the site's page. So a change to a card shows
@@ -18,26 +18,26 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app import registry
+from app.cards.context import card_artefacts, card_context
+from app.cards.links import Links
 from app.charts import data_uri
 from app.commands.errors import FieldError, Invalid
-from app.commands.records import Actor
+from app.security.actor import Actor
 from reports.documents import Document, Progress
 from reports.review_common import town_name
-from views.card_data import CARD_KINDS, Links, card_context
 
 
 def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Document:
-    """``params = {"artefact": "process"|"indicator"|"risk"|"audit", "id": int}``."""
+    """``params = {"artefact": <an artefact with a card>, "id": int}``."""
     code = str(params.get("artefact") or "")
-    kind = CARD_KINDS.get(code)
+    artefact = registry.find(code)
+    kind = artefact.card if artefact is not None else None
     if kind is None:
+        names = ", ".join(a.code_name for a in card_artefacts())
         raise Invalid(
             _("Fiche inconnue."),
-            [
-                FieldError(
-                    "artefact", _("« artefact » doit être process, indicator, risk ou audit.")
-                )
-            ],
+            [FieldError("artefact", _("« artefact » doit être l'un de : %(names)s.", names=names))],
         )
     with force_locale("fr"):
         progress(10, _("Lecture de la fiche"))
@@ -45,7 +45,7 @@ def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Docume
         title = f"{kind.label} — {context['card_heading']}"
         progress(60, _("Mise en page de la fiche"))
         html = render_template(
-            kind.template,
+            context["card_template"],
             card_page="reports/card.html",
             pdf=True,
             data_uri=data_uri,

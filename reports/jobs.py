@@ -41,10 +41,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app import files, registry
 from app.commands.errors import DomainError, Forbidden, Invalid, NotFound, Unavailable
-from app.commands.records import Actor, get_for
 from app.extensions import db
 from app.models.jobs import Job
 from app.models.types import utcnow
+from app.reading import get_for
+from app.security.actor import Actor
 from app.security.roles import ADMIN, QUALITY
 from reports import kinds as job_kinds
 from reports.documents import Document
@@ -566,7 +567,7 @@ def _actor_of(job: Job) -> Actor:
 
 
 def _execute(job_id: int) -> str:
-    from views.live import data_version
+    from app.indicators.freshness import data_version
 
     job = db.session.get(Job, job_id)
     if job is None:

@@ -20,10 +20,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import registry
-from app.commands.records import Actor
 from app.declarations.choices import DECISION
 from app.models.types import utcnow
 from app.reviews_context import proposal_groups, review_proposals
+from app.security.actor import Actor
 from reports.documents import Document, Progress
 from reports.review_common import LOCALE, pdf_name, person, prepared_by, render
 from reports.review_pack import load_review

@@ -16,9 +16,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import registry
-from app.commands.records import Actor
+from app.formatting import PARIS
 from app.models.types import utcnow
-from views.jinja import PARIS
+from app.security.actor import Actor
 
 #: The language of every review document.
 LOCALE = "fr"
@@ -38,14 +38,6 @@ def town_name() -> str | None:
 
         return TOWN_NAME
     return None
-
-
-def label(code: str, column: str, value: Any) -> str:
-    """French label of a coded value, as the artefact declares it (« — » when empty)."""
-    if value is None or value == "":
-        return "—"
-    choice = registry.get(code).choices.get(column)
-    return choice.label(value) if choice is not None else str(value)
 
 
 def column_label(code: str, column: str) -> str:
@@ -80,7 +72,7 @@ def render(template: str, **context: Any) -> str:
         return render_template(
             template,
             town_name=town_name(),
-            label=label,
+            label=registry.choice_label,
             column_label=column_label,
             person=person,
             **context,

@@ -27,11 +27,12 @@ from flask_babel import gettext as _
 
 from app import registry
 from app.commands.errors import Invalid
-from app.commands.records import Actor, get_for
 from app.declarations.choices import DECISION
 from app.indicators import status as st
+from app.indicators.freshness import last_update
 from app.models import ManagementReview, Service
 from app.models.types import utcnow
+from app.reading import get_for, related
 from app.reviews_context import (
     ProposalContext,
     previous_review,
@@ -39,12 +40,11 @@ from app.reviews_context import (
     proposal_groups,
     review_proposals,
 )
+from app.security.actor import Actor
 from reports import review_quality as quality
 from reports import review_strategy as strategy
 from reports.documents import Document, Progress
 from reports.review_common import LOCALE, pdf_name, prepared_by, render, today_in_paris
-from views.card_data import related
-from views.live import last_update
 
 
 @dataclass

@@ -19,12 +19,12 @@ from sqlalchemy import case, func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
-from app.commands.records import Actor, scoped_select
 from app.declarations.choices import FINDING_KIND
 from app.extensions import db
 from app.models import Action, Audit, Certification, Complaint, Finding, Service, Survey
 from app.models.quality import OPEN_ACTION_STATES
-from views.card_data import readable, readable_all, related
+from app.reading import readable, readable_all, related, scoped_select
+from app.security.actor import Actor
 
 #: A complaint answered within this many days counts as answered in time (the town's
 #: commitment, tracked by the indicator « Taux de réclamations traitées sous 15 jours »).

@@ -21,15 +21,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
 from app.charts import PDF, data_uri, trend_svg
-from app.commands.records import Actor
 from app.extensions import db
 from app.indicators import status as st
 from app.indicators.rollup import Node, StrategyMap, strategy_map
 from app.indicators.year_series import year_series
 from app.models import Axis, Indicator, Programme, Service, ServiceObjective, StrategicObjective
+from app.programmes import default_programme_id
+from app.reading import readable_all, related
+from app.security.actor import Actor
 from app.strategy_map_svg import render as render_map
-from views.card_data import readable_all, related
-from views.strategy_map import default_programme_id
 
 #: At most this many trend charts in a pack (about four per page): the pack of a large town
 #: stays a document people read, and the indicator cards hold every other trend.

@@ -54,8 +54,8 @@ from app.indicators.health import Overdue, applications, overdue_indicators
 from app.models import Action, Audit, Document, Indicator, Service, VigieUser, user_service
 from app.models.notifications import Notification
 from app.models.quality import UNFINISHED_ACTION_STATES
+from app.security.people import with_role
 from app.security.roles import QUALITY, SERVICE_HEAD
-from workflows.recipients import with_role
 
 #: ``Notification.event`` of the daily digest and of the collection health check.
 REMINDER_EVENT = "rappel"

@@ -3,7 +3,7 @@
 Everything goes through the requester's scope: the service itself through
 :func:`app.commands.records.get_for` (another service answers NotFound, which the job
 framework turns into a failed job with the French message) and every list through
-:func:`views.card_data.related` (scoped, live records, one query each). Indicator values come
+:func:`app.reading.related` (scoped, live records, one query each). Indicator values come
 from :func:`app.indicators.year_series.year_series` in three queries, complaints are counted
 by the database: the report sends the same number of queries for a service with two
 indicators as for one with two hundred (``tests/test_report_documents.py`` counts them).
@@ -21,8 +21,8 @@ from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import registry
+from app.cards.context import load_relations
 from app.charts import PDF, trend_svg
-from app.commands.records import Actor, get_for, scoped_select
 from app.declarations.choices import FINDING_KIND
 from app.extensions import db
 from app.indicators import status as st
@@ -47,7 +47,8 @@ from app.models import (
 from app.models.indicators import indicator_service_objective
 from app.models.quality import OPEN_ACTION_STATES, audit_process, audit_service
 from app.models.reviews import survey_service
-from views.card_data import load_relations, related
+from app.reading import get_for, related, scoped_select
+from app.security.actor import Actor
 
 #: Complaint states still waiting for an answer.
 OPEN_COMPLAINT_STATES = ("recue", "en_traitement")

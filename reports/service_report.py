@@ -14,15 +14,16 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.cards.risk import criticality_level
 from app.charts import data_uri
-from app.commands.records import Actor
 from app.models.types import utcnow
+from app.registry import choice_label
+from app.security.actor import Actor
 from reports.card_pdf import safe_name
 from reports.documents import Document, Progress
 from reports.kinds import clean_year
 from reports.review_common import town_name
 from reports.service_data import gather
-from views.card_data import choice_label, criticality_level
 
 
 def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Document:

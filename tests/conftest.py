@@ -136,8 +136,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 def _build_world(flask_app: Flask) -> None:
     from app import registry
-    from app.commands.records import Actor, create_record
+    from app.commands.records import create_record
     from app.organisation import create_user
+    from app.security.actor import Actor
 
     service = registry.get("service")
     system = Actor.system_actor()

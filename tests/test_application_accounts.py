@@ -7,9 +7,10 @@ import re
 from flask import Flask
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import HistoryEntry, SourceApplication
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, unique
 
 

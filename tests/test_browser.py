@@ -14,7 +14,8 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from app import create_app, registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, unique
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -18,9 +18,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app import periods, registry
-from app.commands.records import Actor, create_record, update_record
+from app.commands.records import create_record, update_record
 from app.extensions import db
 from app.models import VigieUser
+from app.security.actor import Actor
 from tests.conftest import World, is_postgres, login, unique
 
 CARDS = ("process", "indicator", "risk", "audit")
@@ -710,7 +711,7 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
     with demo_app.app_context():
         from flask_migrate import upgrade
 
-        from app.commands.records import scoped_select
+        from app.reading import scoped_select
 
         upgrade(directory=str(demo_app.extensions["migrate"].directory))
         sync_roles(demo_app.appbuilder)  # type: ignore[attr-defined]
@@ -754,7 +755,7 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
     urls = {f"card {code}": f"/cards/{code}/{chosen[code]}" for code in CARDS}
     with demo_app.app_context():
         from app.models import StrategicObjective
-        from views.strategy_map import default_programme_id
+        from app.programmes import default_programme_id
 
         programme_id = default_programme_id()
         first_objective = db.session.scalar(select(func.min(StrategicObjective.id)))

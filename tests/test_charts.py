@@ -23,12 +23,13 @@ from app import periods, registry
 from app.charts import CARD, PDF, SPARK, WIDGET, data_uri, render_trend, sparkline_svg, trend_svg
 from app.charts import svg as chart_svg
 from app.charts.cache import charts
-from app.commands.records import Actor, create_record, update_record
+from app.commands.records import create_record, update_record
 from app.extensions import db
 from app.indicators import latest
 from app.indicators import status as st
 from app.indicators.latest import Reading
 from app.models import Indicator, Measurement, Target
+from app.security.actor import Actor
 from tests.conftest import World, login, unique
 from tests.test_cards import _month, _text
 

@@ -8,11 +8,12 @@ from flask import Flask
 from sqlalchemy import update
 
 from app import periods, registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.indicators import health
 from app.models import Indicator, Measurement, SourceApplication
 from app.models.types import utcnow
+from app.security.actor import Actor
 from tests.conftest import World, login, unique
 
 

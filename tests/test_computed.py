@@ -18,9 +18,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record, update_record
+from app.commands.records import create_record, update_record
 from app.extensions import db
 from app.models import Action, Complaint, Risk
+from app.security.actor import Actor
 from tests.conftest import World, login, token, unique
 from tests.test_scope_matrix import count, form_errors
 

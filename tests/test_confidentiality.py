@@ -19,8 +19,9 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, token, unique
 from tests.test_scope_matrix import count, info_values, picker_options, user_id
 

@@ -20,9 +20,10 @@ from sqlalchemy import select
 
 from app import periods, registry
 from app.commands import dashboards as commands
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import Dashboard, DashboardWidget, HistoryEntry
+from app.security.actor import Actor
 from tests.conftest import World, login, unique
 
 

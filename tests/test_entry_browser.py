@@ -7,9 +7,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import Indicator, Measurement
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, unique
 from tests.test_browser import ARTIFACTS, browser, live_url  # noqa: F401 - shared fixtures
 

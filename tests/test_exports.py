@@ -17,8 +17,9 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from app import registry
-from app.commands.records import Actor, archive_record, create_record
+from app.commands.records import archive_record, create_record
 from app.extensions import db
+from app.security.actor import Actor
 from tests.conftest import World, login, token, unique
 
 FORMULAS = ["=SOMME(A1:A9)", "+33 1 23 45 67 89", "-1+1", "@cmd", "\tcaché"]

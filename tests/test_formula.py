@@ -83,7 +83,8 @@ def test_cycles_and_order() -> None:
 
 def _indicator(app: Flask, world, code: str, **extra):
     from app import registry
-    from app.commands.records import Actor, create_record
+    from app.commands.records import create_record
+    from app.security.actor import Actor
 
     with app.app_context():
         values = {
@@ -100,9 +101,10 @@ def _indicator(app: Flask, world, code: str, **extra):
 def _refused(app: Flask, world, code: str, text: str) -> str:
     from app import registry
     from app.commands.errors import Invalid
-    from app.commands.records import Actor, create_record
+    from app.commands.records import create_record
     from app.extensions import db
     from app.models import Indicator
+    from app.security.actor import Actor
 
     with app.test_request_context():
         before = db.session.query(Indicator).count()
@@ -141,9 +143,10 @@ def test_formula_checked_at_save_time(app: Flask, world) -> None:
     _indicator(app, world, e, collection_mode="calculated", formula=f"{calc} * 2")
     from app import registry
     from app.commands.errors import Invalid
-    from app.commands.records import Actor, update_record
+    from app.commands.records import update_record
     from app.extensions import db
     from app.models import Indicator
+    from app.security.actor import Actor
 
     with app.test_request_context():
         obj = db.session.query(Indicator).filter_by(code=calc).one()

@@ -10,9 +10,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import HistoryEntry, Indicator, Measurement
+from app.security.actor import Actor
 from tests.conftest import World, login, unique
 
 

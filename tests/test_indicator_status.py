@@ -10,11 +10,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.indicators import latest
 from app.indicators import status as st
 from app.models import Indicator
+from app.security.actor import Actor
 from tests.conftest import World, unique
 
 

@@ -33,10 +33,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import HistoryEntry, ManagementReview
 from app.models.jobs import Job
+from app.security.actor import Actor
 from reports import jobs
 from reports.pdf import render_pdf
 from tests.conftest import World, login, token, unique

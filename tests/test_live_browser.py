@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 
 from app.commands.measurements import push_batch
-from app.commands.records import Actor
 from app.extensions import db
 from app.models import Indicator, VigieUser
+from app.security.actor import Actor
 from tests.conftest import World
 from tests.test_browser import browser, live_url, sign_in
 from tests.test_strategy_map_page import build_programme

@@ -15,7 +15,8 @@ from flask import Flask
 
 from app import registry
 from app.commands import dashboards as dashboard_commands
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
+from app.security.actor import Actor
 from tests.conftest import World, unique
 from tests.test_browser import ARTIFACTS, browser, live_url, sign_in
 from tests.test_strategy_map_page import build_programme

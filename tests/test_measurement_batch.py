@@ -10,10 +10,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import HistoryEntry, Measurement, ReportingPeriod, SourceApplication
 from app.security import applications
+from app.security.actor import Actor
 from tests.conftest import World, token, unique
 from tests.test_browser import live_url  # noqa: F401 - shared fixture
 

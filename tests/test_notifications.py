@@ -32,11 +32,12 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from app import notifications, registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import Action
 from app.models.notifications import Notification
 from app.models.organisation import VigieUser
+from app.security.actor import Actor
 from reports import mail
 from tests.conftest import PASSWORD, World, login, token, unique
 

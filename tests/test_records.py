@@ -11,9 +11,10 @@ from openpyxl import load_workbook
 from sqlalchemy import insert
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import ServiceObjective
+from app.security.actor import Actor
 from tests.conftest import World, login, token, unique
 
 

@@ -20,9 +20,10 @@ from sqlalchemy import select
 
 from app import registry
 from app.commands.errors import NotFound
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import VigieUser
+from app.security.actor import Actor
 from reports import card_pdf, service_report
 from reports.documents import Document
 from reports.pdf import Rendered, render_pdf

@@ -7,9 +7,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import HistoryEntry, ReportingPeriod
+from app.security.actor import Actor
 from tests.conftest import World, login, token, unique
 
 

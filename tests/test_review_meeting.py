@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import (
     HistoryEntry,
@@ -28,6 +28,7 @@ from app.models import (
     ServiceObjective,
     Target,
 )
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, unique
 
 

@@ -8,11 +8,12 @@ import pytest
 from flask import Flask
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.indicators import rollup
 from app.indicators.rollup import Node
 from app.models import Measurement, Target
+from app.security.actor import Actor
 from tests.conftest import World, token, unique
 
 

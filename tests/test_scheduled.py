@@ -16,12 +16,13 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from app import registry
-from app.commands.records import Actor, archive_record, create_record
+from app.commands.records import archive_record, create_record
 from app.extensions import db
 from app.models import Indicator, SourceApplication, VigieUser
 from app.models.notifications import Notification
 from app.models.types import utcnow
 from app.organisation import create_user
+from app.security.actor import Actor
 from reports.scheduled import (
     HEALTH_EVENT,
     REMINDER_EVENT,

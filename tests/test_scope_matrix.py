@@ -23,8 +23,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
+from app.security.actor import Actor
 from app.security.scope import ByMany
 from tests.conftest import PASSWORD, World, login, sequence, token, unique
 

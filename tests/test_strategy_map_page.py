@@ -16,7 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
+from app.security.actor import Actor
 from app.strategy_map_svg import render, wrap
 from tests.conftest import World, login, unique
 

@@ -13,8 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, unique
 from tests.test_review_meeting import build_meeting
 from tests.test_strategy_map_page import build_programme

@@ -17,8 +17,9 @@ import pytest
 from flask import Flask
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, sequence, unique
 from tests.test_browser import ARTIFACTS, browser, live_url
 

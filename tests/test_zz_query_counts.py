@@ -17,7 +17,8 @@ import pytest
 from flask import Flask
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
+from app.security.actor import Actor
 from tests.conftest import World, login, unique
 from tests.test_scope_matrix import ARTEFACTS, CASES
 

@@ -20,9 +20,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import Actor, create_record
+from app.commands.records import create_record
 from app.extensions import db
 from app.models import VigieUser
+from app.security.actor import Actor
 from tests.conftest import World, unique
 from workflows.tables import WORKFLOWS, Transition
 

@@ -1,25 +1,30 @@
-"""The printable cards (fiches) of the seed on screen: process, indicator, risk and audit.
+"""The printable cards (fiches) on screen: one route per artefact that declares a card.
 
-Hand-written because a generated show page cannot serve them: a card gathers a record with
-its related records on one A4 page. What a card shows is gathered by :mod:`views.card_data`
-(without a request, so the PDF job prints the very same card); this module only adds the
-routes, the permission check and the screen's links and live updates.
+Hand-written because a generated show page cannot serve them: a card gathers a record with its
+related records on one A4 page. What a card shows is declared on its artefact
+(``card=CardSpec(...)``) and gathered by :mod:`app.cards.context` (without a request, so the
+PDF job prints the very same card); this module only adds the routes, the permission check,
+the screen's links and live updates.
 
-Each card is its own ``BaseView`` so Flask-AppBuilder checks the artefact's existing
-``can_read`` permission (``class_permission_name`` is the artefact's code name).
+Each card is its own ``BaseView`` class, made here from the declaration, so Flask-AppBuilder
+checks the artefact's existing ``can_read`` permission (``class_permission_name`` is the
+artefact's code name) and the endpoint keeps the name templates use
+(``IndicatorCardView.card``).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from flask import abort
+from flask import abort, current_app
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 
+from app.cards.context import card_artefacts, card_context
+from app.cards.links import Links, card_endpoint, register_endpoints
 from app.commands.errors import Forbidden, NotFound
-from app.commands.records import Actor
-from views.card_data import CARD_KINDS, Links, card_context
+from app.registry.artefact import Artefact
+from app.security.actor import Actor
 from views.live import live_context
 
 
@@ -47,52 +52,36 @@ class CardView(BaseView):
             abort(404)
         except Forbidden:
             abort(403)
-        return self.render_template(
-            CARD_KINDS[self.artefact_code].template, **live_context(), **context
-        )
+        return self.render_template(context["card_template"], **live_context(), **context)
 
 
-class ProcessCardView(CardView):
-    """Fiche d'identité processus: identity, interfaces, indicators, risks, documents."""
-
-    route_base = "/cards/process"
-    class_permission_name = "process"
-    artefact_code = "process"
-
-
-class IndicatorCardView(CardView):
-    """Fiche indicateur: definition, targets, latest value and status, the last periods."""
-
-    route_base = "/cards/indicator"
-    class_permission_name = "indicator"
-    artefact_code = "indicator"
-
-
-class RiskCardView(CardView):
-    """Fiche de maîtrise des risques: criticality, controls, impact per stakeholder, actions."""
-
-    route_base = "/cards/risk"
-    class_permission_name = "risk"
-    artefact_code = "risk"
+def card_view_for(artefact: Artefact) -> type[CardView]:
+    """The card view class of an artefact (``ProcessCardView`` for ``process``)."""
+    name = "".join(part.capitalize() for part in artefact.code_name.split("_")) + "CardView"
+    return type(
+        name,
+        (CardView,),
+        {
+            "__doc__": str(artefact.card.label) if artefact.card else None,
+            "route_base": f"/cards/{artefact.code_name}",
+            "class_permission_name": artefact.code_name,
+            "artefact_code": artefact.code_name,
+        },
+    )
 
 
-class AuditCardView(CardView):
-    """Audit page: identity, findings grouped by kind, each with its actions."""
-
-    route_base = "/cards/audit"
-    class_permission_name = "audit"
-    artefact_code = "audit"
-
-
-CARD_VIEWS: tuple[type[CardView], ...] = (
-    ProcessCardView,
-    IndicatorCardView,
-    RiskCardView,
-    AuditCardView,
-)
+def card_endpoint_of(artefact: Any) -> str | None:
+    """For templates: the endpoint of a record's « Fiche » button (None: no card)."""
+    code = getattr(artefact, "code_name", None)
+    return card_endpoint(code) if code else None
 
 
 def register_cards(appbuilder: Any) -> None:
     """Add the card routes (no menu entry: cards open from a record's « Fiche » button)."""
-    for view in CARD_VIEWS:
+    endpoints = {}
+    for artefact in card_artefacts():
+        view = card_view_for(artefact)
         appbuilder.add_view_no_menu(view)
+        endpoints[artefact.code_name] = f"{view.__name__}.card"
+    register_endpoints(current_app, card=endpoints)
+    current_app.jinja_env.globals["card_endpoint_of"] = card_endpoint_of

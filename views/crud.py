@@ -27,6 +27,8 @@ from app import history
 from app.commands import attachments, records
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
+from app.formatting import format_date, format_datetime, format_number, yes_no
+from app.reading import get_for, scoped_select
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
 from app.registry.interface import (
@@ -35,8 +37,9 @@ from app.registry.interface import (
     picker_filters,
     scope_filters,
 )
+from app.security.actor import Actor
 from views.forms import frenchify
-from views.jinja import state_badge, vigie_date, vigie_datetime, vigie_number, yes_no
+from views.jinja import state_badge
 from views.jobs import report_panels
 from views.notifications import safe_path
 from workflows import engine
@@ -132,7 +135,7 @@ class ArtefactView(ModelView):
         from app.extensions import db
 
         model: Any = self.artefact.model
-        stmt = records.scoped_select(self.artefact, records.Actor.current(), include_archived=False)
+        stmt = scoped_select(self.artefact, Actor.current(), include_archived=False)
         stmt = stmt.with_only_columns(model.state, func.count(model.id)).group_by(model.state)
         counts = dict(db.session.execute(stmt).tuples().all())
         states = self.artefact.choices["state"]
@@ -154,11 +157,11 @@ class ArtefactView(ModelView):
             related_views=self._related_views,
             item=item,
             history_entries=entries,
-            can_write=records.Actor.current().may_write(self.artefact),
+            can_write=Actor.current().may_write(self.artefact),
             workflow=engine.workflow_of(self.artefact),
-            workflow_offers=engine.offers(self.artefact, item, records.Actor.current()),
+            workflow_offers=engine.offers(self.artefact, item, Actor.current()),
             file_size_label=attachments.human_size(getattr(item, "file_size", None)),
-            report_panels=report_panels(self.artefact.code_name, item.id, records.Actor.current()),
+            report_panels=report_panels(self.artefact.code_name, item.id, Actor.current()),
             report_year=date.today().year,
         )
 
@@ -168,9 +171,9 @@ class ArtefactView(ModelView):
         """Fire a workflow event from the record's page (button or reason dialog)."""
         if engine.workflow_of(self.artefact) is None:
             abort(404)
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            item = records.get_for(self.artefact, pk, actor)
+            item = get_for(self.artefact, pk, actor)
         except DomainError:
             abort(404)
         event = request.form.get("event", "")
@@ -220,7 +223,7 @@ class ArtefactView(ModelView):
     def download_file(self, pk: Any) -> Any:
         """The record's file, to whoever may read the record (archived included)."""
         try:
-            download = attachments.download_for(self.artefact, pk, records.Actor.current())
+            download = attachments.download_for(self.artefact, pk, Actor.current())
         except DomainError:
             abort(404)
         return download.response()
@@ -291,7 +294,7 @@ class ArtefactView(ModelView):
         return status
 
     def _attach(
-        self, obj: Any, upload: tuple[str, bytes], actor: records.Actor, reason: str | None
+        self, obj: Any, upload: tuple[str, bytes], actor: Actor, reason: str | None
     ) -> bool:
         """Attach the already checked file to the record just written; False if refused."""
         try:
@@ -321,7 +324,7 @@ class ArtefactView(ModelView):
             upload = self._upload()
             refusal = self._refusal(form, upload)
             if refusal is None:
-                actor = records.Actor.current()
+                actor = Actor.current()
                 reason = form["reason"].data if "reason" in form else None
                 values = self._form_values(form, list(self.artefact.editable_fields))
                 try:
@@ -343,9 +346,9 @@ class ArtefactView(ModelView):
     @expose("/edit/<pk>", methods=["GET", "POST"])
     @has_access
     def edit(self, pk: Any) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            item = records.get_for(self.artefact, pk, actor)
+            item = get_for(self.artefact, pk, actor)
         except DomainError:
             abort(404)
         status = 200
@@ -398,9 +401,9 @@ class ArtefactView(ModelView):
     @expose("/delete/<pk>", methods=["POST"])
     @has_access
     def delete(self, pk: Any) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            item = records.get_for(self.artefact, pk, actor)
+            item = get_for(self.artefact, pk, actor)
         except DomainError:
             abort(404)
         try:
@@ -419,9 +422,9 @@ class ArtefactView(ModelView):
     @expose("/restore/<pk>", methods=["POST"])
     @has_access
     def restore(self, pk: Any) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            item = records.get_for(self.artefact, pk, actor)
+            item = get_for(self.artefact, pk, actor)
             records.restore_record(self.artefact, item, actor, reason=request.form.get("reason"))
         except DomainError as error:
             if error.status == 404:
@@ -484,7 +487,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         kind = artefact.column_kind(name)
         if name in artefact.choices:
             continue
-        shown = {"datetime": vigie_datetime, "date": vigie_date, "number": vigie_number}
+        shown = {"datetime": format_datetime, "date": format_date, "number": format_number}
         if kind == "boolean" or name == "late":
             formatters[name] = yes_no
         elif kind in shown:

@@ -32,10 +32,12 @@ from app import dashboards as loader
 from app import registry
 from app.commands import dashboards as commands
 from app.commands.errors import DomainError, Forbidden, Invalid, NotFound
-from app.commands.records import Actor, get_for, scoped_select
 from app.extensions import db
+from app.formatting import format_datetime
 from app.indicators import status as indicator_status
 from app.models import Dashboard, Indicator, ServiceObjective, StrategicObjective
+from app.reading import get_for, scoped_select
+from app.security.actor import Actor
 
 #: Seconds between two polls of the live data (the page says so to its readers).
 REFRESH_SECONDS = 15
@@ -149,8 +151,6 @@ class DashboardsView(BaseView):
         data = loader.load(dashboard, actor)
         from flask import render_template
 
-        from views.jinja import vigie_datetime
-
         bodies = {
             str(w.widget.id): render_template(
                 "vigie/dashboards/_widget_body.html", w=w, **self._widget_helpers()
@@ -161,9 +161,9 @@ class DashboardsView(BaseView):
             "dashboard": dashboard.id,
             "version": data.version(),
             "updated_at": data.updated_at.isoformat() if data.updated_at else None,
-            "updated_text": vigie_datetime(data.updated_at) if data.updated_at else None,
+            "updated_text": format_datetime(data.updated_at) if data.updated_at else None,
             "updated_label": _(
-                "Données mises à jour le %(when)s", when=vigie_datetime(data.updated_at)
+                "Données mises à jour le %(when)s", when=format_datetime(data.updated_at)
             )
             if data.updated_at
             else _("Aucune donnée pour l'instant."),

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from app import periods
 from app.commands.errors import DomainError, Invalid
 from app.commands.measurements import push_batch
-from app.commands.records import Actor
 from app.extensions import db
 from app.indicators import entry
 from app.models import Service
+from app.security.actor import Actor
 from app.security.scope import current_scope
 
 

@@ -24,8 +24,8 @@ from flask_babel import lazy_gettext as _l
 from app import imports, periods
 from app.commands.errors import DomainError, FieldError, Invalid
 from app.commands.measurements import push_batch
-from app.commands.records import Actor
 from app.indicators import entry
+from app.security.actor import Actor
 from app.security.scope import request_user
 from views.entry import _services
 

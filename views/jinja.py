@@ -1,16 +1,20 @@
-"""Template helpers shared by every screen (dates in French, history labels)."""
+"""Template helpers shared by every screen: the formatting filters (from :mod:`app.formatting`,
+the one formatting module), state badges, history labels."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-PARIS = ZoneInfo("Europe/Paris")
+from app.formatting import (
+    format_date,
+    format_datetime,
+    format_iso_datetime,
+    format_number,
+)
 
 HISTORY_ACTIONS = {
     "create": _l("Création"),
@@ -22,53 +26,9 @@ HISTORY_ACTIONS = {
 }
 
 
-def vigie_datetime(value: datetime | None) -> str:
-    """A UTC timestamp shown in Paris time, French style."""
-    if value is None:
-        return ""
-    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
-
-
-def vigie_date(value: date | None) -> str:
-    """A date, French style (25/11/2026)."""
-    if value is None:
-        return ""
-    return value.strftime("%d/%m/%Y")
-
-
-def vigie_iso_datetime(value: str | None) -> str:
-    """An ISO timestamp stored as text (a job's data version) as the screens show dates."""
-    if not value:
-        return ""
-    try:
-        return vigie_datetime(datetime.fromisoformat(value))
-    except ValueError:
-        return value
-
-
-def vigie_number(value: float | int | None) -> str:
-    """A number as French readers write it: comma decimals, narrow space thousands."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, int) or float(value).is_integer():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def yes_no(value: object) -> str:
-    """A boolean as a French reader expects it."""
-    from flask_babel import gettext as _
-
-    return _("Oui") if value else _("Non")
-
-
 def state_badge(code: str | None, label: object) -> Markup:
     """A workflow state as a badge: colour family, icon and French label (never colour alone)."""
-    from workflows.labels import state_tone
+    from app.states import state_tone
 
     tone, icon = state_tone(code)
     return Markup(
@@ -116,10 +76,10 @@ def _declare_language(response: Any) -> Any:
 
 def register_template_helpers(app: Flask) -> None:
     app.after_request(_declare_language)
-    app.jinja_env.filters["vigie_datetime"] = vigie_datetime
-    app.jinja_env.filters["vigie_iso_datetime"] = vigie_iso_datetime
-    app.jinja_env.filters["vigie_date"] = vigie_date
-    app.jinja_env.filters["vigie_number"] = vigie_number
+    app.jinja_env.filters["vigie_datetime"] = format_datetime
+    app.jinja_env.filters["vigie_iso_datetime"] = format_iso_datetime
+    app.jinja_env.filters["vigie_date"] = format_date
+    app.jinja_env.filters["vigie_number"] = format_number
     app.jinja_env.globals["history_action_label"] = history_action_label
     app.jinja_env.globals["state_badge"] = state_badge
     app.jinja_env.globals["workflow_event_label"] = workflow_event_label

@@ -22,9 +22,9 @@ from sqlalchemy import select
 from app import registry
 from app.api.jobs import job_download
 from app.commands.errors import DomainError
-from app.commands.records import Actor
 from app.extensions import db
 from app.models.jobs import Job
+from app.security.actor import Actor
 from reports import jobs
 from reports import kinds as job_kinds
 from views.notifications import safe_path

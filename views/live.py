@@ -15,24 +15,11 @@ from typing import Any
 from flask import current_app, jsonify
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models import Measurement
+from app.indicators.freshness import data_version
 
 #: Seconds between two checks: "within seconds" of a value's arrival, cheap for the server.
 POLL_SECONDS = 10
-
-
-def last_update() -> datetime | None:
-    """When the newest indicator value was written (pages say how fresh they are)."""
-    return db.session.scalar(select(func.max(Measurement.updated_at)))
-
-
-def data_version(updated: datetime | None = None) -> str:
-    """The version of the indicator values: when the last one was written."""
-    latest = updated if updated is not None else last_update()
-    return latest.isoformat() if latest is not None else "0"
 
 
 def live_context(updated: datetime | None = None) -> dict[str, Any]:

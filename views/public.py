@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template
 
+from app.indicators.freshness import last_update
 from app.indicators.rollup import Node, strategy_map
+from app.programmes import default_programme_id
 from app.strategy_map_svg import percent, render
-from views.live import last_update
-from views.strategy_map import default_programme_id
 
 public = Blueprint("vigie_public", __name__)
 

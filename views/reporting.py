@@ -10,8 +10,8 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.commands.errors import DomainError
-from app.commands.records import Actor
 from app.commands.reporting import set_locked
+from app.security.actor import Actor
 
 
 class ReportingPeriodLockView(BaseView):

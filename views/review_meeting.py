@@ -3,7 +3,7 @@
 One page per management review lists its proposals by axis and service, each with what an
 official needs to decide — the objective, its indicators with their last values and status,
 the target proposed — and a decision form (validate, amend, reject, defer; rationale;
-délibération reference). Deciding goes through :mod:`app.commands.proposals`, which applies the
+délibération reference). Deciding goes through :mod:`workflows.proposals`, which applies the
 decision to the objective through the workflow engine. The page loads in a fixed number of
 queries whatever the number of proposals: the proposals and their context are gathered by
 :mod:`app.reviews_context`, shared with the PDF review pack, through the reader's scope.
@@ -19,14 +19,15 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app import registry
-from app.commands import proposals as proposal_commands
-from app.commands import records
 from app.commands.errors import DomainError
 from app.declarations.choices import DECISION, PROPOSAL_KIND
+from app.reading import get_for
 from app.reviews_context import proposal_context, proposal_groups
+from app.security.actor import Actor
 from app.security.roles import ADMIN, OFFICIAL
 from app.security.scope import headed_services
 from workflows import engine
+from workflows import proposals as proposal_commands
 
 
 class ReviewMeetingView(BaseView):
@@ -36,16 +37,16 @@ class ReviewMeetingView(BaseView):
     class_permission_name = "management_review"
     method_permission_name = {"meeting": "read", "decide": "read"}
 
-    def _review(self, review_id: int, actor: records.Actor) -> Any:
+    def _review(self, review_id: int, actor: Actor) -> Any:
         try:
-            return records.get_for(registry.get("management_review"), review_id, actor)
+            return get_for(registry.get("management_review"), review_id, actor)
         except DomainError:
             abort(404)
 
     @expose("/<int:review_id>")
     @has_access
     def meeting(self, review_id: int) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         review = self._review(review_id, actor)
         context = proposal_context(review, actor)
         items = context.proposals
@@ -80,10 +81,10 @@ class ReviewMeetingView(BaseView):
     @expose("/<int:review_id>/decide/<int:proposal_id>", methods=["POST"])
     @has_access
     def decide(self, review_id: int, proposal_id: int) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         review = self._review(review_id, actor)
         try:
-            proposal = records.get_for(registry.get("proposal"), proposal_id, actor)
+            proposal = get_for(registry.get("proposal"), proposal_id, actor)
         except DomainError:
             abort(404)
         if proposal.review_id != review.id:

@@ -17,28 +17,18 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app import dashboards, periods
-from app.commands.records import Actor
 from app.extensions import db
 from app.indicators import status as st
+from app.indicators.freshness import last_update
 from app.indicators.rollup import Node, StrategyMap, strategy_map
 from app.models import Programme
+from app.programmes import default_programme_id
+from app.security.actor import Actor
 from app.security.scope import current_scope
 from app.strategy_map_svg import percent, render
-from views.live import last_update, live_context
-
-
-def default_programme_id() -> int | None:
-    """The programme being carried out (else the latest one)."""
-    stmt = (
-        select(Programme.id)
-        .where(Programme.archived.is_(False))
-        .order_by((Programme.status == "active").desc(), Programme.start_year.desc())
-        .limit(1)
-    )
-    return db.session.scalar(stmt)
+from views.live import live_context
 
 
 def period_choices(programme: Programme, today: date | None = None) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""« Mes tâches »: each person's page of what awaits them now (see :mod:`app.tasks`).
+"""« Mes tâches »: each person's page of what awaits them now (see :mod:`workflows.tasks`).
 
 It is the home page of service heads and agents. Every row links to its record, where the
 matching workflow button waits.
@@ -12,8 +12,9 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
-from app import dashboards, registry, tasks
-from app.commands.records import Actor
+from app import dashboards, registry
+from app.security.actor import Actor
+from workflows import tasks
 
 
 class MyTasksView(BaseView):

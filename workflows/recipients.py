@@ -13,20 +13,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.organisation import Service, VigieUser, user_service
+from app.security.people import with_role
 from app.security.roles import EXECUTIVE, OFFICIAL, QUALITY, SERVICE_HEAD
-
-
-def with_role(code: str) -> list[VigieUser]:
-    """Active accounts holding a role."""
-    from flask_appbuilder.security.sqla.models import Role
-
-    stmt = (
-        select(VigieUser)
-        .join(VigieUser.roles)
-        .where(Role.name == code, VigieUser.active.is_(True))
-        .order_by(VigieUser.id)
-    )
-    return list(db.session.scalars(stmt).unique())
 
 
 def heads_of(services: Iterable[Service]) -> list[VigieUser]:

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.registry.artefact import Choice
 from app.security.roles import AGENT, AUDITOR, EXECUTIVE, OFFICIAL, QUALITY, SERVICE_HEAD
-from workflows.labels import (
+from app.states import (
     ACTION_STATES,
     AUDIT_STATES,
     DOCUMENT_STATES,

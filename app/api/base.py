@@ -21,7 +21,9 @@ from app import history
 from app.commands import attachments, records
 from app.commands.errors import DomainError, FieldError, Invalid
 from app.exports import export_response
+from app.reading import get_for
 from app.registry.artefact import Artefact
+from app.security.actor import Actor
 from reports import jobs
 from reports import kinds as job_kinds
 from workflows import engine
@@ -97,15 +99,15 @@ class ArtefactApi(ModelRestApi):
         try:
             data = self._payload()
             reason = data.pop("reason", None)
-            obj = records.create_record(self.artefact, data, records.Actor.current(), reason=reason)
+            obj = records.create_record(self.artefact, data, Actor.current(), reason=reason)
         except DomainError as error:
             return self._error(error)
         return self.response(201, id=obj.id, result=self._dump(obj))
 
     def put_headless(self, pk: Any) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
             data = self._payload()
             reason = data.pop("reason", None)
             version = data.pop("version", None)
@@ -123,9 +125,9 @@ class ArtefactApi(ModelRestApi):
         return self.response(200, id=obj.id, result=self._dump(obj))
 
     def delete_headless(self, pk: Any) -> Any:
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
             reason = request.args.get("reason")
             body = request.get_json(silent=True)
             if isinstance(body, dict):
@@ -156,7 +158,7 @@ class ArtefactApi(ModelRestApi):
               $ref: '#/components/responses/404'
         """
         try:
-            obj = records.get_for(self.artefact, pk, records.Actor.current())
+            obj = get_for(self.artefact, pk, Actor.current())
         except DomainError as error:
             return self._error(error)
         entries = history.entries_for(self.artefact.code_name, obj.id)
@@ -180,9 +182,9 @@ class ArtefactApi(ModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
         except DomainError as error:
             return self._error(error)
         entries = history.entries_for(self.artefact.code_name, obj.id)
@@ -233,9 +235,9 @@ class ArtefactApi(ModelRestApi):
             422:
               description: Missing reason or input
         """
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
             data = self._payload()
             event = data.pop("event", None)
             if not isinstance(event, str) or not event:
@@ -310,7 +312,7 @@ class ArtefactApi(ModelRestApi):
         try:
             requested = jobs.request_and_queue(
                 kind.code,
-                records.Actor.current(),
+                Actor.current(),
                 subject=self.artefact.code_name,
                 record_id=pk,
                 params=data if isinstance(data, dict) else {},
@@ -353,9 +355,9 @@ class ArtefactApi(ModelRestApi):
         kind = job_kinds.for_route(self.artefact.code_name, report)
         if kind is None:
             return self.response(404, message=_("Rapport inconnu : « %(name)s ».", name=report))
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
             job = jobs.latest_file(self.artefact.code_name, obj.id, kind.code, actor)
             if job is None:
                 return self.response(
@@ -386,9 +388,9 @@ class ArtefactApi(ModelRestApi):
             409:
               description: Not archived
         """
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
             body = request.get_json(silent=True) or {}
             records.restore_record(self.artefact, obj, actor, reason=body.get("reason"))
         except DomainError as error:
@@ -419,7 +421,7 @@ class ArtefactApi(ModelRestApi):
               $ref: '#/components/responses/404'
         """
         try:
-            download = attachments.download_for(self.artefact, pk, records.Actor.current())
+            download = attachments.download_for(self.artefact, pk, Actor.current())
         except DomainError as error:
             return self._error(error)
         return download.response()
@@ -462,10 +464,10 @@ class ArtefactApi(ModelRestApi):
             422:
               description: File refused (name, type, content, empty)
         """
-        actor = records.Actor.current()
+        actor = Actor.current()
         try:
             attachments.require_upload(self.artefact)
-            obj = records.get_for(self.artefact, pk, actor)
+            obj = get_for(self.artefact, pk, actor)
             # FAB's @safe would turn Werkzeug's 413 into a 500: the body is read here.
             try:
                 upload = request.files.get(attachments.FILE_FIELD)

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from app.commands import attachments
 from app.commands.errors import DomainError, NotFound
-from app.commands.records import Actor
 from app.extensions import db
 from app.models.jobs import Job
+from app.security.actor import Actor
 from reports import jobs
 
 #: How many jobs ``GET /api/v1/job/`` lists, newest first.

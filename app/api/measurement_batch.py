@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from app.commands.errors import DomainError, FieldError, Invalid
 from app.commands.measurements import push_batch
-from app.commands.records import Actor
+from app.security.actor import Actor
 
 
 class MeasurementBatchApi(BaseApi):

@@ -8,8 +8,8 @@ from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
 from app.commands.errors import DomainError
-from app.commands.records import Actor
 from app.commands.reporting import set_locked
+from app.security.actor import Actor
 
 
 class ReportingPeriodLockApi(BaseApi):

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from app.formatting import format_chart_number
 from app.indicators import status as st
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -83,23 +84,8 @@ def look(code: str) -> Look:
     return LOOKS.get(code, LOOKS[st.SANS_DONNEE])
 
 
-def french_number(value: float, decimals: int | None = None) -> str:
-    """A number as French readers write it (``12,5``, ``1 250``), like ``vigie_number``.
-
-    ``views.jinja.vigie_number`` cannot be imported here (the core does not depend on the
-    screens); this is the same rule, plus a fixed number of ``decimals`` so the ticks of one
-    axis line up (``0,5 · 1,0 · 1,5``).
-    """
-    if decimals is None:
-        if float(value).is_integer():
-            text = f"{int(value):,}"
-        else:
-            text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:,.{decimals}f}"
-    if text in ("-0", "-0,0") or (text.startswith("-") and float(value) == 0):
-        text = text[1:]
-    return text.replace(",", "\u202f").replace(".", ",").replace("-", "\u2212")
+#: The chart number rule lives in the one formatting module (imported by ``trend``).
+french_number = format_chart_number
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:

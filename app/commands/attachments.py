@@ -7,7 +7,7 @@ file is checked and written under a generated name (``app.files.store``) and the
 columns and one history entry are written in one transaction. A replaced file stays on disk
 and the history keeps its key, so nothing is ever lost.
 
-Reading goes through ``records.get_for``: whoever may read the record (with its artefact's read
+Reading goes through ``get_for``: whoever may read the record (with its artefact's read
 scope, e.g. every agent for a published document) may download its file, and nobody else.
 """
 
@@ -24,7 +24,9 @@ from flask_babel import gettext as _
 from app import files, history
 from app.commands import records
 from app.commands.errors import DomainError, FieldError, Forbidden, NotFound
+from app.reading import get_for
 from app.registry.artefact import FILE_COLUMNS, Artefact
+from app.security.actor import Actor
 
 #: The multipart field (API) and form field (screens) that carry the file.
 FILE_FIELD = "file"
@@ -107,7 +109,7 @@ def attach_file(
     obj: Any,
     filename: str,
     data: bytes,
-    actor: records.Actor,
+    actor: Actor,
     *,
     expected_version: int | None,
     reason: str | None = None,
@@ -178,10 +180,10 @@ class Download:
         return response
 
 
-def download_for(artefact: Artefact, record_id: Any, actor: records.Actor) -> Download:
+def download_for(artefact: Artefact, record_id: Any, actor: Actor) -> Download:
     """The file of a record the actor may read (archived ones included), or NotFound."""
     require_file(artefact)
-    obj = records.get_for(artefact, record_id, actor)
+    obj = get_for(artefact, record_id, actor)
     if not obj.file_key:
         raise NotFound(_("Cet enregistrement n'a pas de fichier."))
     path = files.path_of(obj.file_key)

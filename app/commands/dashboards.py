@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from app import history, registry
 from app.commands.errors import FieldError, Invalid, NotFound
-from app.commands.records import Actor, _require_held, _unit_of_work
+from app.commands.records import _require_held, _unit_of_work
 from app.extensions import db
 from app.models import (
     Dashboard,
@@ -32,6 +32,7 @@ from app.models import (
 )
 from app.models.dashboards import WIDGET_KINDS
 from app.models.types import utcnow
+from app.security.actor import Actor
 
 #: Kinds that can show an indicator (a mini-map places it on the strategy map) and those
 #: that can show an objective (its roll-up score): a trend or a table needs a series.

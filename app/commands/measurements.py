@@ -27,11 +27,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app import periods
 from app.commands.errors import FieldError, Forbidden, Invalid
-from app.commands.records import Actor
 from app.extensions import db
 from app.models.history import HistoryEntry
 from app.models.indicators import Indicator, Measurement, ReportingPeriod, SourceApplication
 from app.models.types import utcnow
+from app.security.actor import Actor
 from app.security.roles import ADMIN, QUALITY
 
 #: Largest batch accepted in one request (larger ones: split them).

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -34,65 +33,9 @@ from app.commands.values import coerce_scalar
 from app.extensions import db
 from app.models.organisation import VigieUser
 from app.models.types import utcnow
+from app.reading import is_readable
 from app.registry.artefact import Artefact
-from app.security.roles import ADMIN
-from app.security.scope import ScopeContext, context_for, current_scope, request_user
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who runs a command: a user with their scope, or the system (CLI, demo, jobs)."""
-
-    user: Any
-    scope: ScopeContext
-    system: bool = False
-
-    @classmethod
-    def current(cls) -> Actor:
-        return cls(user=request_user(), scope=current_scope())
-
-    @classmethod
-    def for_user(cls, user: Any) -> Actor:
-        return cls(user=user, scope=context_for(user))
-
-    @classmethod
-    def system_actor(cls) -> Actor:
-        return cls(user=None, scope=ScopeContext(None, frozenset({ADMIN}), None), system=True)
-
-    def may_read(self, artefact: Artefact) -> bool:
-        return self.system or bool(self.scope.roles & (artefact.readers | {ADMIN}))
-
-    def may_write(self, artefact: Artefact) -> bool:
-        return self.system or bool(self.scope.roles & (artefact.writers | {ADMIN}))
-
-
-# --------------------------------------------------------------------------------------------
-# reading through the scope
-# --------------------------------------------------------------------------------------------
-def scoped_select(artefact: Artefact, actor: Actor, *, include_archived: bool = True) -> Any:
-    """``SELECT`` of an artefact restricted to what the actor may read."""
-    stmt: Any = select(artefact.model)
-    clause = artefact.scope.clause(artefact.model, actor.scope)
-    if clause is not None:
-        stmt = stmt.where(clause)
-    if not include_archived and artefact.archivable:
-        stmt = stmt.where(artefact.model.archived.is_(False))  # type: ignore[attr-defined]
-    return stmt
-
-
-def get_for(artefact: Artefact, record_id: Any, actor: Actor) -> Any:
-    """A record the actor may read, or :class:`NotFound` (same answer if out of scope)."""
-    if not actor.may_read(artefact):
-        raise Forbidden(_("Vous n'avez pas accès à « %(what)s ».", what=artefact.label_plural))
-    try:
-        pk = int(record_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Enregistrement introuvable.")) from None
-    stmt = scoped_select(artefact, actor).where(artefact.model.id == pk)  # type: ignore[attr-defined]
-    obj = db.session.scalars(stmt).first()
-    if obj is None:
-        raise NotFound(_("Enregistrement introuvable."))
-    return obj
+from app.security.actor import Actor
 
 
 # --------------------------------------------------------------------------------------------
@@ -371,15 +314,6 @@ def _unit_of_work() -> Iterator[None]:
         raise
 
 
-def _readable(artefact: Artefact, obj: Any, actor: Actor) -> bool:
-    """May the actor read this stored record (its scope's read rule, not the write rule)?"""
-    if obj.id is None:
-        return False
-    stmt = scoped_select(artefact, actor).where(artefact.model.id == obj.id)  # type: ignore[attr-defined]
-    with db.session.no_autoflush:
-        return db.session.execute(stmt.with_only_columns(artefact.model.id)).first() is not None  # type: ignore[attr-defined]
-
-
 def _require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
     """The actor may write this artefact and reaches this record.
 
@@ -389,7 +323,7 @@ def _require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
     """
     _require_write(artefact, actor)
     if not artefact.scope.permits(obj, actor.scope):
-        if _readable(artefact, obj, actor):
+        if is_readable(artefact, obj, actor):
             raise Forbidden(
                 _(
                     "Vous pouvez consulter cet enregistrement, mais il relève de services qui "

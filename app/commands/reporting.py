@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 
 from app import history, registry
 from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
-from app.commands.records import Actor, get_for
 from app.extensions import db
 from app.models.indicators import ReportingPeriod
 from app.models.types import utcnow
+from app.reading import get_for
+from app.security.actor import Actor
 from app.security.roles import ADMIN, QUALITY
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.cards import audit as audit_card
+from app.cards.spec import CardSpec
 from app.declarations import checks
 from app.declarations.choices import (
     ACTION_KIND,
@@ -19,7 +21,7 @@ from app.models import Action, Audit, AuditProgramme, Finding
 from app.registry import Artefact, register
 from app.security.roles import AGENT, AUDITOR, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByMany, Unscoped
-from workflows.labels import ACTION_STATES, AUDIT_STATES
+from app.states import ACTION_STATES, AUDIT_STATES
 
 AUDITS = "audits"
 LABEL = _l("Audits et actions")
@@ -104,7 +106,13 @@ register(
             "no_finding": _l("Cochez pour émettre un rapport sans aucun constat."),
         },
         icon="fa-search",
-        card_endpoint="AuditCardView.card",
+        card=CardSpec(
+            label=_l("Fiche d'audit"),
+            file_word="audit",
+            heading=audit_card.heading,
+            gather=audit_card.gather,
+            eager=audit_card.eager,
+        ),
     )
 )
 

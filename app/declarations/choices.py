@@ -1,6 +1,6 @@
 """Closed lists of values (with their French labels) used by the declarations.
 
-Workflow states live in ``workflows.labels``; everything else that a select offers is here,
+Workflow states live in ``app.states``; everything else that a select offers is here,
 so a label is written once and reused by forms, lists, exports, cards and PDFs.
 """
 

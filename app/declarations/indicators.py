@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.cards import indicator as indicator_card
+from app.cards.spec import CardSpec
 from app.declarations import checks
 from app.declarations.choices import (
     AGGREGATION,
@@ -118,7 +120,13 @@ register(
             "weight": _l("Poids de l'indicateur dans les objectifs qu'il mesure."),
         },
         icon="fa-line-chart",
-        card_endpoint="IndicatorCardView.card",
+        card=CardSpec(
+            label=_l("Fiche indicateur"),
+            file_word="indicateur",
+            heading=indicator_card.heading,
+            gather=indicator_card.gather,
+            eager=indicator_card.eager,
+        ),
     )
 )
 

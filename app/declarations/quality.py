@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.cards import process as process_card
+from app.cards import risk as risk_card
+from app.cards.spec import CardSpec
 from app.declarations import checks
 from app.declarations.choices import (
     CERTIFICATION_STATUS,
@@ -27,7 +30,7 @@ from app.models import (
 from app.registry import Artefact, register
 from app.security.roles import QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByMany, ByPath, FirstOf, PublishedOrByColumn
-from workflows.labels import DOCUMENT_STATES
+from app.states import DOCUMENT_STATES
 
 QUALITY_SYSTEM = "quality"
 LABEL = _l("Système qualité")
@@ -63,7 +66,13 @@ register(
             "purpose": _l("Pourquoi ce processus existe, pour qui."),
         },
         icon="fa-cogs",
-        card_endpoint="ProcessCardView.card",
+        card=CardSpec(
+            label=_l("Fiche d'identité processus"),
+            file_word="processus",
+            heading=process_card.heading,
+            gather=process_card.gather,
+            eager=process_card.eager,
+        ),
     )
 )
 
@@ -214,7 +223,13 @@ register(
             "residual_likelihood": _l("Après les moyens de maîtrise."),
         },
         icon="fa-exclamation-triangle",
-        card_endpoint="RiskCardView.card",
+        card=CardSpec(
+            label=_l("Fiche de maîtrise des risques"),
+            file_word="risque",
+            heading=risk_card.heading,
+            gather=risk_card.gather,
+            eager=risk_card.eager,
+        ),
     )
 )
 

@@ -16,7 +16,7 @@ from app.models import Complaint, ManagementReview, Proposal, Revision, Survey
 from app.registry import Artefact, register
 from app.security.roles import AGENT, EXECUTIVE, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByMany, Unscoped
-from workflows.labels import MANAGEMENT_REVIEW_STATES, REVISION_STATES
+from app.states import MANAGEMENT_REVIEW_STATES, REVISION_STATES
 
 REVIEWS = "reviews"
 LABEL = _l("Revues et écoute des usagers")

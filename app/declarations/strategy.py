@@ -16,7 +16,7 @@ from app.models import (
 from app.registry import Artefact, register
 from app.security.roles import AGENT, EXECUTIVE, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, Confidential, Unscoped
-from workflows.labels import SERVICE_OBJECTIVE_STATES
+from app.states import SERVICE_OBJECTIVE_STATES
 
 STRATEGY = "strategy"
 

@@ -48,7 +48,7 @@ from app.extensions import db
 from app.models.organisation import Service, VigieUser
 from app.models.strategy import Axis, Programme, ServiceObjective, StrategicObjective
 from app.organisation import create_user
-from workflows.labels import SERVICE_OBJECTIVE_STATES
+from app.states import SERVICE_OBJECTIVE_STATES
 
 SCALES = tuple(SCALE_DEFS)
 

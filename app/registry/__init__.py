@@ -7,10 +7,14 @@ reads it to grant permissions. Nothing else lists artefact types.
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.registry.artefact import Artefact, Choice
 
 _REGISTRY: dict[str, Artefact] = {}
 _BY_MODEL: dict[type, Artefact] = {}
+#: Non-empty once every declaration module has been imported.
+_LOADED: list[bool] = []
 
 
 def register(artefact: Artefact) -> Artefact:
@@ -35,6 +39,20 @@ def get(code_name: str) -> Artefact:
     return _REGISTRY[code_name]
 
 
+def find(code_name: str) -> Artefact | None:
+    """The declaration of a code name, or None (for names read from a request or a job)."""
+    load_declarations()
+    return _REGISTRY.get(code_name)
+
+
+def choice_label(code: str, column: str, value: Any) -> str:
+    """French label of a coded value, as the artefact declares it (« — » when empty)."""
+    if value is None or value == "":
+        return "—"
+    choice = get(code).choices.get(column)
+    return choice.label(value) if choice is not None else str(value)
+
+
 def for_model(model: type) -> Artefact | None:
     load_declarations()
     for klass in model.__mro__:
@@ -45,8 +63,25 @@ def for_model(model: type) -> Artefact | None:
 
 
 def load_declarations() -> None:
-    """Import the modules that declare artefacts (idempotent)."""
-    import app.declarations  # noqa: F401
+    """Import the modules that declare artefacts (idempotent).
+
+    Imported here, not at the top: the declarations import this registry to register.
+    """
+    if _LOADED:
+        return
+    from app.declarations import load_all
+
+    load_all()
+    _LOADED.append(True)
 
 
-__all__ = ["Artefact", "Choice", "all_artefacts", "for_model", "get", "register"]
+__all__ = [
+    "Artefact",
+    "Choice",
+    "all_artefacts",
+    "choice_label",
+    "find",
+    "for_model",
+    "get",
+    "register",
+]

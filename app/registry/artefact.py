@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipProperty
 
+from app.cards.spec import CardSpec
 from app.security.roles import READERS_DEFAULT, WRITERS_DEFAULT
 from app.security.scope import ScopeRule, Unscoped
 
@@ -83,8 +84,9 @@ class Artefact:
     #: For a model carrying a file (``AttachedFileMixin``): may users upload it? False keeps
     #: it download-only, for files Vigie generates itself (management review minutes).
     file_upload: bool = True
-    #: Endpoint of the printable card (fiche) of one record, if the artefact has one.
-    card_endpoint: str | None = None
+    #: The printable card (fiche) of one record, if the artefact has one: the screen route,
+    #: the « Fiche » button, the PDF job and its API route derive from it.
+    card: CardSpec | None = None
 
     # -- derived from the model -------------------------------------------------------------
     @cached_property

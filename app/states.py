@@ -1,7 +1,7 @@
-"""French labels of workflow states, shared by models, screens and exports.
+"""French labels of workflow states, shared by models, screens, exports and the engine.
 
-The transition tables and the engine that fires them live beside this module (workflows
-issue); the labels are needed earlier, as soon as a record shows its state.
+The transition tables and the engine that fires them live in ``workflows``; the labels belong
+to the core, since a record shows its state wherever it is read (lists, cards, packs).
 """
 
 from __future__ import annotations

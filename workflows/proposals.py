@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from app import history, notifications, registry
 from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
-from app.commands.records import Actor
 from app.declarations.choices import DECISION
 from app.extensions import db
 from app.models.indicators import Target
 from app.models.reviews import Proposal
+from app.security.actor import Actor
 from app.security.roles import ADMIN, OFFICIAL
 from app.security.scope import headed_services
 from workflows import engine, recipients

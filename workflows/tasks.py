@@ -21,10 +21,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import registry
-from app.commands.records import Actor
 from app.extensions import db
 from app.indicators.health import Overdue, overdue_indicators
 from app.models import Indicator, ManagementReview, Proposal
+from app.security.actor import Actor
 from app.security.roles import OFFICIAL, SERVICE_HEAD
 from app.security.scope import headed_services
 from workflows.guards import PERSON_CLAUSES
