@@ -237,14 +237,6 @@ def test_indicators_are_fed_as_described(ctx: None) -> None:
 
 
 def test_every_workflow_state_has_records(ctx: None) -> None:
-    from app.states import (
-        ACTION_STATES,
-        AUDIT_STATES,
-        DOCUMENT_STATES,
-        REVISION_STATES,
-        SERVICE_OBJECTIVE_STATES,
-    )
-
     from app.models import (
         Action,
         Audit,
@@ -257,6 +249,13 @@ def test_every_workflow_state_has_records(ctx: None) -> None:
         Risk,
         ServiceObjective,
         SourceApplication,
+    )
+    from app.states import (
+        ACTION_STATES,
+        AUDIT_STATES,
+        DOCUMENT_STATES,
+        REVISION_STATES,
+        SERVICE_OBJECTIVE_STATES,
     )
 
     def values(column: Any) -> set[Any]:
