@@ -2,8 +2,8 @@
 #
 #   make install   venv + editable install (skipped when up to date) + translations
 #   make run       migrate, load demo data if empty, start web + Redis + worker
-#   make test      system deps, install, ruff, test suite on SQLite then PostgreSQL
-#   make lint      ruff check, ruff format --check, mypy
+#   make test      system deps, install, ruff, import contracts, suite on SQLite then PostgreSQL
+#   make lint      ruff check, ruff format --check, mypy, import contracts
 #   make bench     benchmarks (bench/__main__.py), against throwaway PostgreSQL
 #   make clean     remove .venv, .test-services, instance/
 #
@@ -81,9 +81,10 @@ test: install
 		fi
 	}
 	t_start=$$(now_ms)
-	echo "==> ruff check, ruff format --check"
+	echo "==> ruff check, ruff format --check, import contracts"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	trap 'echo "==> stopping test services"; bash $(TEST_SERVICES) stop || true' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -124,6 +125,8 @@ lint: install
 	$(VENV)/bin/ruff format --check . || rc=1
 	echo "==> mypy"
 	$(VENV)/bin/mypy || rc=1
+	echo "==> import contracts (lint-imports)"
+	$(VENV)/bin/lint-imports --no-cache || rc=1
 	exit $$rc
 
 bench: install

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask.cli import FlaskGroup, routes_command, shell_command
 
+from app.composition import create_app
+
 
 class VigieGroup(FlaskGroup):
     """FlaskGroup without third-party plugin commands.
@@ -19,8 +21,6 @@ class VigieGroup(FlaskGroup):
 
 
 def _create() -> Any:
-    from app import create_app
-
     return create_app()
 
 

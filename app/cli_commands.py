@@ -253,7 +253,7 @@ def notifications_resend() -> None:
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run one RQ worker on Vigie's queues."""
-    from reports.queue import run_worker
+    from app.jobs.queue import run_worker
 
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
@@ -266,7 +266,7 @@ def worker_command(burst: bool) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run RQ's cron scheduler with Vigie's periodic tasks (one per installation)."""
-    from reports.schedule import run_scheduler
+    from app.jobs.scheduler import run_scheduler
 
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.organisation import Service, VigieUser
 from app.security.roles import ROLE_CODES
+from app.unit_of_work import unit_of_work
 
 
 class UserError(ValueError):
@@ -71,7 +72,7 @@ def create_user(
         raise UserError(f"Le compte « {username} » n'a pas pu être créé (courriel déjà utilisé ?).")
     user = db.session.get(VigieUser, user.id)
     assert user is not None
-    user.services = services
-    user.manager = manager
-    db.session.commit()
+    with unit_of_work():
+        user.services = services
+        user.manager = manager
     return user

@@ -36,7 +36,7 @@ def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
     """Run until interrupted; return the exit code."""
     from waitress import create_server
 
-    from reports.queue import redis_url, stop_embedded_redis
+    from app.jobs.queue import redis_url, stop_embedded_redis
 
     url = redis_url(app)
     env = {"VIGIE_WORKER_LOG_LEVEL": "WARNING", **os.environ, "VIGIE_REDIS_URL": url}

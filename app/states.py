@@ -111,7 +111,7 @@ STATE_TONES: dict[str, tuple[str, str]] = {
     "annule": ("refused", "fa-ban"),
     "annulee": ("refused", "fa-ban"),
     "obsolete": ("closed", "fa-archive"),
-    # background jobs (reports.jobs): waiting, running (en_cours above), done, failed
+    # background jobs (app.jobs): waiting, running (en_cours above), done, failed
     "en_attente": ("draft", "fa-hourglass-o"),
     "termine": ("done", "fa-check-circle"),
     "echec": ("refused", "fa-exclamation-circle"),

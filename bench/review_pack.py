@@ -2,7 +2,7 @@
 
 What is measured, in the same run:
 
-* **the job** — the pack requested as the quality cell would (``reports.jobs``), built by a
+* **the job** — the pack requested as the quality cell would (``app.jobs``), built by a
   real ``vigie worker --burst`` process against real Redis: the job's own time (claimed →
   recorded: gathering the data, the HTML, WeasyPrint, storing the file write-then-rename,
   recording it), the median of three builds;
@@ -89,12 +89,12 @@ def run(redis_url: str | None = None) -> None:
         VIGIE_INSTANCE_DIR=instance,
         VIGIE_QUEUE=f"vigie-bench-{uuid.uuid4().hex[:8]}",
     )
+    from app import jobs
     from app.extensions import db
     from app.models import ManagementReview
     from app.models.jobs import Job
     from app.models.organisation import VigieUser
     from app.security.actor import Actor
-    from reports import jobs
     from reports.pdf import render_pdf
     from reports.review_pack import build
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask
+from flask import Blueprint
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,7 +22,3 @@ reports_blueprint = Blueprint(
 #: The folder report templates link as ``/reports-static/…`` (read by the PDF fetcher only).
 STATIC_FOLDER = HERE / "static"
 STATIC_PREFIX = "/reports-static/"
-
-
-def register_reports(app: Flask) -> None:
-    app.register_blueprint(reports_blueprint)

@@ -23,8 +23,8 @@ from app.cards.context import card_artefacts, card_context
 from app.cards.links import Links
 from app.charts import data_uri
 from app.commands.errors import FieldError, Invalid
+from app.jobs.documents import Document, Progress
 from app.security.actor import Actor
-from reports.documents import Document, Progress
 from reports.review_common import town_name
 
 

@@ -21,10 +21,10 @@ from flask_babel import gettext as _
 
 from app import registry
 from app.declarations.choices import DECISION
+from app.jobs.documents import Document, Progress
 from app.models.types import utcnow
 from app.reviews_context import proposal_groups, review_proposals
 from app.security.actor import Actor
-from reports.documents import Document, Progress
 from reports.review_common import LOCALE, pdf_name, person, prepared_by, render
 from reports.review_pack import load_review
 

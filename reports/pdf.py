@@ -32,6 +32,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app
 
+from reports.blueprint import STATIC_FOLDER, STATIC_PREFIX
+
 log = logging.getLogger(__name__)
 
 #: The origin report HTML is rendered against; ``.invalid`` never resolves (RFC 2606).
@@ -41,8 +43,6 @@ _ORIGIN = "https://vigie.invalid"
 
 def static_roots(app: Flask) -> dict[str, Path]:
     """URL prefix → folder of every static folder the app serves (app and blueprints)."""
-    from reports.blueprint import STATIC_FOLDER, STATIC_PREFIX
-
     roots: dict[str, Path] = {STATIC_PREFIX: STATIC_FOLDER.resolve()}
     if app.static_folder and app.static_url_path is not None:
         roots[app.static_url_path.rstrip("/") + "/"] = Path(app.static_folder).resolve()
@@ -114,7 +114,9 @@ class Rendered:
 
 
 def render_pdf(html: str, app: Flask | None = None) -> Rendered:
-    """Lay the HTML out and write the PDF (in memory; the job stores it write-then-rename)."""
+    """Lay the HTML out and write the PDF (in memory; the job stores it write-then-rename).
+
+    The job framework calls it with the HTML only (the current app's static folders)."""
     from weasyprint import HTML
 
     fetcher = StaticOnlyFetcher(static_roots(app or current_app))

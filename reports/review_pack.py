@@ -30,6 +30,7 @@ from app.commands.errors import Invalid
 from app.declarations.choices import DECISION
 from app.indicators import status as st
 from app.indicators.freshness import last_update
+from app.jobs.documents import Document, Progress
 from app.models import ManagementReview, Service
 from app.models.types import utcnow
 from app.reading import get_for, related
@@ -43,7 +44,6 @@ from app.reviews_context import (
 from app.security.actor import Actor
 from reports import review_quality as quality
 from reports import review_strategy as strategy
-from reports.documents import Document, Progress
 from reports.review_common import LOCALE, pdf_name, prepared_by, render, today_in_paris
 
 

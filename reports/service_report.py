@@ -16,12 +16,12 @@ from flask_babel import gettext as _
 
 from app.cards.risk import criticality_level
 from app.charts import data_uri
+from app.jobs.documents import Document, Progress
+from app.jobs.kinds import clean_year
 from app.models.types import utcnow
 from app.registry import choice_label
 from app.security.actor import Actor
 from reports.card_pdf import safe_name
-from reports.documents import Document, Progress
-from reports.kinds import clean_year
 from reports.review_common import town_name
 from reports.service_data import gather
 

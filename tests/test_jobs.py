@@ -35,10 +35,11 @@ from sqlalchemy import select
 from app import registry
 from app.commands.records import create_record
 from app.extensions import db
+from app.jobs import requests as job_requests
+from app.jobs import worker as job_worker
 from app.models import HistoryEntry, ManagementReview
 from app.models.jobs import Job
 from app.security.actor import Actor
-from reports import jobs
 from reports.pdf import render_pdf
 from tests.conftest import World, login, token, unique
 from tests.test_review_meeting import build_meeting
@@ -301,11 +302,11 @@ def test_a_killed_worker_is_swept_and_the_rerun_succeeds(
 
     monkeypatch.setitem(app.config, "VIGIE_JOB_STALE_SECONDS", 2)
     with app.app_context():  # not yet silent for long enough: left alone
-        jobs.sweep()
+        job_worker.sweep()
     assert job_row(app, job_id).state == "en_cours"
     time.sleep(2.5)
     with app.app_context():  # (other tests' rows in this database may be swept too)
-        summary = jobs.sweep()
+        summary = job_worker.sweep()
     assert summary.abandoned >= 1
     failed = job_row(app, job_id)
     assert failed.state == "echec" and "abandonné" in (failed.error or "")
@@ -333,7 +334,7 @@ def test_two_workers_never_build_the_same_pack_twice(
     with app.app_context():  # a re-queue race: the first job's RQ job queued three times
         job = db.session.get(Job, int(one))
         assert job is not None
-        assert jobs.dispatch([job]) and jobs.dispatch([job])
+        assert job_requests.dispatch([job]) and job_requests.dispatch([job])
     workers.start(2)
     done_one = wait_for(app, one, ("termine", "echec"))
     done_two = wait_for(app, two, ("termine", "echec"))
@@ -450,13 +451,13 @@ def test_redis_stopped_answers_503_keeps_the_job_and_crud_works(
     private_redis.start()  # Redis is back: the sweeper queues what waited
     monkeypatch.setitem(app.config, "VIGIE_JOB_REQUEUE_SECONDS", 0)
     with app.app_context():
-        summary = jobs.sweep()
+        summary = job_worker.sweep()
         assert summary.requeued >= 2
         from rq.job import Job as RqJob
 
-        from reports.queue import connection
+        from app.jobs.queue import connection
 
-        rq_job = RqJob.fetch(jobs.rq_id(kept_id), connection=connection(app))
+        rq_job = RqJob.fetch(job_requests.rq_id(kept_id), connection=connection(app))
         assert rq_job.get_status() == "queued"
 
 
@@ -690,7 +691,7 @@ def test_a_job_past_its_timeout_ends_failed(
         assert job is not None and job.timeout_seconds == 900  # the pack's explicit timeout
         job.timeout_seconds = 1
         db.session.commit()
-        assert jobs.dispatch([job])  # replaces the queued RQ job (same id), 1 s to live
+        assert job_requests.dispatch([job])  # replaces the queued RQ job (same id), 1 s to live
     workers.start()
     failed = wait_for(app, job_id, ("termine", "echec"))
     assert failed.state == "echec", "a pack rendered in under a second?"
@@ -702,8 +703,8 @@ def test_a_job_past_its_timeout_ends_failed(
 def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
     app: Flask, workers: Workers
 ) -> None:
-    from reports.queue import connection
-    from reports.schedule import build_scheduler
+    from app.jobs.queue import connection
+    from app.jobs.scheduler import build_scheduler
 
     with app.app_context():
         before = db.session.query(Job).filter(Job.kind == "daily_reminders").count()
@@ -711,12 +712,12 @@ def test_the_scheduler_runs_the_sweeper_and_records_the_daily_tasks(
         names = {job.name for job in cron.get_jobs()}
         assert {"vigie-daily-reminders", "vigie-collection-health"} <= names
         enqueued = cron.enqueue_jobs()  # the sweeper (an interval job) is due at once
-        assert [job.func_name for job in enqueued] == ["reports.jobs.sweep_task"]
+        assert [job.func_name for job in enqueued] == ["app.jobs.worker.sweep_task"]
         from rq import Queue
 
         queue = Queue(workers.queue, connection=connection(app))
-        queue.enqueue("reports.jobs.run_scheduled", "daily_reminders")
-        queue.enqueue("reports.jobs.run_scheduled", "collection_health")
+        queue.enqueue("app.jobs.worker.run_scheduled", "daily_reminders")
+        queue.enqueue("app.jobs.worker.run_scheduled", "collection_health")
     workers.start()
     deadline = time.monotonic() + 60
     while True:

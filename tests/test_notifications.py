@@ -37,8 +37,8 @@ from app.extensions import db
 from app.models import Action
 from app.models.notifications import Notification
 from app.models.organisation import VigieUser
+from app.notifications import mail
 from app.security.actor import Actor
-from reports import mail
 from tests.conftest import PASSWORD, World, login, token, unique
 
 REDIS_URL = os.environ.get("VIGIE_TEST_REDIS_URL")

@@ -13,7 +13,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 
-from app import ConfigurationError, create_app
+from app import create_app
+from app.composition import ConfigurationError
 from app.extensions import db
 from tests.conftest import PASSWORD, World, is_postgres
 

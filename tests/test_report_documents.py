@@ -22,10 +22,10 @@ from app import registry
 from app.commands.errors import NotFound
 from app.commands.records import create_record
 from app.extensions import db
+from app.jobs.documents import Document
 from app.models import VigieUser
 from app.security.actor import Actor
 from reports import card_pdf, service_report
-from reports.documents import Document
 from reports.pdf import Rendered, render_pdf
 from tests.conftest import World, unique
 

@@ -25,10 +25,10 @@ from sqlalchemy import select
 from app import registry
 from app.commands.records import create_record
 from app.extensions import db
+from app.jobs.documents import no_progress
 from app.models import Measurement, Target, VigieUser
 from app.security.actor import Actor
 from reports import minutes, review_pack
-from reports.documents import no_progress
 from reports.pdf import render_pdf
 from tests.conftest import World, unique
 

@@ -21,9 +21,7 @@ from app.extensions import db
 from app.models import Indicator, SourceApplication, VigieUser
 from app.models.notifications import Notification
 from app.models.types import utcnow
-from app.organisation import create_user
-from app.security.actor import Actor
-from reports.scheduled import (
+from app.notifications.reminders import (
     HEALTH_EVENT,
     REMINDER_EVENT,
     HealthSummary,
@@ -32,6 +30,8 @@ from reports.scheduled import (
     daily_reminders,
     local_today,
 )
+from app.organisation import create_user
+from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, sequence, unique
 
 
@@ -306,7 +306,7 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
     )
     # silent applications come first and other tests leave theirs: the late one may be past
     # the ten listed here, so its line is checked on a digest of its own
-    from reports.scheduled import _health_message
+    from app.notifications.reminders import _health_message
 
     late_app = db.session.get(SourceApplication, made.id)
     reader = db.session.get(VigieUser, quality)

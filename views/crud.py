@@ -24,10 +24,12 @@ from wtforms import FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional as OptionalValidator
 
 from app import history
+from app.cards.links import register_endpoints
 from app.commands import attachments, records
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.formatting import format_date, format_datetime, format_number, yes_no
+from app.http import safe_path
 from app.reading import get_for, scoped_select
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
@@ -41,7 +43,6 @@ from app.security.actor import Actor
 from views.forms import frenchify
 from views.jinja import state_badge
 from views.jobs import report_panels
-from views.notifications import safe_path
 from workflows import engine
 
 PERMISSIONS = {
@@ -552,16 +553,21 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
 
 
 def register_views(appbuilder: Any) -> None:
-    """Add every artefact's screens to the menu, grouped by category."""
+    """Add every artefact's screens to the menu, grouped by category, and tell the core which
+    endpoint shows each artefact (cards and PDFs link to records' pages through it)."""
+    endpoints = {}
     for artefact in all_artefacts():
+        view = view_class(artefact)
         appbuilder.add_view(
-            view_class(artefact),
+            view,
             artefact.code_name,
             label=artefact.label_plural,
             icon=artefact.icon,
             category=artefact.category,
             category_label=artefact.category_label,
         )
+        endpoints[artefact.code_name] = view.__name__
+    register_endpoints(current_app, show=endpoints)
     _security_menu_last(appbuilder)
 
 

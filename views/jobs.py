@@ -3,7 +3,7 @@
 Every person sees the jobs they asked for; people whose scope is the whole town also see the
 whole-town reports others asked for (the review pack the quality cell built). The page polls
 ``/jobs/status`` every two seconds while a job is waiting or running and updates the bars in
-place; downloads and re-runs go through :mod:`reports.jobs`, which checks the scope again.
+place; downloads and re-runs go through :mod:`app.jobs`, which checks the scope again.
 Reports are asked for from the record they are about (« Générer le PDF » on a review, a
 service, a card) through ``/jobs/request``.
 """
@@ -19,15 +19,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app import registry
-from app.api.jobs import job_download
+from app import jobs, registry
 from app.commands.errors import DomainError
 from app.extensions import db
+from app.http import safe_path
+from app.jobs import kinds as job_kinds
 from app.models.jobs import Job
 from app.security.actor import Actor
-from reports import jobs
-from reports import kinds as job_kinds
-from views.notifications import safe_path
 
 #: Jobs listed on the page, newest first.
 PAGE_SIZE = 40
@@ -47,20 +45,11 @@ class JobsView(BaseView):
     }
     default_view = "list"
 
-    def _visible(self, actor: Actor, ids: list[int] | None = None) -> list[Job]:
-        stmt = select(Job).order_by(Job.id.desc()).limit(PAGE_SIZE)
-        clause = jobs.visible_clause(actor)
-        if clause is not None:
-            stmt = stmt.where(clause)
-        if ids is not None:
-            stmt = stmt.where(Job.id.in_(ids))
-        return [job for job in db.session.scalars(stmt) if jobs.may_see(job, actor)]
-
     @expose("/")
     @has_access
     def list(self) -> Any:
         actor = Actor.current()
-        rows = self._visible(actor)
+        rows = jobs.visible_jobs(actor, PAGE_SIZE)
         return self.render_template(
             "vigie/jobs.html",
             rows=rows,
@@ -78,14 +67,14 @@ class JobsView(BaseView):
         except ValueError:
             abort(400)
         actor = Actor.current()
-        rows = self._visible(actor, ids) if ids else []
+        rows = jobs.visible_jobs(actor, PAGE_SIZE, ids) if ids else []
         return jsonify(
             {
                 "jobs": [
                     {
                         "id": j.id,
                         "state": j.state,
-                        "state_label": str(jobs.STATE_LABELS[j.state]),
+                        "state_label": jobs.state_label(j.state),
                         "progress": j.progress,
                         "step": j.step or "",
                         "error": j.error or "",
@@ -100,7 +89,7 @@ class JobsView(BaseView):
     def download(self, pk: int) -> Any:
         try:
             job = jobs.get_visible(pk, Actor.current())
-            return job_download(job).response()
+            return jobs.job_download(job).response()
         except DomainError:
             abort(404)
 

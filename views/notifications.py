@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import notifications
+from app.http import safe_path
 from app.security.scope import request_user
 
 
@@ -32,13 +33,6 @@ def _page_number() -> int:
 
 def _page_size() -> int:
     return int(current_app.config.get("VIGIE_PAGE_SIZE", 25))
-
-
-def safe_path(link: str | None) -> str | None:
-    """An in-app path (``/audit/show/12``) and nothing else: no redirect to another site."""
-    if not link or not link.startswith("/") or link.startswith("//") or "\\" in link:
-        return None
-    return link
 
 
 class MyNotificationsView(BaseView):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from app import history
+from app import history, jobs
 from app.models.types import utcnow
 from workflows import guards
 
@@ -202,8 +202,6 @@ def _queue_report(kind: str) -> Effect:
     after the commit (Redis down: the job waits and the sweeper queues it later)."""
 
     def effect(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
-        from reports import jobs
-
         requested = jobs.request(kind, actor, subject="management_review", record_id=review.id)
         return {f"{kind}_job": [None, requested.job.id]}
 

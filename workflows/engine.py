@@ -14,7 +14,7 @@ Checks, in an order chosen so each refusal tells the user the right thing:
 
 Then the effects run, one history entry records who, when, from, to, event, reason and the
 fields changed, and notifications are written for whoever must act next — all committed
-together; their e-mails are queued after the commit.
+together in one unit of work; their e-mails are queued after the commit.
 """
 
 from __future__ import annotations
@@ -24,15 +24,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import history, notifications
 from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
 from app.extensions import db
 from app.registry.artefact import Artefact
 from app.security.roles import ADMIN
-from reports import jobs
+from app.unit_of_work import flush, unit_of_work
 from workflows import effects, recipients
 from workflows.guards import FOUR_EYES, PERSON_GUARDS, STATE_GUARDS, Refusal
 from workflows.tables import WORKFLOWS, Transition, Workflow
@@ -270,21 +268,13 @@ def apply(
 
 
 def _compare_and_set() -> None:
-    """Write the new state only over the version read (``version_id_col``): else 409."""
-    try:
-        db.session.flush()
-    except (StaleDataError, OperationalError) as exc:
-        # StaleDataError: another transition committed first. OperationalError: SQLite
-        # refuses a write over a snapshot another process has since changed (same race).
-        if isinstance(exc, OperationalError) and "locked" not in str(exc.orig).lower():
-            raise
-        db.session.rollback()
-        raise Conflict(
-            _(
-                "Quelqu'un vient de faire évoluer cet enregistrement : rechargez la "
-                "page pour voir son nouvel état."
-            )
-        ) from None
+    """Write the new state only over the version read (``version_id_col``): else 409.
+
+    Of two concurrent firings, the second's flush finds the version moved (StaleDataError) or,
+    on SQLite, the snapshot overwritten (« locked »): :func:`app.unit_of_work.flush` turns
+    both into the one French conflict.
+    """
+    flush()
 
 
 def fire(
@@ -297,9 +287,10 @@ def fire(
     inputs: Mapping[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Fired:
-    """Fire the event as one command: commit, then queue the notifications' e-mails."""
-    try:
-        fired = apply(
+    """Fire the event as one command (one unit of work); the notifications' e-mails and any
+    job the transition asked for (a pack, minutes) are queued after the commit."""
+    with unit_of_work():
+        return apply(
             artefact,
             obj,
             event,
@@ -308,22 +299,3 @@ def fire(
             inputs=inputs,
             expected_version=expected_version,
         )
-        db.session.commit()
-    except OperationalError as exc:
-        db.session.rollback()
-        jobs.forget_new()
-        if "locked" in str(exc.orig).lower():
-            raise Conflict(
-                _(
-                    "Quelqu'un vient de faire évoluer cet enregistrement : "
-                    "rechargez la page pour voir son nouvel état."
-                )
-            ) from None
-        raise
-    except Exception:
-        db.session.rollback()
-        jobs.forget_new()
-        raise
-    notifications.dispatch(fired.notifications)
-    jobs.dispatch_new()  # a pack or minutes the transition asked for (Redis down: it waits)
-    return fired

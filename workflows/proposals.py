@@ -29,6 +29,7 @@ from app.models.reviews import Proposal
 from app.security.actor import Actor
 from app.security.roles import ADMIN, OFFICIAL
 from app.security.scope import headed_services
+from app.unit_of_work import unit_of_work
 from workflows import engine, recipients
 from workflows.effects import DECISION_OF_EVENT, record_decision
 
@@ -154,7 +155,7 @@ def decide(
     deliberation_ref = (deliberation_ref or "").strip()[:64] or None
     _check(proposal, decision, actor, rationale)
     sent: list[Any] = []
-    try:
+    with unit_of_work():
         record_decision(proposal, actor, decision, rationale, deliberation_ref)
         objective = proposal.service_objective
         if objective is not None:
@@ -201,9 +202,4 @@ def decide(
         if decision == "validee" and proposal.kind == "cible":
             _apply_target(proposal, actor)
         db.session.flush()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    notifications.dispatch(sent)
     return Decided(proposal, sent)

@@ -12,20 +12,20 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask import request
-from flask_appbuilder.api import ModelRestApi, expose, protect, rison, safe
+from flask_appbuilder.api import ModelRestApi, expose, protect, rison
 from flask_appbuilder.api.schemas import get_list_schema
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import history
+from app import history, jobs
 from app.commands import attachments, records
 from app.commands.errors import DomainError, FieldError, Invalid
 from app.exports import export_response
+from app.http import domain_error_response, read_reason, read_version, safe
+from app.jobs import kinds as job_kinds
 from app.reading import get_for
 from app.registry.artefact import Artefact
 from app.security.actor import Actor
-from reports import jobs
-from reports import kinds as job_kinds
 from workflows import engine
 
 READ = "read"
@@ -84,7 +84,9 @@ class ArtefactApi(ModelRestApi):
         super().__init__()
 
     def _error(self, error: DomainError) -> Any:
-        return self.response(error.status, **error.payload())
+        """For the write methods Flask-AppBuilder wraps in its own ``@safe`` (which would turn
+        a domain error into a 500): the one mapping of :mod:`app.http`."""
+        return domain_error_response(error)
 
     def _payload(self) -> dict[str, Any]:
         data = request.get_json(silent=True)
@@ -98,7 +100,8 @@ class ArtefactApi(ModelRestApi):
     def post_headless(self) -> Any:
         try:
             data = self._payload()
-            reason = data.pop("reason", None)
+            reason = read_reason(data)
+            data.pop("reason", None)
             obj = records.create_record(self.artefact, data, Actor.current(), reason=reason)
         except DomainError as error:
             return self._error(error)
@@ -109,14 +112,10 @@ class ArtefactApi(ModelRestApi):
         try:
             obj = get_for(self.artefact, pk, actor)
             data = self._payload()
-            reason = data.pop("reason", None)
-            version = data.pop("version", None)
-            if version is None and request.headers.get("If-Match"):
-                version = request.headers["If-Match"].strip('"')
-            try:
-                expected = int(version) if version is not None else None
-            except (TypeError, ValueError):
-                raise Invalid(_("« version » doit être un nombre entier.")) from None
+            reason = read_reason(data)
+            expected = read_version(data, request.headers)
+            data.pop("reason", None)
+            data.pop("version", None)
             obj = records.update_record(
                 self.artefact, obj, data, actor, expected_version=expected, reason=reason
             )
@@ -128,10 +127,10 @@ class ArtefactApi(ModelRestApi):
         actor = Actor.current()
         try:
             obj = get_for(self.artefact, pk, actor)
-            reason = request.args.get("reason")
             body = request.get_json(silent=True)
-            if isinstance(body, dict):
-                reason = body.get("reason", reason)
+            reason = read_reason(
+                body if isinstance(body, dict) and "reason" in body else request.args
+            )
             records.archive_record(self.artefact, obj, actor, reason=reason)
         except DomainError as error:
             return self._error(error)
@@ -157,10 +156,7 @@ class ArtefactApi(ModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        try:
-            obj = get_for(self.artefact, pk, Actor.current())
-        except DomainError as error:
-            return self._error(error)
+        obj = get_for(self.artefact, pk, Actor.current())
         entries = history.entries_for(self.artefact.code_name, obj.id)
         return self.response(200, result=[history.as_dict(e) for e in entries])
 
@@ -183,10 +179,7 @@ class ArtefactApi(ModelRestApi):
               $ref: '#/components/responses/404'
         """
         actor = Actor.current()
-        try:
-            obj = get_for(self.artefact, pk, actor)
-        except DomainError as error:
-            return self._error(error)
+        obj = get_for(self.artefact, pk, actor)
         entries = history.entries_for(self.artefact.code_name, obj.id)
         return self.response(
             200,
@@ -236,37 +229,27 @@ class ArtefactApi(ModelRestApi):
               description: Missing reason or input
         """
         actor = Actor.current()
-        try:
-            obj = get_for(self.artefact, pk, actor)
-            data = self._payload()
-            event = data.pop("event", None)
-            if not isinstance(event, str) or not event:
-                raise Invalid(
-                    _("Indiquez l'événement à déclencher."),
-                    [FieldError("event", _("« event » est obligatoire."))],
-                )
-            reason = data.pop("reason", None)
-            if reason is not None and not isinstance(reason, str):
-                raise Invalid(
-                    _("Le motif doit être un texte."),
-                    [FieldError("reason", _("« reason » doit être un texte."))],
-                )
-            version = data.pop("version", None)
-            try:
-                expected = int(version) if version is not None else None
-            except (TypeError, ValueError):
-                raise Invalid(_("« version » doit être un nombre entier.")) from None
-            fired = engine.fire(
-                self.artefact,
-                obj,
-                event,
-                actor,
-                reason=reason,
-                inputs=data,
-                expected_version=expected,
+        obj = get_for(self.artefact, pk, actor)
+        data = self._payload()
+        event = data.pop("event", None)
+        if not isinstance(event, str) or not event:
+            raise Invalid(
+                _("Indiquez l'événement à déclencher."),
+                [FieldError("event", _("« event » est obligatoire."))],
             )
-        except DomainError as error:
-            return self._error(error)
+        reason = read_reason(data)
+        expected = read_version(data)
+        data.pop("reason", None)
+        data.pop("version", None)
+        fired = engine.fire(
+            self.artefact,
+            obj,
+            event,
+            actor,
+            reason=reason,
+            inputs=data,
+            expected_version=expected,
+        )
         return self.response(
             200,
             id=obj.id,
@@ -309,16 +292,13 @@ class ArtefactApi(ModelRestApi):
         if kind is None:
             return self.response(404, message=_("Rapport inconnu : « %(name)s ».", name=report))
         data = request.get_json(silent=True)
-        try:
-            requested = jobs.request_and_queue(
-                kind.code,
-                Actor.current(),
-                subject=self.artefact.code_name,
-                record_id=pk,
-                params=data if isinstance(data, dict) else {},
-            )
-        except DomainError as error:
-            return self._error(error)
+        requested = jobs.request_and_queue(
+            kind.code,
+            Actor.current(),
+            subject=self.artefact.code_name,
+            record_id=pk,
+            params=data if isinstance(data, dict) else {},
+        )
         job = requested.job
         return self.response(
             202,
@@ -350,22 +330,15 @@ class ArtefactApi(ModelRestApi):
             404:
               description: No finished report the caller may read
         """
-        from app.api.jobs import job_download
-
         kind = job_kinds.for_route(self.artefact.code_name, report)
         if kind is None:
             return self.response(404, message=_("Rapport inconnu : « %(name)s ».", name=report))
         actor = Actor.current()
-        try:
-            obj = get_for(self.artefact, pk, actor)
-            job = jobs.latest_file(self.artefact.code_name, obj.id, kind.code, actor)
-            if job is None:
-                return self.response(
-                    404, message=_("Aucun rapport terminé pour cet enregistrement.")
-                )
-            download = job_download(job)
-        except DomainError as error:
-            return self._error(error)
+        obj = get_for(self.artefact, pk, actor)
+        job = jobs.latest_file(self.artefact.code_name, obj.id, kind.code, actor)
+        if job is None:
+            return self.response(404, message=_("Aucun rapport terminé pour cet enregistrement."))
+        download = jobs.job_download(job)
         return download.response()
 
     @expose("/<int:pk>/restore", methods=["POST"])
@@ -389,12 +362,9 @@ class ArtefactApi(ModelRestApi):
               description: Not archived
         """
         actor = Actor.current()
-        try:
-            obj = get_for(self.artefact, pk, actor)
-            body = request.get_json(silent=True) or {}
-            records.restore_record(self.artefact, obj, actor, reason=body.get("reason"))
-        except DomainError as error:
-            return self._error(error)
+        obj = get_for(self.artefact, pk, actor)
+        body = request.get_json(silent=True) or {}
+        records.restore_record(self.artefact, obj, actor, reason=body.get("reason"))
         return self.response(200, id=obj.id, result=self._dump(obj))
 
     @expose("/<int:pk>/file", methods=["GET"])
@@ -420,10 +390,7 @@ class ArtefactApi(ModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        try:
-            download = attachments.download_for(self.artefact, pk, Actor.current())
-        except DomainError as error:
-            return self._error(error)
+        download = attachments.download_for(self.artefact, pk, Actor.current())
         return download.response()
 
     @expose("/<int:pk>/file", methods=["PUT"])
@@ -465,40 +432,32 @@ class ArtefactApi(ModelRestApi):
               description: File refused (name, type, content, empty)
         """
         actor = Actor.current()
+        attachments.require_upload(self.artefact)
+        obj = get_for(self.artefact, pk, actor)
+        # FAB's @safe would turn Werkzeug's 413 into a 500: the body is read here.
         try:
-            attachments.require_upload(self.artefact)
-            obj = get_for(self.artefact, pk, actor)
-            # FAB's @safe would turn Werkzeug's 413 into a 500: the body is read here.
-            try:
-                upload = request.files.get(attachments.FILE_FIELD)
-                form = request.form
-            except RequestEntityTooLarge:
-                raise attachments.TooLarge(attachments.too_large_message()) from None
-            if upload is None:
-                raise Invalid(
-                    _("Aucun fichier reçu."),
-                    [
-                        FieldError(
-                            attachments.FILE_FIELD, _("Joignez le fichier dans le champ « file ».")
-                        )
-                    ],
-                )
-            version = form.get("version") or request.headers.get("If-Match", "").strip('"')
-            try:
-                expected = int(version) if version else None
-            except ValueError:
-                raise Invalid(_("« version » doit être un nombre entier.")) from None
-            attachments.attach_file(
-                self.artefact,
-                obj,
-                upload.filename or "",
-                upload.read(),
-                actor,
-                expected_version=expected,
-                reason=form.get("reason") or None,
+            upload = request.files.get(attachments.FILE_FIELD)
+            form = request.form
+        except RequestEntityTooLarge:
+            raise attachments.TooLarge(attachments.too_large_message()) from None
+        if upload is None:
+            raise Invalid(
+                _("Aucun fichier reçu."),
+                [
+                    FieldError(
+                        attachments.FILE_FIELD, _("Joignez le fichier dans le champ « file ».")
+                    )
+                ],
             )
-        except DomainError as error:
-            return self._error(error)
+        attachments.attach_file(
+            self.artefact,
+            obj,
+            upload.filename or "",
+            upload.read(),
+            actor,
+            expected_version=read_version(form, request.headers),
+            reason=read_reason(form),
+        )
         return self.response(200, id=obj.id, result=attachments.metadata(obj))
 
     @expose("/export", methods=["GET"])

@@ -10,36 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_appbuilder.api import BaseApi, expose, protect, safe
-from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_appbuilder.api import BaseApi, expose, protect
 
-from app.commands import attachments
-from app.commands.errors import DomainError, NotFound
-from app.extensions import db
-from app.models.jobs import Job
+from app import jobs
+from app.commands.errors import DomainError
+from app.http import safe
 from app.security.actor import Actor
-from reports import jobs
 
 #: How many jobs ``GET /api/v1/job/`` lists, newest first.
 LIST_LIMIT = 50
-
-
-def job_download(job: Job) -> attachments.Download:
-    """The stored file of a finished job (NotFound in French when there is none)."""
-    from app import files
-
-    if not job.file_key:
-        raise NotFound(_("Ce travail n'a pas produit de fichier."))
-    path = files.path_of(job.file_key)
-    if not path.is_file():
-        raise NotFound(_("Le fichier de ce travail est introuvable sur le serveur."))
-    return attachments.Download(
-        path=path,
-        name=job.file_name or job.file_key,
-        content_type=job.file_type or "application/pdf",
-        size=job.file_size,
-    )
 
 
 class JobApi(BaseApi):
@@ -69,11 +48,7 @@ class JobApi(BaseApi):
               description: Jobs (state, progress, file)
         """
         actor = Actor.current()
-        stmt = select(Job).order_by(Job.id.desc()).limit(LIST_LIMIT)
-        clause = jobs.visible_clause(actor)
-        if clause is not None:
-            stmt = stmt.where(clause)
-        result = [jobs.as_dict(j) for j in db.session.scalars(stmt) if jobs.may_see(j, actor)]
+        result = [jobs.as_dict(j) for j in jobs.visible_jobs(actor, LIST_LIMIT)]
         return self.response(200, result=result)
 
     @expose("/<job_id>", methods=["GET"])
@@ -94,10 +69,7 @@ class JobApi(BaseApi):
             404:
               description: Unknown, or not visible to the caller
         """
-        try:
-            job = jobs.get_visible(job_id, Actor.current())
-        except DomainError as error:
-            return self._error(error)
+        job = jobs.get_visible(job_id, Actor.current())
         return self.response(200, **jobs.as_dict(job))
 
     @expose("/<job_id>/file", methods=["GET"])
@@ -118,11 +90,8 @@ class JobApi(BaseApi):
             404:
               description: Unknown, not visible, or no file
         """
-        try:
-            job = jobs.get_visible(job_id, Actor.current())
-            download = job_download(job)
-        except DomainError as error:
-            return self._error(error)
+        job = jobs.get_visible(job_id, Actor.current())
+        download = jobs.job_download(job)
         return download.response()
 
     @expose("/<job_id>/rerun", methods=["POST"])
@@ -146,11 +115,8 @@ class JobApi(BaseApi):
               description: The job queue is unreachable (the request is kept)
         """
         actor = Actor.current()
-        try:
-            job = jobs.get_visible(job_id, actor)
-            requested = jobs.rerun(job, actor)
-        except DomainError as error:
-            return self._error(error)
+        job = jobs.get_visible(job_id, actor)
+        requested = jobs.rerun(job, actor)
         return self.response(
             202,
             job_id=str(requested.job.id),

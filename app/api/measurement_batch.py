@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import gettext as _
 
-from app.commands.errors import DomainError, FieldError, Invalid
+from app.commands.errors import FieldError, Invalid
 from app.commands.measurements import push_batch
+from app.http import safe
 from app.security.actor import Actor
 
 
@@ -45,19 +46,16 @@ class MeasurementBatchApi(BaseApi):
               description: Lignes refusées ; rien n'est enregistré
         """
         data = request.get_json(silent=True)
-        try:
-            if not isinstance(data, dict) or "measurements" not in data:
-                raise Invalid(
-                    _('Corps attendu : {"measurements": [ … ]}.'),
-                    [FieldError("measurements", _("Champ obligatoire."))],
-                )
-            reason = data.get("reason")
-            result = push_batch(
-                data["measurements"],
-                Actor.current(),
-                source="api",
-                reason=reason if isinstance(reason, str) else None,
+        if not isinstance(data, dict) or "measurements" not in data:
+            raise Invalid(
+                _('Corps attendu : {"measurements": [ … ]}.'),
+                [FieldError("measurements", _("Champ obligatoire."))],
             )
-        except DomainError as error:
-            return self.response(error.status, **error.payload())
+        reason = data.get("reason")
+        result = push_batch(
+            data["measurements"],
+            Actor.current(),
+            source="api",
+            reason=reason if isinstance(reason, str) else None,
+        )
         return self.response(200, **result.as_dict())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_appbuilder.api import BaseApi, expose, protect
 
-from app.commands.errors import DomainError
 from app.commands.reporting import set_locked
+from app.http import read_reason, safe
 from app.security.actor import Actor
 
 
@@ -22,11 +22,9 @@ class ReportingPeriodLockApi(BaseApi):
     openapi_spec_tag = "Périodes de reporting"
 
     def _set(self, pk: int, locked: bool) -> Any:
-        data = request.get_json(silent=True) or {}
-        try:
-            period = set_locked(pk, locked, Actor.current(), data.get("reason"))
-        except DomainError as error:
-            return self.response(error.status, **error.payload())
+        data = request.get_json(silent=True)
+        reason = read_reason(data if isinstance(data, dict) else {})
+        period = set_locked(pk, locked, Actor.current(), reason)
         return self.response(200, id=period.id, period=period.period, locked=period.locked)
 
     @expose("/<int:pk>/lock", methods=["POST"])

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import gettext as _
 
 from app import periods
+from app.http import safe
 from app.indicators.rollup import strategy_map
 from app.security.scope import current_scope
 

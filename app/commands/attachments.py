@@ -27,6 +27,7 @@ from app.commands.errors import DomainError, FieldError, Forbidden, NotFound
 from app.reading import get_for
 from app.registry.artefact import FILE_COLUMNS, Artefact
 from app.security.actor import Actor
+from app.unit_of_work import unit_of_work
 
 #: The multipart field (API) and form field (screens) that carry the file.
 FILE_FIELD = "file"
@@ -121,16 +122,16 @@ def attach_file(
     file. The previous file, if any, is kept on disk and its key stays in the history.
     """
     require_upload(artefact)
-    records._require_held(artefact, obj, actor)
+    records.require_held(artefact, obj, actor)
     records.require_current(obj, expected_version)
     check_upload(filename, data)
     stored = files.store(filename, data, FILE_FIELD)
     try:
-        with records._unit_of_work():
+        with unit_of_work():
             before = _file_columns(obj)
             for name, value in stored.columns().items():
                 setattr(obj, name, value)
-            records._flush(artefact)
+            records.flush_record(artefact)
             history.record(
                 artefact.code_name,
                 obj.id,

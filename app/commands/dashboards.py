@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from app import history, registry
 from app.commands.errors import FieldError, Invalid, NotFound
-from app.commands.records import _require_held, _unit_of_work
+from app.commands.records import require_held
 from app.extensions import db
 from app.models import (
     Dashboard,
@@ -33,6 +33,7 @@ from app.models import (
 from app.models.dashboards import WIDGET_KINDS
 from app.models.types import utcnow
 from app.security.actor import Actor
+from app.unit_of_work import unit_of_work
 
 #: Kinds that can show an indicator (a mini-map places it on the strategy map) and those
 #: that can show an objective (its roll-up score): a trend or a table needs a series.
@@ -101,7 +102,7 @@ def add_widget(
 ) -> DashboardWidget:
     """Append a widget. ``values``: kind, indicator (id) or objective (``strategic:<id>`` /
     ``service:<id>``), optional title and position (1 = first; default: last)."""
-    _require_held(registry.get("dashboard"), dashboard, actor)
+    require_held(registry.get("dashboard"), dashboard, actor)
     errors: list[FieldError] = []
     kind = str(values.get("kind") or "").strip()
     if kind not in WIDGET_KINDS:
@@ -187,7 +188,7 @@ def add_widget(
             )
     if errors:
         raise Invalid(_("Le formulaire contient des erreurs."), errors)
-    with _unit_of_work():
+    with unit_of_work():
         widgets = _ordered(dashboard)
         before = describe(widgets)
         widget = DashboardWidget(
@@ -219,14 +220,14 @@ def move_widget(
     dashboard: Dashboard, widget_id: Any, direction: str, actor: Actor, *, reason: str | None = None
 ) -> None:
     """Move a widget one place ``up`` or ``down`` (at an end, nothing changes)."""
-    _require_held(registry.get("dashboard"), dashboard, actor)
+    require_held(registry.get("dashboard"), dashboard, actor)
     if direction not in ("up", "down"):
         raise Invalid(
             _("Le formulaire contient des erreurs."),
             [FieldError("direction", _("« Sens » : « up » (monter) ou « down » (descendre)."))],
         )
     widget = _widget_of(dashboard, widget_id)
-    with _unit_of_work():
+    with unit_of_work():
         widgets = _ordered(dashboard)
         index = widgets.index(widget)
         other = index - 1 if direction == "up" else index + 1
@@ -243,9 +244,9 @@ def remove_widget(
     dashboard: Dashboard, widget_id: Any, actor: Actor, *, reason: str | None = None
 ) -> None:
     """Take a widget off the dashboard (the indicator or objective itself is untouched)."""
-    _require_held(registry.get("dashboard"), dashboard, actor)
+    require_held(registry.get("dashboard"), dashboard, actor)
     widget = _widget_of(dashboard, widget_id)
-    with _unit_of_work():
+    with unit_of_work():
         widgets = _ordered(dashboard)
         before = describe(widgets)
         widgets.remove(widget)

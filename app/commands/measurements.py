@@ -33,6 +33,7 @@ from app.models.indicators import Indicator, Measurement, ReportingPeriod, Sourc
 from app.models.types import utcnow
 from app.security.actor import Actor
 from app.security.roles import ADMIN, QUALITY
+from app.unit_of_work import unit_of_work
 
 #: Largest batch accepted in one request (larger ones: split them).
 MAX_ROWS = 50_000
@@ -358,7 +359,7 @@ def push_batch(
         )
     if dry_run:
         return _preview(valid)
-    try:
+    with unit_of_work():
         result = _store(valid, actor, application, source, checker.reason)
         if application is not None:
             db.session.execute(
@@ -368,10 +369,6 @@ def push_batch(
             )
         if result.changed:
             recompute(result.changed, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return result
 
 

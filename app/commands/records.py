@@ -9,15 +9,13 @@ is exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import UniqueConstraint, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import history, registry
 from app.commands.context import WriteContext
@@ -36,6 +34,7 @@ from app.models.types import utcnow
 from app.reading import is_readable
 from app.registry.artefact import Artefact
 from app.security.actor import Actor
+from app.unit_of_work import flush, unit_of_work
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,17 +279,11 @@ def _out_of_scope(artefact: Artefact) -> DomainError:
     )
 
 
-def _flush(artefact: Artefact) -> None:
+def flush_record(artefact: Artefact) -> None:
+    """Flush (a lost race becomes the one French conflict); a database constraint the checks
+    did not foresee becomes a French refusal naming the artefact, never a 500."""
     try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(
-            _(
-                "Cet enregistrement a été modifié entre-temps par quelqu'un d'autre. "
-                "Rechargez la page pour voir la dernière version."
-            )
-        ) from None
+        flush()
     except IntegrityError as exc:
         db.session.rollback()
         raise Invalid(
@@ -303,18 +296,7 @@ def _flush(artefact: Artefact) -> None:
         ) from None
 
 
-@contextmanager
-def _unit_of_work() -> Iterator[None]:
-    """One command, one transaction: commit at the end, roll back on any refusal."""
-    try:
-        yield
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
-def _require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
+def require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
     """The actor may write this artefact and reaches this record.
 
     A record out of reach reads as absent (404); one the actor may read but not write — a
@@ -339,14 +321,14 @@ def create_record(
     """Create a record; refuse if it would land outside the actor's services."""
     _require_write(artefact, actor)
     obj = artefact.model()
-    with _unit_of_work():
+    with unit_of_work():
         errors = apply_values(artefact, obj, values, actor, creating=True, reason=reason)
         if errors:
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
             raise _out_of_scope(artefact)
         db.session.add(obj)
-        _flush(artefact)
+        flush_record(artefact)
         history.record(
             artefact.code_name,
             obj.id,
@@ -390,9 +372,9 @@ def update_record(
     reason: str | None = None,
 ) -> Any:
     """Update a record the actor holds; stale versions and moves out of scope are refused."""
-    _require_held(artefact, obj, actor)
+    require_held(artefact, obj, actor)
     require_current(obj, expected_version)
-    with _unit_of_work():
+    with unit_of_work():
         before = history.snapshot(artefact, obj)
         errors = apply_values(artefact, obj, values, actor, creating=False, reason=reason)
         if errors:
@@ -403,7 +385,7 @@ def update_record(
         if not changes:
             db.session.rollback()  # nothing to write: no version bump, no history entry
         else:
-            _flush(artefact)
+            flush_record(artefact)
             history.record(
                 artefact.code_name,
                 obj.id,
@@ -421,7 +403,7 @@ def _set_archived(
 ) -> None:
     obj.archived = archived
     obj.archived_at = utcnow() if archived else None
-    _flush(artefact)
+    flush_record(artefact)
     history.record(
         artefact.code_name,
         obj.id,
@@ -441,17 +423,17 @@ def _after_write(artefact: Artefact, obj: Any, actor: Actor) -> None:
 
 def archive_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None) -> Any:
     """Archive (controlled records) or delete (others), with a history entry either way."""
-    _require_held(artefact, obj, actor)
+    require_held(artefact, obj, actor)
     if artefact.archivable and obj.archived:
         raise Conflict(_("Cet enregistrement est déjà archivé."))
-    with _unit_of_work():
+    with unit_of_work():
         if artefact.archivable:
             _set_archived(artefact, obj, actor, True, reason)
         else:
             before = history.snapshot(artefact, obj)
             record_id = obj.id
             db.session.delete(obj)
-            _flush(artefact)
+            flush_record(artefact)
             history.record(
                 artefact.code_name,
                 record_id,
@@ -465,9 +447,9 @@ def archive_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | 
 
 def restore_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None) -> Any:
     """Bring an archived record back into the lists."""
-    _require_held(artefact, obj, actor)
+    require_held(artefact, obj, actor)
     if not artefact.archivable or not obj.archived:
         raise Conflict(_("Cet enregistrement n'est pas archivé."))
-    with _unit_of_work():
+    with unit_of_work():
         _set_archived(artefact, obj, actor, False, reason)
     return obj

@@ -19,6 +19,7 @@ from app.models.types import utcnow
 from app.reading import get_for
 from app.security.actor import Actor
 from app.security.roles import ADMIN, QUALITY
+from app.unit_of_work import unit_of_work
 
 
 def set_locked(period_id: Any, locked: bool, actor: Actor, reason: str | None) -> ReportingPeriod:
@@ -39,7 +40,7 @@ def set_locked(period_id: Any, locked: bool, actor: Actor, reason: str | None) -
                 state=_("verrouillée") if locked else _("ouverte"),
             )
         )
-    try:
+    with unit_of_work():
         obj.locked = locked
         obj.locked_at = utcnow() if locked else None
         obj.locked_by_id = getattr(actor.user, "id", None) if locked else None
@@ -53,8 +54,4 @@ def set_locked(period_id: Any, locked: bool, actor: Actor, reason: str | None) -
             reason=reason,
             event="lock" if locked else "unlock",
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return obj

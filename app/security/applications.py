@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models.indicators import SourceApplication
 from app.models.organisation import VigieUser
 from app.security.roles import ADMIN, APPLICATION
+from app.unit_of_work import unit_of_work
 
 #: Prefix of Vigie's API keys (``Authorization: Bearer vigie_…``).
 KEY_PREFIX = "vigie_"
@@ -83,17 +84,17 @@ def bind_account(source: SourceApplication, user: VigieUser, actor: Any = None) 
                 code=other.code,
             )
         )
-    before = source.account.username if source.account is not None else None
-    source.account = user
-    history.record(
-        "source_application",
-        source.id,
-        "update",
-        user=actor,
-        changes={"account": [before, user.username]},
-        reason=_("Compte d'application associé."),
-    )
-    db.session.commit()
+    with unit_of_work():
+        before = source.account.username if source.account is not None else None
+        source.account = user
+        history.record(
+            "source_application",
+            source.id,
+            "update",
+            user=actor,
+            changes={"account": [before, user.username]},
+            reason=_("Compte d'application associé."),
+        )
 
 
 def _account_for(source: SourceApplication, actor: Any) -> VigieUser:
@@ -132,30 +133,30 @@ def issue_key(source: SourceApplication, actor: Any, *, rotate: bool = False) ->
     """Issue a key for the application's account; rotating revokes every previous key."""
     _require_admin(actor)
     sm: Any = current_app.appbuilder.sm  # type: ignore[attr-defined]
-    user = _account_for(source, actor)
-    revoked = 0
-    if rotate:
-        for key in active_keys(user):
-            key.revoked_on = datetime.now()
-            revoked += 1
-    name = f"{source.code} {datetime.now():%Y-%m-%d %H:%M}"
-    db.session.flush()
-    info = sm.create_api_key(user, name)  # commits
-    if info is None:
-        raise Conflict(_("La clé n'a pas pu être créée ; réessayez."))
-    history.record(
-        "source_application",
-        source.id,
-        "update",
-        user=actor,
-        changes={"api_key": [None, info["name"]]},
-        reason=(
-            _("Clé d'API renouvelée (%(n)d ancienne(s) révoquée(s)).", n=revoked)
-            if rotate
-            else _("Clé d'API émise.")
-        ),
-    )
-    db.session.commit()
+    with unit_of_work():
+        user = _account_for(source, actor)
+        revoked = 0
+        if rotate:
+            for key in active_keys(user):
+                key.revoked_on = datetime.now()
+                revoked += 1
+        name = f"{source.code} {datetime.now():%Y-%m-%d %H:%M}"
+        db.session.flush()
+        info = sm.create_api_key(user, name)  # commits
+        if info is None:
+            raise Conflict(_("La clé n'a pas pu être créée ; réessayez."))
+        history.record(
+            "source_application",
+            source.id,
+            "update",
+            user=actor,
+            changes={"api_key": [None, info["name"]]},
+            reason=(
+                _("Clé d'API renouvelée (%(n)d ancienne(s) révoquée(s)).", n=revoked)
+                if rotate
+                else _("Clé d'API émise.")
+            ),
+        )
     return IssuedKey(uuid=info["uuid"], name=info["name"], secret=info["key"])
 
 
@@ -164,17 +165,17 @@ def revoke_keys(source: SourceApplication, actor: Any, reason: str | None = None
     _require_admin(actor)
     if source.account is None:
         return 0
-    keys = active_keys(source.account)
-    for key in keys:
-        key.revoked_on = datetime.now()
-    if keys:
-        history.record(
-            "source_application",
-            source.id,
-            "update",
-            user=actor,
-            changes={"api_key": [", ".join(k.name for k in keys), None]},
-            reason=reason or _("Clés d'API révoquées."),
-        )
-    db.session.commit()
+    with unit_of_work():
+        keys = active_keys(source.account)
+        for key in keys:
+            key.revoked_on = datetime.now()
+        if keys:
+            history.record(
+                "source_application",
+                source.id,
+                "update",
+                user=actor,
+                changes={"api_key": [", ".join(k.name for k in keys), None]},
+                reason=reason or _("Clés d'API révoquées."),
+            )
     return len(keys)

@@ -1,32 +1,40 @@
 """Telling people what awaits them: in-app notifications, and their e-mails sent by RQ jobs.
 
 ``notify()`` adds the notifications to the current transaction, so they exist exactly when the
-transition that caused them does. ``dispatch()`` runs after the commit and queues one mail job
-per notification; if Redis is unreachable the notifications simply stay ``en_attente`` and
-``resend()`` (``vigie notifications resend``, or the administrators' « Courriels » page) or
-``requeue_pending()`` sends them later. The job itself is ``reports.mail.send_notification``.
-Nothing here can undo a transition.
+transition that caused them does, and registers an after-commit action
+(:func:`app.unit_of_work.after_commit`) that queues one mail job per notification. If Redis is
+unreachable the notifications simply stay ``en_attente`` and ``resend()`` (``vigie
+notifications resend``, or the administrators' « Courriels » page) or ``requeue_pending()``
+sends them later. The job itself is :func:`app.notifications.mail.send_notification`; the
+daily digests are :mod:`app.notifications.reminders`. Nothing here can undo a transition.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from rq import Retry
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.jobs.queue import get_queue
 from app.models.notifications import Notification
 from app.models.types import utcnow
+from app.unit_of_work import after_commit, unit_of_work
 
 log = logging.getLogger(__name__)
 
+#: The function RQ runs to send one notification's e-mail.
+MAIL_TARGET = "app.notifications.mail.send_notification"
 #: Mail job retries (seconds between attempts) when ``VIGIE_MAIL_RETRY_INTERVALS`` is not
 #: configured; sending is idempotent per notification.
 RETRY_INTERVALS = (10, 60, 300)
@@ -74,7 +82,24 @@ def notify(
         )
         db.session.add(notification)
         created.append(notification)
+    waiting = [n for n in created if n.mail_state == "en_attente"]
+    if waiting:
+        after_commit(partial(_queue_created, waiting))
     return created
+
+
+def _queue_created(waiting: Sequence[Notification]) -> None:
+    """After the commit: queue the mails of the notifications just written « en attente ».
+
+    The commit expired them and no SQL may run in an after-commit action: their ids come from
+    their identity keys (set by the flush), not from their expired attributes.
+    """
+    ids: list[int] = []
+    for notification in waiting:
+        identity: tuple[Any, ...] | None = inspect(notification).identity
+        if identity is not None:
+            ids.append(int(identity[0]))
+    queue_mails(ids)
 
 
 def transition_message(
@@ -114,27 +139,27 @@ def _display_name(user: Any) -> str:
 
 
 def dispatch(notifications: Sequence[Notification]) -> int:
-    """Queue the mail jobs of committed notifications; return how many were queued.
+    """Queue the mail jobs of committed notifications still waiting; return how many."""
+    return queue_mails([n.id for n in notifications if n.mail_state == "en_attente"])
 
-    Called after the commit. A queueing failure (Redis down) is logged and left for
-    ``requeue_pending``: the notification is already stored and visible in the app.
+
+def queue_mails(ids: Sequence[int]) -> int:
+    """Queue one mail job per committed notification id; return how many were queued.
+
+    A queueing failure (Redis down) is logged and left for ``requeue_pending``: the
+    notification is already stored and visible in the app.
     """
-    ids = [n.id for n in notifications if n.mail_state == "en_attente"]
     if not ids:
         return 0
     intervals = [
         int(s) for s in current_app.config.get("VIGIE_MAIL_RETRY_INTERVALS", RETRY_INTERVALS)
     ]
     try:
-        from rq import Retry
-
-        from reports.queue import get_queue
-
         queue = get_queue(current_app, current_app.config.get("VIGIE_MAIL_QUEUE", "default"))
         retry = Retry(max=len(intervals), interval=intervals) if intervals else None
         for notification_id in ids:
             queue.enqueue(
-                "reports.mail.send_notification",
+                MAIL_TARGET,
                 notification_id,
                 retry=retry,
                 job_timeout=60,
@@ -148,8 +173,6 @@ def dispatch(notifications: Sequence[Notification]) -> int:
 
 def requeue_pending(older_than_seconds: int = 600) -> int:
     """Queue again the mails still pending long after their notification was written."""
-    from datetime import timedelta
-
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     pending = list(
         db.session.scalars(
@@ -171,11 +194,14 @@ def resend(ids: Iterable[int] | None = None) -> tuple[int, int]:
     stmt = select(Notification).where(Notification.mail_state.in_(UNSENT_STATES))
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(list(ids)))
-    selected = list(db.session.scalars(stmt.order_by(Notification.id)))
-    for notification in selected:
-        notification.mail_state = "en_attente"
-    db.session.commit()
-    return len(selected), dispatch(selected)
+    queued: list[int] = []
+    with unit_of_work():
+        selected = list(db.session.scalars(stmt.order_by(Notification.id)))
+        chosen = [notification.id for notification in selected]
+        for notification in selected:
+            notification.mail_state = "en_attente"
+        after_commit(lambda: queued.append(queue_mails(chosen)))
+    return len(chosen), sum(queued)
 
 
 def page_of(user_id: int, page: int, page_size: int) -> tuple[list[Notification], int]:
@@ -233,8 +259,8 @@ def mark_read(user_id: int, ids: Iterable[int] | None = None) -> int:
     )
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(list(ids)))
-    result = db.session.execute(stmt.values(read_at=utcnow()))
-    db.session.commit()
+    with unit_of_work():
+        result = db.session.execute(stmt.values(read_at=utcnow()))
     return int(result.rowcount or 0)
 
 
@@ -244,6 +270,6 @@ def open_notification(user_id: int, notification_id: int) -> Notification | None
     if notification is None or notification.user_id != user_id:
         return None
     if notification.read_at is None:
-        notification.read_at = utcnow()
-        db.session.commit()
+        with unit_of_work():
+            notification.read_at = utcnow()
     return notification

@@ -3,9 +3,10 @@ health check sent to the quality cell.
 
 Both are plain functions run inside an app context (the job framework calls them from RQ's
 cron scheduler and stores ``str(summary)`` as the job's result). They write in-app
-notifications with :func:`app.notifications.notify`, commit, then queue the e-mails with
-:func:`app.notifications.dispatch` — which never raises when Redis is down: the notifications
-are stored and ``requeue_pending`` sends them later.
+notifications with :func:`app.notifications.notify` in one unit of work, whose after-commit
+action queues the e-mails — which never raises when Redis is down: the notifications are
+stored and ``requeue_pending`` sends them later. :func:`register_kinds` declares both to the
+job framework.
 
 **One digest per person per day**, not one message per record: a head of service with twelve
 late actions gets one mail listing them, not twelve. Each digest names at most
@@ -27,8 +28,8 @@ now, so only runs for the current day are idempotent.
 
 **Fixed number of queries** whatever the number of records or people: one query per section,
 the heads of every service concerned in two queries, the quality cell in one, the already
-notified people in one; the notifications are inserted with the commit (batched by SQLAlchemy)
-and reloaded in one query for ``dispatch``.
+notified people in one; the notifications are inserted with the commit (batched by
+SQLAlchemy) and their mails queued after it, without reading them back.
 """
 
 from __future__ import annotations
@@ -44,18 +45,22 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import notifications
 from app.declarations.choices import PUSH_FREQUENCY
 from app.extensions import db
+from app.formatting import format_date
 from app.indicators.health import Overdue, applications, overdue_indicators
+from app.jobs.kinds import TEXT, JobKind, register
 from app.models import Action, Audit, Document, Indicator, Service, VigieUser, user_service
 from app.models.notifications import Notification
 from app.models.quality import UNFINISHED_ACTION_STATES
 from app.security.people import with_role
 from app.security.roles import QUALITY, SERVICE_HEAD
+from app.unit_of_work import unit_of_work
 
 #: ``Notification.event`` of the daily digest and of the collection health check.
 REMINDER_EVENT = "rappel"
@@ -86,10 +91,6 @@ SECTIONS = (SECTION_MEASUREMENTS, SECTION_ACTIONS, SECTION_DOCUMENTS, SECTION_AU
 
 
 # ----------------------------------------------------------------------------------- summaries
-def _date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _people(notified: int, skipped: int) -> str:
     """« 3 personnes prévenues, 1 déjà prévenue aujourd'hui » (French even for 0)."""
     if notified:
@@ -156,7 +157,7 @@ class ReminderSummary:
                 items.append(_("%(num)s sans destinataire", num=self.without_recipient))
             return _(
                 "Rappels du %(date)s : %(people)s (%(items)s).",
-                date=_date(self.day),
+                date=format_date(self.day),
                 people=_people(self.notified_users, self.skipped_already_sent),
                 items=", ".join(items) if items else _("rien à rappeler"),
             )
@@ -207,7 +208,7 @@ class HealthSummary:
                 )
             return _(
                 "Santé de la collecte du %(date)s : %(items)s ; %(people)s.",
-                date=_date(self.day),
+                date=format_date(self.day),
                 items=", ".join(items) if items else _("tout est à jour"),
                 people=_people(self.notified_users, self.skipped_already_sent),
             )
@@ -322,32 +323,23 @@ def _more(lines: Sequence[str], total: int) -> list[str]:
 def _send(
     digests: Sequence[tuple[VigieUser, str, str]], *, link: str, event: str
 ) -> list[Notification]:
-    """Write one notification per (user, subject, body), commit, queue the mails.
-
-    The committed notifications are reloaded in one query (the commit expired them, and
-    ``dispatch`` reads their id and mail state) so sending costs the same for 2 or 200 people.
-    """
+    """Write one notification per (user, subject, body) and commit; the mails are queued by
+    the notifications' after-commit action, so sending costs the same for 2 or 200 people."""
     created: list[Notification] = []
-    for user, subject, body in digests:
-        created.extend(
-            notifications.notify(
-                [user],
-                subject=subject,
-                body=body,
-                link=link,
-                artefact=None,
-                record_id=None,
-                event=event,
+    with unit_of_work():
+        for user, subject, body in digests:
+            created.extend(
+                notifications.notify(
+                    [user],
+                    subject=subject,
+                    body=body,
+                    link=link,
+                    artefact=None,
+                    record_id=None,
+                    event=event,
+                )
             )
-        )
-    db.session.flush()
-    ids = [n.id for n in created]
-    db.session.commit()
-    if not ids:
-        return []
-    reloaded = list(db.session.scalars(select(Notification).where(Notification.id.in_(ids))))
-    notifications.dispatch(reloaded)
-    return reloaded
+    return created
 
 
 # -------------------------------------------------------------------------- daily reminders
@@ -400,12 +392,12 @@ def _reminder_message(digest: _Digest, today: date) -> tuple[str, str]:
         "Vos rappels du %(date)s : %(num)s point à traiter",
         "Vos rappels du %(date)s : %(num)s points à traiter",
         total,
-        date=_date(today),
+        date=format_date(today),
     )
     lines = [
         _("Bonjour %(name)s,", name=_display_name(digest.user)),
         "",
-        _("Voici ce qui vous attend dans Vigie au %(date)s.", date=_date(today)),
+        _("Voici ce qui vous attend dans Vigie au %(date)s.", date=format_date(today)),
     ]
     titles = _section_titles()
     for section in SECTIONS:
@@ -557,7 +549,7 @@ def _fill_measurements(
                 code=indicator.code,
                 title=indicator.name,
                 period=item.expected,
-                date=_date(due),
+                date=format_date(due),
             )
         else:
             line = _(
@@ -565,7 +557,7 @@ def _fill_measurements(
                 code=indicator.code,
                 title=indicator.name,
                 period=item.expected,
-                date=_date(due),
+                date=format_date(due),
             )
         people = _active(indicator.owner) or heads.get(indicator.owner_service_id, [])
         bag.add(people, SECTION_MEASUREMENTS, indicator.id, (-item.days_late, indicator.code), line)
@@ -583,7 +575,7 @@ def _fill_actions(
             late,
             code=action.code,
             title=action.title,
-            date=_date(action.due_date),
+            date=format_date(action.due_date),
         )
         people = _active(action.owner) or heads.get(action.service_id, [])
         bag.add(people, SECTION_ACTIONS, action.id, (action.due_date, action.code), line)
@@ -601,7 +593,7 @@ def _fill_documents(
         values = {
             "code": document.code,
             "title": document.title,
-            "date": _date(document.review_due),
+            "date": format_date(document.review_due),
         }
         if document.review_due < today:
             line = _("%(code)s — %(title)s : revue attendue depuis le %(date)s", **values)
@@ -629,7 +621,7 @@ def _fill_audits(
                 "%(code)s — %(title)s : prévu le %(date)s (%(services)s)",
                 code=audit.code,
                 title=audit.title,
-                date=_date(audit.planned_date),
+                date=format_date(audit.planned_date),
                 services=", ".join(s.code for s in services),
             )
         else:
@@ -637,7 +629,7 @@ def _fill_audits(
                 "%(code)s — %(title)s : prévu le %(date)s",
                 code=audit.code,
                 title=audit.title,
-                date=_date(audit.planned_date),
+                date=format_date(audit.planned_date),
             )
         people = list(_active(audit.lead_auditor) or quality)
         for service in services:
@@ -677,7 +669,8 @@ def collection_health_check(today: date | None = None) -> HealthSummary:
             overdue_indicators=len(overdue),
         )
         if not summary.alarming:
-            db.session.commit()  # end the transaction (and release the lock) like a sending run
+            with unit_of_work():  # end the transaction (and release the lock) like a sending run
+                pass
             return summary
         recipients = [u for u in with_role(QUALITY) if u.active]
         outgoing = []
@@ -706,11 +699,11 @@ def _health_message(
     """Subject and body of the quality cell's digest (called within ``force_locale("fr")``)."""
     health_labels = {"late": _("En retard"), "silent": _("Muette")}
     zone = _zone()
-    subject = _("Santé de la collecte au %(date)s : points d'attention", date=_date(today))
+    subject = _("Santé de la collecte au %(date)s : points d'attention", date=format_date(today))
     lines = [
         _("Bonjour %(name)s,", name=_display_name(user)),
         "",
-        _("État de la collecte des indicateurs au %(date)s.", date=_date(today)),
+        _("État de la collecte des indicateurs au %(date)s.", date=format_date(today)),
     ]
     if watched:
         rows = [
@@ -757,3 +750,31 @@ def _health_message(
         ]
     lines += ["", _("Le détail figure sur la page « Santé de la collecte ».")]
     return subject, "\n".join(lines)
+
+
+# ------------------------------------------------------------------------ the job kinds
+def register_kinds() -> None:
+    """Declare the two daily tasks to the job framework (called once at start-up): each run
+    is recorded as a job, so the quality cell sees when it ran and what it did."""
+    register(
+        JobKind(
+            code="daily_reminders",
+            label=_l("Rappels quotidiens"),
+            run=daily_reminders,
+            output=TEXT,
+            timeout=600,
+            system_only=True,
+            title=lambda subject, params: _("Rappels quotidiens"),
+        )
+    )
+    register(
+        JobKind(
+            code="collection_health",
+            label=_l("Contrôle de la collecte"),
+            run=collection_health_check,
+            output=TEXT,
+            timeout=600,
+            system_only=True,
+            title=lambda subject, params: _("Contrôle de la santé de la collecte"),
+        )
+    )

