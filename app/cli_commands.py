@@ -210,8 +210,8 @@ def demo_load(scale: str, if_empty: bool) -> None:
     """Build the fictional town (deterministic)."""
     import time
 
-    from app.demo import load_demo
-    from app.demo.loader import database_is_empty
+    from demo import load_demo
+    from demo.loader import database_is_empty
 
     if if_empty and not database_is_empty():
         click.echo("Base déjà remplie : démo non rechargée.")

@@ -25,7 +25,7 @@ def _logins(app: Flask) -> list[str]:
     )
     lines.append(f"  admin / {admin_pw}  (Administrateur)")
     if app.config.get("VIGIE_DEMO"):
-        from app.demo.people import demo_logins
+        from demo.people import demo_logins
 
         with app.app_context():
             lines.extend(f"  {u} / {p}  ({label})" for u, p, label in demo_logins())

@@ -34,7 +34,7 @@ def town_name() -> str | None:
     if configured:
         return str(configured)
     if current_app.config.get("VIGIE_DEMO"):
-        from app.demo.town import TOWN_NAME
+        from demo.town import TOWN_NAME
 
         return TOWN_NAME
     return None

@@ -12,11 +12,11 @@ from __future__ import annotations
 from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
-from app.demo.context import DemoContext
-from app.demo.people import ACCOUNTS_BY_USERNAME
-from app.demo.review_texts import INDIVIDUAL_OBJECTIVES
 from app.extensions import db
 from app.models import Dashboard, DashboardWidget, IndividualObjective
+from demo.context import DemoContext
+from demo.people import ACCOUNTS_BY_USERNAME
+from demo.review_texts import INDIVIDUAL_OBJECTIVES
 
 Widget = tuple[str, str]
 

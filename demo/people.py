@@ -13,7 +13,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from app.demo.town import EMAIL_DOMAIN, SERVICE_NAMES
 from app.security.roles import (
     AGENT,
     APPLICATION,
@@ -24,6 +23,7 @@ from app.security.roles import (
     SERVICE_HEAD,
     role_label,
 )
+from demo.town import EMAIL_DOMAIN, SERVICE_NAMES
 
 PASSWORD_PREFIX = "demo-"
 

@@ -1,11 +1,11 @@
 """The demo town's processes, their indicators and the business applications that feed them.
 
-Pure data, like :mod:`app.demo.town`. Each service lists its processes (fiche d'identité
+Pure data, like :mod:`demo.town`. Each service lists its processes (fiche d'identité
 processus) and, under each, the indicators that follow it (fiche indicateur). An indicator
 gives what the value generator needs: unit, direction, frequency, how the year aggregates its
 values, and ``level`` — the typical value of one period in the current year (the yearly
 target of a ``sum`` indicator is this level times the periods of a year). ``objective`` is the
-start of the title of the service objective it measures (:data:`app.demo.town.SERVICE_OBJECTIVES`);
+start of the title of the service objective it measures (:data:`demo.town.SERVICE_OBJECTIVES`);
 ``formula`` names other indicators of the same service as ``{n}`` (its n-th indicator), which
 the loader turns into codes such as ``VOI-002``.
 
