@@ -19,9 +19,18 @@ class VigieGroup(FlaskGroup):
 
 
 def _create() -> Any:
-    from app import create_app
+    """The app of every ``vigie`` command, with the demo town installed on it.
 
-    return create_app()
+    The command line is the one place that knows both the core and the demo: ``create_app``
+    never imports the demo, and the demo's commands, its town name in demo mode and the
+    logins ``vigie run`` prints are added here (:func:`demo.cli.install`).
+    """
+    from app import create_app
+    from demo.cli import install
+
+    app = create_app()
+    install(app)
+    return app
 
 
 main = VigieGroup(
