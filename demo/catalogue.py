@@ -8,7 +8,8 @@ service objective it measures (:data:`demo.town.SERVICE_OBJECTIVES`); its ``form
 other indicators of the same service as ``{n}`` (its n-th indicator), which the loader turns
 into codes such as ``VOI-002``.
 
-Indicator codes are ``<prefix>-<nnn>`` in declaration order, process codes ``<prefix>-Pnn``.
+Indicator codes are ``<prefix>-<nnn>`` in declaration order, process codes ``<prefix>-Pnn``;
+the data file repeats them for its readers, and reading checks they match.
 """
 
 from __future__ import annotations
@@ -84,6 +85,16 @@ class ServiceCatalogue:
     processes: tuple[ProcessDef, ...]
 
 
+def indicator_code(prefix: str, number: int) -> str:
+    """The code of a service's ``number``-th indicator (1-based): ``VOI-003``."""
+    return f"{prefix}-{number:03d}"
+
+
+def process_code(prefix: str, position: int) -> str:
+    """The code of a service's process at ``position`` (1-based): ``VOI-P01``."""
+    return f"{prefix}-P{position:02d}"
+
+
 # ------------------------------------------------------------------------------------ reading
 def _application(f: Fields) -> SourceApplicationDef:
     return SourceApplicationDef(
@@ -99,22 +110,46 @@ def _application(f: Fields) -> SourceApplicationDef:
 
 
 def _service(f: Fields) -> ServiceCatalogue:
+    """A service; the codes its file gives must be the ones its declaration order makes.
+
+    Codes are derived from positions (:func:`indicator_entries`), as they always were; the
+    file repeats them so that a reader finds ``VOI-003`` and an insertion shows every code it
+    shifts. A code out of step fails here rather than silently renaming an indicator.
+    """
+    prefix = f.text("prefix")
+    processes = f.records("process", _process)
+    number = 0
+    for position, (code, _process_def, indicator_codes) in enumerate(processes, start=1):
+        _expect_code(code, process_code(prefix, position))
+        for indicator in indicator_codes:
+            number += 1
+            _expect_code(indicator, indicator_code(prefix, number))
     return ServiceCatalogue(
         service=f.text("code"),
-        prefix=f.text("prefix"),
+        prefix=prefix,
         beneficiaries=f.text("beneficiaries"),
         requirements=f.text("requirements"),
-        processes=f.records("process", _process),
+        processes=tuple(process for _code, process, _codes in processes),
     )
 
 
-def _process(f: Fields) -> ProcessDef:
-    return ProcessDef(
+def _expect_code(written: str, derived: str) -> None:
+    if written != derived:
+        raise DataFileError(
+            f"catalogue.toml : code {written} écrit là où l'ordre des déclarations donne {derived}"
+        )
+
+
+def _process(f: Fields) -> tuple[str, ProcessDef, tuple[str, ...]]:
+    """(code as written, process, codes of its indicators as written)."""
+    indicators = f.records("indicator", lambda g: (g.text("code"), _indicator(g)))
+    process = ProcessDef(
         name=f.text("name"),
         kind=f.text("kind"),
         purpose=f.text("purpose"),
-        indicators=f.records("indicator", _indicator),
+        indicators=tuple(indicator for _code, indicator in indicators),
     )
+    return f.text("code"), process, tuple(code for code, _indicator_def in indicators)
 
 
 def _indicator(f: Fields) -> IndicatorDef:
@@ -176,11 +211,7 @@ def indicator_entries() -> Iterator[tuple[str, ServiceCatalogue, int, IndicatorD
         for position, process in enumerate(entry.processes, start=1):
             for spec in process.indicators:
                 number += 1
-                yield f"{entry.prefix}-{number:03d}", entry, position, spec
-
-
-def process_code(prefix: str, position: int) -> str:
-    return f"{prefix}-P{position:02d}"
+                yield indicator_code(entry.prefix, number), entry, position, spec
 
 
 def process_of(service: str, objective_title: str) -> str:
