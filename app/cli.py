@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from typing import Any
 
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from app.composition import create_app
+
+#: Entry-point group of the command-line plugins: ``install(app)`` callables.
+PLUGIN_GROUP = "vigie.cli"
 
 
 class VigieGroup(FlaskGroup):
@@ -21,7 +25,17 @@ class VigieGroup(FlaskGroup):
 
 
 def _create() -> Any:
-    return create_app()
+    """The app of every ``vigie`` command, with the command-line plugins installed on it.
+
+    Packages that extend the command line declare an entry point in the ``vigie.cli`` group
+    (the demo town does: ``demo.cli:install`` adds ``vigie demo``, its town name and the
+    logins ``vigie run`` prints). So neither the core nor this module imports the demo, and
+    an installation without it simply has no ``vigie demo``.
+    """
+    app = create_app()
+    for plugin in entry_points(group=PLUGIN_GROUP):
+        plugin.load()(app)
+    return app
 
 
 main = VigieGroup(

@@ -1,5 +1,5 @@
-"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, demo, notifications,
-worker, run.
+"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, notifications, worker, run
+(``vigie demo`` is the demo's own, registered by the command line: ``demo/cli.py``).
 
 Each command is a thin shell over the core: it parses options, calls a use case, prints a
 French result and exits non-zero on failure.
@@ -196,33 +196,6 @@ def ensure_admin(*, echo: bool = False) -> str | None:
     return password if generated else None
 
 
-# ---------------------------------------------------------------------------------------- demo
-@click.group("demo", help="Ville de démonstration.")
-def demo_group() -> None:
-    """Demo commands."""
-
-
-@demo_group.command("load")
-@click.option("--scale", type=click.Choice(["small", "large"]), default="small", show_default=True)
-@click.option("--if-empty", is_flag=True, help="Ne rien faire si des services existent déjà.")
-@with_appcontext
-def demo_load(scale: str, if_empty: bool) -> None:
-    """Build the fictional town (deterministic)."""
-    import time
-
-    from app.demo import load_demo
-    from app.demo.loader import database_is_empty
-
-    if if_empty and not database_is_empty():
-        click.echo("Base déjà remplie : démo non rechargée.")
-        return
-    started = time.perf_counter()
-    counts = load_demo(scale=scale)
-    elapsed = time.perf_counter() - started
-    summary = ", ".join(f"{name} {count}" for name, count in counts.items())
-    click.echo(f"Ville de démonstration chargée en {elapsed:.1f} s : {summary}.")
-
-
 # ------------------------------------------------------------------------------- notifications
 @click.group("notifications", help="Notifications et leurs courriels.")
 def notifications_group() -> None:
@@ -295,7 +268,6 @@ def register_cli(app: Flask) -> None:
         db_group,
         roles_group,
         users_group,
-        demo_group,
         notifications_group,
         worker_command,
         scheduler_command,

@@ -11,10 +11,16 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+#: ``app.extensions`` key of the other accounts ``vigie run`` prints: a list of callables, each
+#: returning (username, password, label) triples. The core knows no such account; the demo
+#: adds its logins there when the command line installs it (``demo/cli.py``).
+LOGIN_HINTS = "vigie.login_hints"
 
 
 def _logins(app: Flask) -> list[str]:
@@ -24,11 +30,10 @@ def _logins(app: Flask) -> list[str]:
         admin_file.read_text(encoding="utf-8").strip() if admin_file.exists() else "(inconnu)"
     )
     lines.append(f"  admin / {admin_pw}  (Administrateur)")
-    if app.config.get("VIGIE_DEMO"):
-        from app.demo.people import demo_logins
-
-        with app.app_context():
-            lines.extend(f"  {u} / {p}  ({label})" for u, p, label in demo_logins())
+    hints: list[Callable[[], Iterable[tuple[str, str, str]]]] = app.extensions.get(LOGIN_HINTS, [])
+    with app.app_context():
+        for hint in hints:
+            lines.extend(f"  {u} / {p}  ({label})" for u, p, label in hint())
     return lines
 
 

@@ -42,7 +42,7 @@ def main() -> None:
         upgrade(directory=str(app.extensions["migrate"].directory))
         sync_roles(app.appbuilder)  # type: ignore[attr-defined]
         if not reuse:
-            from app.demo import load_demo
+            from demo import load_demo
 
             with section("Ville de démonstration, grande échelle (PostgreSQL)"):
                 start = time.perf_counter()

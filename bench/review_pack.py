@@ -59,7 +59,7 @@ def _prepare(app: Flask) -> None:
     upgrade(directory=str(app.extensions["migrate"].directory))
     sync_roles(app.appbuilder)  # type: ignore[attr-defined]
     if db.session.scalar(select(Programme.id).limit(1)) is None:
-        from app.demo import load_demo
+        from demo import load_demo
 
         load_demo(scale="small")
 

@@ -77,8 +77,8 @@ def _page(app: Flask, programme_id: int) -> dict[str, float]:
     """Render time of the map page vs its SQL replayed alone."""
     from sqlalchemy import event
 
-    from app.demo.people import DemoAccount
     from app.extensions import db
+    from demo.people import DemoAccount
 
     client = app.test_client()
     account = DemoAccount("elu", "official", "", "")

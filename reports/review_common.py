@@ -27,17 +27,11 @@ LOCALE = "fr"
 def town_name() -> str | None:
     """The municipality named on the documents.
 
-    ``VIGIE_TOWN_NAME`` when the installation sets it; the demo town's name in demo mode;
-    otherwise None (the templates then print « Vigie »).
+    ``VIGIE_TOWN_NAME`` when the installation sets it (in demo mode the demo sets its town's
+    name there: ``demo/cli.py``); otherwise None (the templates then print « Vigie »).
     """
     configured = current_app.config.get("VIGIE_TOWN_NAME")
-    if configured:
-        return str(configured)
-    if current_app.config.get("VIGIE_DEMO"):
-        from app.demo.town import TOWN_NAME
-
-        return TOWN_NAME
-    return None
+    return str(configured) if configured else None
 
 
 def column_label(code: str, column: str) -> str:

@@ -694,9 +694,9 @@ def _demo_card_counts(tmp: Any, scale: str, head: str | None) -> tuple[str, dict
     from sqlalchemy import event
 
     from app import create_app
-    from app.demo import load_demo
-    from app.demo.people import SERVICE_HEADS, DemoAccount
     from app.security.sync import sync_roles
+    from demo import load_demo
+    from demo.people import SERVICE_HEADS, DemoAccount
 
     demo_app = create_app(
         {

@@ -124,15 +124,15 @@ def test_demo_load_is_deterministic_and_refuses_twice(
 
 
 def test_demo_accounts_cover_every_role() -> None:
-    from app.demo.people import DEMO_ACCOUNTS
     from app.security.roles import ROLE_CODES
+    from demo.people import DEMO_ACCOUNTS
 
     roles = {account.role for account in DEMO_ACCOUNTS}
     assert set(ROLE_CODES) - {"admin"} <= roles
 
 
 def test_demo_data_is_consistent() -> None:
-    from app.demo.build import check_catalogue
+    from demo.build import check_catalogue
 
     assert check_catalogue() == []
 
@@ -423,8 +423,8 @@ def test_dashboards_and_individual_objectives(ctx: None) -> None:
 def test_large_scale_reaches_benchmark_volumes() -> None:
     """Counted from the catalogue and the scale, without loading (too slow for the suite)."""
     from app import periods
-    from app.demo.catalogue import indicator_entries
-    from app.demo.context import SCALES
+    from demo.catalogue import indicator_entries
+    from demo.context import SCALES
 
     large = SCALES["large"]
     today = date.today()

@@ -2,15 +2,15 @@
 
 Processes come before service objectives in the load because an objective names the process
 it belongs to (``linked_process``): the objective's process is the one whose indicators measure
-it in :mod:`app.demo.catalogue`.
+it in :mod:`demo.catalogue`.
 """
 
 from __future__ import annotations
 
-from app.demo.catalogue import CATALOGUE, SOURCE_APPLICATIONS, ServiceCatalogue, process_code
-from app.demo.context import DemoContext
 from app.extensions import db
 from app.models import Process
+from demo.catalogue import CATALOGUE, SOURCE_APPLICATIONS, ServiceCatalogue, process_code
+from demo.context import DemoContext
 
 _INPUTS = {
     "realisation": "Demandes et signalements des usagers, programme annuel d'activité, "

@@ -5,9 +5,9 @@ commands: the demo is a bulk, system-made load (one ``add_all`` and one flush pe
 bulk inserts for the voluminous tables, one commit), which the per-record commands — one
 transaction and a permission check per row — would make slow for no benefit. It still leaves
 what those commands leave: one ``create`` history entry per artefact record, with the same
-field diff shape (:class:`app.demo.bulk.HistoryWriter`).
+field diff shape (:class:`demo.bulk.HistoryWriter`).
 
-This module builds the organisation and the strategy; :mod:`app.demo.build` adds the quality
+This module builds the organisation and the strategy; :mod:`demo.build` adds the quality
 system, indicators and reviews on top, at the requested scale.
 
 Accounts are the exception: they go through :func:`app.organisation.create_user` so they get
@@ -29,14 +29,19 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from app.demo.build import build_town, check_catalogue
-from app.demo.bulk import HistoryWriter
-from app.demo.catalogue import process_of
-from app.demo.context import SCALES as SCALE_DEFS
-from app.demo.context import DemoContext
-from app.demo.people import DEMO_ACCOUNTS, SERVICE_HEADS
-from app.demo.processes import build_processes
-from app.demo.town import (
+from app.extensions import db
+from app.models.organisation import Service, VigieUser
+from app.models.strategy import Axis, Programme, ServiceObjective, StrategicObjective
+from app.organisation import create_user
+from app.states import SERVICE_OBJECTIVE_STATES
+from demo.build import build_town, check_catalogue
+from demo.bulk import HistoryWriter
+from demo.catalogue import process_of
+from demo.context import SCALES as SCALE_DEFS
+from demo.context import DemoContext
+from demo.people import DEMO_ACCOUNTS, SERVICE_HEADS
+from demo.processes import build_processes
+from demo.town import (
     AXES,
     HISTORY_REASON,
     PROGRAMME,
@@ -44,11 +49,6 @@ from app.demo.town import (
     SERVICES,
     STRATEGIC_OBJECTIVES,
 )
-from app.extensions import db
-from app.models.organisation import Service, VigieUser
-from app.models.strategy import Axis, Programme, ServiceObjective, StrategicObjective
-from app.organisation import create_user
-from app.states import SERVICE_OBJECTIVE_STATES
 
 SCALES = tuple(SCALE_DEFS)
 
@@ -70,7 +70,7 @@ def load_demo(scale: str = "small") -> dict[str, int]:
 
     ``scale="large"`` builds the same town with twelve years of values, a copy of every
     operational indicator per quartier and tens of thousands of complaints and actions — a
-    town for benchmarks (see :data:`app.demo.context.SCALES`).
+    town for benchmarks (see :data:`demo.context.SCALES`).
 
     Raises :class:`RuntimeError` (French message) if the database already holds services or
     if the roles are missing, before writing anything.

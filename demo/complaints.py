@@ -1,6 +1,6 @@
 """Three years of complaints (réclamations): a few thousand a year, tens of thousands at scale.
 
-Written with Core (:mod:`app.demo.bulk`), so the stored ``processing_days`` is computed here as
+Written with Core (:mod:`demo.bulk`), so the stored ``processing_days`` is computed here as
 ``Complaint.refresh_computed`` would. Most complaints are answered within days; the most
 recent ones are still received or being processed; the older answered ones are closed. Some
 justified complaints opened a corrective action (origin ``reclamation``), which is written
@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from app.demo.actions import ActionSpec, ActionWriter
-from app.demo.bulk import insert_rows
-from app.demo.context import DemoContext
-from app.demo.review_texts import (
+from app.models import Complaint
+from demo.actions import ActionSpec, ActionWriter
+from demo.bulk import insert_rows
+from demo.context import DemoContext
+from demo.review_texts import (
     CHANNELS,
     COMPLAINT_DELAYS,
     COMPLAINT_DETAILS,
     COMPLAINT_SUBJECTS,
     COMPLAINT_WEIGHTS,
 )
-from app.models import Complaint
 
 #: Share of justified complaints that open a corrective action.
 _ACTION_SHARE = 0.03

@@ -5,7 +5,7 @@ Documents are spread over every state of their workflow, and their versions agre
 published document's last version is ``publiee`` and the earlier ones ``obsolete``; a document
 being revised (draft, in review, approved) may still have its previous version published; an
 obsolete document has only obsolete versions. Every version carries a small real file (PDF,
-ODT or DOCX from :mod:`app.demo.files`) stored through ``app.files.store``, except a few
+ODT or DOCX from :mod:`demo.files`) stored through ``app.files.store``, except a few
 drafts written as plain text.
 
 Risks are ORM rows: the ``before_flush`` hook stores their criticality.
@@ -18,17 +18,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from app import files
-from app.demo import files as demo_files
-from app.demo.actions import ActionSpec, ActionWriter
-from app.demo.catalogue import CATALOGUE
-from app.demo.context import DemoContext
-from app.demo.quality_texts import (
-    CERTIFYING_BODIES,
-    RISKS,
-    SERVICE_DOCUMENTS,
-    TRANSVERSE_DOCUMENTS,
-)
-from app.demo.town import SERVICE_NAMES, TOWN_NAME
 from app.extensions import db
 from app.models import (
     Audit,
@@ -39,6 +28,17 @@ from app.models import (
     Risk,
     VigieUser,
 )
+from demo import files as demo_files
+from demo.actions import ActionSpec, ActionWriter
+from demo.catalogue import CATALOGUE
+from demo.context import DemoContext
+from demo.quality_texts import (
+    CERTIFYING_BODIES,
+    RISKS,
+    SERVICE_DOCUMENTS,
+    TRANSVERSE_DOCUMENTS,
+)
+from demo.town import SERVICE_NAMES, TOWN_NAME
 
 _DOCUMENT_STATES = (
     ("publie", 0.56),

@@ -8,7 +8,7 @@ leaves the others identical — and two loads on the same day give the same town
 
 The town lives in time: values run up to the last completed period before *today*, actions
 are late relative to *today*. Only the strategy (programme, service objectives and the
-management reviews that arbitrate them) keeps the fixed years of :mod:`app.demo.town`.
+management reviews that arbitrate them) keeps the fixed years of :mod:`demo.town`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from app.demo.bulk import HistoryWriter
 from app.models import (
     Indicator,
     Process,
@@ -28,6 +27,7 @@ from app.models import (
     StrategicObjective,
     VigieUser,
 )
+from demo.bulk import HistoryWriter
 
 SEED = "montclar-sur-leze"
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from app.demo.bulk import insert_rows
-from app.demo.context import DemoContext
-from app.demo.review_texts import SUGGESTIONS
 from app.models import Action, VigieUser
+from demo.bulk import insert_rows
+from demo.context import DemoContext
+from demo.review_texts import SUGGESTIONS
 
 _STATES = ("a_faire", "en_cours", "realisee", "verifiee", "annulee")
 #: Weights of (a_faire, en_cours, realisee, verifiee, annulee) by age of the action: an action

@@ -1,11 +1,11 @@
 """Business applications, indicators, their targets and measurements, and reporting periods.
 
 Indicators are ORM rows (a few hundred, or a few thousand in the large town, with their links
-to objectives); targets and measurements go through Core bulk inserts (:mod:`app.demo.bulk`).
+to objectives); targets and measurements go through Core bulk inserts (:mod:`demo.bulk`).
 Every measurement gets its own ``create`` history entry, like a value filed through the form
 or the API would: even the large town's quarter of a million values fits the time budget.
 
-Values follow :mod:`app.demo.values`. Who entered them and when follows the collection mode:
+Values follow :mod:`demo.values`. Who entered them and when follows the collection mode:
 a business application pushes the day after the period ends (and stops at its last push, so a
 « muette » application leaves its indicators late), a service types its value within two
 weeks, an import comes a few days after the period. About one manual indicator in ten misses
@@ -19,18 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from app import periods
-from app.demo import values
-from app.demo.bulk import insert_rows
-from app.demo.catalogue import (
-    QUARTIERS,
-    SOURCE_APPLICATIONS,
-    IndicatorDef,
-    ServiceCatalogue,
-    indicator_entries,
-    process_code,
-    resolve_formula,
-)
-from app.demo.context import DemoContext
 from app.extensions import db
 from app.models import (
     Indicator,
@@ -42,6 +30,18 @@ from app.models import (
     VigieUser,
 )
 from app.models.indicators import PUSH_FREQUENCY_DAYS
+from demo import values
+from demo.bulk import insert_rows
+from demo.catalogue import (
+    QUARTIERS,
+    SOURCE_APPLICATIONS,
+    IndicatorDef,
+    ServiceCatalogue,
+    indicator_entries,
+    process_code,
+    resolve_formula,
+)
+from demo.context import DemoContext
 
 _FREQUENCY_WORD = {"monthly": "mensuelle", "quarterly": "trimestrielle", "yearly": "annuelle"}
 _AGGREGATION_TEXT = {

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app import files
-from app.demo import files as demo_files
-from app.demo.actions import ActionSpec, ActionWriter
-from app.demo.context import DemoContext
-from app.demo.quality_texts import FINDINGS, FindingDef
-from app.demo.town import TOWN_NAME
 from app.extensions import db
 from app.models import Audit, AuditProgramme, Finding, Process, VigieUser
+from demo import files as demo_files
+from demo.actions import ActionSpec, ActionWriter
+from demo.context import DemoContext
+from demo.quality_texts import FINDINGS, FindingDef
+from demo.town import TOWN_NAME
 
 _KIND_LABEL = {
     "interne": "Audit interne",

@@ -1,6 +1,6 @@
 """Satisfaction surveys, periodic revisions and the Revues de Direction with their proposals.
 
-The reviews follow the strategy years of :mod:`app.demo.town`: the two earlier years' reviews
+The reviews follow the strategy years of :mod:`demo.town`: the two earlier years' reviews
 are closed, every proposal decided (validée, amendée, rejetée or reportée, by an official, with
 a délibération reference when the council voted it); the current year's review has been held
 and is recording its decisions — objectives the officials already arbitrated carry the decision
@@ -16,11 +16,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app import files
-from app.demo import files as demo_files
-from app.demo.actions import ActionSpec, ActionWriter
-from app.demo.context import DemoContext
-from app.demo.review_texts import OTHER_PROPOSALS, RATIONALES, REVISIONS, SURVEYS
-from app.demo.town import AXES, TOWN_NAME
 from app.extensions import db
 from app.models import (
     ManagementReview,
@@ -31,6 +26,11 @@ from app.models import (
     Target,
     VigieUser,
 )
+from demo import files as demo_files
+from demo.actions import ActionSpec, ActionWriter
+from demo.context import DemoContext
+from demo.review_texts import OTHER_PROPOSALS, RATIONALES, REVISIONS, SURVEYS
+from demo.town import AXES, TOWN_NAME
 
 #: Objective state → decision that led to it (``None``: not decided yet).
 _DECISION_OF_STATE = {

@@ -1,6 +1,6 @@
 """Everything the town holds beyond organisation and strategy, in dependency order.
 
-Called by :func:`app.demo.loader.load_demo` once services, accounts, programme, processes and
+Called by :func:`demo.loader.load_demo` once services, accounts, programme, processes and
 service objectives exist. Order matters only where a record points at another: indicators
 before the surveys and dashboards that show them, audits before the certifications they
 support, and all actions (whatever their origin) in one write before the complaints and
@@ -14,29 +14,29 @@ from __future__ import annotations
 
 import re
 
-from app.demo.actions import ActionWriter
-from app.demo.audits import build_audits
-from app.demo.catalogue import (
+from demo.actions import ActionWriter
+from demo.audits import build_audits
+from demo.catalogue import (
     SOURCE_APPLICATIONS,
     indicator_entries,
     process_of,
     resolve_formula,
 )
-from app.demo.complaints import build_complaints, write_complaints
-from app.demo.context import DemoContext
-from app.demo.dashboards import DASHBOARDS, build_dashboards, build_individual_objectives
-from app.demo.indicators import build_indicators, build_source_applications
-from app.demo.people import ACCOUNTS_BY_USERNAME
-from app.demo.quality import (
+from demo.complaints import build_complaints, write_complaints
+from demo.context import DemoContext
+from demo.dashboards import DASHBOARDS, build_dashboards, build_individual_objectives
+from demo.indicators import build_indicators, build_source_applications
+from demo.people import ACCOUNTS_BY_USERNAME
+from demo.quality import (
     build_action_assessments,
     build_certifications,
     build_documents,
     build_risks,
     queue_risk_actions,
 )
-from app.demo.review_texts import SURVEYS
-from app.demo.reviews import build_reviews, build_revisions, build_surveys
-from app.demo.town import SERVICE_OBJECTIVES, STRATEGIC_OBJECTIVES
+from demo.review_texts import SURVEYS
+from demo.reviews import build_reviews, build_revisions, build_surveys
+from demo.town import SERVICE_OBJECTIVES, STRATEGIC_OBJECTIVES
 
 
 def build_town(ctx: DemoContext) -> None:
