@@ -244,15 +244,51 @@ def _paths_to(node: Node, indicator_id: int, above: list[Node]) -> list[list[Nod
 
 
 def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> DashboardData:
-    """Every widget of a dashboard with its data, in a fixed number of queries."""
+    """Every widget of a dashboard with its data, in a fixed number of queries.
+
+    What the widgets show is read first for the whole page (:func:`_read_sources`), then each
+    widget takes its part from it (:func:`_widget_data`, no query): that split is what keeps
+    the count independent of the number of widgets.
+    """
     today = today or date.today()
-    widgets = list(
+    widgets = _widgets_of(dashboard)
+    sources = _read_sources(widgets, actor, today)
+    out = [_widget_data(widget, sources) for widget in widgets]
+    return DashboardData(dashboard, out, _last_update(sources.history))
+
+
+@dataclass
+class _Sources:
+    """Everything the widgets of one page draw from, each kind of row read once.
+
+    ``indicators``, ``strategic`` and ``service_objectives`` hold only the records the reader
+    may open (by id); ``trees`` are the rolled-up maps of the programmes involved and
+    ``readable_leaves`` the indicators of those maps the reader may open.
+    """
+
+    indicators: dict[int, Indicator]
+    strategic: dict[int, StrategicObjective]
+    service_objectives: dict[int, ServiceObjective]
+    latest: dict[int, Reading]
+    history: dict[int, list[Reading]]
+    trees: list[Node]
+    readable_leaves: set[int]
+
+
+def _widgets_of(dashboard: Dashboard) -> list[DashboardWidget]:
+    """The dashboard's widgets in display order (1 query)."""
+    return list(
         db.session.scalars(
             select(DashboardWidget)
             .where(DashboardWidget.dashboard_id == dashboard.id)
             .order_by(DashboardWidget.position, DashboardWidget.id)
         )
     )
+
+
+def _read_sources(widgets: Sequence[DashboardWidget], actor: Actor, today: date) -> _Sources:
+    """The records the widgets point to, through each artefact's scope rule (3 queries), the
+    indicators' latest readings and recent values, then the maps of the programmes involved."""
     indicators = _scoped(
         "indicator", actor, Indicator, {w.indicator_id for w in widgets if w.indicator_id}
     )
@@ -271,12 +307,31 @@ def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> Dashb
         joinedload(ServiceObjective.service),
         joinedload(ServiceObjective.strategic_objective).joinedload(StrategicObjective.axis),
     )
-
     shown = sorted(indicators.values(), key=lambda i: i.id)
     latest = latest_readings(shown, today)
     history = recent_history(shown)
+    programmes = _programmes_shown(widgets, indicators, strategic, service_objectives)
+    trees = _programme_trees(programmes, actor, today)
+    return _Sources(
+        indicators,
+        strategic,
+        service_objectives,
+        latest,
+        history,
+        trees,
+        _readable_leaves(trees, actor),
+    )
 
-    # objective widgets: one roll-up per programme (the map's own numbers)
+
+def _programmes_shown(
+    widgets: Sequence[DashboardWidget],
+    indicators: dict[int, Indicator],
+    strategic: dict[int, StrategicObjective],
+    service_objectives: dict[int, ServiceObjective],
+) -> set[int]:
+    """The programmes whose roll-up the page needs: those of its objective widgets (the map's
+    own numbers) and, when an indicator's mini-map is shown, every live programme — it shows
+    where the indicator sits on each of them (1 more query)."""
     programmes: set[int] = set()
     for obj in strategic.values():
         programmes.add(obj.axis.programme_id)
@@ -284,66 +339,103 @@ def load(dashboard: Dashboard, actor: Actor, today: date | None = None) -> Dashb
         if so.strategic_objective is not None:
             programmes.add(so.strategic_objective.axis.programme_id)
     if any(w.kind == "map" and w.indicator_id in indicators for w in widgets):
-        # an indicator's mini-map shows where it sits on the map of every live programme
         programmes.update(
             db.session.scalars(select(Programme.id).where(Programme.archived.is_(False)))
         )
+    return programmes
+
+
+def _programme_trees(programmes: set[int], actor: Actor, today: date) -> list[Node]:
+    """The rolled-up tree of each programme, within the reader's services, in id order."""
     trees: list[Node] = []
     for programme_id in sorted(programmes):
         tree = strategy_map(programme_id, None, today, actor.scope.service_ids)
         if tree is not None:
             trees.append(tree.programme)
-    readable_leaves: set[int] = set()
-    if trees:
-        leaves = {i for tree in trees for i in _indicator_leaves(tree)}
-        readable_leaves = set(_scoped("indicator", actor, Indicator, leaves))
+    return trees
 
-    out: list[WidgetData] = []
-    for widget in widgets:
-        data = WidgetData(widget, widget.title or "")
-        if widget.indicator_id is not None:
-            indicator = indicators.get(widget.indicator_id)
-            if indicator is None:
-                data.hidden = True
-            else:
-                data.indicator = indicator
-                data.title = widget.title or indicator.name
-                data.latest = latest.get(indicator.id)
-                data.history = history.get(indicator.id, [])
-                data.trend = trend_of(indicator, data.history)
-                if widget.kind == "map":
-                    data.paths = [p for root in trees for p in _paths_to(root, indicator.id, [])]
+
+def _readable_leaves(trees: Sequence[Node], actor: Actor) -> set[int]:
+    """The indicators of the trees the reader may open (1 query, none without a tree): an
+    objective widget lists those and only counts the others."""
+    if not trees:
+        return set()
+    leaves = {i for tree in trees for i in _indicator_leaves(tree)}
+    return set(_scoped("indicator", actor, Indicator, leaves))
+
+
+def _widget_data(widget: DashboardWidget, sources: _Sources) -> WidgetData:
+    """One widget's data, or « Contenu réservé » when the reader may not open its record
+    (the stored title names the record — it defaults to its name —, so it is not shown
+    either)."""
+    data = WidgetData(widget, widget.title or "")
+    if widget.indicator_id is not None:
+        _fill_indicator(data, widget.indicator_id, sources)
+    else:
+        _fill_objective(data, sources)
+    if data.hidden:
+        data.title = _("Contenu réservé")
+    return data
+
+
+def _fill_indicator(data: WidgetData, indicator_id: int, sources: _Sources) -> None:
+    """An indicator widget: its latest value, recent values and trend; for a mini-map, each
+    chain of objectives above it on the maps."""
+    widget = data.widget
+    indicator = sources.indicators.get(indicator_id)
+    if indicator is None:
+        data.hidden = True
+        return
+    data.indicator = indicator
+    data.title = widget.title or indicator.name
+    data.latest = sources.latest.get(indicator.id)
+    data.history = sources.history.get(indicator.id, [])
+    data.trend = trend_of(indicator, data.history)
+    if widget.kind == "map":
+        data.paths = [p for root in sources.trees for p in _paths_to(root, indicator.id, [])]
+
+
+def _fill_objective(data: WidgetData, sources: _Sources) -> None:
+    """An objective widget: its node on the map and its children, the indicators the reader
+    may not open counted rather than listed."""
+    widget = data.widget
+    objective: StrategicObjective | ServiceObjective | None
+    if widget.strategic_objective_id is not None:
+        objective = sources.strategic.get(widget.strategic_objective_id)
+        kind = "strategic_objective"
+    else:
+        objective = sources.service_objectives.get(widget.service_objective_id or 0)
+        kind = "service_objective"
+    if objective is None:
+        data.hidden = True
+        return
+    data.objective = objective
+    data.title = widget.title or objective.title
+    data.node = _find_node(sources.trees, kind, objective.id)
+    if data.node is None:
+        return
+    for child in data.node.children:
+        if child.kind == "indicator" and child.id not in sources.readable_leaves:
+            data.hidden_children += 1
         else:
-            objective: StrategicObjective | ServiceObjective | None
-            if widget.strategic_objective_id is not None:
-                objective = strategic.get(widget.strategic_objective_id)
-                kind = "strategic_objective"
-            else:
-                objective = service_objectives.get(widget.service_objective_id or 0)
-                kind = "service_objective"
-            if objective is None:
-                data.hidden = True
-            else:
-                data.objective = objective
-                data.title = widget.title or objective.title
-                for root in trees:
-                    data.node = root.find(kind, objective.id)
-                    if data.node is not None:
-                        break
-                if data.node is not None:
-                    for child in data.node.children:
-                        if child.kind == "indicator" and child.id not in readable_leaves:
-                            data.hidden_children += 1
-                        else:
-                            data.children.append(child)
-        if data.hidden:
-            # the stored title names the record (it defaults to its name): not shown either
-            data.title = _("Contenu réservé")
-        out.append(data)
+            data.children.append(child)
+
+
+def _find_node(trees: Sequence[Node], kind: str, node_id: int) -> Node | None:
+    """The node of this kind and id in the first tree that has it."""
+    for root in trees:
+        found = root.find(kind, node_id)
+        if found is not None:
+            return found
+    return None
+
+
+def _last_update(history: dict[int, list[Reading]]) -> datetime | None:
+    """When the newest value shown was last changed (None without values)."""
     stamps = [
         r.measurement.updated_at for rs in history.values() for r in rs if r.measurement is not None
     ]
-    return DashboardData(dashboard, out, max(stamps) if stamps else None)
+    return max(stamps) if stamps else None
 
 
 # ------------------------------------------------------------------------------ live data

@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from app.formatting import format_chart_number
 from app.indicators import status as st
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -82,10 +81,6 @@ LOOKS: dict[str, Look] = {
 
 def look(code: str) -> Look:
     return LOOKS.get(code, LOOKS[st.SANS_DONNEE])
-
-
-#: The chart number rule lives in the one formatting module (imported by ``trend``).
-french_number = format_chart_number
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> tuple[list[float], int]:

@@ -30,7 +30,8 @@ from markupsafe import Markup
 from app import periods
 from app.charts import svg
 from app.charts.cache import charts, readings_key
-from app.charts.svg import CARD, SPARK, Size, esc, french_number, num
+from app.charts.svg import CARD, SPARK, Size, esc, num
+from app.formatting import format_chart_number
 from app.indicators import status as st
 
 #: Beyond this many periods between the first and the last value the axis stops being a
@@ -184,7 +185,7 @@ def _unit_suffix(unit: str | None) -> str:
 
 
 def _value_text(value: float, unit: str | None) -> str:
-    return french_number(value) + _unit_suffix(unit)
+    return format_chart_number(value) + _unit_suffix(unit)
 
 
 def _aim_text(aim: Aim | None, unit: str | None, none: str | None = None) -> str:
@@ -193,7 +194,9 @@ def _aim_text(aim: Aim | None, unit: str | None, none: str | None = None) -> str
     if aim.is_band:
         assert aim.low is not None and aim.high is not None
         return _(
-            "entre %(low)s et %(high)s", low=french_number(aim.low), high=french_number(aim.high)
+            "entre %(low)s et %(high)s",
+            low=format_chart_number(aim.low),
+            high=format_chart_number(aim.high),
         ) + _unit_suffix(unit)
     shown = aim.value if aim.value is not None else (aim.low if aim.low is not None else aim.high)
     return _value_text(shown, unit) if shown is not None else (none or _("aucune"))
@@ -416,33 +419,64 @@ def _legend_rows(entries: list[tuple[str, str]], size: Size) -> int:
 
 # ------------------------------------------------------------------------------ drawing
 def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None = None) -> str:
-    """Draw the trend (uncached: :func:`trend_svg` is what pages call)."""
+    """Draw the trend (uncached: :func:`trend_svg` is what pages call).
+
+    The legend is worked out first (its height decides where the plot ends), then the plot's
+    frame; the layers are then drawn bottom to top, so that nothing hides a point: alert zones
+    and target bands, the value axis, the target lines, the values, the latest value's
+    number, the period labels and the legend.
+    """
     drawn = _valued(readings)
     indicator = readings[0].indicator if readings else None
-    subject = _subject(indicator, title)
-    label = _summary(subject, drawn)
-    font = size.font
+    label = _summary(_subject(indicator, title), drawn)
     if not drawn:
-        empty = [
-            f'<rect x="0.5" y="0.5" width="{size.width - 1}" height="{size.height - 1}" '
-            f'fill="#fbfcfd" stroke="{svg.GRID}"/>',
-            f'<text x="{num(size.width / 2)}" y="{num(size.height / 2)}" '
-            f'text-anchor="middle" fill="{svg.MUTED}">{esc(_("Aucune valeur saisie."))}'
-            "</text>",
-        ]
-        return svg.document(size.width, size.height, label, empty, font)
+        return _empty_trend(size, label)
 
-    unit = drawn[-1].indicator.unit
+    newest = drawn[-1]
+    unit = newest.indicator.unit
     slots = axis_slots(drawn)
     aim_by_reading = {id(r): aim_of(r) for r in drawn}
     aims = list(aim_by_reading.values())
     words = _Words()
-    statuses = []
-    for reading in drawn:
-        if reading.evaluation.status not in statuses:
-            statuses.append(reading.evaluation.status)
+    entries = _legend_entries(drawn, aims, words)
+    legend_height = _legend_rows(entries, size) * size.font * 1.7 if size.legend else 0.0
+    newest_text = _value_text(newest.value, unit)
+    frame = _frame(drawn, slots, aims, size, legend_height, newest_text)
+    runs = _runs(slots, aim_by_reading)
 
-    # legend first: its height decides where the plot ends
+    body = _aim_zones(runs, frame)
+    if size.axes:
+        body += _value_axis(frame, unit, size.font)
+    body += _target_lines(runs, frame)
+    body += _value_lines(slots, frame)
+    body += _value_points(slots, frame, aim_by_reading, words, size.marker)
+    body.append(_newest_value(newest.value, newest_text, frame, size))
+    if size.axes:
+        body += _period_axis(slots, frame, size.font)
+    if size.legend:
+        body += _legend_group(entries, size, legend_height, frame.left)
+    return svg.document(size.width, size.height, label, body, size.font)
+
+
+def _empty_trend(size: Size, label: str) -> str:
+    """A framed « Aucune valeur saisie. » where the chart would be: the card keeps its shape
+    and says why it has no curve, rather than leaving a hole."""
+    empty = [
+        f'<rect x="0.5" y="0.5" width="{size.width - 1}" height="{size.height - 1}" '
+        f'fill="#fbfcfd" stroke="{svg.GRID}"/>',
+        f'<text x="{num(size.width / 2)}" y="{num(size.height / 2)}" '
+        f'text-anchor="middle" fill="{svg.MUTED}">{esc(_("Aucune valeur saisie."))}'
+        "</text>",
+    ]
+    return svg.document(size.width, size.height, label, empty, size.font)
+
+
+def _legend_entries(
+    drawn: Sequence[Any], aims: Sequence[Aim | None], words: _Words
+) -> list[tuple[str, str]]:
+    """What the legend explains, and only what the chart draws: the value line, each kind of
+    target (band or line), the vigilance zone, then the statuses of the points shown, from
+    best to worst."""
     entries: list[tuple[str, str]] = [("line", _("Valeur"))]
     if any(a is not None and a.is_band for a in aims):
         entries.append(("band", _("Cible (fourchette)")))
@@ -451,133 +485,226 @@ def render_trend(readings: Sequence[Any], size: Size = CARD, title: str | None =
     if any(a is not None and a.alerts for a in aims):
         entries.append(("alert", _("Zone de vigilance")))
     order = [st.ATTEINT, st.VIGILANCE, st.NON_ATTEINT, st.EN_RETARD, st.SANS_CIBLE, st.SANS_DONNEE]
+    statuses = {reading.evaluation.status for reading in drawn}
     entries += [(code, words.status(code)) for code in sorted(statuses, key=order.index)]
-    legend_height = _legend_rows(entries, size) * font * 1.7 if size.legend else 0.0
+    return entries
 
-    # the value axis: values, targets and alert zones all visible, on round ticks
-    numbers = [r.value for r in drawn] + [v for a in aims if a is not None for v in a.numbers()]
-    low, high = min(numbers), max(numbers)
-    if high - low < 1e-9:
-        low, high = low - max(abs(low) * 0.1, 1), high + max(abs(high) * 0.1, 1)
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where the plot sits in the drawing, its value scale (the first and last tick, so the
+    grid ends on round numbers) and the centre of each slot of the time axis."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    low: float
+    high: float
+    ticks: list[float]
+    tick_texts: list[str]
+    slot_width: float
+    xs: list[float]
+
+    def y_of(self, value: float) -> float:
+        """The height at which a value is drawn."""
+        return self.bottom - (value - self.low) / (self.high - self.low) * (self.bottom - self.top)
+
+    def run_edges(self, first: int, last: int) -> tuple[float, float]:
+        """Left and right edges of the slots ``first`` to ``last``: a target spans its
+        periods whole, from edge to edge, not from point to point."""
+        return self.left + first * self.slot_width, self.left + (last + 1) * self.slot_width
+
+
+def _frame(
+    drawn: Sequence[Any],
+    slots: Sequence[Slot],
+    aims: Sequence[Aim | None],
+    size: Size,
+    legend_height: float,
+    newest_text: str,
+) -> _Frame:
+    """Lay the plot out: room above for the unit, below for the period labels and the
+    legend, on the left for the widest tick, on the right for the latest value (written
+    beside its point, never over the line); ticks as many as the height reads well."""
+    font = size.font
     top = font * 2.2 if size.axes else size.marker + 2
-    frequency = slots[0].period.frequency if slots[0].period else None
-    label_rows = (2 if frequency in (periods.MONTHLY, periods.QUARTERLY) else 1) if size.axes else 0
-    bottom = (
-        size.height - legend_height - label_rows * font * 1.3 - (font * 0.8 if size.axes else 2)
-    )
+    bottom = _plot_bottom(slots, size, legend_height)
     plot_height = max(bottom - top, 20.0)
+    low, high = _value_range(drawn, aims)
     ticks, decimals = svg.nice_ticks(low, high, max(3, min(6, int(plot_height / (font * 3)))))
-    low, high = ticks[0], ticks[-1]
-    tick_texts = [french_number(t, decimals) for t in ticks]
+    tick_texts = [format_chart_number(t, decimals) for t in ticks]
     left = (max(svg.text_width(t, font) for t in tick_texts) + font * 1.2) if size.axes else 2
-    # room on the right for the latest value, written beside its point (never over the line)
-    newest_text = _value_text(drawn[-1].value, unit)
     right = size.width - (
         svg.text_width(newest_text, font) + size.marker * 2 + font * 0.6 if size.axes else 2
     )
     slot_width = (right - left) / len(slots)
     xs = [left + (i + 0.5) * slot_width for i in range(len(slots))]
+    return _Frame(left, right, top, bottom, ticks[0], ticks[-1], ticks, tick_texts, slot_width, xs)
 
-    def y_of(value: float) -> float:
-        return bottom - (value - low) / (high - low) * (bottom - top)
 
+def _plot_bottom(slots: Sequence[Slot], size: Size, legend_height: float) -> float:
+    """Where the plot ends: above the legend and the period labels (two rows of labels for
+    months and quarters, whose year is written under them)."""
+    font = size.font
+    frequency = slots[0].period.frequency if slots[0].period else None
+    label_rows = (2 if frequency in (periods.MONTHLY, periods.QUARTERLY) else 1) if size.axes else 0
+    return size.height - legend_height - label_rows * font * 1.3 - (font * 0.8 if size.axes else 2)
+
+
+def _value_range(drawn: Sequence[Any], aims: Sequence[Aim | None]) -> tuple[float, float]:
+    """The lowest and highest number the value axis must show — values, targets and alert
+    zones all visible; a flat series gets room above and below rather than a zero-height
+    scale."""
+    numbers = [r.value for r in drawn] + [v for a in aims if a is not None for v in a.numbers()]
+    low, high = min(numbers), max(numbers)
+    if high - low < 1e-9:
+        low, high = low - max(abs(low) * 0.1, 1), high + max(abs(high) * 0.1, 1)
+    return low, high
+
+
+def _aim_zones(runs: Sequence[tuple[int, int, Aim]], frame: _Frame) -> list[str]:
+    """Alert zones and target bands, first in the drawing so that they lie under the grid,
+    the lines and the points."""
     body: list[str] = []
-    # alert zones and target bands under everything else
-    runs = _runs(slots, aim_by_reading)
     for first, last, aim in runs:
-        x0, x1 = left + first * slot_width, left + (last + 1) * slot_width
+        x0, x1 = frame.run_edges(first, last)
         for zone_low, zone_high in aim.alerts:
-            y0, y1 = y_of(max(zone_high, zone_low)), y_of(min(zone_high, zone_low))
+            y0 = frame.y_of(max(zone_high, zone_low))
+            y1 = frame.y_of(min(zone_high, zone_low))
             body.append(
                 f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" '
                 f'height="{num(max(y1 - y0, 0.5))}" fill="{svg.ALERT_FILL}"/>'
             )
         if aim.is_band:
             assert aim.low is not None and aim.high is not None
-            y0, y1 = y_of(aim.high), y_of(aim.low)
+            y0, y1 = frame.y_of(aim.high), frame.y_of(aim.low)
             body.append(
                 f'<rect x="{num(x0)}" y="{num(y0)}" width="{num(x1 - x0)}" '
                 f'height="{num(y1 - y0)}" fill="{svg.TARGET_FILL}"/>'
             )
-    if size.axes:
-        for tick, text in zip(ticks, tick_texts, strict=True):
-            y = y_of(tick)
-            body.append(
-                f'<line x1="{num(left)}" y1="{num(y)}" x2="{num(right)}" y2="{num(y)}" '
-                f'stroke="{svg.GRID}" stroke-width="1"/>'
-            )
-            body.append(
-                f'<text x="{num(left - font * 0.5)}" y="{num(y + font * 0.35)}" '
-                f'text-anchor="end" fill="{svg.MUTED}">{esc(text)}</text>'
-            )
+    return body
+
+
+def _value_axis(frame: _Frame, unit: str | None, font: float) -> list[str]:
+    """The grid line and French number of each tick, the frame's left and bottom edges, and
+    the unit above the axis."""
+    body: list[str] = []
+    left, right = frame.left, frame.right
+    for tick, text in zip(frame.ticks, frame.tick_texts, strict=True):
+        y = frame.y_of(tick)
         body.append(
-            f'<path d="M{num(left)} {num(top - font * 0.5)}V{num(bottom)}H{num(right)}" '
-            f'fill="none" stroke="{svg.FRAME}" stroke-width="1"/>'
+            f'<line x1="{num(left)}" y1="{num(y)}" x2="{num(right)}" y2="{num(y)}" '
+            f'stroke="{svg.GRID}" stroke-width="1"/>'
         )
-        if unit:
-            body.append(f'<text x="2" y="{num(font * 1.1)}" fill="{svg.MUTED}">{esc(unit)}</text>')
-    # target lines (band bounds too), dashed, as steps per period
+        body.append(
+            f'<text x="{num(left - font * 0.5)}" y="{num(y + font * 0.35)}" '
+            f'text-anchor="end" fill="{svg.MUTED}">{esc(text)}</text>'
+        )
+    body.append(
+        f'<path d="M{num(left)} {num(frame.top - font * 0.5)}V{num(frame.bottom)}H{num(right)}" '
+        f'fill="none" stroke="{svg.FRAME}" stroke-width="1"/>'
+    )
+    if unit:
+        body.append(f'<text x="2" y="{num(font * 1.1)}" fill="{svg.MUTED}">{esc(unit)}</text>')
+    return body
+
+
+def _target_lines(runs: Sequence[tuple[int, int, Aim]], frame: _Frame) -> list[str]:
+    """The targets (both bounds of a band) as dashed steps: one level per run of periods
+    sharing a target, so a target that changes in January steps there."""
+    body: list[str] = []
     for first, last, aim in runs:
-        x0, x1 = left + first * slot_width, left + (last + 1) * slot_width
+        x0, x1 = frame.run_edges(first, last)
         bounds = [aim.low, aim.high] if aim.is_band else [aim.value]
         for bound in bounds:
             if bound is None:
                 continue
-            y = y_of(bound)
+            y = frame.y_of(bound)
             body.append(
                 f'<line x1="{num(x0)}" y1="{num(y)}" x2="{num(x1)}" y2="{num(y)}" '
                 f'stroke="{svg.TARGET}" stroke-width="1.5" stroke-dasharray="5 3"/>'
             )
-    # the values: a line broken where a period has no value, then the points on top
+    return body
+
+
+def _value_lines(slots: Sequence[Slot], frame: _Frame) -> list[str]:
+    """The values joined by a line, broken where a period has no value (a gap rather than a
+    false slope); a value alone between two gaps has only its point."""
     segment: list[str] = []
     lines: list[list[str]] = []
-    for slot, x in zip(slots, xs, strict=True):
+    for slot, x in zip(slots, frame.xs, strict=True):
         if slot.reading is None:
             if segment:
                 lines.append(segment)
             segment = []
             continue
-        segment.append(f"{num(x)},{num(y_of(slot.reading.value))}")
+        segment.append(f"{num(x)},{num(frame.y_of(slot.reading.value))}")
     if segment:
         lines.append(segment)
-    for points in lines:
-        if len(points) > 1:
-            body.append(
-                f'<polyline points="{" ".join(points)}" fill="none" '
-                f'stroke="{svg.LINE}" stroke-width="2" stroke-linejoin="round"/>'
-            )
-    for slot, x in zip(slots, xs, strict=True):
-        if slot.reading is not None:
-            body.append(
-                svg.marker(
-                    slot.reading.evaluation.status,
-                    x,
-                    y_of(slot.reading.value),
-                    size.marker,
-                    _point_title(slot.reading, aim_by_reading[id(slot.reading)], words),
-                )
-            )
-    # the latest value, written right of its point: the number a reader looks for first
-    newest_y = min(max(y_of(drawn[-1].value) + font * 0.35, top + font * 0.35), bottom)
-    body.append(
-        f'<text x="{num(xs[-1] + size.marker * 2)}" y="{num(newest_y)}" '
-        f'font-weight="bold">{esc(newest_text)}</text>'
+    return [
+        f'<polyline points="{" ".join(points)}" fill="none" '
+        f'stroke="{svg.LINE}" stroke-width="2" stroke-linejoin="round"/>'
+        for points in lines
+        if len(points) > 1
+    ]
+
+
+def _value_points(
+    slots: Sequence[Slot],
+    frame: _Frame,
+    aim_by_reading: dict[int, Aim | None],
+    words: _Words,
+    radius: float,
+) -> list[str]:
+    """One marker per value, on top of the line: its status in colour and shape, and a
+    tooltip with the period, value, status and target."""
+    return [
+        svg.marker(
+            slot.reading.evaluation.status,
+            x,
+            frame.y_of(slot.reading.value),
+            radius,
+            _point_title(slot.reading, aim_by_reading[id(slot.reading)], words),
+        )
+        for slot, x in zip(slots, frame.xs, strict=True)
+        if slot.reading is not None
+    ]
+
+
+def _newest_value(value: float, text: str, frame: _Frame, size: Size) -> str:
+    """The latest value written right of its point — the number a reader looks for first —
+    kept inside the plot's height."""
+    font = size.font
+    y = min(max(frame.y_of(value) + font * 0.35, frame.top + font * 0.35), frame.bottom)
+    return (
+        f'<text x="{num(frame.xs[-1] + size.marker * 2)}" y="{num(y)}" '
+        f'font-weight="bold">{esc(text)}</text>'
     )
-    if size.axes:
-        for item in period_labels(slots, xs, slot_width, font):
-            y = bottom + font * 1.3 * (item.row + 1)
-            colour = svg.TEXT if item.row == 0 else svg.MUTED
-            weight = ' font-weight="bold"' if item.row == 1 else ""
-            body.append(
-                f'<text x="{num(item.x)}" y="{num(y)}" text-anchor="middle" '
-                f'fill="{colour}"{weight}>{esc(item.text)}</text>'
-            )
-    if size.legend:
-        first_row_y = size.height - legend_height + font * 1.2
-        body.append("<g>")  # the legend's own lines and shapes, apart from the plot's
-        body.extend(_legend(entries, size, first_row_y, left))
-        body.append("</g>")
-    return svg.document(size.width, size.height, label, body, font)
+
+
+def _period_axis(slots: Sequence[Slot], frame: _Frame, font: float) -> list[str]:
+    """The period labels under the plot (see :func:`period_labels`), the year row muted and
+    bold under the periods' row."""
+    body: list[str] = []
+    for item in period_labels(slots, frame.xs, frame.slot_width, font):
+        y = frame.bottom + font * 1.3 * (item.row + 1)
+        colour = svg.TEXT if item.row == 0 else svg.MUTED
+        weight = ' font-weight="bold"' if item.row == 1 else ""
+        body.append(
+            f'<text x="{num(item.x)}" y="{num(y)}" text-anchor="middle" '
+            f'fill="{colour}"{weight}>{esc(item.text)}</text>'
+        )
+    return body
+
+
+def _legend_group(
+    entries: list[tuple[str, str]], size: Size, legend_height: float, left: float
+) -> list[str]:
+    """The legend at the bottom, aligned with the plot's left edge, in a group of its own so
+    its lines and shapes are kept apart from the plot's."""
+    first_row_y = size.height - legend_height + size.font * 1.2
+    return ["<g>", *_legend(entries, size, first_row_y, left), "</g>"]
 
 
 def render_sparkline(readings: Sequence[Any], size: Size = SPARK, title: str | None = None) -> str:

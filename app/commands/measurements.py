@@ -138,7 +138,7 @@ class _Checker:
             return bool(indicator.source_application_id == self.application.id)
         return self.actor.scope.reaches({indicator.owner_service_id})
 
-    def check(
+    def check(  # noqa: C901 — rewritten by the measurement store
         self,
         index: int,
         raw: Any,

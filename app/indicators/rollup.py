@@ -269,6 +269,12 @@ def _scaled(value: float | None, share: float) -> float | None:
 
 
 # ------------------------------------------------------------------------------ the tree
+#: Where an indicator is linked: ("service", service objective id) or ("strategic", id).
+_LinkKey = tuple[str, int]
+#: A service objective's node with the code of its axis, for the services × axes matrix.
+_ServiceNode = tuple[ServiceObjective, Node, str]
+
+
 def strategy_map(
     programme_id: int,
     period_code: str | None = None,
@@ -279,6 +285,12 @@ def strategy_map(
 
     ``service_ids`` limits the service objectives (and their indicators) to a scope; the
     programme, axes and strategic objectives are shared by the whole town.
+
+    One step per function, each reading its rows in a fixed number of statements whatever
+    the tree's size: the programme's axes, their strategic objectives, the year's service
+    objectives, the indicators linked to them; then the tree is built from those rows, its
+    leaves are judged for the period asked, every level is settled bottom up and the
+    services × axes matrix is drawn from the settled service objectives.
     """
     today = today or date.today()
     programme = db.session.get(Programme, programme_id)
@@ -286,12 +298,35 @@ def strategy_map(
         return None
     period = periods.parse(period_code) if period_code else None
     year = period.year if period is not None else today.year
-    axes = db.session.scalars(
+    axes = _live_axes(programme_id)
+    strategic = _live_strategic_objectives(axes)
+    service_objectives = _counted_service_objectives(strategic, year, service_ids)
+    links = _indicator_links(service_objectives, strategic)
+    indicators = list(_linked_indicators(links))
+
+    leaves = _Leaves(links, indicators)
+    axis_nodes, service_nodes = _axis_nodes(axes, strategic, service_objectives, leaves)
+    if period is None:
+        _judge_latest(leaves.by_indicator, indicators, today)
+    else:
+        _judge_period(leaves.by_indicator, indicators, period, today)
+    root = _settle_tree(programme, axis_nodes)
+    matrix, services = _service_matrix(service_nodes)
+    return StrategyMap(root, period.code if period else None, year, matrix, services)
+
+
+def _live_axes(programme_id: int) -> Sequence[Axis]:
+    """The programme's axes in display order (archived ones are off the map)."""
+    return db.session.scalars(
         select(Axis)
         .where(Axis.programme_id == programme_id, Axis.archived.is_(False))
         .order_by(Axis.position, Axis.code)
     ).all()
-    strategic = db.session.scalars(
+
+
+def _live_strategic_objectives(axes: Sequence[Axis]) -> Sequence[StrategicObjective]:
+    """The strategic objectives of these axes, by code, with the services they involve."""
+    return db.session.scalars(
         select(StrategicObjective)
         .options(selectinload(StrategicObjective.services))
         .where(
@@ -300,7 +335,14 @@ def strategy_map(
         )
         .order_by(StrategicObjective.code)
     ).all()
-    so_stmt = (
+
+
+def _counted_service_objectives(
+    strategic: Sequence[StrategicObjective], year: int, service_ids: frozenset[int] | None
+) -> Sequence[ServiceObjective]:
+    """The year's service objectives under these strategic objectives that count on the map
+    (:data:`COUNTED_STATES`), within ``service_ids`` when given."""
+    stmt = (
         select(ServiceObjective)
         .options(selectinload(ServiceObjective.service))
         .where(
@@ -312,10 +354,15 @@ def strategy_map(
         .order_by(ServiceObjective.id)
     )
     if service_ids is not None:
-        so_stmt = so_stmt.where(ServiceObjective.service_id.in_(sorted(service_ids)))
-    service_objectives = db.session.scalars(so_stmt).all()
+        stmt = stmt.where(ServiceObjective.service_id.in_(sorted(service_ids)))
+    return db.session.scalars(stmt).all()
 
-    links: dict[tuple[str, int], list[int]] = defaultdict(list)
+
+def _indicator_links(
+    service_objectives: Sequence[ServiceObjective], strategic: Sequence[StrategicObjective]
+) -> dict[_LinkKey, list[int]]:
+    """The ids of the indicators linked to each objective (one query per kind of objective)."""
+    links: dict[_LinkKey, list[int]] = defaultdict(list)
     for row in db.session.execute(
         select(
             indicator_service_objective.c.service_objective_id,
@@ -336,68 +383,100 @@ def strategy_map(
         )
     ):
         links[("strategic", row.strategic_objective_id)].append(row.indicator_id)
+    return links
+
+
+def _linked_indicators(links: dict[_LinkKey, list[int]]) -> Sequence[Indicator]:
+    """The live indicators among those linked, by code."""
     indicator_ids = sorted({i for ids in links.values() for i in ids})
-    indicators = db.session.scalars(
+    return db.session.scalars(
         select(Indicator)
         .where(Indicator.id.in_(indicator_ids), Indicator.archived.is_(False))
         .order_by(Indicator.code)
     ).all()
-    by_id = {i.id: i for i in indicators}
 
-    leaves: dict[int, list[Node]] = defaultdict(list)
 
-    def leaf_nodes(key: tuple[str, int]) -> list[Node]:
+class _Leaves:
+    """The indicator leaves of the tree as it is built.
+
+    An indicator linked to several objectives is a leaf under each of them; its copies are
+    kept together (:attr:`by_indicator`) so that its value, read once, is written on all.
+    """
+
+    def __init__(self, links: dict[_LinkKey, list[int]], indicators: Sequence[Indicator]) -> None:
+        self.links = links
+        self.by_id = {i.id: i for i in indicators}
+        self.by_indicator: dict[int, list[Node]] = defaultdict(list)
+
+    def under(self, key: _LinkKey) -> list[Node]:
+        """New leaves for the indicators linked to one objective, by code (an archived
+        indicator, not read, has none)."""
+        linked = [self.by_id[i] for i in self.links.get(key, []) if i in self.by_id]
         out = []
-        for indicator_id in sorted(
-            links.get(key, []), key=lambda i: by_id[i].code if i in by_id else ""
-        ):
-            indicator = by_id.get(indicator_id)
-            if indicator is None:
-                continue
+        for indicator in sorted(linked, key=lambda i: i.code):
             node = _indicator_node(indicator, indicator.weight)
-            leaves[indicator.id].append(node)
+            self.by_indicator[indicator.id].append(node)
             out.append(node)
         return out
 
+
+def _axis_nodes(
+    axes: Sequence[Axis],
+    strategic: Sequence[StrategicObjective],
+    service_objectives: Sequence[ServiceObjective],
+    leaves: _Leaves,
+) -> tuple[list[Node], list[_ServiceNode]]:
+    """The tree under the programme, not judged yet: each axis, its strategic objectives,
+    under each of them its service objectives (with their indicators) then its own
+    indicators. Also each service objective's node with its axis, for the matrix."""
     so_by_strategic: dict[int, list[ServiceObjective]] = defaultdict(list)
     for objective in service_objectives:
         so_by_strategic[objective.strategic_objective_id or 0].append(objective)
-    service_nodes: list[tuple[ServiceObjective, Node, str]] = []
+    service_nodes: list[_ServiceNode] = []
     axis_nodes: list[Node] = []
-    axis_of_strategic: dict[int, str] = {}
     for axis in axes:
         axis_node = Node("axis", axis.id, axis.code, axis.title)
         for objective in (s for s in strategic if s.axis_id == axis.id):
-            axis_of_strategic[objective.id] = axis.code
-            node = Node(
-                "strategic_objective",
-                objective.id,
-                objective.code,
-                objective.title,
-                objective.weight,
-                details={"services": [s.code for s in objective.services]},
-            )
+            node = _strategic_node(objective)
             for so in so_by_strategic.get(objective.id, []):
-                so_node = Node(
-                    "service_objective",
-                    so.id,
-                    so.service.code,
-                    so.title,
-                    so.weight,
-                    details={"service": so.service.code, "state": so.state, "year": so.year},
-                )
-                so_node.children = leaf_nodes(("service", so.id))
+                so_node = _service_node(so, leaves)
                 node.children.append(so_node)
                 service_nodes.append((so, so_node, axis.code))
-            node.children.extend(leaf_nodes(("strategic", objective.id)))
+            node.children.extend(leaves.under(("strategic", objective.id)))
             axis_node.children.append(node)
         axis_nodes.append(axis_node)
+    return axis_nodes, service_nodes
 
-    if period is None:
-        _judge_latest(leaves, list(indicators), today)
-    else:
-        _judge_period(leaves, list(indicators), period, today)
 
+def _strategic_node(objective: StrategicObjective) -> Node:
+    """A strategic objective's node, without children yet, naming the services involved."""
+    return Node(
+        "strategic_objective",
+        objective.id,
+        objective.code,
+        objective.title,
+        objective.weight,
+        details={"services": [s.code for s in objective.services]},
+    )
+
+
+def _service_node(so: ServiceObjective, leaves: _Leaves) -> Node:
+    """A service objective's node (coded by its service) with its indicators."""
+    node = Node(
+        "service_objective",
+        so.id,
+        so.service.code,
+        so.title,
+        so.weight,
+        details={"service": so.service.code, "state": so.state, "year": so.year},
+    )
+    node.children = leaves.under(("service", so.id))
+    return node
+
+
+def _settle_tree(programme: Programme, axis_nodes: list[Node]) -> Node:
+    """Scores from the judged leaves up: service objectives, strategic objectives, axes, and
+    the programme's root (a mean needs its children's scores first)."""
     for axis_node in axis_nodes:
         for objective_node in axis_node.children:
             for child in objective_node.children:
@@ -405,7 +484,7 @@ def strategy_map(
                     settle(child)
             settle(objective_node)
         settle(axis_node)
-    root = settle(
+    return settle(
         Node(
             "programme",
             programme.id,
@@ -415,6 +494,12 @@ def strategy_map(
         )
     )
 
+
+def _service_matrix(
+    service_nodes: Sequence[_ServiceNode],
+) -> tuple[dict[tuple[str, str], tuple[float | None, float]], list[tuple[str, str]]]:
+    """Each service's weighted score and coverage on each axis (from its settled service
+    objectives), and the services as (code, name) by code."""
     matrix_children: dict[tuple[str, str], list[Node]] = defaultdict(list)
     services: dict[str, str] = {}
     for so, so_node, axis_code in service_nodes:
@@ -424,6 +509,4 @@ def strategy_map(
     for key, children in matrix_children.items():
         score, coverage = weighted(children)
         matrix[key] = (score, coverage or 0.0)
-    return StrategyMap(
-        root, period.code if period else None, year, matrix, sorted(services.items())
-    )
+    return matrix, sorted(services.items())
