@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models.history import HistoryEntry
@@ -74,6 +75,47 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One history entry of a bulk write (:func:`record_many`)."""
+
+    record_id: int
+    action: str
+    changes: dict[str, list[Any]]
+    reason: str | None = None
+
+
+def record_many(
+    artefact_code: str,
+    entries: Sequence[Entry],
+    *,
+    user: Any,
+    at: datetime,
+    chunk: int = 5000,
+) -> int:
+    """Append many entries of one artefact by one person in a few INSERTs (set-based writes,
+    such as a measurement batch); the calling unit of work commits. Returns how many."""
+    base = {
+        "artefact": artefact_code,
+        "at": at,
+        "user_id": getattr(user, "id", None),
+        "username": getattr(user, "username", None) or "système",
+    }
+    rows = [
+        {
+            **base,
+            "record_id": entry.record_id,
+            "action": entry.action,
+            "changes": entry.changes,
+            "reason": entry.reason or None,
+        }
+        for entry in entries
+    ]
+    for start in range(0, len(rows), chunk):
+        db.session.execute(insert(HistoryEntry), rows[start : start + chunk])
+    return len(rows)
 
 
 def entries_for(artefact_code: str, record_id: int) -> list[HistoryEntry]:

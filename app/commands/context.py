@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from app.security.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,6 @@ class WriteContext:
     record is being created. A locked reporting period, for instance, accepts a correction
     only from the quality cell and only with a reason."""
 
-    actor: Any
+    actor: Actor
     reason: str | None
     creating: bool

@@ -7,6 +7,7 @@ in French; the command then refuses the whole write, so nothing half-valid is ev
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -14,21 +15,8 @@ from flask_babel import gettext as _
 from app import periods
 from app.commands.context import WriteContext
 from app.commands.errors import FieldError
+from app.indicators import store
 from app.models.quality import STAKEHOLDERS
-
-_FREQUENCY_EXAMPLE = {"monthly": "2025-03", "quarterly": "2025-Q1", "yearly": "2025"}
-
-
-def _period_error(field: str, code: str, frequency: str) -> FieldError:
-    return FieldError(
-        field,
-        _(
-            "« %(code)s » n'est pas une période valide pour cet indicateur "
-            "(attendu : %(example)s).",
-            code=code,
-            example=_FREQUENCY_EXAMPLE.get(frequency, "2025"),
-        ),
-    )
 
 
 def _not_before(obj: Any, first: str, second: str, message: str) -> Iterator[FieldError]:
@@ -56,7 +44,7 @@ def indicator(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]
             _("Un indicateur alimenté par API a besoin de son application source."),
         )
     if obj.baseline_period and periods.frequency_of(obj.baseline_period) != obj.frequency:
-        yield _period_error("baseline_period", obj.baseline_period, obj.frequency)
+        yield store.period_error("baseline_period", obj.baseline_period, obj.frequency)
     if obj.min_value is not None and obj.max_value is not None and obj.max_value < obj.min_value:
         yield FieldError("max_value", _("La valeur maximale est inférieure à la minimale."))
     if obj.alert_threshold is not None and obj.alert_threshold < 0:
@@ -112,7 +100,7 @@ def target(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if owner is not None and obj.period:
         frequency = periods.frequency_of(obj.period)
         if frequency not in (owner.frequency, periods.YEARLY):
-            yield _period_error("period", obj.period, owner.frequency)
+            yield store.period_error("period", obj.period, owner.frequency)
     if owner is not None and owner.direction == "band":
         if obj.low is None or obj.high is None:
             yield FieldError("low", _("Une cible en fourchette a une borne basse et une haute."))
@@ -123,68 +111,15 @@ def target(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
 
 
 def measurement(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
-    """The same rules as the batch push (``app.commands.measurements``) for one-off edits."""
-    from datetime import date
-
+    """The measurement store's rules of a value (the batch's own), for one-off edits."""
     owner = obj.indicator
     if owner is None or not obj.period:
         return
-    if owner.collection_mode == "calculated":
-        yield FieldError(
-            "indicator", _("Cet indicateur est calculé par Vigie : il ne se saisit pas.")
-        )
-    parsed = periods.parse(obj.period)
-    if parsed is None or parsed.frequency != owner.frequency:
-        yield _period_error("period", obj.period, owner.frequency)
-    elif parsed.start > date.today():
-        yield FieldError("period", _("La période %(period)s n'a pas commencé.", period=obj.period))
-    elif ctx is not None:
-        yield from _lock_errors(obj.period, ctx)
-    if obj.value is not None:
-        if owner.min_value is not None and obj.value < owner.min_value:
-            yield FieldError(
-                "value",
-                _(
-                    "La valeur est inférieure au minimum de l'indicateur (%(n)s).",
-                    n=f"{owner.min_value:g}",
-                ),
-            )
-        if owner.max_value is not None and obj.value > owner.max_value:
-            yield FieldError(
-                "value",
-                _(
-                    "La valeur dépasse le maximum de l'indicateur (%(n)s).",
-                    n=f"{owner.max_value:g}",
-                ),
-            )
-
-
-def _lock_errors(period_code: str, ctx: WriteContext) -> Iterator[FieldError]:
-    """A locked period takes a correction only from the quality cell, with a reason."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import ReportingPeriod
-    from app.security.roles import ADMIN, QUALITY
-
-    with db.session.no_autoflush:
-        locked = db.session.scalar(
-            select(ReportingPeriod.locked).where(ReportingPeriod.period == period_code)
-        )
-    if not locked:
-        return
-    actor = ctx.actor
-    quality = bool(getattr(actor, "system", False)) or bool(actor.scope.roles & {QUALITY, ADMIN})
-    if not quality:
-        yield FieldError("period", _("La période %(period)s est verrouillée.", period=period_code))
-    elif not (ctx.reason or "").strip():
-        yield FieldError(
-            "period",
-            _(
-                "La période %(period)s est verrouillée : une correction demande un motif.",
-                period=period_code,
-            ),
-        )
+    locked = ctx is not None and obj.period in store.locked_periods([obj.period])
+    writer = store.Writer.of(ctx.actor, ctx.reason) if ctx is not None else store.Writer(True, None)
+    yield from store.value_errors(
+        owner, obj.period, obj.value, today=date.today(), locked=locked, writer=writer
+    )
 
 
 def reporting_period(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:

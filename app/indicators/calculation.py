@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from app import periods
 from app.extensions import db
-from app.indicators import formula
+from app.indicators import formula, store
 from app.models.indicators import Indicator, Measurement
 
 
@@ -208,19 +208,12 @@ def recompute_all(actor: Any, codes: Iterable[str] | None = None) -> int:
 
 
 def _write(results: list[tuple[_Calc, str, float]], actor: Any, reason: str) -> int:
-    from app.commands.measurements import _Row, _store
-
+    """Store calculated values through the measurement store, in the caller's unit of work."""
     if not results:
         return 0
     rows = [
-        _Row(index, _IndicatorRef(calc.id, calc.code), period_code, round(value, 10), None)
+        store.Row(index, calc.id, calc.code, period_code, round(value, 10), None)
         for index, (calc, period_code, value) in enumerate(results)
     ]
-    stored = _store(rows, actor, None, "calculated", reason)
+    stored = store.write(rows, actor, source="calculated", reason=reason)
     return stored.created + stored.updated
-
-
-@dataclass(frozen=True)
-class _IndicatorRef:
-    id: int
-    code: str
