@@ -15,8 +15,17 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_migrate import current, downgrade, heads, migrate, upgrade
 
+from app.commands.errors import DomainError
+from app.jobs.queue import run_worker
+from app.jobs.scheduler import run_scheduler
+from app.notifications import resend
+from app.organisation import UserError, create_user, find_user
+from app.runner import serve
+from app.security.applications import bind_account, find_application
 from app.security.roles import ROLE_CODES
+from app.security.sync import sync_roles
 
 
 def _appbuilder() -> Any:
@@ -34,10 +43,6 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply migrations, then sync permissions and roles (idempotent)."""
-    from flask_migrate import upgrade
-
-    from app.security.sync import sync_roles
-
     upgrade(revision=revision)
     counts = sync_roles(_appbuilder())
     ensure_admin(echo=True)
@@ -49,8 +54,6 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def db_downgrade(revision: str) -> None:
     """Revert migrations."""
-    from flask_migrate import downgrade
-
     downgrade(revision=revision)
 
 
@@ -59,8 +62,6 @@ def db_downgrade(revision: str) -> None:
 @with_appcontext
 def db_migrate(message: str) -> None:
     """Autogenerate a migration from the models (read it before committing)."""
-    from flask_migrate import migrate
-
     migrate(message=message)
 
 
@@ -68,8 +69,6 @@ def db_migrate(message: str) -> None:
 @with_appcontext
 def db_heads() -> None:
     """Show the migration heads (there must be one)."""
-    from flask_migrate import heads
-
     heads()
 
 
@@ -77,8 +76,6 @@ def db_heads() -> None:
 @with_appcontext
 def db_current() -> None:
     """Show the database's current revision."""
-    from flask_migrate import current
-
     current()
 
 
@@ -92,8 +89,6 @@ def roles_group() -> None:
 @with_appcontext
 def roles_sync() -> None:
     """Create or update the eight roles and their permissions."""
-    from app.security.sync import sync_roles
-
     counts = sync_roles(_appbuilder())
     for code, count in counts.items():
         click.echo(f"{code}: {count} permissions")
@@ -133,10 +128,6 @@ def users_create(
     application_code: str | None,
 ) -> None:
     """Create an account with roles and service memberships (or an application account)."""
-    from app.commands.errors import DomainError
-    from app.organisation import UserError, create_user
-    from app.security.applications import bind_account, find_application
-
     if application_code and "application" not in role_codes:
         raise click.ClickException("--application demande --role application.")
     source = None
@@ -170,8 +161,6 @@ def users_create(
 
 def ensure_admin(*, echo: bool = False) -> str | None:
     """Create the ``admin`` account if missing; return its password when generated."""
-    from app.organisation import create_user, find_user
-
     if find_user("admin") is not None:
         return None
     configured: str | None = current_app.config.get("VIGIE_ADMIN_PASSWORD")
@@ -210,8 +199,6 @@ def notifications_resend() -> None:
     For after an outage of Redis or of the mail server: transitions never wait for either, so
     their mails may sit in the database until someone runs this (or uses « Courriels »).
     """
-    from app.notifications import resend
-
     selected, queued = resend()
     if selected and not queued:
         raise click.ClickException(
@@ -226,8 +213,6 @@ def notifications_resend() -> None:
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run one RQ worker on Vigie's queues."""
-    from app.jobs.queue import run_worker
-
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
@@ -239,8 +224,6 @@ def worker_command(burst: bool) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run RQ's cron scheduler with Vigie's periodic tasks (one per installation)."""
-    from app.jobs.scheduler import run_scheduler
-
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
@@ -257,8 +240,6 @@ def scheduler_command() -> None:
 @with_appcontext
 def run_command(host: str, port: int, workers: int) -> None:
     """Serve Vigie with its background services until Ctrl-C or SIGTERM."""
-    from app.runner import serve
-
     sys.exit(serve(current_app._get_current_object(), host, port, workers))  # type: ignore[attr-defined]
 
 

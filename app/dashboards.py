@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import registry
@@ -46,6 +47,7 @@ from app.models import (
     Indicator,
     Measurement,
     Programme,
+    Service,
     ServiceObjective,
     StrategicObjective,
 )
@@ -494,12 +496,6 @@ def addressed_to(actor: Actor, limit: int = 8) -> list[Dashboard]:
     Unlike the list (where the quality cell sees every dashboard to edit them), this keeps
     only the dashboards whose audience names the user, so a home page shows « theirs ».
     """
-    from flask_appbuilder.security.sqla.models import Role
-    from sqlalchemy import or_, select
-
-    from app.extensions import db
-    from app.models import Service
-
     roles = sorted(actor.scope.roles)
     named = [Dashboard.roles.any(Role.name.in_(roles))] if roles else []
     if actor.scope.service_ids:

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
+from openpyxl import Workbook
 
 from app.registry.artefact import Artefact
 
@@ -66,8 +67,6 @@ def export_response(artefact: Artefact, records: Iterable[Any], fmt: str) -> Res
         body: bytes = buffer.getvalue().encode("utf-8")
         mimetype = "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        from openpyxl import Workbook
-
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=str(artefact.label_plural)[:31])
         for row in rows_for(artefact, records):

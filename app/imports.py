@@ -21,6 +21,9 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.commands.errors import FieldError, Invalid
 
@@ -157,8 +160,6 @@ def read_csv(data: bytes) -> ParsedFile:
 
 
 def read_xlsx(data: bytes) -> ParsedFile:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
@@ -198,10 +199,6 @@ def read(filename: str, data: bytes) -> ParsedFile:
 
 def template_xlsx(rows: list[tuple[str, str, str, float | None, str | None]]) -> bytes:
     """A pre-filled workbook: code, name, period, value (if any), comment per indicator."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Mesures"

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from waitress import create_server
+
+from app.jobs.queue import redis_url, stop_embedded_redis
 
 #: ``app.extensions`` key of the other accounts ``vigie run`` prints: a list of callables, each
 #: returning (username, password, label) triples. The core knows no such account; the demo
@@ -39,10 +42,6 @@ def _logins(app: Flask) -> list[str]:
 
 def serve(app: Flask, host: str, port: int, workers: int = 1) -> int:
     """Run until interrupted; return the exit code."""
-    from waitress import create_server
-
-    from app.jobs.queue import redis_url, stop_embedded_redis
-
     url = redis_url(app)
     env = {"VIGIE_WORKER_LOG_LEVEL": "WARNING", **os.environ, "VIGIE_REDIS_URL": url}
     children: list[subprocess.Popen[Any]] = []

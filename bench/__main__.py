@@ -10,10 +10,13 @@ import os
 import platform
 import time
 
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
+from app.security.sync import sync_roles
 from bench import batch_push, review_pack, strategy_map
 from bench.common import BENCH_DB, bench_url, make_app, section, server_url
+from demo import load_demo
 
 
 def _fresh_database() -> None:
@@ -35,15 +38,9 @@ def main() -> None:
     if not reuse and not os.environ.get("VIGIE_BENCH_DATABASE_URL"):
         _fresh_database()
     with app.app_context():
-        from flask_migrate import upgrade
-
-        from app.security.sync import sync_roles
-
         upgrade(directory=str(app.extensions["migrate"].directory))
         sync_roles(app.appbuilder)  # type: ignore[attr-defined]
         if not reuse:
-            from demo import load_demo
-
             with section("Ville de démonstration, grande échelle (PostgreSQL)"):
                 start = time.perf_counter()
                 summary = load_demo(scale="large")

@@ -17,6 +17,13 @@ from flask import Flask
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql
 
+from app import registry
+from app.commands.records import create_record
+from app.extensions import db
+from app.models import HistoryEntry, Indicator, Measurement, Service
+from app.models.types import utcnow
+from app.organisation import create_user, find_user
+from app.security.actor import Actor
 from bench.common import median_time, peak_rss_mib, section
 
 ROWS = 10_000
@@ -26,13 +33,6 @@ PASSWORD = "bench-password-123"
 
 def _setup(app: Flask) -> tuple[list[tuple[int, str, str]], str]:
     """A bench service with 500 monthly indicators × 20 months (created once)."""
-    from app import registry
-    from app.commands.records import create_record
-    from app.extensions import db
-    from app.models import Indicator, Service
-    from app.organisation import create_user, find_user
-    from app.security.actor import Actor
-
     with app.app_context():
         system = Actor.system_actor()
         service = db.session.scalar(select(Service).where(Service.code == "BENCH"))
@@ -75,10 +75,6 @@ def _jwt(client: Any) -> dict[str, str]:
 
 
 def _raw_upsert(app: Flask, pairs: list[tuple[int, str, str]], value: float) -> None:
-    from app.extensions import db
-    from app.models import HistoryEntry, Measurement
-    from app.models.types import utcnow
-
     with app.app_context():
         now = utcnow()
         stmt = postgresql.insert(Measurement)
@@ -161,9 +157,6 @@ def run(app: Flask) -> dict[str, float]:
         t_api = median_time(api_batch)
         t_raw = median_time(raw)
         memory = peak_rss_mib()
-
-        from app.extensions import db
-        from app.models import Indicator
 
         with app.app_context():
             single = db.session.scalar(select(Indicator.id).where(Indicator.code == "BENCH-0000"))

@@ -12,19 +12,22 @@ pygal`` in the venv to get its line; without it only our own figures are printed
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
+
+from app import create_app, periods
+from app.charts import CARD, render_sparkline, render_trend, trend_svg
+from app.charts.cache import charts
+from app.indicators import status as st
+from app.indicators.latest import Reading
+from app.models import Indicator, Measurement, Target
 
 REPEAT = 200
 
 
 def _readings(n: int = 24) -> list[Any]:
-    from app import periods
-    from app.indicators import status as st
-    from app.indicators.latest import Reading
-    from app.models import Indicator, Measurement, Target
-
     # every attribute set, as on rows loaded from the database (an unset attribute of a
     # transient ORM object costs ten times more to read, which would skew the figures)
     indicator = Indicator(
@@ -74,8 +77,9 @@ def _median_ms(run: Callable[[], Any], repeat: int = REPEAT) -> float:
 
 
 def _pygal(readings: list[Any]) -> Callable[[], str]:
+    # optional: pygal is not a dependency of Vigie (see the docstring)
     import pygal
-    from pygal.style import Style
+    from pygal.style import Style  # optional, as above
 
     style = Style(
         background="white", plot_background="#fbfcfd", colors=("#2c5d8a", "#2f3b47", "#d9a520")
@@ -113,10 +117,6 @@ def _pygal(readings: list[Any]) -> Callable[[], str]:
 def main() -> None:
     """Measured inside a French request of a real app, as a page draws them (translations,
     locale), not in a bare interpreter where ``gettext`` is a no-op."""
-    import tempfile
-
-    from app import create_app
-
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(
             {
@@ -131,9 +131,6 @@ def main() -> None:
 
 
 def _compare() -> None:
-    from app.charts import CARD, render_sparkline, render_trend, trend_svg
-    from app.charts.cache import charts
-
     readings = _readings()
     ours = _median_ms(lambda: render_trend(readings, CARD))
     spark = _median_ms(lambda: render_sparkline(readings))

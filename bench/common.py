@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask
 
+from app import create_app
+
 BENCH_DB = "vigie_bench"
 
 
@@ -32,8 +34,6 @@ def bench_url() -> str:
 
 
 def make_app(url: str) -> Flask:
-    from app import create_app
-
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,

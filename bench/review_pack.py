@@ -29,9 +29,20 @@ import uuid
 from pathlib import Path
 
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
+from app import jobs
+from app.extensions import db
+from app.models import ManagementReview, Programme
+from app.models.jobs import Job
+from app.models.organisation import VigieUser
+from app.security.actor import Actor
+from app.security.sync import sync_roles
 from bench.common import make_app, section, server_url
+from demo import load_demo
+from reports.pdf import render_pdf
+from reports.review_pack import build
 
 SMALL_DB = "vigie_bench_small"
 RUNS = 3
@@ -50,17 +61,9 @@ def _small_url() -> str:
 
 
 def _prepare(app: Flask) -> None:
-    from flask_migrate import upgrade
-
-    from app.extensions import db
-    from app.models import Programme
-    from app.security.sync import sync_roles
-
     upgrade(directory=str(app.extensions["migrate"].directory))
     sync_roles(app.appbuilder)  # type: ignore[attr-defined]
     if db.session.scalar(select(Programme.id).limit(1)) is None:
-        from demo import load_demo
-
         load_demo(scale="small")
 
 
@@ -89,15 +92,6 @@ def run(redis_url: str | None = None) -> None:
         VIGIE_INSTANCE_DIR=instance,
         VIGIE_QUEUE=f"vigie-bench-{uuid.uuid4().hex[:8]}",
     )
-    from app import jobs
-    from app.extensions import db
-    from app.models import ManagementReview
-    from app.models.jobs import Job
-    from app.models.organisation import VigieUser
-    from app.security.actor import Actor
-    from reports.pdf import render_pdf
-    from reports.review_pack import build
-
     with section("Dossier de revue de direction — petite ville de démonstration"):
         with app.app_context():
             _prepare(app)

@@ -15,9 +15,13 @@ from __future__ import annotations
 import time
 
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
+from app.extensions import db
+from app.indicators.rollup import strategy_map
+from app.models import Programme
 from bench.common import median_time, peak_rss_mib, section
+from demo.people import DemoAccount
 
 LATEST_SQL = text(
     """
@@ -34,10 +38,6 @@ LATEST_SQL = text(
 
 
 def run(app: Flask) -> dict[str, float]:
-    from app.extensions import db
-    from app.indicators.rollup import strategy_map
-    from app.models import Programme
-
     with section("Carte stratégique de la grande ville"), app.app_context():
         programme_id = db.session.scalar(select(Programme.id).order_by(Programme.id))
         if programme_id is None:
@@ -75,11 +75,6 @@ def run(app: Flask) -> dict[str, float]:
 
 def _page(app: Flask, programme_id: int) -> dict[str, float]:
     """Render time of the map page vs its SQL replayed alone."""
-    from sqlalchemy import event
-
-    from app.extensions import db
-    from demo.people import DemoAccount
-
     client = app.test_client()
     account = DemoAccount("elu", "official", "", "")
     answer = client.post("/login/", data={"username": "elu", "password": account.password})

@@ -47,6 +47,7 @@ def __getattr__(name: str) -> Any:
     here would read every data file and import every builder for ``vigie db upgrade`` too.
     """
     if name in __all__:
+        # on first use only: see the docstring
         from demo import loader
 
         return getattr(loader, name)

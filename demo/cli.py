@@ -23,6 +23,9 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from app.runner import LOGIN_HINTS
+from demo.loader import database_is_empty, load_demo
+from demo.people import demo_logins
+from demo.town import TOWN_NAME
 
 
 @click.group("demo", help="Ville de démonstration.")
@@ -36,8 +39,6 @@ def demo_group() -> None:
 @with_appcontext
 def demo_load(scale: str, if_empty: bool) -> None:
     """Build the fictional town (deterministic)."""
-    from demo.loader import database_is_empty, load_demo
-
     if if_empty and not database_is_empty():
         click.echo("Base déjà remplie : démo non rechargée.")
         return
@@ -54,14 +55,10 @@ def install(app: Flask) -> None:
     if not app.config.get("VIGIE_DEMO"):
         return
     if not app.config.get("VIGIE_TOWN_NAME"):
-        from demo.town import TOWN_NAME
-
         app.config["VIGIE_TOWN_NAME"] = TOWN_NAME
     app.extensions.setdefault(LOGIN_HINTS, []).append(_demo_logins)
 
 
 def _demo_logins() -> list[tuple[str, str, str]]:
     """The demo accounts ``vigie run`` prints (imported late: only ``vigie run`` needs them)."""
-    from demo.people import demo_logins
-
     return demo_logins()

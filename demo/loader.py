@@ -30,6 +30,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
+from app.indicators.calculation import recompute_all
 from app.models.organisation import Service, VigieUser
 from app.models.strategy import Axis, Programme, ServiceObjective, StrategicObjective
 from app.organisation import create_user
@@ -183,7 +184,6 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         writer.flush()
         # calculated indicators get their values from their inputs, as in production
         from app.commands.records import Actor
-        from app.indicators.calculation import recompute_all
 
         ctx.counts["valeurs calculées"] = recompute_all(Actor.system_actor())
         db.session.commit()

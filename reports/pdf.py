@@ -62,6 +62,7 @@ class StaticOnlyFetcher:
     served: list[str] = field(default_factory=list)
 
     def __call__(self, url: str) -> Any:
+        # WeasyPrint (pango, fonts) loads in the processes that render, not in every web one
         from weasyprint.urls import URLFetcherResponse
 
         if url.startswith("data:"):
@@ -117,6 +118,7 @@ def render_pdf(html: str, app: Flask | None = None) -> Rendered:
     """Lay the HTML out and write the PDF (in memory; the job stores it write-then-rename).
 
     The job framework calls it with the HTML only (the current app's static folders)."""
+    # WeasyPrint (pango, fonts) loads in the processes that render, not in every web one
     from weasyprint import HTML
 
     fetcher = StaticOnlyFetcher(static_roots(app or current_app))

@@ -17,9 +17,12 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy import inspect as sa_inspect
 from wtforms import FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional as OptionalValidator
 
@@ -28,6 +31,7 @@ from app.cards.links import register_endpoints
 from app.commands import attachments, records
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
+from app.extensions import db
 from app.formatting import format_date, format_datetime, format_number, yes_no
 from app.http import safe_path
 from app.reading import get_for, scoped_select
@@ -131,10 +135,6 @@ class ArtefactView(ModelView):
     def _state_counts(self) -> list[tuple[str, str, int]]:
         """``(code, label, count)`` of every state, for the list's filter by state — one
         ``GROUP BY`` over what the user may read (archived records left out)."""
-        from sqlalchemy import func
-
-        from app.extensions import db
-
         model: Any = self.artefact.model
         stmt = scoped_select(self.artefact, Actor.current(), include_archived=False)
         stmt = stmt.with_only_columns(model.state, func.count(model.id)).group_by(model.state)
@@ -235,8 +235,6 @@ class ArtefactView(ModelView):
         """The list as CSV or XLSX, with the filters currently applied on screen."""
         if fmt not in ("csv", "xlsx"):
             abort(404)
-        from flask_appbuilder.urltools import get_filter_args, get_order_args
-
         get_filter_args(self._filters)
         order = get_order_args().get(self.__class__.__name__) or self.base_order or ("", "")
         joined = self._filters.get_joined_filters(self._base_filters)
@@ -249,8 +247,6 @@ class ArtefactView(ModelView):
 
     def _prefill_defaults(self, form: Any) -> None:
         """Show column defaults (weight 1, active…) in a blank add form."""
-        from sqlalchemy import inspect as sa_inspect
-
         mapper: Any = sa_inspect(self.artefact.model)
         for attr in mapper.column_attrs:
             column = attr.columns[0]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
@@ -30,6 +30,7 @@ from sqlalchemy.orm import joinedload
 
 from app import dashboards as loader
 from app import registry
+from app.charts import WIDGET, sparkline_svg, trend_svg
 from app.commands import dashboards as commands
 from app.commands.errors import DomainError, Forbidden, Invalid, NotFound
 from app.extensions import db
@@ -38,6 +39,7 @@ from app.indicators import status as indicator_status
 from app.models import Dashboard, Indicator, ServiceObjective, StrategicObjective
 from app.reading import get_for, scoped_select
 from app.security.actor import Actor
+from app.security.roles import role_label
 
 #: Seconds between two polls of the live data (the page says so to its readers).
 REFRESH_SECONDS = 15
@@ -48,8 +50,6 @@ def trend_markup(data: loader.WidgetData) -> Markup | None:
     """The widget's trend chart from the shared chart module (None under two values)."""
     if len([r for r in data.history if r.value is not None]) < 2:
         return None
-    from app.charts import WIDGET, trend_svg
-
     return Markup(trend_svg(data.history, size=WIDGET, title=data.title))
 
 
@@ -57,8 +57,6 @@ def sparkline_markup(data: loader.WidgetData) -> Markup | None:
     """The KPI card's sparkline (None under two values)."""
     if len([r for r in data.history if r.value is not None]) < 2:
         return None
-    from app.charts import sparkline_svg
-
     return Markup(sparkline_svg(data.history))
 
 
@@ -114,8 +112,6 @@ class DashboardsView(BaseView):
             .order_by(Dashboard.position, Dashboard.title)
         )
         items = db.session.scalars(stmt).unique().all()
-        from app.security.roles import role_label
-
         return self.render_template(
             "vigie/dashboards/index.html",
             dashboards=items,
@@ -149,8 +145,6 @@ class DashboardsView(BaseView):
         actor = Actor.current()
         dashboard = self._dashboard(pk, actor)
         data = loader.load(dashboard, actor)
-        from flask import render_template
-
         bodies = {
             str(w.widget.id): render_template(
                 "vigie/dashboards/_widget_body.html", w=w, **self._widget_helpers()

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.indicators import entry
 from app.models import Service
 from app.security.actor import Actor
-from app.security.scope import current_scope
+from app.security.scope import current_scope, request_user
 
 
 def _services() -> list[Service]:
@@ -100,8 +100,6 @@ class MeasurementEntryView(BaseView):
 
 
 def request_user_services() -> list[Service]:
-    from app.security.scope import request_user
-
     user = request_user()
     return list(getattr(user, "services", []) or [])
 

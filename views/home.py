@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import redirect, url_for
 from flask_appbuilder import IndexView, expose
+from flask_login import current_user
 
 from app.security.roles import (
     AGENT,
@@ -26,8 +27,6 @@ class VigieIndexView(IndexView):
 
     @expose("/")
     def index(self) -> Any:
-        from flask_login import current_user
-
         roles = []
         services = []
         if current_user and current_user.is_authenticated:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -15,6 +16,8 @@ from app.formatting import (
     format_iso_datetime,
     format_number,
 )
+from app.states import state_tone
+from workflows.tables import WORKFLOWS
 
 HISTORY_ACTIONS = {
     "create": _l("Création"),
@@ -28,8 +31,6 @@ HISTORY_ACTIONS = {
 
 def state_badge(code: str | None, label: object) -> Markup:
     """A workflow state as a badge: colour family, icon and French label (never colour alone)."""
-    from app.states import state_tone
-
     tone, icon = state_tone(code)
     return Markup(
         '<span class="vigie-state vigie-state-{tone}" data-state="{code}">'
@@ -39,8 +40,6 @@ def state_badge(code: str | None, label: object) -> Markup:
 
 def workflow_event_label(artefact: Any, event: str) -> str:
     """The French label of a workflow event of this artefact (its code if unknown)."""
-    from workflows.tables import WORKFLOWS
-
     workflow = WORKFLOWS.get(getattr(artefact, "code_name", ""))
     for row in workflow.transitions if workflow else ():
         if row.event == event:
@@ -65,8 +64,6 @@ def _declare_language(response: Any) -> Any:
     """
     if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
         return response
-    from flask_babel import get_locale
-
     body = response.get_data()
     if b"<html>" in body[:400]:
         locale = str(get_locale() or "fr").split("_")[0]

@@ -12,7 +12,11 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from app import history, jobs
+from app.extensions import db
+from app.models.quality import DocumentVersion
 from app.models.types import utcnow
 from workflows import guards
 
@@ -152,11 +156,6 @@ def publish_document(
     document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
 ) -> Changes:
     """The approved draft becomes the published version; the one it replaces is obsolete."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models.quality import DocumentVersion
-
     draft = guards.draft_version(document)
     if draft is None:
         return {}

@@ -22,6 +22,9 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from app.extensions import db
+from app.models.indicators import Indicator, Target, indicator_service_objective
+from app.models.quality import Action, DocumentVersion, Finding
+from app.models.reviews import ManagementReview, Proposal
 from app.security.roles import QUALITY
 from app.security.scope import headed_services
 
@@ -80,8 +83,6 @@ def is_approver(document: Any, actor: Any) -> Refusal | None:
 # -- state guards -----------------------------------------------------------------------------
 def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
     """An objective is reviewed only once it is measured: an indicator with a target."""
-    from app.models.indicators import Indicator, Target, indicator_service_objective
-
     year = str(objective.year)
     stmt = select(
         exists()
@@ -106,8 +107,6 @@ def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
 
 def open_review_proposal(objective: Any) -> Any:
     """The proposal carrying this objective in a review being held, if any."""
-    from app.models.reviews import ManagementReview, Proposal
-
     stmt = (
         select(Proposal)
         .join(ManagementReview, Proposal.review_id == ManagementReview.id)
@@ -134,8 +133,6 @@ def in_open_review(objective: Any, actor: Any) -> Refusal | None:
 
 def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
     """A report states its findings, or says explicitly that there are none."""
-    from app.models.quality import Finding
-
     if audit.no_finding:
         return None
     stmt = select(exists().where(Finding.audit_id == audit.id, Finding.archived.is_(False)))
@@ -152,8 +149,6 @@ def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
 
 def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
     """Every non-conformity of the audit has a live corrective action before closing."""
-    from app.models.quality import Action, Finding
-
     live_action = (
         select(Action.id)
         .where(
@@ -189,8 +184,6 @@ def has_draft_version(document: Any, actor: Any) -> Refusal | None:
 
 def draft_version(document: Any) -> Any:
     """The newest live draft version of a document, if any."""
-    from app.models.quality import DocumentVersion
-
     stmt = (
         select(DocumentVersion)
         .where(
@@ -206,8 +199,6 @@ def draft_version(document: Any) -> Any:
 
 def all_proposals_decided(review: Any, actor: Any) -> Refusal | None:
     """Officials decide every proposal before the decisions are recorded or the review closed."""
-    from app.models.reviews import Proposal
-
     stmt = select(func.count(Proposal.id)).where(
         Proposal.review_id == review.id,
         Proposal.archived.is_(False),

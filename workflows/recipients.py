@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models.organisation import Service, VigieUser, user_service
 from app.security.people import with_role
 from app.security.roles import EXECUTIVE, OFFICIAL, QUALITY, SERVICE_HEAD
+from workflows.guards import draft_version
 
 
 def heads_of(services: Iterable[Service]) -> list[VigieUser]:
     """The named heads of these services, plus their members who hold the service-head role."""
-    from flask_appbuilder.security.sqla.models import Role
-
     ids = {s.id for s in services if s is not None}
     if not ids:
         return []
@@ -63,8 +63,6 @@ def _approver(document: Any) -> list[VigieUser]:
 
 
 def _author(document: Any) -> list[VigieUser]:
-    from workflows.guards import draft_version
-
     version = draft_version(document) or (document.versions[0] if document.versions else None)
     author = getattr(version, "author", None) or document.owner
     return _one(author) or heads_of(_services_of(document))

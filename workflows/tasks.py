@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -128,8 +129,6 @@ def _proposals_section(actor: Actor) -> Section:
         Proposal.id,
     )
     rows = list(db.session.scalars(stmt.order_by(*latest_first).limit(LIMIT))) if total else []
-    from flask_babel import gettext as _
-
     return Section(
         "proposal:arbitrate",
         _("Propositions à arbitrer en revue de direction"),
@@ -142,8 +141,6 @@ def _proposals_section(actor: Actor) -> Section:
 
 def _measurements_section(actor: Actor, today: date | None = None) -> Section:
     """Indicators the user answers for (or of the services they head) whose value is due."""
-    from flask_babel import gettext as _
-
     user_id = getattr(actor.user, "id", None)
     stmt: Any = select(Indicator).where(
         Indicator.archived.is_(False), Indicator.collection_mode == "manual"

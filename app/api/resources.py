@@ -6,6 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.api.base import ArtefactApi
+from app.api.jobs import JobApi
+from app.api.measurement_batch import MeasurementBatchApi
+from app.api.reporting import ReportingPeriodLockApi
+from app.api.strategy_map import StrategyMapApi
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
 from app.registry.interface import interface_for, picker_filters, scope_filters
@@ -74,11 +78,6 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
 
 
 def register_apis(appbuilder: Any) -> None:
-    from app.api.jobs import JobApi
-    from app.api.measurement_batch import MeasurementBatchApi
-    from app.api.reporting import ReportingPeriodLockApi
-    from app.api.strategy_map import StrategyMapApi
-
     for artefact in all_artefacts():
         appbuilder.add_api(api_class(artefact))
     appbuilder.add_api(MeasurementBatchApi)

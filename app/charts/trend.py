@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -165,15 +167,11 @@ def _span(first: periods.Period, last: periods.Period) -> int:
 # ------------------------------------------------------------------------------ helpers
 def _locale() -> str:
     """The reader's language (part of the cache key: labels are translated)."""
-    from flask_babel import get_locale
-
     found = get_locale()
     return str(found) if found else "fr"
 
 
 def _month_names() -> dict[int, str]:
-    from babel.dates import get_month_names
-
     try:
         return dict(get_month_names("abbreviated", locale=_locale()))
     except Exception:  # an unknown locale must not break a page: French, the app's own

@@ -11,11 +11,14 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app import periods
 from app.commands.context import WriteContext
 from app.commands.errors import FieldError
-from app.indicators import store
+from app.extensions import db
+from app.indicators import formula, store
+from app.models import Indicator
 from app.models.quality import STAKEHOLDERS
 
 
@@ -53,12 +56,6 @@ def indicator(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]
 
 def _formula_errors(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     """The formula parses, names existing indicators, and creates no dependency cycle."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.indicators import formula
-    from app.models import Indicator
-
     try:
         tree = formula.parse(obj.formula)
     except formula.FormulaError as error:

@@ -14,6 +14,7 @@ from app.declarations.choices import (
     FREQUENCY,
     MEASUREMENT_SOURCE,
 )
+from app.indicators.calculation import recompute
 from app.models import Indicator, Measurement, ReportingPeriod, Target
 from app.registry import Artefact, register
 from app.security.roles import AGENT, APPLICATION, QUALITY, SERVICE_HEAD
@@ -24,8 +25,6 @@ INDICATORS = "indicators"
 
 def recalculate_dependents(measurement: Measurement, actor: object) -> None:
     """A value edited in a form or the API refreshes the calculated indicators reading it."""
-    from app.indicators.calculation import recompute
-
     recompute({(measurement.indicator_id, measurement.period)}, actor)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from app import periods
@@ -214,8 +215,6 @@ def _times(value: float | None, share: float) -> float | None:
 # --------------------------------------------------------------------------------- lateness
 def grace_days() -> int:
     """The grace after a period's end (``VIGIE_INDICATOR_GRACE_DAYS`` if the app sets it)."""
-    from flask import current_app, has_app_context
-
     if has_app_context():
         configured = current_app.config.get("VIGIE_INDICATOR_GRACE_DAYS")
         if configured is not None:

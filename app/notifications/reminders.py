@@ -43,6 +43,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_appbuilder.security.sqla.models import Role
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -272,8 +273,6 @@ def _already_notified(event: str, day: date) -> set[int]:
 def _heads_by_service(service_ids: Iterable[int]) -> dict[int, list[VigieUser]]:
     """Active heads of each service — its named head and its members holding the service-head
     role, as ``workflows.recipients.heads_of`` — for many services in two queries."""
-    from flask_appbuilder.security.sqla.models import Role
-
     ids = sorted(set(service_ids))
     named = (
         select(Service.id, VigieUser)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.declarations import load_all
 from app.registry.artefact import Artefact, Choice
 
 _REGISTRY: dict[str, Artefact] = {}
@@ -69,8 +70,6 @@ def load_declarations() -> None:
     """
     if _LOADED:
         return
-    from app.declarations import load_all
-
     load_all()
     _LOADED.append(True)
 

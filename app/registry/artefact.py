@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipProperty
 
 from app.cards.spec import CardSpec
+from app.models.files import AttachedFileMixin
 from app.security.roles import READERS_DEFAULT, WRITERS_DEFAULT
 from app.security.scope import ScopeRule, Unscoped
 
@@ -92,8 +95,6 @@ class Artefact:
     @cached_property
     def carries_file(self) -> bool:
         """The records hold one stored file (downloadable by whoever may read the record)."""
-        from app.models.files import AttachedFileMixin
-
         return issubclass(self.model, AttachedFileMixin)
 
     @property
@@ -147,8 +148,6 @@ class Artefact:
 
     def column_kind(self, name: str) -> str | None:
         """``date``, ``datetime``, ``boolean``, ``number`` or ``text`` for display; None else."""
-        from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric
-
         mapper: Any = sa_inspect(self.model)
         attr = mapper.column_attrs.get(name)
         if attr is None:
@@ -188,8 +187,6 @@ class Artefact:
 
 
 def _common_labels() -> dict[str, Any]:
-    from flask_babel import lazy_gettext as _l
-
     return {
         "id": _l("N°"),
         "code": _l("Code"),

@@ -24,6 +24,7 @@ from app.commands.errors import Conflict, Forbidden, Invalid, NotFound
 from app.extensions import db
 from app.models.indicators import SourceApplication
 from app.models.organisation import VigieUser
+from app.organisation import create_user
 from app.security.roles import ADMIN, APPLICATION
 from app.unit_of_work import unit_of_work
 
@@ -101,8 +102,6 @@ def _account_for(source: SourceApplication, actor: Any) -> VigieUser:
     """The application's account, created (role application, unusable password) if missing."""
     if source.account is not None:
         return source.account
-    from app.organisation import create_user
-
     username = f"app-{source.code.lower()}"
     user = create_user(
         username=username,

@@ -13,14 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
+from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, or_, select, true
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
-from app.models.organisation import Service
+from app.models.organisation import Service, VigieUser
 from app.security.roles import ADMIN, ALL_SERVICE_ROLES, QUALITY
 
 
@@ -86,8 +88,6 @@ def context_for(user: Any) -> ScopeContext:
 
 def request_user() -> Any:
     """The signed-in user of this request, whether by session, JWT or API key."""
-    from flask import current_app
-
     try:
         user = current_app.appbuilder.sm.current_user  # type: ignore[attr-defined]
     except Exception:
@@ -183,6 +183,8 @@ class BySelf:
 
 
 def _rule_of(model: type) -> ScopeRule:
+    # imported when a path is followed, not at the top: the registry's declarations are
+    # built from these rules, so the registry imports this module first
     from app import registry
 
     artefact = registry.for_model(model)
@@ -297,8 +299,6 @@ def _stored_id(obj: Any, relation: str) -> int | None:
 
     A write changes the relation in memory before it is flushed; this is the value it replaces.
     """
-    from sqlalchemy import inspect as sa_inspect
-
     state: Any = sa_inspect(obj)
     if state.transient or state.pending:
         return None
@@ -325,8 +325,6 @@ class Confidential:
     )
 
     def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
-        from app.models.organisation import VigieUser
-
         if ADMIN in ctx.roles:
             return None
         if ctx.user_id is None:
@@ -375,8 +373,6 @@ class Audience:
     editors = frozenset({ADMIN, QUALITY})
 
     def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
-        from flask_appbuilder.security.sqla.models import Role
-
         if ctx.roles & self.editors:
             return None
         m: Any = model

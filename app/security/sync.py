@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_appbuilder.security.manager import BaseSecurityManager
+
 from app.registry import all_artefacts
 from app.security.roles import ADMIN, APPLICATION, HUMAN_ROLES, ROLE_CODES
 
@@ -70,8 +72,6 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
 
 def sync_roles(appbuilder: Any) -> dict[str, int]:
     """Create missing permissions, then make every role match the code. Returns counts."""
-    from flask_appbuilder.security.manager import BaseSecurityManager
-
     sm = appbuilder.sm
     BaseSecurityManager.create_db(sm)  # admin and public roles (FAB_CREATE_DB is off)
     appbuilder.add_permissions(update_perms=True)
