@@ -22,7 +22,7 @@ from app.commands.records import Actor, create_record, update_record
 from app.extensions import db
 from app.models import Action, Complaint, Risk
 from tests.conftest import World, login, token, unique
-from tests.test_scope_matrix import count, form_errors
+from tests.factories import count, form_errors
 
 TODAY = date.today()
 

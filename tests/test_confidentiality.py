@@ -22,7 +22,7 @@ from app import registry
 from app.commands.records import Actor, create_record
 from app.extensions import db
 from tests.conftest import PASSWORD, World, login, token, unique
-from tests.test_scope_matrix import count, info_values, picker_options, user_id
+from tests.factories import count, info_values, picker_options, user_id
 
 CODE = "individual_objective"
 VIEW = "IndividualObjectiveView"

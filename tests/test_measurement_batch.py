@@ -15,7 +15,6 @@ from app.extensions import db
 from app.models import HistoryEntry, Measurement, ReportingPeriod, SourceApplication
 from app.security import applications
 from tests.conftest import World, token, unique
-from tests.test_browser import live_url  # noqa: F401 - shared fixture
 
 
 class Town:
@@ -290,7 +289,7 @@ except urllib.error.HTTPError as error:
 def test_two_processes_pushing_the_same_values_at_once(
     app: Flask,
     town: Town,
-    live_url: str,  # noqa: F811
+    live_url: str,
 ) -> None:
     import json
     import subprocess

@@ -19,10 +19,8 @@ from flask import Flask
 from app import registry
 from app.commands.records import Actor, create_record
 from app.extensions import db
+from tests.browser_fixtures import ARTIFACTS
 from tests.conftest import PASSWORD, World, sequence, unique
-from tests.test_browser import ARTIFACTS, browser, live_url
-
-__all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
 
 pytestmark = pytest.mark.browser
 

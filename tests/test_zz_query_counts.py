@@ -19,7 +19,7 @@ from flask import Flask
 from app import registry
 from app.commands.records import Actor, create_record
 from tests.conftest import World, login, unique
-from tests.test_scope_matrix import ARTEFACTS, CASES
+from tests.scope_cases import ARTEFACTS, CASES
 
 FEW, MANY, SPREAD = 10, 300, 20
 
