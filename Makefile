@@ -21,8 +21,9 @@ VENV := .venv
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
-# Two workers (the machines have two cores), whole files per worker so a file's fixtures and
-# its ordering (test_zz_query_counts runs last) hold; each worker has its own database.
+# Two workers (the machines have two cores), whole files per worker so a file's module
+# fixtures are built once and its tests run in file order; each worker has its own database.
+# The files themselves may run in any order.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
 BENCH_ARGS ?=
 

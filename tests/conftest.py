@@ -22,6 +22,9 @@ from sqlalchemy import event, text
 from app import create_app
 from app.extensions import db
 
+#: The browser and live-server fixtures (``browser``, ``live_url``), for every test module.
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "motdepasse-test"
 _counter = itertools.count(1)
 
@@ -37,10 +40,10 @@ _SEQUENCES: dict[str, itertools.count[int]] = {}
 def sequence(name: str, start: int = 0) -> int:
     """The next number of a named sequence, shared by every test module of the run.
 
-    For values that must be unique but bounded (a year, a period): test modules import each
-    other, and a counter kept in a test module may exist twice (pytest imports the collected
-    module under another name than ``tests.…``); this module is imported as ``tests.conftest``
-    by every test module.
+    For values that must be unique but bounded (a year, a period) and are drawn from several
+    modules: a counter kept in a collected test module may exist twice (pytest imports it
+    under another name than ``tests.…``); this module is imported as ``tests.conftest`` by
+    every test and helper module.
     """
     counter = _SEQUENCES.setdefault(name, itertools.count(start))
     return next(counter)

@@ -18,11 +18,10 @@ from app import registry
 from app.commands import dashboards as dashboard_commands
 from app.commands.records import create_record
 from app.security.actor import Actor
+from tests.browser_fixtures import sign_in
 from tests.conftest import World, unique
-from tests.test_browser import browser, live_url, sign_in
-from tests.test_strategy_map_page import build_programme
+from tests.factories import build_meeting, build_programme
 
-__all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
@@ -114,7 +113,6 @@ def test_jobs_page_and_report_panel(app: Flask, world: World, live_url: str, bro
     from app.extensions import db
     from app.models.jobs import Job
     from app.models.organisation import VigieUser
-    from tests.test_review_meeting import build_meeting
 
     meeting = build_meeting(app, world)
     with app.app_context():

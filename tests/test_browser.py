@@ -2,69 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from app import create_app, registry
+from app import registry
 from app.commands.records import create_record
 from app.security.actor import Actor
+from tests.browser_fixtures import ARTIFACTS
 from tests.conftest import PASSWORD, World, unique
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def live_url(app: Flask) -> Iterator[str]:
-    served = create_app({**app.config, "WTF_CSRF_ENABLED": True})
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium est introuvable : installez le paquet Debian « chromium ».")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-def sign_in(opener: Any, live_url: str, username: str) -> Any:
-    """A page signed in through the login form; ``opener`` is a browser or a context."""
-    page = opener.new_page(**({"locale": "fr-FR"} if hasattr(opener, "new_context") else {}))
-    page.goto(f"{live_url}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)  # signed in before going on
-    return page
 
 
 def test_service_head_sees_french_menus_and_only_own_objectives(

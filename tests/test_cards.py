@@ -7,294 +7,21 @@ of S3's, another pôle's head gets 404, a role without the artefact's read permi
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, timedelta
-from html import unescape
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import periods, registry
-from app.commands.records import create_record, update_record
+from app import registry
+from app.commands.records import update_record
 from app.extensions import db
 from app.models import VigieUser
 from app.security.actor import Actor
 from tests.conftest import World, is_postgres, login, unique
+from tests.factories import Sample, account_id, build_sample, new, page_text, past_month
 
 CARDS = ("process", "indicator", "risk", "audit")
-
-
-def _user_id(username: str) -> int:
-    return int(db.session.scalar(select(VigieUser.id).where(VigieUser.username == username)))
-
-
-def _new(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
-
-
-def _month(offset: int) -> str:
-    """The month ``offset`` months before last month (0 = last month: not late today)."""
-    period = periods.containing(date.today(), periods.MONTHLY).previous()
-    for _ in range(offset):
-        period = period.previous()
-    return period.code
-
-
-@dataclass
-class Sample:
-    """One record of each card, with related rows in S1 (shown) and S3 (hidden)."""
-
-    ids: dict[str, int]
-    texts: dict[str, str]
-
-
-def build_sample(app: Flask, world: World) -> Sample:
-    """A process of S1 with indicators, risks, documents, interfaces; a risk; an audit."""
-    with app.app_context():
-        head = _user_id(world.users["service_head"])
-        s1, s3 = world.services["S1"], world.services["S3"]
-        t = {
-            key: unique(f"{key} ")
-            for key in (
-                "process",
-                "interface",
-                "hidden_interface",
-                "ind_ok",
-                "ind_watch",
-                "ind_late",
-                "ind_empty",
-                "ind_hidden",
-                "risk",
-                "hidden_risk",
-                "doc",
-                "hidden_doc",
-                "action",
-                "finding_nc",
-                "finding_strength",
-                "finding_hidden",
-                "audit",
-                "objective",
-                "comment_partners",
-                "comment_staff",
-            )
-        }
-        process = _new(
-            "process",
-            {
-                "service": s1,
-                "code": unique("PR-"),
-                "name": t["process"],
-                "kind": "realisation",
-                "pilot": head,
-                "purpose": "Entretenir la voirie communale",
-                "beneficiaries": "Usagers de la voirie",
-                "inputs": "Demandes des administrés",
-                "outputs": "Chaussées réparées",
-                "activities": "Diagnostic\nRéparation",
-                "resources": "Deux équipes",
-                "requirements": "Code de la voirie routière",
-            },
-        )
-        interface = _new(
-            "process",
-            {"service": s1, "code": unique("PR-"), "name": t["interface"], "kind": "support"},
-        )
-        hidden_interface = _new(
-            "process",
-            {
-                "service": s3,
-                "code": unique("PR-"),
-                "name": t["hidden_interface"],
-                "kind": "support",
-            },
-        )
-        process_artefact = registry.get("process")
-
-        update_record(
-            process_artefact,
-            process,
-            {"interfaces": [interface.id, hidden_interface.id]},
-            Actor.system_actor(),
-            expected_version=process.version,
-        )
-        objective = _new(
-            "service_objective",
-            {"service": s1, "year": date.today().year, "title": t["objective"], "weight": 1.0},
-        )
-
-        def indicator(name: str, service: int, **extra: Any) -> Any:
-            return _new(
-                "indicator",
-                {
-                    "code": unique("IND-"),
-                    "name": t[name],
-                    "owner_service": service,
-                    "linked_process": process.id,
-                    "frequency": "monthly",
-                    "direction": "increase",
-                    "unit": "%",
-                    "alert_threshold": 0.1,
-                    **extra,
-                },
-            )
-
-        ok = indicator(
-            "ind_ok",
-            s1,
-            owner=head,
-            definition="Part des demandes traitées",
-            service_objectives=[objective.id],
-        )
-        watch = indicator("ind_watch", s1)
-        late = indicator("ind_late", s1)
-        indicator("ind_empty", s1)
-        hidden = indicator("ind_hidden", s3)
-        for ind in (ok, watch, late, hidden):
-            for year in {periods.year_of(_month(0)), periods.year_of(_month(30))}:
-                _new("target", {"indicator": ind.id, "period": str(year), "value": 100})
-        _new("measurement", {"indicator": ok.id, "period": _month(1), "value": 80})
-        _new("measurement", {"indicator": ok.id, "period": _month(0), "value": 120})
-        _new("measurement", {"indicator": watch.id, "period": _month(0), "value": 95})
-        _new("measurement", {"indicator": late.id, "period": _month(30), "value": 100})
-        _new("measurement", {"indicator": hidden.id, "period": _month(0), "value": 50})
-
-        risk = _new(
-            "risk",
-            {
-                "service": s1,
-                "linked_process": process.id,
-                "title": t["risk"],
-                "cause": "Chaussée dégradée",
-                "consequence": "Chute d'un usager",
-                "likelihood": 3,
-                "severity": 4,
-                "residual_likelihood": 2,
-                "residual_severity": 2,
-                "controls": "Tournées d'inspection",
-                "owner": head,
-                "status": "traite",
-                "review_date": "2027-01-15",
-            },
-        )
-        _new(
-            "risk",
-            {
-                "service": s3,
-                "linked_process": process.id,
-                "title": t["hidden_risk"],
-                "likelihood": 1,
-                "severity": 1,
-            },
-        )
-        _new(
-            "impact_assessment",
-            {
-                "risk": risk.id,
-                "partners": -2,
-                "partners_comment": t["comment_partners"],
-                "users": 1,
-                "citizens": 0,
-                "staff": -1,
-                "staff_comment": t["comment_staff"],
-                "environment": 2,
-                "assessed_on": "2026-02-01",
-            },
-        )
-        _new(
-            "document",
-            {
-                "code": unique("DOC-"),
-                "title": t["doc"],
-                "service": s1,
-                "linked_process": process.id,
-                "review_due": "2020-01-01",
-            },
-        )
-        _new(
-            "document",
-            {
-                "code": unique("DOC-"),
-                "title": t["hidden_doc"],
-                "service": s3,
-                "linked_process": process.id,
-            },
-        )
-        _new(
-            "action",
-            {
-                "code": unique("ACT-"),
-                "title": t["action"],
-                "service": s1,
-                "risk": risk.id,
-                "owner": head,
-                "due_date": (date.today() - timedelta(days=3)).isoformat(),
-            },
-        )
-
-        audit = _new(
-            "audit",
-            {
-                "code": unique("AUD-"),
-                "title": t["audit"],
-                "kind": "interne",
-                "standard": "ISO 9001:2015",
-                "services": [s1, s3],
-                "processes": [process.id],
-                "planned_date": "2026-03-10",
-                "conclusion": "Système globalement maîtrisé",
-            },
-        )
-        nc = _new(
-            "finding",
-            {
-                "audit": audit.id,
-                "kind": "nc_mineure",
-                "clause": "9001:8.5.1",
-                "description": t["finding_nc"],
-                "service": s1,
-            },
-        )
-        _new(
-            "finding",
-            {
-                "audit": audit.id,
-                "kind": "point_fort",
-                "description": t["finding_strength"],
-                "service": s1,
-            },
-        )
-        _new(
-            "finding",
-            {
-                "audit": audit.id,
-                "kind": "observation",
-                "description": t["finding_hidden"],
-                "service": s3,
-            },
-        )
-        _new(
-            "action",
-            {
-                "code": unique("ACT-"),
-                "title": t["action"] + " NC",
-                "service": s1,
-                "finding": nc.id,
-                "owner": head,
-                "due_date": (date.today() - timedelta(days=3)).isoformat(),
-            },
-        )
-        ids = {
-            "process": process.id,
-            "indicator": ok.id,
-            "late_indicator": late.id,
-            "risk": risk.id,
-            "audit": audit.id,
-            "finding": nc.id,
-        }
-        return Sample(ids, t)
 
 
 @pytest.fixture(scope="module")
@@ -304,14 +31,6 @@ def sample(app: Flask, world: World) -> Sample:
 
 def _card(client: Any, code: str, pk: int) -> Any:
     return client.get(f"/cards/{code}/{pk}")
-
-
-def _text(response: Any) -> str:
-    """The page's visible text, tags stripped and spaces squeezed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
-    text = unescape(re.sub(r"<[^>]+>", " ", html)).replace("\xa0", " ")
-    return re.sub(r"\s+", " ", text)
 
 
 # ------------------------------------------------------------------------------- access
@@ -335,7 +54,7 @@ def test_head_of_another_pole_gets_404(
         # the audit covers S1 and S3: the S3 head reads it, but none of S1's findings
         response = _card(client, code, sample.ids[code])
         assert response.status_code == 200
-        page = _text(response)
+        page = page_text(response)
         assert sample.texts["finding_hidden"] in page
         assert sample.texts["finding_nc"] not in page
         return
@@ -388,7 +107,7 @@ def test_process_card_shows_identity_statuses_and_only_own_rows(
     world: World, client: Any, sample: Sample
 ) -> None:
     login(client, world.users["service_head"])
-    page = _text(_card(client, "process", sample.ids["process"]))
+    page = page_text(_card(client, "process", sample.ids["process"]))
     t = sample.texts
     for heading in (
         "Fiche d'identité processus",
@@ -424,7 +143,7 @@ def test_indicator_card_shows_definition_targets_values(
     world: World, client: Any, sample: Sample
 ) -> None:
     login(client, world.users["service_head"])
-    page = _text(_card(client, "indicator", sample.ids["indicator"]))
+    page = page_text(_card(client, "indicator", sample.ids["indicator"]))
     for heading in (
         "Fiche indicateur",
         "Situation actuelle",
@@ -441,7 +160,7 @@ def test_indicator_card_shows_definition_targets_values(
     assert "Part des demandes traitées" in page
     assert sample.texts["objective"] in page
     values = page.split("Dernières valeurs", 1)[1].split("Saisi le", 1)[1]  # the table
-    assert values.index(_month(0)) < values.index(_month(1))  # newest first
+    assert values.index(past_month(0)) < values.index(past_month(1))  # newest first
     assert "Non atteint" in values and "Atteint" in values
     assert "<svg" in client.get(f"/cards/indicator/{sample.ids['indicator']}").get_data(
         as_text=True
@@ -450,16 +169,16 @@ def test_indicator_card_shows_definition_targets_values(
 
 def test_late_indicator_says_so(world: World, client: Any, sample: Sample) -> None:
     login(client, world.users["service_head"])
-    page = _text(_card(client, "indicator", sample.ids["late_indicator"]))
+    page = page_text(_card(client, "indicator", sample.ids["late_indicator"]))
     latest = page.split("Situation actuelle", 1)[1].split("Définition", 1)[0]
-    assert "En retard" in latest and _month(30) in latest
-    assert f"Valeur de {_month(29)} attendue depuis le" in latest
+    assert "En retard" in latest and past_month(30) in latest
+    assert f"Valeur de {past_month(29)} attendue depuis le" in latest
 
 
 def test_risk_card_shows_matrix_and_impact_grid(world: World, client: Any, sample: Sample) -> None:
     login(client, world.users["service_head"])
     response = _card(client, "risk", sample.ids["risk"])
-    page = _text(response)
+    page = page_text(response)
     for heading in (
         "Fiche de maîtrise des risques",
         "Analyse du risque",
@@ -491,7 +210,7 @@ def test_risk_card_shows_matrix_and_impact_grid(world: World, client: Any, sampl
 
 def test_audit_card_groups_findings_with_actions(world: World, client: Any, sample: Sample) -> None:
     login(client, world.users["service_head"])
-    page = _text(_card(client, "audit", sample.ids["audit"]))
+    page = page_text(_card(client, "audit", sample.ids["audit"]))
     for heading in (
         "Identité de l'audit",
         "Constats",
@@ -525,16 +244,16 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
     """Multiply every related list of the sample's records by ``n``."""
     with app.app_context():
         s1, s3 = world.services["S1"], world.services["S3"]
-        head = _user_id(world.users["service_head"])
+        head = account_id(world.users["service_head"])
         process_id, risk_id, audit_id = (sample.ids[k] for k in ("process", "risk", "audit"))
         interfaces = []
         for i in range(n):
             service = s1 if i % 2 else s3
-            other = _new(
+            other = new(
                 "process", {"service": service, "code": unique("PRX-"), "name": f"Interface {i}"}
             )
             interfaces.append(other.id)
-            ind = _new(
+            ind = new(
                 "indicator",
                 {
                     "code": unique("INX-"),
@@ -545,9 +264,9 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
                     "owner": head,
                 },
             )
-            _new("target", {"indicator": ind.id, "period": _month(0)[:4], "value": 10})
-            _new("measurement", {"indicator": ind.id, "period": _month(i % 5), "value": i})
-            _new(
+            new("target", {"indicator": ind.id, "period": past_month(0)[:4], "value": 10})
+            new("measurement", {"indicator": ind.id, "period": past_month(i % 5), "value": i})
+            new(
                 "risk",
                 {
                     "service": service,
@@ -558,7 +277,7 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
                     "severity": 2,
                 },
             )
-            _new(
+            new(
                 "document",
                 {
                     "code": unique("DOCX-"),
@@ -567,8 +286,8 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
                     "linked_process": process_id,
                 },
             )
-            _new("impact_assessment", {"risk": risk_id, "partners": 1, "users": -1})
-            _new(
+            new("impact_assessment", {"risk": risk_id, "partners": 1, "users": -1})
+            new(
                 "action",
                 {
                     "code": unique("ACTX-"),
@@ -578,7 +297,7 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
                     "owner": head,
                 },
             )
-            finding = _new(
+            finding = new(
                 "finding",
                 {
                     "audit": audit_id,
@@ -588,7 +307,7 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
                 },
             )
             for _ in range(2):
-                _new(
+                new(
                     "action",
                     {
                         "code": unique("ACTX-"),
@@ -598,13 +317,13 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
                         "owner": head,
                     },
                 )
-            _new(
+            new(
                 "measurement",
-                {"indicator": sample.ids["indicator"], "period": _month(2 + i), "value": i},
+                {"indicator": sample.ids["indicator"], "period": past_month(2 + i), "value": i},
             )
-            _new(
+            new(
                 "target",
-                {"indicator": sample.ids["indicator"], "period": _month(2 + i), "value": 5},
+                {"indicator": sample.ids["indicator"], "period": past_month(2 + i), "value": 5},
             )
 
         process = db.session.get(registry.get("process").model, process_id)
@@ -618,7 +337,7 @@ def _grow(app: Flask, world: World, sample: Sample, n: int) -> None:
         )
         audit = db.session.get(registry.get("audit").model, audit_id)
         extra = [
-            _new("process", {"service": s1, "code": unique("PRA-"), "name": f"Audité {i}"}).id
+            new("process", {"service": s1, "code": unique("PRA-"), "name": f"Audité {i}"}).id
             for i in range(n)
         ]
         update_record(
@@ -665,14 +384,14 @@ def test_card_queries_are_the_same_for_every_record(
     with app.app_context():
         s1 = world.services["S1"]
         bare = {
-            "process": _new(
+            "process": new(
                 "process", {"service": s1, "code": unique("PRB-"), "name": "Processus nu"}
             ).id,
-            "indicator": _new(
+            "indicator": new(
                 "indicator", {"code": unique("INB-"), "name": "Indicateur nu", "owner_service": s1}
             ).id,
-            "risk": _new("risk", {"service": s1, "title": "Risque nu"}).id,
-            "audit": _new(
+            "risk": new("risk", {"service": s1, "title": "Risque nu"}).id,
+            "audit": new(
                 "audit", {"code": unique("AUB-"), "title": "Audit nu", "services": [s1]}
             ).id,
         }

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.browser_fixtures import ARTIFACTS
 from tests.conftest import PASSWORD, World
-from tests.test_browser import ARTIFACTS, browser, live_url  # noqa: F401 - shared fixtures
-from tests.test_cards import Sample, _month, _new, build_sample
+from tests.factories import Sample, build_sample, new, past_month
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +51,11 @@ def cards_sample(app: Flask, world: World) -> Sample:
     sample = build_sample(app, world)
     with app.app_context():
         for offset in range(2, 20):
-            _new(
+            new(
                 "measurement",
                 {
                     "indicator": sample.ids["indicator"],
-                    "period": _month(offset),
+                    "period": past_month(offset),
                     "value": 70 + (offset * 37) % 45,
                 },
             )
@@ -74,8 +74,8 @@ def _sign_in(page: Any, base: str, username: str) -> None:
 @pytest.mark.parametrize("code", list(EXPECTED))
 def test_service_head_opens_each_card(
     world: World,
-    live_url: str,  # noqa: F811
-    browser: Any,  # noqa: F811
+    live_url: str,
+    browser: Any,
     cards_sample: Sample,
     code: str,
 ) -> None:

@@ -23,7 +23,7 @@ from app import periods, registry
 from app.charts import CARD, PDF, SPARK, WIDGET, data_uri, render_trend, sparkline_svg, trend_svg
 from app.charts import svg as chart_svg
 from app.charts.cache import charts
-from app.commands.records import create_record, update_record
+from app.commands.records import update_record
 from app.extensions import db
 from app.indicators import latest
 from app.indicators import status as st
@@ -31,7 +31,7 @@ from app.indicators.latest import Reading
 from app.models import Indicator, Measurement, Target
 from app.security.actor import Actor
 from tests.conftest import World, login, unique
-from tests.test_cards import _month, _text
+from tests.factories import new, page_text, past_month
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -270,8 +270,6 @@ def test_sparkline(french: None) -> None:
 
 
 # ---------------------------------------------------------------------------- the cache
-def _new(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
 
 
 def _history(indicator_id: int) -> list[Reading]:
@@ -282,7 +280,7 @@ def _history(indicator_id: int) -> list[Reading]:
 
 def test_cache_serves_the_same_chart_until_a_value_changes(app: Flask, world: World) -> None:
     with app.test_request_context("/"):
-        ind = _new(
+        ind = new(
             "indicator",
             {
                 "code": unique("CH-"),
@@ -293,9 +291,9 @@ def test_cache_serves_the_same_chart_until_a_value_changes(app: Flask, world: Wo
                 "direction": "increase",
             },
         )
-        _new("target", {"indicator": ind.id, "period": _month(0)[:4], "value": 100})
-        first = _new("measurement", {"indicator": ind.id, "period": _month(0), "value": 80})
-        _new("measurement", {"indicator": ind.id, "period": _month(1), "value": 90})
+        new("target", {"indicator": ind.id, "period": past_month(0)[:4], "value": 100})
+        first = new("measurement", {"indicator": ind.id, "period": past_month(0), "value": 80})
+        new("measurement", {"indicator": ind.id, "period": past_month(1), "value": 90})
         ind_id, measurement_id = ind.id, first.id
         db.session.commit()
         db.session.expire_all()
@@ -342,7 +340,7 @@ def _calculated(
     for i in range(inputs):
         code = unique("IN-")
         names[code] = unique(f"Entrée {i} ")
-        row = _new(
+        row = new(
             "indicator",
             {
                 "code": code,
@@ -357,7 +355,7 @@ def _calculated(
     hidden_code = None
     if hidden:
         hidden_code = unique("HID-")
-        _new(
+        new(
             "indicator",
             {
                 "code": hidden_code,
@@ -367,7 +365,7 @@ def _calculated(
             },
         )
         text += f" - {hidden_code}"
-    calc = _new(
+    calc = new(
         "indicator",
         {
             "code": unique("CALC-"),
@@ -381,7 +379,7 @@ def _calculated(
     )
     for i, (_code, pk) in enumerate(codes):
         for month in range(months):
-            _new("measurement", {"indicator": pk, "period": _month(month), "value": 1000 + i})
+            new("measurement", {"indicator": pk, "period": past_month(month), "value": 1000 + i})
     return {"id": calc.id, "formula": text, "inputs": codes, "names": names, "hidden": hidden_code}
 
 
@@ -393,7 +391,7 @@ def test_card_of_a_calculated_indicator_lists_its_inputs(
     login(client, world.users["service_head"])
     response = client.get(f"/cards/indicator/{calc['id']}")
     assert response.status_code == 200
-    page = _text(response)
+    page = page_text(response)
     section = page.split("Calcul", 1)[1].split("Objectifs mesurés", 1)[0]
     assert calc["formula"] in section
     table = section.split("Statut", 1)[1]
@@ -401,7 +399,7 @@ def test_card_of_a_calculated_indicator_lists_its_inputs(
     for i, (code, pk) in enumerate(calc["inputs"]):
         row = table.split(code, 1)[1][:200]
         assert calc["names"][code] in row and f"1 00{i} t" in row.replace("\u202f", " ")
-        assert _month(0) in row and "Sans cible" in row
+        assert past_month(0) in row and "Sans cible" in row
         assert f'href="/cards/indicator/{pk}"' in html
     hidden_row = table.split(calc["hidden"], 1)[1][:120]
     assert "hors de votre périmètre" in hidden_row
@@ -410,7 +408,7 @@ def test_card_of_a_calculated_indicator_lists_its_inputs(
 
 def test_card_draws_the_chart_of_every_listed_period(app: Flask, world: World, client: Any) -> None:
     with app.app_context():
-        ind = _new(
+        ind = new(
             "indicator",
             {
                 "code": unique("CHC-"),
@@ -421,10 +419,10 @@ def test_card_draws_the_chart_of_every_listed_period(app: Flask, world: World, c
                 "alert_threshold": 0.1,
             },
         )
-        for year in {periods.year_of(_month(0)), periods.year_of(_month(29))}:
-            _new("target", {"indicator": ind.id, "period": str(year), "value": 100})
+        for year in {periods.year_of(past_month(0)), periods.year_of(past_month(29))}:
+            new("target", {"indicator": ind.id, "period": str(year), "value": 100})
         for i in range(30):
-            _new("measurement", {"indicator": ind.id, "period": _month(i), "value": 85 + i})
+            new("measurement", {"indicator": ind.id, "period": past_month(i), "value": 85 + i})
         pk = ind.id
     login(client, world.users["service_head"])
     html = client.get(f"/cards/indicator/{pk}").get_data(as_text=True)
@@ -443,9 +441,9 @@ def test_card_queries_do_not_depend_on_values_nor_inputs(
         # six inputs with 30 values each: the sum is computed for 30 months, with targets
         large = _calculated(world, inputs=6, months=30, hidden=False)
         for i in range(30):
-            _new("target", {"indicator": large["id"], "period": _month(i), "value": 6000})
+            new("target", {"indicator": large["id"], "period": past_month(i), "value": 6000})
         assert len(_history(large["id"])) == 24
-        plain = _new(
+        plain = new(
             "indicator",
             {
                 "code": unique("PL-"),
@@ -468,7 +466,7 @@ def test_chart_checks_run_on_rows_read_from_the_database(app: Flask, world: Worl
     """The readers' rows (not only in-memory ones) draw: a yearly target on a monthly ``sum``
     indicator is shared out over the months, as the status does."""
     with app.test_request_context("/"):
-        ind = _new(
+        ind = new(
             "indicator",
             {
                 "code": unique("SUM-"),
@@ -480,8 +478,8 @@ def test_chart_checks_run_on_rows_read_from_the_database(app: Flask, world: Worl
                 "direction": "increase",
             },
         )
-        _new("target", {"indicator": ind.id, "period": _month(0)[:4], "value": 1200})
-        _new("measurement", {"indicator": ind.id, "period": _month(0), "value": 95})
+        new("target", {"indicator": ind.id, "period": past_month(0)[:4], "value": 1200})
+        new("measurement", {"indicator": ind.id, "period": past_month(0), "value": 95})
         history = _history(ind.id)
         assert history[0].status.code == st.VIGILANCE
         label = _parse(render_trend(history)).get("aria-label") or ""

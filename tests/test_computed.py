@@ -23,7 +23,7 @@ from app.extensions import db
 from app.models import Action, Complaint, Risk
 from app.security.actor import Actor
 from tests.conftest import World, login, token, unique
-from tests.test_scope_matrix import count, form_errors
+from tests.factories import count, form_errors
 
 TODAY = date.today()
 

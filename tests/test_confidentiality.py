@@ -23,7 +23,7 @@ from app.commands.records import create_record
 from app.extensions import db
 from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, token, unique
-from tests.test_scope_matrix import count, info_values, picker_options, user_id
+from tests.factories import count, info_values, picker_options, user_id
 
 CODE = "individual_objective"
 VIEW = "IndividualObjectiveView"

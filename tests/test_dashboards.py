@@ -18,25 +18,13 @@ from flask import Flask
 from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
-from app import periods, registry
+from app import periods
 from app.commands import dashboards as commands
-from app.commands.records import create_record
 from app.extensions import db
 from app.models import Dashboard, DashboardWidget, HistoryEntry
 from app.security.actor import Actor
 from tests.conftest import World, login, unique
-
-
-def _new(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
-
-
-def _month(offset: int) -> str:
-    """``offset`` months before last month (0 = last month, whose value is not late)."""
-    period = periods.containing(date.today(), periods.MONTHLY).previous()
-    for _ in range(offset):
-        period = period.previous()
-    return period.code
+from tests.factories import new, past_month
 
 
 @dataclass
@@ -47,7 +35,7 @@ class Town:
 
 def _dashboard(title: str, *, services: list[int] = (), roles: list[str] = ()) -> Any:  # type: ignore[assignment]
     role_ids = [r.id for r in db.session.scalars(select(Role).where(Role.name.in_(roles)))]
-    return _new(
+    return new(
         "dashboard",
         {"title": title, "services": list(services), "roles": role_ids, "position": 900},
     )
@@ -77,18 +65,18 @@ def town(app: Flask, world: World) -> Town:
                 "d_all",
             )
         }
-        programme = _new(
+        programme = new(
             "programme",
             {"title": unique("Programme "), "start_year": year - 2, "end_year": year + 3},
         )
-        axis = _new(
+        axis = new(
             "axis", {"programme": programme.id, "code": unique("AX"), "title": unique("Axe ")}
         )
-        strategic = _new(
+        strategic = new(
             "strategic_objective",
             {"axis": axis.id, "code": unique("SO"), "title": names["strategic"]},
         )
-        objective = _new(
+        objective = new(
             "service_objective",
             {
                 "service": s1,
@@ -100,7 +88,7 @@ def town(app: Flask, world: World) -> Town:
         )
 
         def indicator(key: str, service: int, direction: str) -> Any:
-            ind = _new(
+            ind = new(
                 "indicator",
                 {
                     "code": unique("DSH-"),
@@ -113,16 +101,16 @@ def town(app: Flask, world: World) -> Town:
                     "service_objectives": [objective.id] if service == s1 else [],
                 },
             )
-            for y in {periods.year_of(_month(o)) for o in range(0, 60)}:
-                _new("target", {"indicator": ind.id, "period": str(y), "value": 100})
+            for y in {periods.year_of(past_month(o)) for o in range(0, 60)}:
+                new("target", {"indicator": ind.id, "period": str(y), "value": 100})
             return ind
 
         rising = indicator("rising", s1, "increase")
         falling = indicator("falling", s1, "increase")
         hidden = indicator("hidden", s3, "increase")
         for ind, (before, now) in ((rising, (80, 120)), (falling, (99, 95)), (hidden, (10, 50))):
-            _new("measurement", {"indicator": ind.id, "period": _month(1), "value": before})
-            _new("measurement", {"indicator": ind.id, "period": _month(0), "value": now})
+            new("measurement", {"indicator": ind.id, "period": past_month(1), "value": before})
+            new("measurement", {"indicator": ind.id, "period": past_month(0), "value": now})
 
         d_s1 = _dashboard(names["d_s1"], services=[s1])
         _add(d_s1, "kpi", indicator=rising.id)
@@ -202,17 +190,17 @@ def test_each_widget_kind_shows_real_data(world: World, client: Any, town: Town)
     text = _text(response)
     html = response.get_data(as_text=True)
     # KPI: value with unit and period, target, status in words, arrow with its meaning
-    assert "120 %" in text and f"Période {_month(0)}" in text and "Cible : 100 %" in text
+    assert "120 %" in text and f"Période {past_month(0)}" in text and "Cible : 100 %" in text
     assert "Atteint" in text
-    assert f"En hausse par rapport à {_month(1)} : amélioration" in text
+    assert f"En hausse par rapport à {past_month(1)} : amélioration" in text
     assert "vigie-trend-better" in html
     # the falling indicator's mini-map: down, a degradation for an « increase » indicator
-    assert f"En baisse par rapport à {_month(1)} : dégradation" in text
+    assert f"En baisse par rapport à {past_month(1)} : dégradation" in text
     # trend: a chart (SVG with a text alternative)
     assert re.search(r"<svg[^>]*role=\"img\"", html)
     # table: both periods with values, targets and statuses
-    assert f"{_month(0)} 95 % 100 % Vigilance" in text
-    assert f"{_month(1)} 99 % 100 % Vigilance" in text
+    assert f"{past_month(0)} 95 % 100 % Vigilance" in text
+    assert f"{past_month(1)} 99 % 100 % Vigilance" in text
     # objective widgets: score, status and coverage from the roll-up, with their children
     assert town.names["objective"] in text and "Couverture : 100 %" in text
     assert "Place dans la carte stratégique" in text and town.names["strategic"] in text
@@ -286,7 +274,7 @@ def test_page_queries_do_not_grow_with_measurements(
     app: Flask, world: World, client: Any, town: Town, count_queries: Any
 ) -> None:
     with app.app_context():
-        ind = _new(
+        ind = new(
             "indicator",
             {
                 "code": unique("DSH-"),
@@ -302,16 +290,17 @@ def test_page_queries_do_not_grow_with_measurements(
         _add(board, "trend", indicator=ind.id)
         _add(board, "table", indicator=ind.id)
         _add(board, "map", objective=f"strategic:{town.ids['strategic']}")
-        _new("measurement", {"indicator": ind.id, "period": _month(0), "value": 5})
+        new("measurement", {"indicator": ind.id, "period": past_month(0), "value": 5})
         board_id, ind_id = board.id, ind.id
     login(client, world.users["service_head"])
     before = _page_queries(client, count_queries, board_id)
     with app.app_context():
         for offset in range(1, 40):
-            _new(
-                "measurement", {"indicator": ind_id, "period": _month(offset), "value": 5 + offset}
+            new(
+                "measurement",
+                {"indicator": ind_id, "period": past_month(offset), "value": 5 + offset},
             )
-            _new("target", {"indicator": ind_id, "period": _month(offset), "value": 10})
+            new("target", {"indicator": ind_id, "period": past_month(offset), "value": 10})
     after = _page_queries(client, count_queries, board_id)
     assert before == after, (before, after)
 
@@ -464,7 +453,7 @@ def test_data_endpoint_returns_a_new_value_after_a_push(
     app: Flask, world: World, client: Any, town: Town
 ) -> None:
     with app.app_context():
-        ind = _new(
+        ind = new(
             "indicator",
             {
                 "code": unique("DSH-"),
@@ -475,17 +464,18 @@ def test_data_endpoint_returns_a_new_value_after_a_push(
                 "unit": "%",
             },
         )
-        _new(
-            "target", {"indicator": ind.id, "period": str(periods.year_of(_month(0))), "value": 100}
+        new(
+            "target",
+            {"indicator": ind.id, "period": str(periods.year_of(past_month(0))), "value": 100},
         )
-        _new("measurement", {"indicator": ind.id, "period": _month(1), "value": 40})
+        new("measurement", {"indicator": ind.id, "period": past_month(1), "value": 40})
         board = _dashboard(unique("Direct "), services=[world.services["S1"]])
         _add(board, "kpi", indicator=ind.id)
         pk, code = board.id, ind.code
     login(client, world.users["agent"])
     first = client.get(f"/dashboards/{pk}/data").get_json()
     widget = first["widgets"][0]
-    assert widget["value"] == 40 and widget["period"] == _month(1)
+    assert widget["value"] == 40 and widget["period"] == past_month(1)
     # below target; « en retard » too once last month's value is overdue (after the 15th)
     assert (widget["status"], widget["status_label"]) in (
         ("non_atteint", "Non atteint"),
@@ -507,14 +497,14 @@ def test_data_endpoint_returns_a_new_value_after_a_push(
         headers={"Authorization": f"Bearer {token}"},
         json={
             "reason": "Relevé du capteur",
-            "measurements": [{"indicator": code, "period": _month(0), "value": 105}],
+            "measurements": [{"indicator": code, "period": past_month(0), "value": 105}],
         },
     )
     assert pushed.status_code in (200, 201), pushed.get_json()
 
     second = client.get(f"/dashboards/{pk}/data").get_json()
     widget = second["widgets"][0]
-    assert widget["value"] == 105 and widget["period"] == _month(0)
+    assert widget["value"] == 105 and widget["period"] == past_month(0)
     assert widget["status"] == "atteint"
     assert widget["trend"]["arrow"] == "↑" and "amélioration" in widget["trend"]["text"]
     assert "105\xa0%" in unescape(widget["html"])

@@ -11,8 +11,8 @@ from app.commands.records import create_record
 from app.extensions import db
 from app.models import Indicator, Measurement
 from app.security.actor import Actor
+from tests.browser_fixtures import ARTIFACTS
 from tests.conftest import PASSWORD, World, unique
-from tests.test_browser import ARTIFACTS, browser, live_url  # noqa: F401 - shared fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.browser
 def test_agent_files_a_month_in_one_save(
     app: Flask,
     world: World,
-    live_url: str,  # noqa: F811
-    browser,  # noqa: F811
+    live_url: str,
+    browser,
 ) -> None:
     with app.app_context():
         system = Actor.system_actor()

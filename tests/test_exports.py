@@ -266,7 +266,7 @@ def test_action_export_shows_late_and_states_in_french(app: Flask, world: World,
 def test_exports_hold_the_head_services_only(
     app: Flask, world: World, client, code: str, fmt: str
 ) -> None:
-    from tests.test_scope_matrix import CASES
+    from tests.scope_cases import CASES
 
     case = CASES[code]
     own, other = case.payload(world, app, "S1"), case.payload(world, app, "S3")

@@ -9,14 +9,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import registry
-from app.commands.records import create_record
 from app.extensions import db
 from app.indicators import latest
 from app.indicators import status as st
 from app.models import Indicator
-from app.security.actor import Actor
 from tests.conftest import World, unique
+from tests.factories import new
 
 
 # ----------------------------------------------------------------------------- status
@@ -123,8 +121,6 @@ def test_every_status_has_french_label_class_and_icon(app: Flask) -> None:
 
 
 # ---------------------------------------------------------------------------- readers
-def _new(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
 
 
 def test_latest_readings_in_three_queries_whatever_the_count(
@@ -133,7 +129,7 @@ def test_latest_readings_in_three_queries_whatever_the_count(
     with app.app_context():
         made = []
         for i in range(12):
-            indicator = _new(
+            indicator = new(
                 "indicator",
                 {
                     "code": unique("LAT-"),
@@ -144,14 +140,14 @@ def test_latest_readings_in_three_queries_whatever_the_count(
                 },
             )
             made.append(indicator)
-            _new("target", {"indicator": indicator.id, "period": "2025", "value": 10})
+            new("target", {"indicator": indicator.id, "period": "2025", "value": 10})
             for month in range(1, 1 + i):
-                _new(
+                new(
                     "measurement",
                     {"indicator": indicator.id, "period": f"2025-{month:02d}", "value": month},
                 )
-        _new("target", {"indicator": made[5].id, "period": "2025-05", "value": 5})
-        _new("reporting_period", {"period": "2025-12", "due_date": "2026-01-05"})
+        new("target", {"indicator": made[5].id, "period": "2025-05", "value": 5})
+        new("reporting_period", {"period": "2025-12", "due_date": "2026-01-05"})
         ids = [indicator.id for indicator in made]
         made = list(
             db.session.scalars(

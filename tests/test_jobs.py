@@ -42,7 +42,7 @@ from app.models.jobs import Job
 from app.security.actor import Actor
 from reports.pdf import render_pdf
 from tests.conftest import World, login, token, unique
-from tests.test_review_meeting import build_meeting
+from tests.factories import build_meeting, build_programme
 
 REDIS_URL = os.environ.get("VIGIE_TEST_REDIS_URL")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="VIGIE_TEST_REDIS_URL is not set")
@@ -179,7 +179,6 @@ def ask_pack(client: FlaskClient, headers: dict[str, str], review_id: int) -> An
 def test_a_worker_builds_the_pack_and_it_is_downloadable(
     app: Flask, client: FlaskClient, world: World, workers: Workers, tmp_path: Path
 ) -> None:
-    from tests.test_strategy_map_page import build_programme
 
     town = build_programme(app, world)  # axes, strategic and service objectives, values
     meeting = build_meeting(app, world)

@@ -18,11 +18,10 @@ from app.commands.measurements import push_batch
 from app.extensions import db
 from app.models import Indicator, VigieUser
 from app.security.actor import Actor
+from tests.browser_fixtures import sign_in
 from tests.conftest import World
-from tests.test_browser import browser, live_url, sign_in
-from tests.test_strategy_map_page import build_programme
+from tests.factories import build_programme
 
-__all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
 pytestmark = pytest.mark.browser
 
 

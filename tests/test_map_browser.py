@@ -17,11 +17,10 @@ from app import registry
 from app.commands import dashboards as dashboard_commands
 from app.commands.records import create_record
 from app.security.actor import Actor
+from tests.browser_fixtures import ARTIFACTS, sign_in
 from tests.conftest import World, unique
-from tests.test_browser import ARTIFACTS, browser, live_url, sign_in
-from tests.test_strategy_map_page import build_programme
+from tests.factories import build_programme
 
-__all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
 pytestmark = pytest.mark.browser
 
 

@@ -16,7 +16,6 @@ from app.models import HistoryEntry, Measurement, ReportingPeriod, SourceApplica
 from app.security import applications
 from app.security.actor import Actor
 from tests.conftest import World, token, unique
-from tests.test_browser import live_url  # noqa: F401 - shared fixture
 
 
 class Town:
@@ -291,7 +290,7 @@ except urllib.error.HTTPError as error:
 def test_two_processes_pushing_the_same_values_at_once(
     app: Flask,
     town: Town,
-    live_url: str,  # noqa: F811
+    live_url: str,
 ) -> None:
     import json
     import subprocess

@@ -18,9 +18,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import registry
 from app.commands.errors import NotFound
-from app.commands.records import create_record
 from app.extensions import db
 from app.jobs.documents import Document
 from app.models import VigieUser
@@ -28,13 +26,10 @@ from app.security.actor import Actor
 from reports import card_pdf, service_report
 from reports.pdf import Rendered, render_pdf
 from tests.conftest import World, unique
+from tests.factories import new
 
 YEAR = date.today().year - 1
 HOSTILE = '<img src="http://127.0.0.1:1/x">'
-
-
-def _new(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
 
 
 def _actor(username: str) -> Actor:
@@ -112,18 +107,18 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
         )
     }
     code = unique("RAP-")
-    service = _new(
+    service = new(
         "service", {"code": code, "name": t["service"], "parent": world.services["POLE-A"]}
     )
-    programme = _new(
+    programme = new(
         "programme", {"title": unique("Programme "), "start_year": YEAR - 2, "end_year": YEAR + 3}
     )
-    axis = _new("axis", {"programme": programme.id, "code": "A9", "title": unique("Axe ")})
-    strategic = _new(
+    axis = new("axis", {"programme": programme.id, "code": "A9", "title": unique("Axe ")})
+    strategic = new(
         "strategic_objective",
         {"axis": axis.id, "code": unique("SO"), "title": unique("Stratégie ")},
     )
-    objective = _new(
+    objective = new(
         "service_objective",
         {
             "service": service.id,
@@ -134,9 +129,9 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
             "description": "Texte saisi : " + HOSTILE,
         },
     )
-    _new("service_objective", {"service": service.id, "year": YEAR, "title": t["policy"]})
+    new("service_objective", {"service": service.id, "year": YEAR, "title": t["policy"]})
 
-    first_process = _new(
+    first_process = new(
         "process",
         {
             "service": service.id,
@@ -148,7 +143,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
     )
 
     def indicator(name: str, **extra: Any) -> Any:
-        return _new(
+        return new(
             "indicator",
             {
                 "code": unique("RI-"),
@@ -169,11 +164,11 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
         name = t["ind_ok"] if i == 0 else f"{t['ind_ok']} n° {i}"
         ind = indicator(name)
         judged.append(ind)
-        _new("target", {"indicator": ind.id, "period": str(YEAR), "value": 100})
+        new("target", {"indicator": ind.id, "period": str(YEAR), "value": 100})
         # the first is met (120), the next in the alert zone (95), then missed (50)
         final = (120, 95, 50)[min(i, 2)]
         for month in range(12 - values + 1, 13):
-            _new(
+            new(
                 "measurement",
                 {
                     "indicator": ind.id,
@@ -182,9 +177,9 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
                 },
             )
     late = indicator(t["ind_late"])
-    _new("target", {"indicator": late.id, "period": str(YEAR), "value": 100})
+    new("target", {"indicator": late.id, "period": str(YEAR), "value": 100})
     for month in (1, 2, 3):
-        _new("measurement", {"indicator": late.id, "period": _month(month), "value": 100})
+        new("measurement", {"indicator": late.id, "period": _month(month), "value": 100})
     indicator(t["ind_empty"])
 
     # a different owner on each row (risks and actions apart): an owner loaded row by row
@@ -206,13 +201,13 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
         process = (
             first_process
             if i == 0
-            else _new(
+            else new(
                 "process",
                 {"service": service.id, "code": unique("RP-"), "name": t["process"] + suffix},
             )
         )
         process_ids.append(process.id)
-        risk = _new(
+        risk = new(
             "risk",
             {
                 "service": service.id,
@@ -226,7 +221,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
             },
         )
         risk_ids.append(risk.id)
-        audit = _new(
+        audit = new(
             "audit",
             {
                 "code": unique("RA-"),
@@ -238,7 +233,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
             },
         )
         audit_ids.append(audit.id)
-        finding = _new(
+        finding = new(
             "finding",
             {
                 "audit": audit.id,
@@ -248,7 +243,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
                 "description": t["finding"] + suffix + " " + HOSTILE,
             },
         )
-        _new(
+        new(
             "action",
             {
                 "code": unique("RACT-"),
@@ -260,7 +255,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
                 "due_date": (date.today() + timedelta(days=400)).isoformat(),
             },
         )
-        _new(
+        new(
             "action",
             {
                 "code": unique("RACT-"),
@@ -276,7 +271,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
             (f"{YEAR}-04-01", None),
             (f"{YEAR - 1}-06-01", None),
         ):
-            _new(
+            new(
                 "complaint",
                 {
                     "service": service.id,
@@ -287,7 +282,7 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
                     "status": "repondue" if answered else "recue",
                 },
             )
-    _new(
+    new(
         "survey",
         {
             "title": t["survey"],
@@ -297,8 +292,8 @@ def build_service(world: World, indicators: int = 4, values: int = 12, rows: int
             "satisfaction_rate": 87,
         },
     )
-    review = _new("management_review", {"year": YEAR, "title": unique("Revue ")})
-    _new(
+    review = new("management_review", {"year": YEAR, "title": unique("Revue ")})
+    new(
         "proposal",
         {"review": review.id, "service": service.id, "kind": "objectif", "title": t["proposal"]},
     )

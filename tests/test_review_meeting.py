@@ -9,7 +9,6 @@ be closed while a proposal is undecided.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -30,96 +29,7 @@ from app.models import (
 )
 from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, unique
-
-
-@dataclass
-class Meeting:
-    review_id: int
-    objective_proposals: list[int]
-    objectives: list[int]
-    target_proposal: int
-    indicator_id: int
-    other_proposal: int
-    year: int
-
-
-def _objective(world: World, service: str, title: str, year: int) -> ServiceObjective:
-    system = Actor.system_actor()
-    obj = create_record(
-        registry.get("service_objective"),
-        {"service": world.services[service], "year": year, "title": title},
-        system,
-    )
-    obj.state = "revu"
-    db.session.commit()
-    return obj
-
-
-def build_meeting(
-    app: Flask, world: World, *, objectives: int = 3, state: str = "tenue"
-) -> Meeting:
-    """A review being held, with objective proposals (S1), a target and a means proposal."""
-    system = Actor.system_actor()
-    with app.app_context():
-        year = 2030 + int(unique("y").rsplit("-", 1)[-1][-3:]) % 50
-        review = create_record(
-            registry.get("management_review"), {"year": year, "title": unique("Revue")}, system
-        )
-        review.state = state
-        db.session.commit()
-        indicator = create_record(
-            registry.get("indicator"),
-            {
-                "code": unique("IND"),
-                "name": "Taux de test",
-                "owner_service": world.services["S1"],
-                "frequency": "yearly",
-                "direction": "increase",
-                "unit": "%",
-            },
-            system,
-        )
-        objective_ids, proposal_ids = [], []
-        for n in range(objectives):
-            objective = _objective(world, "S1", unique(f"Objectif {n}"), year)
-            objective_ids.append(objective.id)
-            proposal = create_record(
-                registry.get("proposal"),
-                {
-                    "review": review.id,
-                    "service": world.services["S1"],
-                    "kind": "objectif",
-                    "title": unique(f"Proposition {n}"),
-                    "service_objective": objective.id,
-                },
-                system,
-            )
-            proposal_ids.append(proposal.id)
-        target = create_record(
-            registry.get("proposal"),
-            {
-                "review": review.id,
-                "service": world.services["S1"],
-                "kind": "cible",
-                "title": unique("Cible"),
-                "indicator": indicator.id,
-                "proposed_value": 87.5,
-            },
-            system,
-        )
-        other = create_record(
-            registry.get("proposal"),
-            {
-                "review": review.id,
-                "service": world.services["S3"],
-                "kind": "moyens",
-                "title": unique("Moyens"),
-            },
-            system,
-        )
-        return Meeting(
-            review.id, proposal_ids, objective_ids, target.id, indicator.id, other.id, year
-        )
+from tests.factories import Meeting, build_meeting
 
 
 @pytest.fixture()

@@ -23,7 +23,6 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import create_record
 from app.extensions import db
 from app.jobs.documents import no_progress
 from app.models import Measurement, Target, VigieUser
@@ -31,12 +30,9 @@ from app.security.actor import Actor
 from reports import minutes, review_pack
 from reports.pdf import render_pdf
 from tests.conftest import World, unique
+from tests.factories import new
 
 HOSTILE = '<img src="http://evil.invalid/x.png"><script>alert(1)</script>'
-
-
-def _new(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
 
 
 def _force(obj: Any, **attrs: Any) -> None:
@@ -69,7 +65,7 @@ def build_world(world: World) -> Pack:
     today = date.today()
     year = today.year
     w: dict[str, str] = {}
-    programme = _new(
+    programme = new(
         "programme",
         {
             "title": unique("Programme PK"),
@@ -79,9 +75,9 @@ def build_world(world: World) -> Pack:
         },
     )
     w["axis"] = unique("AXEPK")
-    axis = _new("axis", {"programme": programme.id, "code": unique("X"), "title": w["axis"]})
+    axis = new("axis", {"programme": programme.id, "code": unique("X"), "title": w["axis"]})
     w["strategic"] = unique("STRATPK")
-    strategic = _new(
+    strategic = new(
         "strategic_objective",
         {
             "axis": axis.id,
@@ -93,7 +89,7 @@ def build_world(world: World) -> Pack:
     objectives = {}
     for key in ("S1", "S3"):
         w[f"objective_{key}"] = unique(f"OBJ{key}PK")
-        objectives[key] = _new(
+        objectives[key] = new(
             "service_objective",
             {
                 "service": world.services[key],
@@ -107,7 +103,7 @@ def build_world(world: World) -> Pack:
     indicators = {}
     for key in ("S1", "S3"):
         w[f"indicator_{key}"] = unique(f"IND{key}PK")
-        indicators[key] = _new(
+        indicators[key] = new(
             "indicator",
             {
                 "code": unique(f"I{key}"),
@@ -129,20 +125,20 @@ def build_world(world: World) -> Pack:
         )
     db.session.commit()
 
-    previous = _new(
+    previous = new(
         "management_review",
         {"year": year - 1, "title": unique("Revue PK"), "held_on": today - timedelta(days=300)},
     )
     _force(previous, state="close", conclusion=unique("CONCLUPK"))
     w["previous_objective"] = unique("OBJPREVPK")
-    old = _new(
+    old = new(
         "service_objective",
         {"service": world.services["S1"], "year": year - 1, "title": w["previous_objective"]},
     )
     _force(old, state="actif")
     w["previous_proposal"] = unique("PROPPREVPK")
     w["previous_rationale"] = unique("MOTIFPK")
-    prev_proposal = _new(
+    prev_proposal = new(
         "proposal",
         {
             "review": previous.id,
@@ -159,13 +155,11 @@ def build_world(world: World) -> Pack:
         deliberation_ref="DCM-PK-001",
     )
 
-    review = _new(
-        "management_review", {"year": year, "title": unique("Revue PK"), "held_on": today}
-    )
+    review = new("management_review", {"year": year, "title": unique("Revue PK"), "held_on": today})
     _force(review, state="dossier_pret")
     for key in ("S1", "S3"):
         w[f"proposal_{key}"] = unique(f"PROP{key}PK")
-        _new(
+        new(
             "proposal",
             {
                 "review": review.id,
@@ -177,7 +171,7 @@ def build_world(world: World) -> Pack:
             },
         )
     w["target_proposal"] = unique("CIBLEPK")
-    _new(
+    new(
         "proposal",
         {
             "review": review.id,
@@ -188,7 +182,7 @@ def build_world(world: World) -> Pack:
             "proposed_value": 91.5,
         },
     )
-    _new(
+    new(
         "proposal",
         {
             "review": review.id,
@@ -199,7 +193,7 @@ def build_world(world: World) -> Pack:
         },
     )
 
-    audit = _new(
+    audit = new(
         "audit",
         {
             "code": unique("AUDPK"),
@@ -211,7 +205,7 @@ def build_world(world: World) -> Pack:
     )
     w["audit"] = audit.code
     w["finding"] = unique("CONSTATPK")
-    finding = _new(
+    finding = new(
         "finding",
         {
             "audit": audit.id,
@@ -221,7 +215,7 @@ def build_world(world: World) -> Pack:
         },
     )
     w["finding_action"] = unique("ACTFPK")
-    _new(
+    new(
         "action",
         {
             "code": w["finding_action"],
@@ -234,7 +228,7 @@ def build_world(world: World) -> Pack:
         },
     )
     w["late_action"] = unique("ACTLPK")
-    late = _new(
+    late = new(
         "action",
         {
             "code": w["late_action"],
@@ -246,7 +240,7 @@ def build_world(world: World) -> Pack:
     )
     _force(late, state="en_cours")
     w["done_action"] = unique("ACTDPK")  # earlier due date, but completed: not late
-    done = _new(
+    done = new(
         "action",
         {
             "code": w["done_action"],
@@ -258,7 +252,7 @@ def build_world(world: World) -> Pack:
     )
     _force(done, state="realisee")
     w["s3_action"] = unique("ACT3PK")
-    _new(
+    new(
         "action",
         {
             "code": w["s3_action"],
@@ -268,7 +262,7 @@ def build_world(world: World) -> Pack:
         },
     )
 
-    service = _new(
+    service = new(
         "service",
         {
             "code": unique("SRVPK"),
@@ -282,7 +276,7 @@ def build_world(world: World) -> Pack:
         (date(year, 1, 2), date(year, 1, 8), True, "close"),
         (date(year, 1, 3), None, None, "recue"),
     ):
-        _new(
+        new(
             "complaint",
             {
                 "received_on": received,
@@ -295,7 +289,7 @@ def build_world(world: World) -> Pack:
             },
         )
     w["survey"] = unique("ENQPK")
-    _new(
+    new(
         "survey",
         {
             "title": w["survey"],
@@ -306,7 +300,7 @@ def build_world(world: World) -> Pack:
         },
     )
     w["certificate"] = unique("CERTPK")
-    _new(
+    new(
         "certification",
         {
             "standard": "ISO 9001:2015",
@@ -504,7 +498,7 @@ def test_gathering_costs_the_same_whatever_the_data(
     with app.app_context():
         review = small.review_id
         for n in range(10):
-            objective = _new(
+            objective = new(
                 "service_objective",
                 {
                     "service": world.services["S1"],
@@ -515,7 +509,7 @@ def test_gathering_costs_the_same_whatever_the_data(
                     ).strategic_objective_id,
                 },
             )
-            indicator = _new(
+            indicator = new(
                 "indicator",
                 {
                     "code": unique("IQ"),
@@ -529,7 +523,7 @@ def test_gathering_costs_the_same_whatever_the_data(
                 Measurement(indicator_id=indicator.id, period=f"{small.year}-01", value=float(n))
             )
             db.session.commit()
-            _new(
+            new(
                 "proposal",
                 {
                     "review": review,
@@ -539,7 +533,7 @@ def test_gathering_costs_the_same_whatever_the_data(
                     "service_objective": objective.id,
                 },
             )
-            _new(
+            new(
                 "action",
                 {
                     "code": unique("AQ"),
@@ -548,7 +542,7 @@ def test_gathering_costs_the_same_whatever_the_data(
                     "due_date": date.today(),
                 },
             )
-            _new(
+            new(
                 "complaint",
                 {
                     "received_on": date(small.year, 1, 5),

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from app import registry
-from app.commands.records import archive_record, create_record
+from app.commands.records import archive_record
 from app.extensions import db
 from app.models import Indicator, SourceApplication, VigieUser
 from app.models.notifications import Notification
@@ -33,17 +33,7 @@ from app.notifications.reminders import (
 from app.organisation import create_user
 from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, sequence, unique
-
-
-def _create(code: str, values: dict[str, Any]) -> Any:
-    return create_record(registry.get(code), values, Actor.system_actor())
-
-
-def _force(obj: Any, **attrs: Any) -> None:
-    """Setup only: columns no command writes (``state``)."""
-    for name, value in attrs.items():
-        setattr(obj, name, value)
-    db.session.commit()
+from tests.factories import force, new
 
 
 def _person(role: str, services: tuple[str, ...] = ()) -> int:
@@ -69,11 +59,11 @@ def _deactivate(user_id: int) -> None:
 def _service_with_head(world: World) -> tuple[int, str, int]:
     """A service of its own under POLE-A, headed by a new service head (named and member)."""
     code = unique("SCHED")
-    service = _create(
+    service = new(
         "service", {"code": code, "name": f"Service {code}", "parent": world.services["POLE-A"]}
     )
     head = _person("service_head", (code,))
-    _force(service, head_id=head)
+    force(service, head_id=head)
     return service.id, code, head
 
 
@@ -102,7 +92,7 @@ def _action(
     service: int, owner: int | None, due: date, state: str | None = None, archived: bool = False
 ) -> str:
     code = unique("ACT-RAP-")
-    made = _create(
+    made = new(
         "action",
         {
             "code": code,
@@ -114,7 +104,7 @@ def _action(
         },
     )
     if state is not None:
-        _force(made, state=state)
+        force(made, state=state)
     if archived:
         archive_record(registry.get("action"), made, Actor.system_actor())
     return code
@@ -138,7 +128,7 @@ def test_each_person_gets_one_digest_of_what_awaits_them(
     _deactivate(gone)
 
     indicator = unique("IND-RAP-")
-    made = _create(
+    made = new(
         "indicator",
         {
             "code": indicator,
@@ -164,7 +154,7 @@ def test_each_person_gets_one_digest_of_what_awaits_them(
         ("archived", today - timedelta(days=1), "publie"),
     ):
         code = unique("DOC-RAP-")
-        doc = _create(
+        doc = new(
             "document",
             {
                 "code": code,
@@ -174,7 +164,7 @@ def test_each_person_gets_one_digest_of_what_awaits_them(
                 "review_due": due,
             },
         )
-        _force(doc, state=state)
+        force(doc, state=state)
         if key == "archived":
             archive_record(registry.get("document"), doc, Actor.system_actor())
         documents[key] = code
@@ -182,7 +172,7 @@ def test_each_person_gets_one_digest_of_what_awaits_them(
     audits = {}
     for key, days in (("coming", 3), ("later", 30), ("cancelled", 2)):
         code = unique("AUD-RAP-")
-        audit = _create(
+        audit = new(
             "audit",
             {
                 "code": code,
@@ -193,7 +183,7 @@ def test_each_person_gets_one_digest_of_what_awaits_them(
             },
         )
         if key == "cancelled":
-            _force(audit, state="annule")
+            force(audit, state="annule")
         audits[key] = code
 
     first = daily_reminders()
@@ -265,7 +255,7 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
     head = _person("service_head", ("S1",))
     # « 0 » first: the digest names the first ten silent applications in code order
     code = "0" + unique("SIL")
-    _create(
+    new(
         "source_application",
         {
             "code": code,
@@ -275,7 +265,7 @@ def test_health_check_tells_the_quality_cell_about_a_silent_application(
         },
     )
     late = "0" + unique("LAT")
-    made = _create(
+    made = new(
         "source_application",
         {
             "code": late,

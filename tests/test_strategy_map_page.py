@@ -9,109 +9,16 @@ only their own services' objectives.
 from __future__ import annotations
 
 import re
-from typing import Any
 from xml.etree import ElementTree
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import registry
-from app.commands.records import create_record
-from app.security.actor import Actor
 from app.strategy_map_svg import render, wrap
-from tests.conftest import World, login, unique
+from tests.conftest import World, login
+from tests.factories import build_programme
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-def build_programme(app: Flask, world: World) -> dict[str, Any]:
-    """A programme with two axes, three strategic objectives, S1 and S3 objectives with
-    indicators, values and targets (one reached, one missed)."""
-    system = Actor.system_actor()
-    with app.app_context():
-        programme = create_record(
-            registry.get("programme"),
-            {
-                "title": unique("Programme carte"),
-                "start_year": 2024,
-                "end_year": 2026,
-                "status": "active",
-            },
-            system,
-        )
-        axes = [
-            create_record(
-                registry.get("axis"),
-                {
-                    "programme": programme.id,
-                    "code": unique(f"AX{n}"),
-                    "title": f"Axe numéro {n}",
-                    "position": n,
-                },
-                system,
-            )
-            for n in (1, 2)
-        ]
-        strategic = [
-            create_record(
-                registry.get("strategic_objective"),
-                {
-                    "axis": axes[n // 2].id,
-                    "code": unique(f"SO{n}"),
-                    "title": f"Objectif stratégique {n} au titre assez long "
-                    "pour être coupé en lignes",
-                    "services": [world.services["S1"], world.services["S3"]],
-                },
-                system,
-            )
-            for n in range(3)
-        ]
-        objectives = {}
-        for service in ("S1", "S3"):
-            objective = create_record(
-                registry.get("service_objective"),
-                {
-                    "service": world.services[service],
-                    "year": 2026,
-                    "title": unique(f"Objectif {service}"),
-                    "strategic_objective": strategic[0].id,
-                },
-                system,
-            )
-            indicator = create_record(
-                registry.get("indicator"),
-                {
-                    "code": unique(f"MAP{service}"),
-                    "name": f"Indicateur {service}",
-                    "owner_service": world.services[service],
-                    "frequency": "yearly",
-                    "direction": "increase",
-                    "unit": "%",
-                    "service_objectives": [objective.id],
-                },
-                system,
-            )
-            create_record(
-                registry.get("target"),
-                {"indicator": indicator.id, "period": "2026", "value": 80},
-                system,
-            )
-            create_record(
-                registry.get("measurement"),
-                {
-                    "indicator": indicator.id,
-                    "period": "2026",
-                    "value": 90 if service == "S1" else 40,
-                },
-                system,
-            )
-            objectives[service] = (objective.id, objective.title, indicator.id)
-        return {
-            "programme": programme.id,
-            "axes": [a.code for a in axes],
-            "strategic": [(s.id, s.code) for s in strategic],
-            "objectives": objectives,
-        }
 
 
 def test_the_map_shows_every_axis_and_objective_with_status_in_words(

@@ -17,8 +17,7 @@ from app.commands.records import create_record
 from app.extensions import db
 from app.security.actor import Actor
 from tests.conftest import PASSWORD, World, login, unique
-from tests.test_review_meeting import build_meeting
-from tests.test_strategy_map_page import build_programme
+from tests.factories import build_meeting, build_programme
 
 
 def _tasks(client: FlaskClient, username: str) -> str:

@@ -20,10 +20,8 @@ from app import registry
 from app.commands.records import create_record
 from app.extensions import db
 from app.security.actor import Actor
+from tests.browser_fixtures import ARTIFACTS
 from tests.conftest import PASSWORD, World, sequence, unique
-from tests.test_browser import ARTIFACTS, browser, live_url
-
-__all__ = ["browser", "live_url"]  # the fixtures of the other browser test, shared
 
 pytestmark = pytest.mark.browser
 

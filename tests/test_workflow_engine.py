@@ -38,15 +38,13 @@ from app.models import Action, HistoryEntry, ManagementReview, Proposal, Service
 from app.security.roles import ADMIN, ROLE_CODES
 from app.security.scope import Unscoped
 from tests.conftest import World, login, token, unique
-from tests.test_browser import live_url  # noqa: F401 - shared fixture (live server)
+from tests.factories import force, new
 from tests.workflow_builders import (
     INPUT_VALUES,
     YEAR,
     action_on,
     base_values,
     build,
-    create,
-    force,
     headed_service,
     payload,
     stored,
@@ -364,9 +362,7 @@ def test_official_heading_the_parent_service_cannot_arbitrate(
     parent = headed_service(app, world, official)
     with app.app_context():
         child = int(
-            create(
-                "service", {"code": unique("SVC-WF-"), "name": "Sous-service", "parent": parent}
-            ).id
+            new("service", {"code": unique("SVC-WF-"), "name": "Sous-service", "parent": parent}).id
         )
     row = WORKFLOWS["service_objective"].find("revu", "validate")
     assert row is not None
@@ -526,7 +522,7 @@ def test_review_decisions_follow_the_officials_arbitration(
     review_id = build(app, world, "management_review", "tenue", official)
     objective_id = build(app, world, "service_objective", "revu")
     with app.app_context():
-        proposal = create(
+        proposal = new(
             "proposal",
             {
                 "review": review_id,
@@ -581,7 +577,7 @@ def test_publishing_makes_the_previous_version_obsolete(
         document = db.session.get(Document, record_id)
         assert document is not None
         draft = document.versions[0]
-        old = create(
+        old = new(
             "document_version",
             {"document": record_id, "number": draft.number + 1, "text": "Ancienne version"},
         )
@@ -696,7 +692,7 @@ def test_two_processes_firing_the_same_event_at_once(
     app: Flask,
     world: World,
     client: FlaskClient,
-    live_url: str,  # noqa: F811
+    live_url: str,
 ) -> None:
     """Of two simultaneous firings one wins (200), the other is told it lost (409), and the
     record moved once: one transition in its history."""

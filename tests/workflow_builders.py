@@ -20,11 +20,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from app import registry
-from app.commands.records import create_record
 from app.extensions import db
 from app.models import VigieUser
-from app.security.actor import Actor
 from tests.conftest import World, unique
+from tests.factories import force, new
 from workflows.tables import WORKFLOWS, Transition
 
 #: Year of every objective, review and revision built here (targets are set for it).
@@ -36,22 +35,6 @@ INPUT_VALUES: dict[str, str] = {"effectiveness": "efficace", "achievement": "att
 #: Someone of S1 who never fires anything in these tests: the owner, author or lead auditor
 #: when the rule says it must be somebody else than the actor.
 OTHER = "agent_s1_b"
-
-
-def system() -> Actor:
-    return Actor.system_actor()
-
-
-def create(code: str, values: dict[str, Any]) -> Any:
-    """A record through the command layer (checks, history), as the system."""
-    return create_record(registry.get(code), values, system())
-
-
-def force(obj: Any, **attrs: Any) -> None:
-    """Setup only: write columns no command writes (``state``, a proposal's decision)."""
-    for name, value in attrs.items():
-        setattr(obj, name, value)
-    db.session.commit()
 
 
 _USER_IDS: dict[str, int] = {}
@@ -104,7 +87,7 @@ def base_values(code: str, service: int) -> dict[str, Any]:
 # -- what each guard name needs -----------------------------------------------------------------
 def draft_version(b: Build, author: int | None) -> Any:
     number = len(b.obj.versions) + 1
-    return create(
+    return new(
         "document_version",
         {"document": b.obj.id, "number": number, "author": author, "text": "Texte à relire"},
     )
@@ -112,9 +95,9 @@ def draft_version(b: Build, author: int | None) -> Any:
 
 def held_review(b: Build) -> Any:
     """A management review being held, carrying the objective in a proposal."""
-    review = create("management_review", {"year": YEAR, "title": unique("Revue tenue ")})
+    review = new("management_review", {"year": YEAR, "title": unique("Revue tenue ")})
     force(review, state="tenue")
-    create(
+    new(
         "proposal",
         {
             "review": review.id,
@@ -129,7 +112,7 @@ def held_review(b: Build) -> Any:
 
 def indicator_with_target(b: Build, period: str = str(YEAR)) -> Any:
     code = unique("IND-WF-")
-    indicator = create(
+    indicator = new(
         "indicator",
         {
             "code": code,
@@ -139,12 +122,12 @@ def indicator_with_target(b: Build, period: str = str(YEAR)) -> Any:
             "service_objectives": [b.obj.id],
         },
     )
-    create("target", {"indicator": indicator.id, "period": period, "value": 10})
+    new("target", {"indicator": indicator.id, "period": period, "value": 10})
     return indicator
 
 
 def finding(b: Build, kind: str) -> Any:
-    return create(
+    return new(
         "finding",
         {"audit": b.obj.id, "kind": kind, "service": b.service, "description": f"Constat {kind}"},
     )
@@ -152,7 +135,7 @@ def finding(b: Build, kind: str) -> Any:
 
 def action_on(service: int, finding_id: int) -> Any:
     """A corrective action treating a finding."""
-    return create(
+    return new(
         "action",
         {
             "code": unique("ACT-NC-"),
@@ -164,7 +147,7 @@ def action_on(service: int, finding_id: int) -> Any:
 
 
 def proposal(b: Build, decision: str | None) -> Any:
-    made = create(
+    made = new(
         "proposal",
         {
             "review": b.obj.id,
@@ -302,7 +285,7 @@ def rules_from(code: str, state: str) -> list[str]:
 def headed_service(app: Flask, world: World, head: str, parent: str = "POLE-A") -> int:
     """A new service under ``parent`` whose head is ``head`` (for the not-the-head rule)."""
     with app.app_context():
-        service = create(
+        service = new(
             "service",
             {
                 "code": unique("SVC-WF-"),
@@ -335,7 +318,7 @@ def build(
     with app.app_context():
         target = service if service is not None else world.services["S1"]
         b = Build(world, code, state, actor or "", target)
-        b.obj = create(code, base_values(code, target))
+        b.obj = new(code, base_values(code, target))
         force(b.obj, state=state)
         if actor is not None:
             for name in rules_from(code, state):
