@@ -57,28 +57,39 @@ def _back() -> str:
     return request.script_root + "/"
 
 
+def flash_error(error: DomainError) -> None:
+    """A refusal on a screen: its French message, then each field's (not the row markers)."""
+    flash(error.message, "danger")
+    for item in error.errors:
+        if item.field not in ("__all__", "__row__"):
+            flash(item.message, "danger")
+
+
+def _error_page(error: DomainError) -> Any:
+    appbuilder = current_app.appbuilder  # type: ignore[attr-defined]
+    page = render_template(
+        "vigie/error.html",
+        status=error.status,
+        message=error.message,
+        back=_back(),
+        base_template=appbuilder.base_template,
+        appbuilder=appbuilder,
+    )
+    return page, error.status
+
+
 def domain_error_response(error: DomainError) -> Any:
-    """The one answer to a refusal: JSON under ``/api/``; on screens a flashed message and a
-    way back (a refused read shows the error page, a refused write goes back to its page)."""
+    """The one answer to a refusal: JSON under ``/api/``; on screens, a record out of reach
+    is a « not found » page whatever the method, a read the role may not make a « refused »
+    page, and any other refusal a flashed message and the way back to the page it came
+    from."""
     if wants_json():
         response: Response = jsonify(error.payload())
         response.status_code = error.status
         return response
-    if request.method == "GET" and isinstance(error, NotFound | Forbidden):
-        appbuilder = current_app.appbuilder  # type: ignore[attr-defined]
-        page = render_template(
-            "vigie/error.html",
-            status=error.status,
-            message=error.message,
-            back=_back(),
-            base_template=appbuilder.base_template,
-            appbuilder=appbuilder,
-        )
-        return page, error.status
-    flash(error.message, "danger")
-    for item in error.errors:
-        if item.field not in ("__all__", "__row__"):
-            flash(f"{item.field} : {item.message}", "danger")
+    if isinstance(error, NotFound) or (request.method == "GET" and isinstance(error, Forbidden)):
+        return _error_page(error)
+    flash_error(error)
     return redirect(_back())
 
 
@@ -138,7 +149,7 @@ def read_reason(values: Mapping[str, Any], name: str = "reason") -> str | None:
     if not isinstance(raw, str):
         raise Invalid(
             _("Le motif doit être un texte."),
-            [FieldError(name, _("« reason » doit être un texte."))],
+            [FieldError(name, _("« %(name)s » doit être un texte.", name=name))],
         )
     return raw.strip() or None
 

@@ -33,7 +33,7 @@ from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.extensions import db
 from app.formatting import format_date, format_datetime, format_number, yes_no
-from app.http import safe_path
+from app.http import flash_error, read_reason, read_version, safe_path
 from app.reading import get_for, scoped_select
 from app.registry import all_artefacts
 from app.registry.artefact import Artefact
@@ -173,10 +173,7 @@ class ArtefactView(ModelView):
         if engine.workflow_of(self.artefact) is None:
             abort(404)
         actor = Actor.current()
-        try:
-            item = get_for(self.artefact, pk, actor)
-        except DomainError:
-            abort(404)
+        item = get_for(self.artefact, pk, actor)  # out of reach: the « not found » page
         event = request.form.get("event", "")
         # only a path of this site: never an absolute URL (open redirect)
         back = safe_path(request.form.get("next")) or url_for(f"{self.endpoint}.show", pk=pk)
@@ -190,23 +187,17 @@ class ArtefactView(ModelView):
             }
         }
         try:
-            version = int(request.form.get("version", ""))
-        except ValueError:
-            version = None
-        try:
             fired = engine.fire(
                 self.artefact,
                 item,
                 event,
                 actor,
-                reason=request.form.get("reason"),
+                reason=read_reason(request.form),
                 inputs=inputs,
-                expected_version=version,
+                expected_version=read_version(request.form),
             )
         except DomainError as error:
-            flash(error.message, "danger")
-            for field_error in error.errors:
-                flash(field_error.message, "danger")
+            flash_error(error)
             return redirect(back), 303
         states = self.artefact.choices["state"]
         flash(
@@ -223,11 +214,7 @@ class ArtefactView(ModelView):
     @has_access
     def download_file(self, pk: Any) -> Any:
         """The record's file, to whoever may read the record (archived included)."""
-        try:
-            download = attachments.download_for(self.artefact, pk, Actor.current())
-        except DomainError:
-            abort(404)
-        return download.response()
+        return attachments.download_for(self.artefact, pk, Actor.current()).response()
 
     @expose("/export/<fmt>", methods=["GET"])
     @has_access
@@ -290,6 +277,11 @@ class ArtefactView(ModelView):
                 status = status or error.status
         return status
 
+    @staticmethod
+    def _fields(form: Any, *names: str) -> dict[str, Any]:
+        """The named fields' data of a submitted form (absent ones omitted)."""
+        return {name: form[name].data for name in names if name in form}
+
     def _attach(
         self, obj: Any, upload: tuple[str, bytes], actor: Actor, reason: str | None
     ) -> bool:
@@ -322,9 +314,9 @@ class ArtefactView(ModelView):
             refusal = self._refusal(form, upload)
             if refusal is None:
                 actor = Actor.current()
-                reason = form["reason"].data if "reason" in form else None
                 values = self._form_values(form, list(self.artefact.editable_fields))
                 try:
+                    reason = read_reason(self._fields(form, "reason"))
                     obj = records.create_record(self.artefact, values, actor, reason=reason)
                 except DomainError as error:
                     self._report(form, error)
@@ -344,10 +336,7 @@ class ArtefactView(ModelView):
     @has_access
     def edit(self, pk: Any) -> Any:
         actor = Actor.current()
-        try:
-            item = get_for(self.artefact, pk, actor)
-        except DomainError:
-            abort(404)
+        item = get_for(self.artefact, pk, actor)  # out of reach: the « not found » page
         status = 200
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
@@ -356,12 +345,9 @@ class ArtefactView(ModelView):
             refusal = self._refusal(form, upload)
             if refusal is None:
                 values = self._form_values(form, list(self.artefact.editable_fields))
-                reason = form["reason"].data if "reason" in form else None
                 try:
-                    expected = int(form["version"].data)
-                except (TypeError, ValueError, KeyError):
-                    expected = None
-                try:
+                    reason = read_reason(self._fields(form, "reason"))
+                    expected = read_version(self._fields(form, "version"))
                     records.update_record(
                         self.artefact,
                         item,
@@ -399,14 +385,11 @@ class ArtefactView(ModelView):
     @has_access
     def delete(self, pk: Any) -> Any:
         actor = Actor.current()
+        item = get_for(self.artefact, pk, actor)  # out of reach: the « not found » page
         try:
-            item = get_for(self.artefact, pk, actor)
-        except DomainError:
-            abort(404)
-        try:
-            records.archive_record(self.artefact, item, actor, reason=request.form.get("reason"))
+            records.archive_record(self.artefact, item, actor, reason=read_reason(request.form))
         except DomainError as error:
-            flash(error.message, "danger")
+            flash_error(error)
             return redirect(url_for(f"{self.endpoint}.show", pk=item.id)), error.status
         flash(
             _("Enregistrement archivé : il reste consultable dans les archives.")
@@ -420,13 +403,11 @@ class ArtefactView(ModelView):
     @has_access
     def restore(self, pk: Any) -> Any:
         actor = Actor.current()
+        item = get_for(self.artefact, pk, actor)  # out of reach: the « not found » page
         try:
-            item = get_for(self.artefact, pk, actor)
-            records.restore_record(self.artefact, item, actor, reason=request.form.get("reason"))
+            records.restore_record(self.artefact, item, actor, reason=read_reason(request.form))
         except DomainError as error:
-            if error.status == 404:
-                abort(404)
-            flash(error.message, "danger")
+            flash_error(error)
             return redirect(url_for(f"{self.endpoint}.show", pk=pk)), error.status
         flash(_("Enregistrement restauré."), "success")
         return redirect(url_for(f"{self.endpoint}.show", pk=pk))

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app import jobs, registry
 from app.commands.errors import DomainError
 from app.extensions import db
-from app.http import safe_path
+from app.http import flash_error, safe_path
 from app.jobs import kinds as job_kinds
 from app.models.jobs import Job
 from app.security.actor import Actor
@@ -87,11 +87,8 @@ class JobsView(BaseView):
     @expose("/<int:pk>/file")
     @has_access
     def download(self, pk: int) -> Any:
-        try:
-            job = jobs.get_visible(pk, Actor.current())
-            return jobs.job_download(job).response()
-        except DomainError:
-            abort(404)
+        job = jobs.get_visible(pk, Actor.current())  # not visible: the « not found » page
+        return jobs.job_download(job).response()
 
     @expose("/<int:pk>/rerun", methods=["POST"])
     @has_access
@@ -101,7 +98,7 @@ class JobsView(BaseView):
             job = jobs.get_visible(pk, actor)
             requested = jobs.rerun(job, actor)
         except DomainError as error:
-            flash(error.message, "danger")
+            flash_error(error)
             return redirect(url_for(".list")), 303
         flash(_("Travail relancé (n° %(id)s).", id=requested.job.id), "success")
         return redirect(url_for(".list", job=requested.job.id)), 303
@@ -125,7 +122,7 @@ class JobsView(BaseView):
                 params=params,
             )
         except DomainError as error:
-            flash(error.message, "danger")
+            flash_error(error)
             return redirect(back), 303
         if requested.existing:
             flash(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
-from app.commands.errors import DomainError
+from app.commands.errors import DomainError, NotFound
 from app.commands.reporting import set_locked
+from app.http import flash_error, read_reason
 from app.security.actor import Actor
 
 
@@ -24,11 +25,11 @@ class ReportingPeriodLockView(BaseView):
     def _set(self, pk: int, locked: bool) -> Any:
         back = url_for("ReportingPeriodView.show", pk=pk)
         try:
-            period = set_locked(pk, locked, Actor.current(), request.form.get("reason"))
+            period = set_locked(pk, locked, Actor.current(), read_reason(request.form))
+        except NotFound:
+            raise  # out of reach: the « not found » page
         except DomainError as error:
-            if error.status == 404:
-                abort(404)
-            flash(error.message, "danger")
+            flash_error(error)
             return redirect(back), error.status
         flash(
             _("Période %(period)s verrouillée.", period=period.period)

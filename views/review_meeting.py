@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from app import registry
 from app.commands.errors import DomainError
 from app.declarations.choices import DECISION, PROPOSAL_KIND
+from app.http import read_reason
 from app.reading import get_for
 from app.reviews_context import proposal_context, proposal_groups
 from app.security.actor import Actor
@@ -38,10 +39,8 @@ class ReviewMeetingView(BaseView):
     method_permission_name = {"meeting": "read", "decide": "read"}
 
     def _review(self, review_id: int, actor: Actor) -> Any:
-        try:
-            return get_for(registry.get("management_review"), review_id, actor)
-        except DomainError:
-            abort(404)
+        """The review, or the « not found » page (app.http) when it is out of reach."""
+        return get_for(registry.get("management_review"), review_id, actor)
 
     @expose("/<int:review_id>")
     @has_access
@@ -83,10 +82,7 @@ class ReviewMeetingView(BaseView):
     def decide(self, review_id: int, proposal_id: int) -> Any:
         actor = Actor.current()
         review = self._review(review_id, actor)
-        try:
-            proposal = get_for(registry.get("proposal"), proposal_id, actor)
-        except DomainError:
-            abort(404)
+        proposal = get_for(registry.get("proposal"), proposal_id, actor)
         if proposal.review_id != review.id:
             abort(404)
         anchor = (
@@ -97,7 +93,7 @@ class ReviewMeetingView(BaseView):
                 proposal,
                 request.form.get("decision", ""),
                 actor,
-                rationale=request.form.get("rationale"),
+                rationale=read_reason(request.form, "rationale"),
                 deliberation_ref=request.form.get("deliberation_ref"),
             )
         except DomainError as error:
