@@ -90,7 +90,9 @@ def request_user() -> Any:
     """The signed-in user of this request, whether by session, JWT or API key."""
     try:
         user = current_app.appbuilder.sm.current_user  # type: ignore[attr-defined]
-    except Exception:
+    except (RuntimeError, AttributeError):
+        # FAB reads the JWT proxy, which raises RuntimeError when no token was verified in
+        # this request, and ``g.user``, unset before login: both mean « no API user »
         user = None
     if user is None and current_user and current_user.is_authenticated:
         user = current_user._get_current_object()
