@@ -54,6 +54,7 @@ class JobsView(BaseView):
             "vigie/jobs.html",
             rows=rows,
             state_labels=jobs.STATE_LABELS,
+            states=jobs.JobState,
             kinds=job_kinds.KINDS,
             highlight=request.args.get("job", type=int),
         )
@@ -171,7 +172,7 @@ def report_panels(artefact_code: str, record_id: int, actor: Actor) -> list[dict
     for kind in kinds:
         mine = [j for j in recent if j.kind == kind.code and jobs.may_see(j, actor)]
         latest = mine[0] if mine else None
-        done = next((j for j in mine if j.state == "termine" and j.file_key), None)
+        done = next((j for j in mine if j.state == jobs.JobState.DONE and j.file_key), None)
         blocked = None
         if kind.precondition is not None:
             if record is None:

@@ -1,24 +1,10 @@
-"""The four states of a background job, as stored, shown and answered by the API."""
+"""The French labels of the four job states (the states themselves: :class:`JobState`)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
-
-class JobState(StrEnum):
-    """Where a job stands. Stored as its value (``en_attente``…), so SQL compares to it."""
-
-    WAITING = "en_attente"
-    RUNNING = "en_cours"
-    DONE = "termine"
-    FAILED = "echec"
-
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self])
-
+from app.models.jobs import ACTIVE_STATES, JobState
 
 #: French label of each state (badges, ``state_label`` in the API).
 STATE_LABELS = {
@@ -28,5 +14,5 @@ STATE_LABELS = {
     JobState.FAILED: _l("Échec"),
 }
 
-#: States in which a job is still under way (one such job per identical request).
-ACTIVE_STATES = (JobState.WAITING, JobState.RUNNING)
+
+__all__ = ["ACTIVE_STATES", "STATE_LABELS", "JobState"]

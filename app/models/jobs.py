@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from flask_appbuilder import Model
@@ -26,10 +27,22 @@ from app.models.files import AttachedFileMixin
 from app.models.organisation import VigieUser
 from app.models.types import UtcDateTime, utcnow
 
-#: ``en_attente`` recorded, queued (or waiting for Redis); ``en_cours`` a worker has it;
-#: ``termine`` done (its file or summary is there); ``echec`` failed, ``error`` says why.
-JOB_STATES = ("en_attente", "en_cours", "termine", "echec")
-ACTIVE_STATES = ("en_attente", "en_cours")
+
+class JobState(StrEnum):
+    """Where a job stands, stored as its value so SQL compares to it (labels: app.jobs.states).
+
+    ``en_attente`` recorded, queued (or waiting for Redis); ``en_cours`` a worker has it;
+    ``termine`` done (its file or summary is there); ``echec`` failed, ``error`` says why.
+    """
+
+    WAITING = "en_attente"
+    RUNNING = "en_cours"
+    DONE = "termine"
+    FAILED = "echec"
+
+
+#: States in which a job is still under way (one such job per identical request).
+ACTIVE_STATES = (JobState.WAITING, JobState.RUNNING)
 
 
 class Job(AttachedFileMixin, Model):
@@ -52,7 +65,7 @@ class Job(AttachedFileMixin, Model):
     )
     #: Services the result covers, as the requester's scope was (JSON list); NULL = all.
     scope_json: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[str] = mapped_column(String(16), nullable=False, default="en_attente")
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default=JobState.WAITING)
     progress: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     step: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
