@@ -18,6 +18,7 @@ from app import history, jobs
 from app.extensions import db
 from app.models.quality import DocumentVersion
 from app.models.types import utcnow
+from app.security.actor import Actor
 from workflows import guards
 
 Changes = dict[str, list[Any]]
@@ -39,7 +40,7 @@ def _set(obj: Any, changes: Changes, field: str, value: Any) -> None:
         changes[field] = [history.jsonable(old), history.jsonable(value)]
 
 
-def _set_inputs(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def _set_inputs(obj: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None) -> Changes:
     """Record the event's inputs (an objective's achievement) on the record."""
     changes: Changes = {}
     for name, value in inputs.items():
@@ -49,7 +50,7 @@ def _set_inputs(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | N
 
 # -- annual objective validation --------------------------------------------------------------
 def arbitrate_objective(
-    objective: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None, *, event: str
+    objective: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None, *, event: str
 ) -> Changes:
     """Record the officials' decision on the review proposal carrying the objective.
 
@@ -66,7 +67,7 @@ def arbitrate_objective(
 
 
 def record_decision(
-    proposal: Any, actor: Any, decision: str, rationale: str | None, deliberation_ref: str | None
+    proposal: Any, actor: Actor, decision: str, rationale: str | None, deliberation_ref: str | None
 ) -> None:
     """Write a proposal's decision columns and its history entry (the caller commits)."""
     before = {
@@ -91,14 +92,16 @@ def record_decision(
 
 
 # -- audit --------------------------------------------------------------------------------------
-def start_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def start_audit(audit: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None) -> Changes:
     changes: Changes = {}
     if audit.start_date is None:
         _set(audit, changes, "start_date", date.today())
     return changes
 
 
-def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def report_audit(
+    audit: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     changes: Changes = {}
     if audit.end_date is None:
         _set(audit, changes, "end_date", date.today())
@@ -107,7 +110,7 @@ def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str 
 
 # -- action -------------------------------------------------------------------------------------
 def complete_action(
-    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    action: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
 ) -> Changes:
     changes: Changes = {}
     _set(action, changes, "completed_on", date.today())
@@ -116,7 +119,7 @@ def complete_action(
 
 
 def verify_action(
-    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    action: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
 ) -> Changes:
     changes = _set_inputs(action, actor, inputs, reason)
     _set(action, changes, "effectiveness_checked_by", actor.user)
@@ -125,7 +128,7 @@ def verify_action(
 
 
 def reopen_action(
-    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    action: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
 ) -> Changes:
     """Effectiveness refused: the action is back in progress and no longer completed."""
     changes: Changes = {}
@@ -135,7 +138,7 @@ def reopen_action(
 
 # -- document -----------------------------------------------------------------------------------
 def approve_document(
-    document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    document: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
 ) -> Changes:
     version = guards.draft_version(document)
     if version is not None:
@@ -153,7 +156,7 @@ def approve_document(
 
 
 def publish_document(
-    document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    document: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
 ) -> Changes:
     """The approved draft becomes the published version; the one it replaces is obsolete."""
     draft = guards.draft_version(document)
@@ -189,7 +192,9 @@ def publish_document(
 
 
 # -- management review --------------------------------------------------------------------------
-def hold_review(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def hold_review(
+    review: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None
+) -> Changes:
     changes: Changes = {}
     if review.held_on is None:
         _set(review, changes, "held_on", date.today())
@@ -200,7 +205,7 @@ def _queue_report(kind: str) -> Effect:
     """Record the report job in the transition's transaction; ``engine.fire`` queues it
     after the commit (Redis down: the job waits and the sweeper queues it later)."""
 
-    def effect(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+    def effect(review: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None) -> Changes:
         requested = jobs.request(kind, actor, subject="management_review", record_id=review.id)
         return {f"{kind}_job": [None, requested.job.id]}
 
@@ -208,7 +213,7 @@ def _queue_report(kind: str) -> Effect:
 
 
 def _arbitration(event: str) -> Effect:
-    def effect(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+    def effect(obj: Any, actor: Actor, inputs: Mapping[str, Any], reason: str | None) -> Changes:
         return arbitrate_objective(obj, actor, inputs, reason, event=event)
 
     return effect

@@ -29,6 +29,7 @@ from app import history, notifications
 from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
 from app.extensions import db
 from app.registry.artefact import Artefact
+from app.security.actor import Actor
 from app.security.roles import ADMIN
 from app.unit_of_work import flush, unit_of_work
 from workflows import effects, recipients
@@ -73,16 +74,16 @@ def workflow_of(artefact: Artefact) -> Workflow | None:
     return WORKFLOWS.get(artefact.code_name)
 
 
-def _may_role(row: Transition, actor: Any) -> bool:
+def _may_role(row: Transition, actor: Actor) -> bool:
     return bool(actor.system or actor.scope.roles & (row.roles | {ADMIN}))
 
 
-def _acts_for(artefact: Artefact, obj: Any, actor: Any) -> bool:
+def _acts_for(artefact: Artefact, obj: Any, actor: Actor) -> bool:
     """The record is within the services the actor acts for (write reach, not read reach)."""
     return bool(actor.system or artefact.scope.permits(obj, actor.scope))
 
 
-def _person_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
+def _person_refusal(row: Transition, obj: Any, actor: Actor) -> Refusal | None:
     if actor.system:
         return None
     for name in row.guards:
@@ -95,7 +96,7 @@ def _person_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def _state_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
+def _state_refusal(row: Transition, obj: Any, actor: Actor) -> Refusal | None:
     for name in row.guards:
         if name in STATE_GUARDS:
             refusal = STATE_GUARDS[name](obj, actor)
@@ -104,7 +105,7 @@ def _state_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def offers(artefact: Artefact, obj: Any, actor: Any) -> list[Offer]:
+def offers(artefact: Artefact, obj: Any, actor: Actor) -> list[Offer]:
     """The events this user may fire on this record now, and those only a guard blocks.
 
     Events the user's role may not fire, or that another person must fire (the owner, the
@@ -128,7 +129,7 @@ def _check(
     workflow: Workflow,
     obj: Any,
     event: str,
-    actor: Any,
+    actor: Actor,
     reason: str | None,
     inputs: Mapping[str, Any],
 ) -> tuple[Transition, dict[str, Any]]:
@@ -217,7 +218,7 @@ def apply(
     artefact: Artefact,
     obj: Any,
     event: str,
-    actor: Any,
+    actor: Actor,
     *,
     reason: str | None = None,
     inputs: Mapping[str, Any] | None = None,
@@ -281,7 +282,7 @@ def fire(
     artefact: Artefact,
     obj: Any,
     event: str,
-    actor: Any,
+    actor: Actor,
     *,
     reason: str | None = None,
     inputs: Mapping[str, Any] | None = None,

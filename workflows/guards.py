@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models.indicators import Indicator, Target, indicator_service_objective
 from app.models.quality import Action, DocumentVersion, Finding
 from app.models.reviews import ManagementReview, Proposal
+from app.security.actor import Actor
 from app.security.roles import QUALITY
 from app.security.scope import headed_services
 
@@ -37,7 +38,7 @@ class Refusal:
     status: int
 
 
-def _user_id(actor: Any) -> int | None:
+def _user_id(actor: Actor) -> int | None:
     return getattr(actor.user, "id", None)
 
 
@@ -50,7 +51,7 @@ def _state(message: str) -> Refusal:
 
 
 # -- person guards ----------------------------------------------------------------------------
-def is_lead_auditor(audit: Any, actor: Any) -> Refusal | None:
+def is_lead_auditor(audit: Any, actor: Actor) -> Refusal | None:
     """Only the audit's lead auditor starts it and issues its report.
 
     With no lead auditor named yet, the quality cell may (it plans the audits).
@@ -62,14 +63,14 @@ def is_lead_auditor(audit: Any, actor: Any) -> Refusal | None:
     return _person(_("Seul l'auditeur responsable de cet audit peut le faire."))
 
 
-def is_owner(action: Any, actor: Any) -> Refusal | None:
+def is_owner(action: Any, actor: Actor) -> Refusal | None:
     """The action's owner moves it forward; with no owner, anyone of its service may."""
     if action.owner_id is None or action.owner_id == _user_id(actor):
         return None
     return _person(_("Seul le pilote de l'action peut la faire avancer."))
 
 
-def is_approver(document: Any, actor: Any) -> Refusal | None:
+def is_approver(document: Any, actor: Actor) -> Refusal | None:
     """The document's named approver decides; with none named, the quality cell does."""
     if document.approver_id is None:
         if QUALITY in actor.scope.roles:
@@ -81,7 +82,7 @@ def is_approver(document: Any, actor: Any) -> Refusal | None:
 
 
 # -- state guards -----------------------------------------------------------------------------
-def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
+def has_indicator_with_target(objective: Any, actor: Actor) -> Refusal | None:
     """An objective is reviewed only once it is measured: an indicator with a target."""
     year = str(objective.year)
     stmt = select(
@@ -119,7 +120,7 @@ def open_review_proposal(objective: Any) -> Any:
         return db.session.scalars(stmt).first()
 
 
-def in_open_review(objective: Any, actor: Any) -> Refusal | None:
+def in_open_review(objective: Any, actor: Actor) -> Refusal | None:
     """Officials arbitrate an objective only in a management review being held."""
     if open_review_proposal(objective) is not None:
         return None
@@ -131,7 +132,7 @@ def in_open_review(objective: Any, actor: Any) -> Refusal | None:
     )
 
 
-def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
+def findings_or_none(audit: Any, actor: Actor) -> Refusal | None:
     """A report states its findings, or says explicitly that there are none."""
     if audit.no_finding:
         return None
@@ -147,7 +148,7 @@ def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
     )
 
 
-def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
+def nonconformities_have_actions(audit: Any, actor: Actor) -> Refusal | None:
     """Every non-conformity of the audit has a live corrective action before closing."""
     live_action = (
         select(Action.id)
@@ -175,7 +176,7 @@ def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
     )
 
 
-def has_draft_version(document: Any, actor: Any) -> Refusal | None:
+def has_draft_version(document: Any, actor: Actor) -> Refusal | None:
     """A document goes to review with a draft version to read."""
     if draft_version(document) is not None:
         return None
@@ -197,7 +198,7 @@ def draft_version(document: Any) -> Any:
         return db.session.scalars(stmt).first()
 
 
-def all_proposals_decided(review: Any, actor: Any) -> Refusal | None:
+def all_proposals_decided(review: Any, actor: Actor) -> Refusal | None:
     """Officials decide every proposal before the decisions are recorded or the review closed."""
     stmt = select(func.count(Proposal.id)).where(
         Proposal.review_id == review.id,
@@ -227,14 +228,14 @@ STATE_GUARDS: dict[str, Callable[[Any, Any], Refusal | None]] = {
 
 
 # -- four-eyes rules --------------------------------------------------------------------------
-def not_owner(action: Any, actor: Any) -> Refusal | None:
+def not_owner(action: Any, actor: Actor) -> Refusal | None:
     """An action's effectiveness is judged by someone other than its owner."""
     if action.owner_id is not None and action.owner_id == _user_id(actor):
         return _person(_("Le pilote d'une action ne vérifie pas lui-même son efficacité."))
     return None
 
 
-def not_author(document: Any, actor: Any) -> Refusal | None:
+def not_author(document: Any, actor: Actor) -> Refusal | None:
     """A document is approved by someone other than the author of the version under review."""
     version = draft_version(document)
     author_id = getattr(version, "author_id", None) or document.owner_id
@@ -243,7 +244,7 @@ def not_author(document: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def not_head(objective: Any, actor: Any) -> Refusal | None:
+def not_head(objective: Any, actor: Actor) -> Refusal | None:
     """An official does not arbitrate a proposal of a service they head (or one below)."""
     if objective.service_id in headed_services(_user_id(actor)):
         return _person(_("Vous dirigez ce service : un autre élu doit arbitrer sa proposition."))
