@@ -8,8 +8,9 @@ the mapped class, as SQL expressions (« Mes tâches » filters on them).
 Guards, effects, recipients and person clauses are named in the tables and looked up by name,
 but each reads its own artefact's columns (an audit's lead auditor, a document's draft
 version): it is typed with its model, and :func:`by_name` / :func:`by_name_sql` give it the
-type the engine calls it with. Nothing checks that at run time; the tables do, by naming a
-guard only on the rows of the artefact it was written for.
+type the engine calls it with. That a table names it only on its own artefact's rows is
+what neither mypy nor the run time checks: the table-driven tests (``test_workflow_engine``)
+fire every row, guard and four-eyes rule on a record of that row's artefact.
 """
 
 from __future__ import annotations
