@@ -10,18 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
 from app import history, jobs
 from app.extensions import db
-from app.models.quality import DocumentVersion
+from app.models.quality import Action, Audit, Document, DocumentVersion
+from app.models.reviews import ManagementReview, Proposal
+from app.models.strategy import ServiceObjective
 from app.models.types import utcnow
+from app.security.actor import Actor
 from workflows import guards
+from workflows.records import WorkflowRecord, by_name
 
-Changes = dict[str, list[Any]]
-Effect = Callable[[Any, Any, Mapping[str, Any], "str | None"], Changes]
+#: The field changes an effect made, ``{field: [old, new]}`` as JSON-able values.
+Changes = dict[str, list[object]]
+#: The event's inputs, checked by the engine (any value a field takes).
+Inputs = Mapping[str, object]
+#: An effect as the engine calls it, on the record of the table naming it.
+Effect = Callable[[WorkflowRecord, Actor, Inputs, "str | None"], Changes]
 
 #: The decision a proposal takes when its objective is arbitrated.
 DECISION_OF_EVENT = {
@@ -32,14 +39,14 @@ DECISION_OF_EVENT = {
 }
 
 
-def _set(obj: Any, changes: Changes, field: str, value: Any) -> None:
+def _set(obj: object, changes: Changes, field: str, value: object) -> None:
     old = getattr(obj, field)
     if old != value:
         setattr(obj, field, value)
         changes[field] = [history.jsonable(old), history.jsonable(value)]
 
 
-def _set_inputs(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def _set_inputs(obj: object, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
     """Record the event's inputs (an objective's achievement) on the record."""
     changes: Changes = {}
     for name, value in inputs.items():
@@ -49,7 +56,12 @@ def _set_inputs(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | N
 
 # -- annual objective validation --------------------------------------------------------------
 def arbitrate_objective(
-    objective: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None, *, event: str
+    objective: ServiceObjective,
+    actor: Actor,
+    inputs: Inputs,
+    reason: str | None,
+    *,
+    event: str,
 ) -> Changes:
     """Record the officials' decision on the review proposal carrying the objective.
 
@@ -66,7 +78,11 @@ def arbitrate_objective(
 
 
 def record_decision(
-    proposal: Any, actor: Any, decision: str, rationale: str | None, deliberation_ref: str | None
+    proposal: Proposal,
+    actor: Actor,
+    decision: str,
+    rationale: str | None,
+    deliberation_ref: str | None,
 ) -> None:
     """Write a proposal's decision columns and its history entry (the caller commits)."""
     before = {
@@ -91,14 +107,14 @@ def record_decision(
 
 
 # -- audit --------------------------------------------------------------------------------------
-def start_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def start_audit(audit: Audit, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
     changes: Changes = {}
     if audit.start_date is None:
         _set(audit, changes, "start_date", date.today())
     return changes
 
 
-def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def report_audit(audit: Audit, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
     changes: Changes = {}
     if audit.end_date is None:
         _set(audit, changes, "end_date", date.today())
@@ -106,27 +122,21 @@ def report_audit(audit: Any, actor: Any, inputs: Mapping[str, Any], reason: str 
 
 
 # -- action -------------------------------------------------------------------------------------
-def complete_action(
-    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
-) -> Changes:
+def complete_action(action: Action, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
     changes: Changes = {}
     _set(action, changes, "completed_on", date.today())
     _set(action, changes, "progress", 100)
     return changes
 
 
-def verify_action(
-    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
-) -> Changes:
+def verify_action(action: Action, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
     changes = _set_inputs(action, actor, inputs, reason)
     _set(action, changes, "effectiveness_checked_by", actor.user)
     action.effectiveness_checked_at = utcnow()
     return changes
 
 
-def reopen_action(
-    action: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
-) -> Changes:
+def reopen_action(action: Action, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
     """Effectiveness refused: the action is back in progress and no longer completed."""
     changes: Changes = {}
     _set(action, changes, "completed_on", None)
@@ -135,7 +145,7 @@ def reopen_action(
 
 # -- document -----------------------------------------------------------------------------------
 def approve_document(
-    document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    document: Document, actor: Actor, inputs: Inputs, reason: str | None
 ) -> Changes:
     version = guards.draft_version(document)
     if version is not None:
@@ -153,7 +163,7 @@ def approve_document(
 
 
 def publish_document(
-    document: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None
+    document: Document, actor: Actor, inputs: Inputs, reason: str | None
 ) -> Changes:
     """The approved draft becomes the published version; the one it replaces is obsolete."""
     draft = guards.draft_version(document)
@@ -189,7 +199,9 @@ def publish_document(
 
 
 # -- management review --------------------------------------------------------------------------
-def hold_review(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+def hold_review(
+    review: ManagementReview, actor: Actor, inputs: Inputs, reason: str | None
+) -> Changes:
     changes: Changes = {}
     if review.held_on is None:
         _set(review, changes, "held_on", date.today())
@@ -200,31 +212,33 @@ def _queue_report(kind: str) -> Effect:
     """Record the report job in the transition's transaction; ``engine.fire`` queues it
     after the commit (Redis down: the job waits and the sweeper queues it later)."""
 
-    def effect(review: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+    def effect(
+        review: ManagementReview, actor: Actor, inputs: Inputs, reason: str | None
+    ) -> Changes:
         requested = jobs.request(kind, actor, subject="management_review", record_id=review.id)
         return {f"{kind}_job": [None, requested.job.id]}
 
-    return effect
+    return by_name(effect)
 
 
 def _arbitration(event: str) -> Effect:
-    def effect(obj: Any, actor: Any, inputs: Mapping[str, Any], reason: str | None) -> Changes:
+    def effect(obj: ServiceObjective, actor: Actor, inputs: Inputs, reason: str | None) -> Changes:
         return arbitrate_objective(obj, actor, inputs, reason, event=event)
 
-    return effect
+    return by_name(effect)
 
 
 EFFECTS: dict[tuple[str, str], Effect] = {
     **{("service_objective", event): _arbitration(event) for event in DECISION_OF_EVENT},
     ("service_objective", "close"): _set_inputs,
-    ("audit", "start"): start_audit,
-    ("audit", "report"): report_audit,
-    ("action", "complete"): complete_action,
-    ("action", "verify"): verify_action,
-    ("action", "reject"): reopen_action,
-    ("document", "approve"): approve_document,
-    ("document", "publish"): publish_document,
-    ("management_review", "hold"): hold_review,
+    ("audit", "start"): by_name(start_audit),
+    ("audit", "report"): by_name(report_audit),
+    ("action", "complete"): by_name(complete_action),
+    ("action", "verify"): by_name(verify_action),
+    ("action", "reject"): by_name(reopen_action),
+    ("document", "approve"): by_name(approve_document),
+    ("document", "publish"): by_name(publish_document),
+    ("management_review", "hold"): by_name(hold_review),
     ("management_review", "build_pack"): _queue_report("review_pack"),
     ("management_review", "close"): _queue_report("review_minutes"),
 }

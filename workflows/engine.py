@@ -21,19 +21,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
 
 from app import history, notifications
 from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
 from app.extensions import db
+from app.models.notifications import Notification
 from app.registry.artefact import Artefact
+from app.security.actor import Actor
 from app.security.roles import ADMIN
 from app.unit_of_work import flush, unit_of_work
 from workflows import effects, recipients
 from workflows.guards import FOUR_EYES, PERSON_GUARDS, STATE_GUARDS, Refusal
+from workflows.records import WorkflowRecord
 from workflows.tables import WORKFLOWS, Transition, Workflow
+
+#: The record an event is fired on, given back as it came (an ``Audit`` stays an ``Audit``).
+R = TypeVar("R", bound=WorkflowRecord)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Offer:
     def firable(self) -> bool:
         return self.blocked is None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         row = self.transition
         return {
             "event": row.event,
@@ -61,28 +67,28 @@ class Offer:
 
 
 @dataclass
-class Fired:
+class Fired(Generic[R]):
     """The outcome of a committed transition."""
 
     transition: Transition
-    record: Any
-    notifications: list[Any]
+    record: R
+    notifications: list[Notification]
 
 
 def workflow_of(artefact: Artefact) -> Workflow | None:
     return WORKFLOWS.get(artefact.code_name)
 
 
-def _may_role(row: Transition, actor: Any) -> bool:
+def _may_role(row: Transition, actor: Actor) -> bool:
     return bool(actor.system or actor.scope.roles & (row.roles | {ADMIN}))
 
 
-def _acts_for(artefact: Artefact, obj: Any, actor: Any) -> bool:
+def _acts_for(artefact: Artefact, obj: WorkflowRecord, actor: Actor) -> bool:
     """The record is within the services the actor acts for (write reach, not read reach)."""
     return bool(actor.system or artefact.scope.permits(obj, actor.scope))
 
 
-def _person_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
+def _person_refusal(row: Transition, obj: WorkflowRecord, actor: Actor) -> Refusal | None:
     if actor.system:
         return None
     for name in row.guards:
@@ -95,7 +101,7 @@ def _person_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def _state_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
+def _state_refusal(row: Transition, obj: WorkflowRecord, actor: Actor) -> Refusal | None:
     for name in row.guards:
         if name in STATE_GUARDS:
             refusal = STATE_GUARDS[name](obj, actor)
@@ -104,7 +110,7 @@ def _state_refusal(row: Transition, obj: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def offers(artefact: Artefact, obj: Any, actor: Any) -> list[Offer]:
+def offers(artefact: Artefact, obj: WorkflowRecord, actor: Actor) -> list[Offer]:
     """The events this user may fire on this record now, and those only a guard blocks.
 
     Events the user's role may not fire, or that another person must fire (the owner, the
@@ -126,12 +132,12 @@ def offers(artefact: Artefact, obj: Any, actor: Any) -> list[Offer]:
 def _check(
     artefact: Artefact,
     workflow: Workflow,
-    obj: Any,
+    obj: WorkflowRecord,
     event: str,
-    actor: Any,
+    actor: Actor,
     reason: str | None,
-    inputs: Mapping[str, Any],
-) -> tuple[Transition, dict[str, Any]]:
+    inputs: Mapping[str, object],
+) -> tuple[Transition, dict[str, object]]:
     """Every refusal of the module docstring, in order; the row and the cleaned inputs."""
     state_label = artefact.choices["state"].label(obj.state)
     if getattr(obj, "archived", False):
@@ -175,7 +181,7 @@ def _check(
         errors.append(
             FieldError("reason", _("Le motif est obligatoire pour « %(event)s ».", event=row.label))
         )
-    cleaned: dict[str, Any] = {}
+    cleaned: dict[str, object] = {}
     for name in inputs:
         if name not in row.inputs:
             errors.append(
@@ -215,14 +221,14 @@ def _check(
 
 def apply(
     artefact: Artefact,
-    obj: Any,
+    obj: R,
     event: str,
-    actor: Any,
+    actor: Actor,
     *,
     reason: str | None = None,
-    inputs: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, object] | None = None,
     expected_version: int | None = None,
-) -> Fired:
+) -> Fired[R]:
     """Fire the event inside the caller's transaction (flushed, not committed)."""
     workflow = workflow_of(artefact)
     if workflow is None:
@@ -235,7 +241,7 @@ def apply(
         raise Conflict(
             _("Cet enregistrement a changé depuis que vous l'avez ouvert : rechargez la page.")
         )
-    changes: dict[str, list[Any]] = {"state": [row.source, row.target]}
+    changes: effects.Changes = {"state": [row.source, row.target]}
     effect = effects.EFFECTS.get((artefact.code_name, event))
     with db.session.no_autoflush:
         obj.state = row.target
@@ -279,14 +285,14 @@ def _compare_and_set() -> None:
 
 def fire(
     artefact: Artefact,
-    obj: Any,
+    obj: R,
     event: str,
-    actor: Any,
+    actor: Actor,
     *,
     reason: str | None = None,
-    inputs: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, object] | None = None,
     expected_version: int | None = None,
-) -> Fired:
+) -> Fired[R]:
     """Fire the event as one command (one unit of work); the notifications' e-mails and any
     job the transition asked for (a pack, minutes) are queued after the commit."""
     with unit_of_work():

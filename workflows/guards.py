@@ -16,17 +16,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
 from app.models.indicators import Indicator, Target, indicator_service_objective
-from app.models.quality import Action, DocumentVersion, Finding
+from app.models.quality import Action, Audit, Document, DocumentVersion, Finding
 from app.models.reviews import ManagementReview, Proposal
+from app.models.strategy import ServiceObjective
+from app.security.actor import Actor
 from app.security.roles import QUALITY
 from app.security.scope import headed_services
+from workflows.records import WorkflowColumns, WorkflowRecord, by_name, by_name_sql
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class Refusal:
     status: int
 
 
-def _user_id(actor: Any) -> int | None:
+def _user_id(actor: Actor) -> int | None:
     return getattr(actor.user, "id", None)
 
 
@@ -50,7 +53,7 @@ def _state(message: str) -> Refusal:
 
 
 # -- person guards ----------------------------------------------------------------------------
-def is_lead_auditor(audit: Any, actor: Any) -> Refusal | None:
+def is_lead_auditor(audit: Audit, actor: Actor) -> Refusal | None:
     """Only the audit's lead auditor starts it and issues its report.
 
     With no lead auditor named yet, the quality cell may (it plans the audits).
@@ -62,14 +65,14 @@ def is_lead_auditor(audit: Any, actor: Any) -> Refusal | None:
     return _person(_("Seul l'auditeur responsable de cet audit peut le faire."))
 
 
-def is_owner(action: Any, actor: Any) -> Refusal | None:
+def is_owner(action: Action, actor: Actor) -> Refusal | None:
     """The action's owner moves it forward; with no owner, anyone of its service may."""
     if action.owner_id is None or action.owner_id == _user_id(actor):
         return None
     return _person(_("Seul le pilote de l'action peut la faire avancer."))
 
 
-def is_approver(document: Any, actor: Any) -> Refusal | None:
+def is_approver(document: Document, actor: Actor) -> Refusal | None:
     """The document's named approver decides; with none named, the quality cell does."""
     if document.approver_id is None:
         if QUALITY in actor.scope.roles:
@@ -81,7 +84,7 @@ def is_approver(document: Any, actor: Any) -> Refusal | None:
 
 
 # -- state guards -----------------------------------------------------------------------------
-def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
+def has_indicator_with_target(objective: ServiceObjective, actor: Actor) -> Refusal | None:
     """An objective is reviewed only once it is measured: an indicator with a target."""
     year = str(objective.year)
     stmt = select(
@@ -105,7 +108,7 @@ def has_indicator_with_target(objective: Any, actor: Any) -> Refusal | None:
     )
 
 
-def open_review_proposal(objective: Any) -> Any:
+def open_review_proposal(objective: ServiceObjective) -> Proposal | None:
     """The proposal carrying this objective in a review being held, if any."""
     stmt = (
         select(Proposal)
@@ -119,7 +122,7 @@ def open_review_proposal(objective: Any) -> Any:
         return db.session.scalars(stmt).first()
 
 
-def in_open_review(objective: Any, actor: Any) -> Refusal | None:
+def in_open_review(objective: ServiceObjective, actor: Actor) -> Refusal | None:
     """Officials arbitrate an objective only in a management review being held."""
     if open_review_proposal(objective) is not None:
         return None
@@ -131,7 +134,7 @@ def in_open_review(objective: Any, actor: Any) -> Refusal | None:
     )
 
 
-def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
+def findings_or_none(audit: Audit, actor: Actor) -> Refusal | None:
     """A report states its findings, or says explicitly that there are none."""
     if audit.no_finding:
         return None
@@ -147,7 +150,7 @@ def findings_or_none(audit: Any, actor: Any) -> Refusal | None:
     )
 
 
-def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
+def nonconformities_have_actions(audit: Audit, actor: Actor) -> Refusal | None:
     """Every non-conformity of the audit has a live corrective action before closing."""
     live_action = (
         select(Action.id)
@@ -175,14 +178,14 @@ def nonconformities_have_actions(audit: Any, actor: Any) -> Refusal | None:
     )
 
 
-def has_draft_version(document: Any, actor: Any) -> Refusal | None:
+def has_draft_version(document: Document, actor: Actor) -> Refusal | None:
     """A document goes to review with a draft version to read."""
     if draft_version(document) is not None:
         return None
     return _state(_("Ajoutez d'abord une version en brouillon à relire."))
 
 
-def draft_version(document: Any) -> Any:
+def draft_version(document: Document) -> DocumentVersion | None:
     """The newest live draft version of a document, if any."""
     stmt = (
         select(DocumentVersion)
@@ -197,7 +200,7 @@ def draft_version(document: Any) -> Any:
         return db.session.scalars(stmt).first()
 
 
-def all_proposals_decided(review: Any, actor: Any) -> Refusal | None:
+def all_proposals_decided(review: ManagementReview, actor: Actor) -> Refusal | None:
     """Officials decide every proposal before the decisions are recorded or the review closed."""
     stmt = select(func.count(Proposal.id)).where(
         Proposal.review_id == review.id,
@@ -211,30 +214,33 @@ def all_proposals_decided(review: Any, actor: Any) -> Refusal | None:
     return _state(_("%(count)s proposition(s) ne sont pas encore arbitrées.", count=undecided))
 
 
-PERSON_GUARDS: dict[str, Callable[[Any, Any], Refusal | None]] = {
-    "is_lead_auditor": is_lead_auditor,
-    "is_owner": is_owner,
-    "is_approver": is_approver,
+#: A guard or four-eyes rule as the engine calls it, on the record of the table naming it.
+Guard = Callable[[WorkflowRecord, Actor], Refusal | None]
+
+PERSON_GUARDS: dict[str, Guard] = {
+    "is_lead_auditor": by_name(is_lead_auditor),
+    "is_owner": by_name(is_owner),
+    "is_approver": by_name(is_approver),
 }
-STATE_GUARDS: dict[str, Callable[[Any, Any], Refusal | None]] = {
-    "has_indicator_with_target": has_indicator_with_target,
-    "in_open_review": in_open_review,
-    "findings_or_none": findings_or_none,
-    "nonconformities_have_actions": nonconformities_have_actions,
-    "has_draft_version": has_draft_version,
-    "all_proposals_decided": all_proposals_decided,
+STATE_GUARDS: dict[str, Guard] = {
+    "has_indicator_with_target": by_name(has_indicator_with_target),
+    "in_open_review": by_name(in_open_review),
+    "findings_or_none": by_name(findings_or_none),
+    "nonconformities_have_actions": by_name(nonconformities_have_actions),
+    "has_draft_version": by_name(has_draft_version),
+    "all_proposals_decided": by_name(all_proposals_decided),
 }
 
 
 # -- four-eyes rules --------------------------------------------------------------------------
-def not_owner(action: Any, actor: Any) -> Refusal | None:
+def not_owner(action: Action, actor: Actor) -> Refusal | None:
     """An action's effectiveness is judged by someone other than its owner."""
     if action.owner_id is not None and action.owner_id == _user_id(actor):
         return _person(_("Le pilote d'une action ne vérifie pas lui-même son efficacité."))
     return None
 
 
-def not_author(document: Any, actor: Any) -> Refusal | None:
+def not_author(document: Document, actor: Actor) -> Refusal | None:
     """A document is approved by someone other than the author of the version under review."""
     version = draft_version(document)
     author_id = getattr(version, "author_id", None) or document.owner_id
@@ -243,17 +249,17 @@ def not_author(document: Any, actor: Any) -> Refusal | None:
     return None
 
 
-def not_head(objective: Any, actor: Any) -> Refusal | None:
+def not_head(objective: ServiceObjective, actor: Actor) -> Refusal | None:
     """An official does not arbitrate a proposal of a service they head (or one below)."""
     if objective.service_id in headed_services(_user_id(actor)):
         return _person(_("Vous dirigez ce service : un autre élu doit arbitrer sa proposition."))
     return None
 
 
-FOUR_EYES: dict[str, Callable[[Any, Any], Refusal | None]] = {
-    "not_owner": not_owner,
-    "not_author": not_author,
-    "not_head": not_head,
+FOUR_EYES: dict[str, Guard] = {
+    "not_owner": by_name(not_owner),
+    "not_author": by_name(not_author),
+    "not_head": by_name(not_head),
 }
 
 
@@ -262,35 +268,45 @@ def _is_quality(roles: frozenset[str]) -> bool:
     return QUALITY in roles
 
 
-def _lead_auditor_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+def _lead_auditor_clause(
+    model: type[Audit], user_id: int, roles: frozenset[str]
+) -> ColumnElement[bool]:
     mine = model.lead_auditor_id == user_id
     return mine | model.lead_auditor_id.is_(None) if _is_quality(roles) else mine
 
 
-def _owner_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+def _owner_clause(model: type[Action], user_id: int, roles: frozenset[str]) -> ColumnElement[bool]:
     return (model.owner_id == user_id) | model.owner_id.is_(None)
 
 
-def _approver_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+def _approver_clause(
+    model: type[Document], user_id: int, roles: frozenset[str]
+) -> ColumnElement[bool]:
     mine = model.approver_id == user_id
     return mine | model.approver_id.is_(None) if _is_quality(roles) else mine
 
 
-def _not_owner_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+def _not_owner_clause(
+    model: type[Action], user_id: int, roles: frozenset[str]
+) -> ColumnElement[bool]:
     return model.owner_id.is_(None) | (model.owner_id != user_id)
 
 
-def _not_document_owner_clause(model: Any, user_id: int, roles: frozenset[str]) -> Any:
+def _not_document_owner_clause(
+    model: type[Document], user_id: int, roles: frozenset[str]
+) -> ColumnElement[bool]:
     return model.owner_id.is_(None) | (model.owner_id != user_id)
 
 
 #: SQL counterparts of the person guards and four-eyes rules: ``clause(model, user id,
 #: roles)``. They select the records a user *may* have to act on; the engine's checks stay the
 #: authority when the event is fired (e.g. the author of the draft version).
-PERSON_CLAUSES: dict[str, Callable[[Any, int, frozenset[str]], Any]] = {
-    "is_lead_auditor": _lead_auditor_clause,
-    "is_owner": _owner_clause,
-    "is_approver": _approver_clause,
-    "not_owner": _not_owner_clause,
-    "not_author": _not_document_owner_clause,
+Clause = Callable[[type[WorkflowColumns], int, frozenset[str]], ColumnElement[bool]]
+
+PERSON_CLAUSES: dict[str, Clause] = {
+    "is_lead_auditor": by_name_sql(_lead_auditor_clause),
+    "is_owner": by_name_sql(_owner_clause),
+    "is_approver": by_name_sql(_approver_clause),
+    "not_owner": by_name_sql(_not_owner_clause),
+    "not_author": by_name_sql(_not_document_owner_clause),
 }

@@ -15,7 +15,6 @@ Refusals leave everything as it was, like every command.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
 from app.declarations.choices import DECISION
 from app.extensions import db
 from app.models.indicators import Target
+from app.models.notifications import Notification
 from app.models.reviews import Proposal
 from app.security.actor import Actor
 from app.security.roles import ADMIN, OFFICIAL
@@ -40,7 +40,7 @@ EVENT_OF_DECISION = {decision: event for event, decision in DECISION_OF_EVENT.it
 @dataclass
 class Decided:
     proposal: Proposal
-    notifications: list[Any]
+    notifications: list[Notification]
 
 
 def target_year(proposal: Proposal) -> int:
@@ -154,7 +154,7 @@ def decide(
     rationale = (rationale or "").strip() or None
     deliberation_ref = (deliberation_ref or "").strip()[:64] or None
     _check(proposal, decision, actor, rationale)
-    sent: list[Any] = []
+    sent: list[Notification] = []
     with unit_of_work():
         record_decision(proposal, actor, decision, rationale, deliberation_ref)
         objective = proposal.service_objective

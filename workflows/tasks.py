@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from app import registry
 from app.extensions import db
@@ -29,6 +30,7 @@ from app.security.actor import Actor
 from app.security.roles import OFFICIAL, SERVICE_HEAD
 from app.security.scope import headed_services
 from workflows.guards import PERSON_CLAUSES
+from workflows.records import WorkflowColumns, WorkflowRecord
 from workflows.tables import WORKFLOWS, Transition
 
 #: Rows shown per section (the count tells how many more there are).
@@ -45,14 +47,18 @@ ORDER = {
 }
 
 
+#: What a section lists: the records of a workflow step, proposals, or indicators' overdue values.
+_Row = TypeVar("_Row")
+
+
 @dataclass
-class Section:
+class Section(Generic[_Row]):
     """One heading of the page and its first records."""
 
     key: str
     title: str
     artefact: str | None
-    rows: list[Any] = field(default_factory=list)
+    rows: list[_Row] = field(default_factory=list)
     total: int = 0
     events: list[str] = field(default_factory=list)
     link: str | None = None
@@ -69,7 +75,9 @@ def _task_rows(roles: frozenset[str]) -> list[tuple[str, Transition]]:
     ]
 
 
-def _person_clause(row: Transition, model: Any, actor: Actor) -> Any:
+def _person_clause(
+    row: Transition, model: type[WorkflowColumns], actor: Actor
+) -> list[ColumnElement[bool]]:
     user_id = getattr(actor.user, "id", None)
     clauses = []
     names = [g for g in row.guards if g in PERSON_CLAUSES]
@@ -80,10 +88,10 @@ def _person_clause(row: Transition, model: Any, actor: Actor) -> Any:
     return clauses
 
 
-def _workflow_section(code: str, row: Transition, actor: Actor) -> Section:
+def _workflow_section(code: str, row: Transition, actor: Actor) -> Section[WorkflowRecord]:
     artefact = registry.get(code)
-    model: Any = artefact.model
-    stmt: Any = select(model).where(model.state == row.source, model.archived.is_(False))
+    model: type[WorkflowColumns] = artefact.model
+    stmt = select(model).where(model.state == row.source, model.archived.is_(False))
     clause = artefact.scope.clause(model, actor.scope)
     if clause is not None:
         stmt = stmt.where(clause)
@@ -101,11 +109,11 @@ def _workflow_section(code: str, row: Transition, actor: Actor) -> Section:
     )
 
 
-def _proposals_section(actor: Actor) -> Section:
+def _proposals_section(actor: Actor) -> Section[Proposal]:
     """Proposals an official may arbitrate now: undecided, in a review being held, not of a
     service they head."""
     headed = headed_services(getattr(actor.user, "id", None))
-    stmt: Any = (
+    stmt = (
         select(Proposal)
         .join(ManagementReview, Proposal.review_id == ManagementReview.id)
         .where(
@@ -139,10 +147,10 @@ def _proposals_section(actor: Actor) -> Section:
     )
 
 
-def _measurements_section(actor: Actor, today: date | None = None) -> Section:
+def _measurements_section(actor: Actor, today: date | None = None) -> Section[Overdue]:
     """Indicators the user answers for (or of the services they head) whose value is due."""
     user_id = getattr(actor.user, "id", None)
-    stmt: Any = select(Indicator).where(
+    stmt = select(Indicator).where(
         Indicator.archived.is_(False), Indicator.collection_mode == "manual"
     )
     mine = Indicator.owner_id == user_id
@@ -161,13 +169,17 @@ def _measurements_section(actor: Actor, today: date | None = None) -> Section:
     )
 
 
-def sections_for(actor: Actor, today: date | None = None) -> list[Section]:
+#: A section of the page, by what it lists.
+TaskSection = Section[WorkflowRecord] | Section[Proposal] | Section[Overdue]
+
+
+def sections_for(actor: Actor, today: date | None = None) -> list[TaskSection]:
     """Every non-empty section of the user's page, in the order of the workflow tables."""
     roles = actor.scope.roles
-    found: list[Section] = []
+    found: list[TaskSection] = []
     if OFFICIAL in roles:
         found.append(_proposals_section(actor))
-    merged: dict[str, Section] = {}
+    merged: dict[str, Section[WorkflowRecord]] = {}
     for code, row in _task_rows(roles):
         section = _workflow_section(code, row, actor)
         # one heading per (artefact, state): an action « à faire » is one to-do

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol, TypeVar
 
 from flask import Response, current_app, send_file
 from flask_babel import format_decimal
@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from app import files, history
 from app.commands import records
 from app.commands.errors import DomainError, FieldError, Forbidden, NotFound
+from app.models.mixins import Record
 from app.reading import get_for
 from app.registry.artefact import FILE_COLUMNS, Artefact
 from app.security.actor import Actor
@@ -31,6 +32,25 @@ from app.unit_of_work import unit_of_work
 
 #: The multipart field (API) and form field (screens) that carry the file.
 FILE_FIELD = "file"
+
+#: The record a file is attached to, given back as it came.
+R = TypeVar("R", bound=Record)
+
+
+class FileRecord(Record, Protocol):
+    """A record carrying a file (``AttachedFileMixin``), as its metadata is answered."""
+
+    @property
+    def file_name(self) -> str | None: ...
+
+    @property
+    def file_size(self) -> int | None: ...
+
+    @property
+    def file_type(self) -> str | None: ...
+
+    @property
+    def file_sha256(self) -> str | None: ...
 
 
 class TooLarge(DomainError):
@@ -101,20 +121,20 @@ def _discard(stored: files.StoredFile) -> None:
         current_app.logger.warning("orphan stored file left: %s", stored.key)
 
 
-def _file_columns(obj: Any) -> dict[str, Any]:
+def _file_columns(obj: object) -> dict[str, object]:
     return {name: getattr(obj, name) for name in sorted(FILE_COLUMNS)}
 
 
 def attach_file(
     artefact: Artefact,
-    obj: Any,
+    obj: R,
     filename: str,
     data: bytes,
     actor: Actor,
     *,
     expected_version: int | None,
     reason: str | None = None,
-) -> Any:
+) -> R:
     """Store an uploaded file and make it the record's file, with one history entry.
 
     Refusals (role, scope, archived, stale version, name, type, content, size) raise before
@@ -146,7 +166,7 @@ def attach_file(
     return obj
 
 
-def metadata(obj: Any) -> dict[str, Any]:
+def metadata(obj: FileRecord) -> dict[str, object]:
     """What the API answers about a record's file (and the version to send next)."""
     return {
         "file_name": obj.file_name,
@@ -181,7 +201,7 @@ class Download:
         return response
 
 
-def download_for(artefact: Artefact, record_id: Any, actor: Actor) -> Download:
+def download_for(artefact: Artefact, record_id: object, actor: Actor) -> Download:
     """The file of a record the actor may read (archived ones included), or NotFound."""
     require_file(artefact)
     obj = get_for(artefact, record_id, actor)

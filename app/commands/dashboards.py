@@ -15,7 +15,7 @@ answer, and the dashboard's version is bumped so a stale edit of its title form 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TypeVar
 
 from flask_babel import gettext as _
 
@@ -41,6 +41,11 @@ INDICATOR_KINDS = frozenset({"kpi", "trend", "table", "map"})
 OBJECTIVE_KINDS = frozenset({"kpi", "map"})
 TITLE_MAX = 300
 
+#: A widget form's fields: texts from the editor's form, or ids given as numbers by code.
+WidgetValues = Mapping[str, str | int | None]
+#: The model of the record a widget points to.
+M = TypeVar("M")
+
 
 def describe(widgets: list[DashboardWidget]) -> list[str]:
     """The widgets in order, in words, for the history diff (« 1. kpi — IND-001 »)."""
@@ -58,7 +63,7 @@ def describe(widgets: list[DashboardWidget]) -> list[str]:
     return out
 
 
-def _readable(code: str, model: type, raw: Any, actor: Actor) -> Any:
+def _readable(code: str, model: type[M], raw: str | int, actor: Actor) -> M | None:
     """The record ``raw`` names if the actor may read it and it is live, else None."""
     try:
         pk = int(raw)
@@ -98,7 +103,7 @@ def _write(dashboard: Dashboard, actor: Actor, before: list[str], reason: str | 
 
 
 def add_widget(
-    dashboard: Dashboard, values: Mapping[str, Any], actor: Actor, *, reason: str | None = None
+    dashboard: Dashboard, values: WidgetValues, actor: Actor, *, reason: str | None = None
 ) -> DashboardWidget:
     """Append a widget. ``values``: kind, indicator (id) or objective (``strategic:<id>`` /
     ``service:<id>``), optional title and position (1 = first; default: last)."""
@@ -209,7 +214,7 @@ def add_widget(
     return widget
 
 
-def _widget_of(dashboard: Dashboard, widget_id: Any) -> DashboardWidget:
+def _widget_of(dashboard: Dashboard, widget_id: object) -> DashboardWidget:
     for widget in dashboard.widgets:
         if str(widget.id) == str(widget_id):
             return widget
@@ -217,7 +222,12 @@ def _widget_of(dashboard: Dashboard, widget_id: Any) -> DashboardWidget:
 
 
 def move_widget(
-    dashboard: Dashboard, widget_id: Any, direction: str, actor: Actor, *, reason: str | None = None
+    dashboard: Dashboard,
+    widget_id: object,
+    direction: str,
+    actor: Actor,
+    *,
+    reason: str | None = None,
 ) -> None:
     """Move a widget one place ``up`` or ``down`` (at an end, nothing changes)."""
     require_held(registry.get("dashboard"), dashboard, actor)
@@ -241,7 +251,7 @@ def move_widget(
 
 
 def remove_widget(
-    dashboard: Dashboard, widget_id: Any, actor: Actor, *, reason: str | None = None
+    dashboard: Dashboard, widget_id: object, actor: Actor, *, reason: str | None = None
 ) -> None:
     """Take a widget off the dashboard (the indicator or objective itself is untouched)."""
     require_held(registry.get("dashboard"), dashboard, actor)

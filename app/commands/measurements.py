@@ -11,10 +11,10 @@ the calculated indicators that read them are recalculated, in one unit of work.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import NoReturn, Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -45,7 +45,7 @@ FEEDING_ROLES = frozenset({ADMIN, QUALITY, SERVICE_HEAD, AGENT})
 __all__ = ["MAX_ROWS", "BatchResult", "push_batch"]
 
 
-def _number(raw: Any) -> float | None:
+def _number(raw: object) -> float | None:
     """A finite number from JSON or typed French text (``12,5``, ``1 250``); else None."""
     if isinstance(raw, bool) or raw is None:
         return None
@@ -62,9 +62,40 @@ def _number(raw: Any) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _indicators_by_code(codes: set[str]) -> dict[str, Any]:
+class _IndicatorColumns(Protocol):
+    """The columns of an indicator a batch reads (a row of :func:`_indicators_by_code`)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def frequency(self) -> str: ...
+
+    @property
+    def min_value(self) -> float | None: ...
+
+    @property
+    def max_value(self) -> float | None: ...
+
+    @property
+    def owner_service_id(self) -> int: ...
+
+    @property
+    def source_application_id(self) -> int | None: ...
+
+    @property
+    def collection_mode(self) -> str: ...
+
+    @property
+    def archived(self) -> bool: ...
+
+
+def _indicators_by_code(codes: set[str]) -> dict[str, _IndicatorColumns]:
     """The indicators a batch names, read in a few IN queries (columns the rules need)."""
-    found: dict[str, Any] = {}
+    found: dict[str, _IndicatorColumns] = {}
     columns = (
         Indicator.id,
         Indicator.code,
@@ -95,7 +126,7 @@ def _first(errors: Sequence[FieldError]) -> None:
         raise _RowRefused(errors[0])
 
 
-def _refuse(name: str, message: str) -> None:
+def _refuse(name: str, message: str) -> NoReturn:
     raise _RowRefused(FieldError(name, message))
 
 
@@ -107,18 +138,18 @@ class _Checker:
     application: SourceApplication | None
     writer: Writer
     today: date
-    indicators: dict[str, Any]
+    indicators: dict[str, _IndicatorColumns]
     locked: set[str]
     seen: dict[tuple[int, str], int] = field(default_factory=dict)
 
-    def may_feed(self, indicator: Any) -> bool:
+    def may_feed(self, indicator: _IndicatorColumns) -> bool:
         if self.actor.system:
             return True
         if self.application is not None:
             return bool(indicator.source_application_id == self.application.id)
         return self.actor.scope.reaches({indicator.owner_service_id})
 
-    def check(self, index: int, raw: Any) -> Row:
+    def check(self, index: int, raw: object) -> Row:
         """The row, checked; raises :class:`_RowRefused` with its first problem."""
         if not isinstance(raw, dict):
             _refuse(
@@ -147,7 +178,7 @@ class _Checker:
         self._not_twice(index, indicator, period_code)
         return Row(index, indicator.id, indicator.code, period_code, value, comment)
 
-    def _indicator(self, raw: dict[str, Any]) -> Any:
+    def _indicator(self, raw: Mapping[str, object]) -> _IndicatorColumns:
         code = str(raw.get("indicator") or "").strip()
         if not code:
             _refuse("indicator", _("Le code de l'indicateur est obligatoire."))
@@ -160,7 +191,7 @@ class _Checker:
         return indicator
 
     @staticmethod
-    def _comment(raw: Any) -> str | None:
+    def _comment(raw: object) -> str | None:
         if raw is not None and not isinstance(raw, str):
             _refuse("comment", _("Le commentaire doit être un texte."))
         comment = (raw or "").strip() or None
@@ -168,7 +199,7 @@ class _Checker:
             _refuse("comment", _("Le commentaire dépasse 2 000 caractères."))
         return comment
 
-    def _not_twice(self, index: int, indicator: Any, period_code: str) -> None:
+    def _not_twice(self, index: int, indicator: _IndicatorColumns, period_code: str) -> None:
         key = (indicator.id, period_code)
         if key in self.seen:
             _refuse(
@@ -183,7 +214,7 @@ class _Checker:
         self.seen[key] = index
 
 
-def _check_shape(rows: Any) -> list[Any]:
+def _check_shape(rows: object) -> list[object]:
     if not isinstance(rows, list):
         raise Invalid(
             _("« measurements » doit être une liste de lignes."),
@@ -210,7 +241,7 @@ def _feeder(actor: Actor, application: SourceApplication | None) -> SourceApplic
     return application
 
 
-def _checked_rows(rows: list[Any], checker: _Checker) -> list[Row]:
+def _checked_rows(rows: list[object], checker: _Checker) -> list[Row]:
     valid: list[Row] = []
     errors: list[FieldError] = []
     for index, raw in enumerate(rows):
@@ -232,7 +263,7 @@ def _checked_rows(rows: list[Any], checker: _Checker) -> list[Row]:
 
 
 def push_batch(
-    rows: Any,
+    rows: object,
     actor: Actor,
     *,
     source: str,

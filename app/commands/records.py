@@ -10,12 +10,13 @@ is exactly as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TypeVar, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import UniqueConstraint, select
+from sqlalchemy import Table, UniqueConstraint, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapper
 
 from app import history, registry
 from app.commands.context import WriteContext
@@ -29,6 +30,7 @@ from app.commands.errors import (
 )
 from app.commands.values import coerce_scalar
 from app.extensions import db
+from app.models.mixins import Record
 from app.models.organisation import VigieUser
 from app.models.types import utcnow
 from app.reading import is_readable
@@ -36,12 +38,15 @@ from app.registry.artefact import Artefact
 from app.security.actor import Actor
 from app.unit_of_work import flush, unit_of_work
 
+#: The record a command is given, given back as it came (a ``Document`` stays a ``Document``).
+R = TypeVar("R", bound=Record)
+
 
 # --------------------------------------------------------------------------------------------
 # applying values
 # --------------------------------------------------------------------------------------------
 def _required_fields(artefact: Artefact) -> set[str]:
-    mapper: Any = sa_inspect(artefact.model)
+    mapper: Mapper[object] = sa_inspect(artefact.model)
     required: set[str] = set()
     for name in artefact.editable_fields:
         if name in artefact.relationships:
@@ -61,8 +66,8 @@ def _required_fields(artefact: Artefact) -> set[str]:
 
 
 def _resolve_related(
-    artefact: Artefact, name: str, raw: Any, actor: Actor
-) -> tuple[Any, FieldError | None]:
+    artefact: Artefact, name: str, raw: object, actor: Actor
+) -> tuple[object, FieldError | None]:
     """Turn an id (or list of ids, or objects) into related records the actor may use."""
     rel = artefact.relationships[name]
     target = rel.mapper.class_
@@ -72,7 +77,7 @@ def _resolve_related(
             return [], None
         if not isinstance(raw, (list, tuple)):
             return None, FieldError(name, _("« %(label)s » doit être une liste.", label=label))
-        values = []
+        values: list[object] = []
         for item in raw:
             value, error = _resolve_one(target, name, label, item, actor)
             if error:
@@ -85,8 +90,8 @@ def _resolve_related(
 
 
 def _resolve_one(
-    target: type, name: str, label: str, raw: Any, actor: Actor
-) -> tuple[Any, FieldError | None]:
+    target: type, name: str, label: str, raw: object, actor: Actor
+) -> tuple[object, FieldError | None]:
     related_artefact = registry.for_model(target)
     if isinstance(raw, target):
         obj = raw
@@ -122,8 +127,8 @@ def _resolve_one(
     return obj, None
 
 
-def _unique_errors(artefact: Artefact, obj: Any, names: Iterable[str]) -> list[FieldError]:
-    mapper: Any = sa_inspect(artefact.model)
+def _unique_errors(artefact: Artefact, obj: Record, names: Iterable[str]) -> list[FieldError]:
+    mapper: Mapper[object] = sa_inspect(artefact.model)
     errors = []
     for name in names:
         attr = mapper.column_attrs.get(name)
@@ -151,17 +156,18 @@ def _unique_errors(artefact: Artefact, obj: Any, names: Iterable[str]) -> list[F
     return errors
 
 
-def _combination_errors(artefact: Artefact, obj: Any) -> list[FieldError]:
+def _combination_errors(artefact: Artefact, obj: Record) -> list[FieldError]:
     """Multi-column unique constraints (a measurement per indicator and period), in French."""
-    mapper: Any = sa_inspect(artefact.model)
-    table = mapper.local_table
+    mapper: Mapper[object] = sa_inspect(artefact.model)
+    # a registered model is mapped to its one table (no joined inheritance, no mapped select)
+    table = cast(Table, mapper.local_table)
     by_column = {col.name: rel.key for rel in mapper.relationships for col in rel.local_columns}
     errors = []
     for constraint in table.constraints:
         if not isinstance(constraint, UniqueConstraint) or len(constraint.columns) < 2:
             continue
         keys = [mapper.get_property_by_column(col).key for col in constraint.columns]
-        values = []
+        values: list[object] = []
         for key in keys:
             value = getattr(obj, key)
             rel_key = by_column.get(key)
@@ -194,8 +200,8 @@ def _combination_errors(artefact: Artefact, obj: Any) -> list[FieldError]:
 
 def apply_values(
     artefact: Artefact,
-    obj: Any,
-    values: Mapping[str, Any],
+    obj: Record,
+    values: Mapping[str, object],
     actor: Actor,
     *,
     creating: bool,
@@ -296,7 +302,7 @@ def flush_record(artefact: Artefact) -> None:
         ) from None
 
 
-def require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
+def require_held(artefact: Artefact, obj: Record, actor: Actor) -> None:
     """The actor may write this artefact and reaches this record.
 
     A record out of reach reads as absent (404); one the actor may read but not write — a
@@ -316,8 +322,8 @@ def require_held(artefact: Artefact, obj: Any, actor: Actor) -> None:
 
 
 def create_record(
-    artefact: Artefact, values: Mapping[str, Any], actor: Actor, *, reason: str | None = None
-) -> Any:
+    artefact: Artefact, values: Mapping[str, object], actor: Actor, *, reason: str | None = None
+) -> Record:
     """Create a record; refuse if it would land outside the actor's services."""
     _require_write(artefact, actor)
     obj = artefact.model()
@@ -341,7 +347,7 @@ def create_record(
     return obj
 
 
-def require_current(obj: Any, expected_version: int | None) -> None:
+def require_current(obj: Record, expected_version: int | None) -> None:
     """The record is live and the caller saw its latest version (optimistic locking)."""
     if expected_version is None:
         raise Invalid(
@@ -364,13 +370,13 @@ def require_current(obj: Any, expected_version: int | None) -> None:
 
 def update_record(
     artefact: Artefact,
-    obj: Any,
-    values: Mapping[str, Any],
+    obj: R,
+    values: Mapping[str, object],
     actor: Actor,
     *,
     expected_version: int | None,
     reason: str | None = None,
-) -> Any:
+) -> R:
     """Update a record the actor holds; stale versions and moves out of scope are refused."""
     require_held(artefact, obj, actor)
     require_current(obj, expected_version)
@@ -399,7 +405,7 @@ def update_record(
 
 
 def _set_archived(
-    artefact: Artefact, obj: Any, actor: Actor, archived: bool, reason: str | None
+    artefact: Artefact, obj: Record, actor: Actor, archived: bool, reason: str | None
 ) -> None:
     obj.archived = archived
     obj.archived_at = utcnow() if archived else None
@@ -415,13 +421,13 @@ def _set_archived(
     _after_write(artefact, obj, actor)
 
 
-def _after_write(artefact: Artefact, obj: Any, actor: Actor) -> None:
+def _after_write(artefact: Artefact, obj: Record, actor: Actor) -> None:
     """The declaration's follow-up in the same transaction (e.g. recalculating indicators)."""
     if artefact.after_write is not None:
         artefact.after_write(obj, actor)
 
 
-def archive_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None) -> Any:
+def archive_record(artefact: Artefact, obj: R, actor: Actor, *, reason: str | None = None) -> R:
     """Archive (controlled records) or delete (others), with a history entry either way."""
     require_held(artefact, obj, actor)
     if artefact.archivable and obj.archived:
@@ -445,7 +451,7 @@ def archive_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | 
     return obj
 
 
-def restore_record(artefact: Artefact, obj: Any, actor: Actor, *, reason: str | None = None) -> Any:
+def restore_record(artefact: Artefact, obj: R, actor: Actor, *, reason: str | None = None) -> R:
     """Bring an archived record back into the lists."""
     require_held(artefact, obj, actor)
     if not artefact.archivable or not obj.archived:

@@ -7,8 +7,6 @@ every path). Locking and unlocking need a reason too, kept in the period's histo
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import gettext as _
 
 from app import history, registry
@@ -22,7 +20,9 @@ from app.security.roles import ADMIN, QUALITY
 from app.unit_of_work import unit_of_work
 
 
-def set_locked(period_id: Any, locked: bool, actor: Actor, reason: str | None) -> ReportingPeriod:
+def set_locked(
+    period_id: object, locked: bool, actor: Actor, reason: str | None
+) -> ReportingPeriod:
     """Lock (``True``) or unlock a period; quality cell or administrators, with a reason."""
     artefact = registry.get("reporting_period")
     obj: ReportingPeriod = get_for(artefact, period_id, actor)

@@ -10,11 +10,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper
+from sqlalchemy.types import TypeEngine
 
 from app.commands.errors import FieldError
 from app.registry.artefact import Artefact
@@ -23,15 +24,19 @@ _TRUE = {"1", "true", "oui", "yes", "vrai", "o", "y"}
 _FALSE = {"0", "false", "non", "no", "faux", "n", ""}
 
 
-def column_type(artefact: Artefact, name: str) -> Any | None:
-    mapper: Any = sa_inspect(artefact.model)
+#: A column's SQL type (``String(300)``, ``Integer()``…), whatever Python values it holds.
+ColumnType = TypeEngine[object]
+
+
+def column_type(artefact: Artefact, name: str) -> ColumnType | None:
+    mapper: Mapper[object] = sa_inspect(artefact.model)
     attr = mapper.column_attrs.get(name)
     if attr is None:
         return None
     return attr.columns[0].type
 
 
-def coerce_scalar(artefact: Artefact, name: str, raw: Any) -> tuple[Any, FieldError | None]:
+def coerce_scalar(artefact: Artefact, name: str, raw: object) -> tuple[object, FieldError | None]:
     """Coerce one scalar field; return (value, error).
 
     A blank is no value, and a column of a type without a coercer (:data:`_COERCERS`) takes
@@ -59,16 +64,16 @@ class _Field:
     artefact: Artefact
     name: str
     label: str
-    ctype: Any
+    ctype: ColumnType | None
 
 
 #: What a coercer gives: (value, None), or (None, the error of a rule the value breaks). It
 #: raises ``ValueError`` or ``TypeError`` when it cannot read the value at all.
-_Coerced = tuple[Any, FieldError | None]
-_Coercer = Callable[[_Field, Any], _Coerced]
+_Coerced = tuple[object, FieldError | None]
+_Coercer = Callable[[_Field, object], _Coerced]
 
 
-def _to_boolean(field: _Field, raw: Any) -> _Coerced:
+def _to_boolean(field: _Field, raw: object) -> _Coerced:
     """A boolean, or the words people type for one (« oui », « non », « vrai », 1, 0…)."""
     if isinstance(raw, bool):
         return raw, None
@@ -80,7 +85,7 @@ def _to_boolean(field: _Field, raw: Any) -> _Coerced:
     raise ValueError
 
 
-def _to_integer(field: _Field, raw: Any) -> _Coerced:
+def _to_integer(field: _Field, raw: object) -> _Coerced:
     """A whole number (``True`` is not 1, ``2.5`` is not 2), one of the choices if the column
     has a list of them."""
     if isinstance(raw, bool):
@@ -92,7 +97,7 @@ def _to_integer(field: _Field, raw: Any) -> _Coerced:
     return (None, refused) if refused is not None else (number, None)
 
 
-def _to_number(field: _Field, raw: Any) -> _Coerced:
+def _to_number(field: _Field, raw: object) -> _Coerced:
     """A finite number, written the French way too (``1 250,5``, with a space or a narrow
     no-break space between thousands)."""
     if isinstance(raw, bool):
@@ -103,14 +108,14 @@ def _to_number(field: _Field, raw: Any) -> _Coerced:
     return value, None
 
 
-def _to_datetime(field: _Field, raw: Any) -> _Coerced:
+def _to_datetime(field: _Field, raw: object) -> _Coerced:
     """A date and time, in ISO 8601."""
     if isinstance(raw, datetime):
         return raw, None
     return datetime.fromisoformat(str(raw).strip()), None
 
 
-def _to_date(field: _Field, raw: Any) -> _Coerced:
+def _to_date(field: _Field, raw: object) -> _Coerced:
     """A date, as French readers write it (``JJ/MM/AAAA``) or in ISO 8601."""
     if isinstance(raw, date):
         return raw, None
@@ -121,7 +126,7 @@ def _to_date(field: _Field, raw: Any) -> _Coerced:
     return date.fromisoformat(text), None
 
 
-def _to_text(field: _Field, raw: Any) -> _Coerced:
+def _to_text(field: _Field, raw: object) -> _Coerced:
     """A text (a number is taken as its digits; a list or a boolean is refused), within the
     column's length, one of the choices if the column has a list of them."""
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
@@ -153,7 +158,7 @@ def _not_a_choice(field: _Field, code: str) -> FieldError | None:
 
 
 #: Column type → its coercer, tried in this order (the first the column is an instance of).
-_COERCERS: tuple[tuple[type[Any] | tuple[type[Any], ...], _Coercer], ...] = (
+_COERCERS: tuple[tuple[type[object] | tuple[type[object], ...], _Coercer], ...] = (
     (Boolean, _to_boolean),
     (Integer, _to_integer),
     ((Float, Numeric), _to_number),
@@ -163,13 +168,13 @@ _COERCERS: tuple[tuple[type[Any] | tuple[type[Any], ...], _Coercer], ...] = (
 )
 
 
-def _coercer_for(ctype: Any) -> _Coercer | None:
+def _coercer_for(ctype: ColumnType | None) -> _Coercer | None:
     """The coercer of a column type; None for a type the payloads need not convert (and for
     a name that is not a column)."""
     return next((coerce for types, coerce in _COERCERS if isinstance(ctype, types)), None)
 
 
-def _expected_message(label: str, ctype: Any) -> str:
+def _expected_message(label: str, ctype: ColumnType | None) -> str:
     if isinstance(ctype, Boolean):
         return _("« %(label)s » doit être vrai ou faux.", label=label)
     if isinstance(ctype, Integer):

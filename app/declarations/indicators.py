@@ -17,13 +17,14 @@ from app.declarations.choices import (
 from app.indicators.calculation import recompute
 from app.models import Indicator, Measurement, ReportingPeriod, Target
 from app.registry import Artefact, register
+from app.security.actor import Actor
 from app.security.roles import AGENT, APPLICATION, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByPath, Unscoped
 
 INDICATORS = "indicators"
 
 
-def recalculate_dependents(measurement: Measurement, actor: object) -> None:
+def recalculate_dependents(measurement: Measurement, actor: Actor) -> None:
     """A value edited in a form or the API refreshes the calculated indicators reading it."""
     recompute({(measurement.indicator_id, measurement.period)}, actor)
 

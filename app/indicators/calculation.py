@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from app import periods
 from app.extensions import db
 from app.indicators import formula, store
 from app.models.indicators import Indicator, Measurement
+from app.security.actor import Actor
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def compute(
     return results
 
 
-def recompute(changed: set[tuple[int, str]], actor: Any) -> int:
+def recompute(changed: set[tuple[int, str]], actor: Actor) -> int:
     """Refresh the calculated values that depend on ``changed`` (indicator id, period) pairs.
 
     Runs inside the caller's transaction; returns how many calculated values were written.
@@ -181,7 +181,7 @@ def recompute(changed: set[tuple[int, str]], actor: Any) -> int:
     )
 
 
-def recompute_all(actor: Any, codes: Iterable[str] | None = None) -> int:
+def recompute_all(actor: Actor, codes: Iterable[str] | None = None) -> int:
     """Compute calculated indicators over every period where one of their inputs has a value
     (after a formula change, or to fill the demo town)."""
     calcs = _calculated()
@@ -207,7 +207,7 @@ def recompute_all(actor: Any, codes: Iterable[str] | None = None) -> int:
     return _write(compute(targets, calcs), actor, _("Calcul des indicateurs calculés"))
 
 
-def _write(results: list[tuple[_Calc, str, float]], actor: Any, reason: str) -> int:
+def _write(results: list[tuple[_Calc, str, float]], actor: Actor, reason: str) -> int:
     """Store calculated values through the measurement store, in the caller's unit of work."""
     if not results:
         return 0

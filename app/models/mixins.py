@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Boolean, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -35,3 +35,19 @@ class ArchivableMixin:
 
     archived: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class Record(Protocol):
+    """A stored record of any registered artefact, as the generic commands handle it: every
+    registered model has an ``id``, :class:`TrackedMixin`'s ``version`` and
+    :class:`ArchivableMixin`'s archiving (SQLAlchemy ``Mapped`` columns match these members).
+    """
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+    archived: bool
+    archived_at: datetime | None

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import force_locale
@@ -29,6 +29,8 @@ from app.extensions import db
 from app.jobs.queue import get_queue
 from app.models.notifications import Notification
 from app.models.types import utcnow
+from app.registry.artefact import Artefact
+from app.security.actor import Actor
 from app.unit_of_work import after_commit, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -102,8 +104,19 @@ def _queue_created(waiting: Sequence[Notification]) -> None:
     queue_mails(ids)
 
 
+class TransitionRow(Protocol):
+    """What a transition's message says of the workflow row fired (the core knows no
+    workflow table: ``workflows.tables.Transition`` has these)."""
+
+    @property
+    def target(self) -> str: ...
+
+    @property
+    def label(self) -> object: ...
+
+
 def transition_message(
-    artefact: Any, obj: Any, transition: Any, actor: Any, reason: str | None
+    artefact: Artefact, obj: object, transition: TransitionRow, actor: Actor, reason: str | None
 ) -> tuple[str, str]:
     """Subject and body of a transition's notification, always in French."""
     with force_locale("fr"):

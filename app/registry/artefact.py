@@ -19,6 +19,7 @@ from sqlalchemy.orm import RelationshipProperty
 
 from app.cards.spec import CardSpec
 from app.models.files import AttachedFileMixin
+from app.security.actor import Actor
 from app.security.roles import READERS_DEFAULT, WRITERS_DEFAULT
 from app.security.scope import ScopeRule, Unscoped
 
@@ -83,7 +84,7 @@ class Artefact:
     checks: Sequence[Callable[[Any, Any], Iterable[Any]]] = ()
     #: Follow-up run by the commands in the same transaction after a write:
     #: ``after_write(record, actor)`` — a measurement recalculates the indicators using it.
-    after_write: Callable[[Any, Any], None] | None = None
+    after_write: Callable[[Any, Actor], None] | None = None
     #: For a model carrying a file (``AttachedFileMixin``): may users upload it? False keeps
     #: it download-only, for files Vigie generates itself (management review minutes).
     file_upload: bool = True

@@ -41,8 +41,9 @@ class IssuedKey:
     secret: str
 
 
-def _require_admin(actor: Any) -> None:
-    roles = {role.name for role in getattr(actor, "roles", [])} if actor is not None else {ADMIN}
+def _require_admin(admin: VigieUser | None) -> None:
+    """``admin``: the person managing the accounts; None is Vigie itself (the command line)."""
+    roles = {role.name for role in getattr(admin, "roles", [])} if admin is not None else {ADMIN}
     if ADMIN not in roles:
         raise Forbidden(_("Seul un administrateur gère les comptes d'application."))
 
@@ -56,7 +57,7 @@ def find_application(code: str) -> SourceApplication:
     return app_row
 
 
-def application_of(user: Any) -> SourceApplication | None:
+def application_of(user: VigieUser | None) -> SourceApplication | None:
     """The source application an account pushes for, if it is an application account."""
     if user is None or getattr(user, "id", None) is None:
         return None
@@ -65,13 +66,15 @@ def application_of(user: Any) -> SourceApplication | None:
     ).first()
 
 
-def bind_account(source: SourceApplication, user: VigieUser, actor: Any = None) -> None:
+def bind_account(
+    source: SourceApplication, user: VigieUser, admin: VigieUser | None = None
+) -> None:
     """Make ``user`` (role ``application``) the API account of ``source``.
 
     One account per application and one application per account, so a leaked key reaches
     exactly one application's indicators.
     """
-    _require_admin(actor)
+    _require_admin(admin)
     if APPLICATION not in {role.name for role in user.roles}:
         raise Invalid(
             _("Le compte « %(user)s » n'a pas le rôle « application ».", user=user.username)
@@ -92,13 +95,13 @@ def bind_account(source: SourceApplication, user: VigieUser, actor: Any = None) 
             "source_application",
             source.id,
             "update",
-            user=actor,
+            user=admin,
             changes={"account": [before, user.username]},
             reason=_("Compte d'application associé."),
         )
 
 
-def _account_for(source: SourceApplication, actor: Any) -> VigieUser:
+def _account_for(source: SourceApplication, admin: VigieUser | None) -> VigieUser:
     """The application's account, created (role application, unusable password) if missing."""
     if source.account is not None:
         return source.account
@@ -116,24 +119,26 @@ def _account_for(source: SourceApplication, actor: Any) -> VigieUser:
         "source_application",
         source.id,
         "update",
-        user=actor,
+        user=admin,
         changes={"account": [None, user.username]},
         reason=_("Compte d'application créé."),
     )
     return user
 
 
-def active_keys(user: Any) -> list[Any]:
+def active_keys(user: VigieUser) -> list[Any]:
     sm: Any = current_app.appbuilder.sm  # type: ignore[attr-defined]
     return [key for key in sm.find_api_keys_for_user(user.id) if key.is_active]
 
 
-def issue_key(source: SourceApplication, actor: Any, *, rotate: bool = False) -> IssuedKey:
+def issue_key(
+    source: SourceApplication, admin: VigieUser | None, *, rotate: bool = False
+) -> IssuedKey:
     """Issue a key for the application's account; rotating revokes every previous key."""
-    _require_admin(actor)
+    _require_admin(admin)
     sm: Any = current_app.appbuilder.sm  # type: ignore[attr-defined]
     with unit_of_work():
-        user = _account_for(source, actor)
+        user = _account_for(source, admin)
         revoked = 0
         if rotate:
             for key in active_keys(user):
@@ -148,7 +153,7 @@ def issue_key(source: SourceApplication, actor: Any, *, rotate: bool = False) ->
             "source_application",
             source.id,
             "update",
-            user=actor,
+            user=admin,
             changes={"api_key": [None, info["name"]]},
             reason=(
                 _("Clé d'API renouvelée (%(n)d ancienne(s) révoquée(s)).", n=revoked)
@@ -159,9 +164,11 @@ def issue_key(source: SourceApplication, actor: Any, *, rotate: bool = False) ->
     return IssuedKey(uuid=info["uuid"], name=info["name"], secret=info["key"])
 
 
-def revoke_keys(source: SourceApplication, actor: Any, reason: str | None = None) -> int:
+def revoke_keys(
+    source: SourceApplication, admin: VigieUser | None, reason: str | None = None
+) -> int:
     """Revoke every active key of the application's account; returns how many."""
-    _require_admin(actor)
+    _require_admin(admin)
     if source.account is None:
         return 0
     with unit_of_work():
@@ -173,7 +180,7 @@ def revoke_keys(source: SourceApplication, actor: Any, reason: str | None = None
                 "source_application",
                 source.id,
                 "update",
-                user=actor,
+                user=admin,
                 changes={"api_key": [", ".join(k.name for k in keys), None]},
                 reason=reason or _("Clés d'API révoquées."),
             )
