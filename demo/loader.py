@@ -34,6 +34,7 @@ from app.indicators.calculation import recompute_all
 from app.models.organisation import Service, VigieUser
 from app.models.strategy import Axis, Programme, ServiceObjective, StrategicObjective
 from app.organisation import create_user
+from app.security.actor import Actor
 from app.states import SERVICE_OBJECTIVE_STATES
 from demo.build import build_town, check_catalogue
 from demo.bulk import HistoryWriter
@@ -183,8 +184,6 @@ def load_demo(scale: str = "small") -> dict[str, int]:
         build_town(ctx)
         writer.flush()
         # calculated indicators get their values from their inputs, as in production
-        from app.commands.records import Actor
-
         ctx.counts["valeurs calculées"] = recompute_all(Actor.system_actor())
         db.session.commit()
     except Exception:

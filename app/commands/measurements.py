@@ -172,7 +172,6 @@ class _Checker:
         value = _number(raw.get("value"))
         if value is None:
             _refuse("value", _("La valeur doit être un nombre."))
-        assert value is not None
         _first(store.bound_errors(indicator, value))
         comment = self._comment(raw.get("comment"))
         self._not_twice(index, indicator, period_code)
