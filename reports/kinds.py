@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import history, registry
+from app.cards.context import card_artefacts
 from app.commands.errors import Conflict
 from app.jobs.kinds import JobKind, clean_year, register
 from app.security.roles import ADMIN, EXECUTIVE, QUALITY
@@ -45,6 +46,11 @@ def _card_title(subject: Any, params: Mapping[str, Any]) -> str:
     label = registry.get(params["artefact"]).label
     code = getattr(subject, "code", None) or subject.id
     return _("Fiche %(what)s %(code)s", what=str(label).lower(), code=code)
+
+
+def _card_subjects() -> tuple[str, ...]:
+    """Every artefact declaring a card offers its PDF (read when asked: the registry is full)."""
+    return tuple(artefact.code_name for artefact in card_artefacts())
 
 
 def register_kinds() -> None:
@@ -102,6 +108,7 @@ def register_kinds() -> None:
             label=_l("Fiche imprimable"),
             run=card_pdf.build,
             timeout=120,
+            subjects=_card_subjects,
             subject_param="id",
             route="pdf",
             title=_card_title,

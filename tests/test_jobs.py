@@ -561,6 +561,10 @@ def test_people_see_and_download_only_the_jobs_their_scope_covers(
     assert client.post(f"/api/v1/process/{process_id}/pdf", headers=head).status_code == 404
     with app.app_context():
         assert db.session.query(Job).count() == before
+    # the quality cell may ask for it: no Redis, so 503, but the job is recorded for later
+    assert client.post(f"/api/v1/process/{process_id}/pdf", headers=quality).status_code == 503
+    with app.app_context():
+        assert db.session.query(Job).count() == before + 1
     # routes exist only where a report is declared
     assert client.post(f"/api/v1/process/{process_id}/pack", headers=quality).status_code == 404
     assert client.post("/api/v1/target/1/pdf", headers=quality).status_code in (404, 405)
