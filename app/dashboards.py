@@ -39,7 +39,7 @@ from app import registry
 from app.extensions import db
 from app.formatting import format_number
 from app.indicators import status as st
-from app.indicators.latest import Reading, applicable_targets, latest_readings
+from app.indicators.latest import Reading, applicable_targets, judged, latest_readings
 from app.indicators.rollup import Node, strategy_map
 from app.models import (
     Dashboard,
@@ -224,10 +224,7 @@ def recent_history(
     out: dict[int, list[Reading]] = defaultdict(list)
     for m in rows:
         indicator = by_id[m.indicator_id]
-        target = targets.get((m.indicator_id, m.period))
-        out[m.indicator_id].append(
-            Reading(indicator, m, target, st.evaluate_target(m.value, indicator, target, m.period))
-        )
+        out[m.indicator_id].append(judged(indicator, m, targets.get((m.indicator_id, m.period))))
     return out
 
 

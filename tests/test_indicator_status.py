@@ -165,9 +165,9 @@ def test_latest_readings_in_three_queries_whatever_the_count(
         assert readings[made[3].id].value == 3
         # the month's own target (5) wins over the year's (10)
         assert readings[made[5].id].target is not None
-        assert readings[made[5].id].target.period == "2025-05"
+        assert readings[made[5].id].target.source_period == "2025-05"
         assert readings[made[4].id].target is not None
-        assert readings[made[4].id].target.period == "2025"
+        assert readings[made[4].id].target.source_period == "2025"
         # 2025-11 is the latest: December is due on 5 January (reporting period), not late
         assert readings[made[11].id].next_due == date(2026, 1, 5)
         assert readings[made[11].id].status.code != st.EN_RETARD

@@ -21,7 +21,7 @@ from app import periods
 from app.extensions import db
 from app.indicators import status as st
 from app.indicators.latest import applicable_targets
-from app.models import Indicator, Measurement, ReportingPeriod, Target
+from app.models import Indicator, Measurement, ReportingPeriod
 
 #: Collection modes filed by people (API-fed and calculated indicators are not).
 MANUAL_MODES = ("manual", "import")
@@ -36,7 +36,8 @@ class EntryRow:
     period: str
     current: Measurement | None
     previous: list[tuple[str, float | None]]
-    target: Target | None
+    #: The target of the row's period (a month's share of a yearly ``sum`` target).
+    target: st.PeriodTarget | None
     evaluation: st.Evaluation
     locked: bool
     errors: list[str] = field(default_factory=list)
@@ -113,7 +114,7 @@ def sheet(service_id: int, month: periods.Period) -> EntrySheet:
     rows = []
     for indicator, period in due:
         current = stored.get((indicator.id, period.code))
-        target = targets.get((indicator.id, period.code))
+        target = st.period_target(indicator, targets.get((indicator.id, period.code)), period.code)
         previous = [
             (code, stored[(indicator.id, code)].value if (indicator.id, code) in stored else None)
             for code in wanted[indicator.id][1:]

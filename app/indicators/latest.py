@@ -32,7 +32,8 @@ class Reading:
 
     indicator: Indicator
     measurement: Measurement | None
-    target: Target | None
+    #: The target of the value's own period (a month's share of a yearly ``sum`` target).
+    target: st.PeriodTarget | None
     evaluation: st.Evaluation
     #: Due date of the period after this value (latest readings only; None otherwise).
     next_due: date | None = None
@@ -53,6 +54,15 @@ class Reading:
     def next_period(self) -> str | None:
         """The period whose value comes next (the one that is late, when it is)."""
         return st.next_period(self.period) if self.period else None
+
+
+def judged(indicator: Indicator, measurement: Measurement, target: Target | None) -> Reading:
+    """A value judged against the target of its own period — how every reader builds one, so
+    the target shown beside a value is always the one its status was computed from."""
+    aim = st.period_target(indicator, target, measurement.period)
+    return Reading(
+        indicator, measurement, aim, st.evaluate_target(measurement.value, indicator, aim)
+    )
 
 
 def _ids(items: Iterable[Any]) -> list[int]:
@@ -170,7 +180,7 @@ def reporting_due_dates(period_codes: Iterable[str]) -> dict[str, date]:
 def _judged_latest(
     indicator: Indicator,
     measurement: Measurement | None,
-    target: Target | None,
+    target: Target | st.PeriodTarget | None,
     overrides: dict[str, date],
     today: date,
     grace: int,
@@ -178,11 +188,13 @@ def _judged_latest(
     """The reading of an indicator's latest value, « en retard » if the next one is overdue."""
     if measurement is None:
         return Reading(indicator, None, None, st.NO_DATA)
-    evaluation = st.evaluate_target(measurement.value, indicator, target, measurement.period)
+    reading = judged(indicator, measurement, target)  # type: ignore[arg-type]
     next_code = st.next_period(measurement.period)
     due = st.due_date(next_code, grace, overrides.get(next_code)) if next_code else None
     late = st.is_late(measurement.period, today, due)
-    return Reading(indicator, measurement, target, st.current_status(evaluation, late), due)
+    return Reading(
+        indicator, measurement, reading.target, st.current_status(reading.evaluation, late), due
+    )
 
 
 def latest_readings(
@@ -229,12 +241,4 @@ def as_latest(reading: Reading, today: date | None = None) -> Reading:
 def period_readings(indicator: Indicator, measurements: Sequence[Measurement]) -> list[Reading]:
     """Each given value of one indicator judged against its own period's target — one query."""
     targets = applicable_targets((indicator.id, m.period) for m in measurements)
-    return [
-        Reading(
-            indicator,
-            m,
-            targets.get((indicator.id, m.period)),
-            st.evaluate_target(m.value, indicator, targets.get((indicator.id, m.period)), m.period),
-        )
-        for m in measurements
-    ]
+    return [judged(indicator, m, targets.get((indicator.id, m.period))) for m in measurements]

@@ -41,7 +41,6 @@ from app.models import (
     Programme,
     ServiceObjective,
     StrategicObjective,
-    Target,
 )
 from app.models.indicators import indicator_service_objective, indicator_strategic_objective
 
@@ -186,7 +185,8 @@ def _judge_latest(nodes: dict[int, list[Node]], indicators: list[Indicator], tod
             )
 
 
-def _target_dict(target: Target | None) -> dict[str, float | None] | None:
+def _target_dict(target: st.PeriodTarget | None) -> dict[str, float | None] | None:
+    """The target judged against, for the period shown (a share of the year's when so)."""
     if target is None:
         return None
     return {"value": target.value, "low": target.low, "high": target.high}
@@ -232,6 +232,7 @@ def _judge_period(
         ]
         value = aggregate(series, indicator.aggregation)
         target = targets.get(key)
+        aim = st.period_target(indicator, target, key[1])
         if (
             value is not None
             and target is not None
@@ -240,24 +241,24 @@ def _judge_period(
             and len(wanted[indicator.id]) > 1
             and len(series) < len(wanted[indicator.id])
         ):
+            # a year still running: its sum is compared with the share of the periods filed
             share = len(series) / len(wanted[indicator.id])
-            evaluation = st.evaluate(
-                value,
-                indicator.direction,
+            aim = st.PeriodTarget(
                 _scaled(target.value, share),
                 _scaled(target.low, share),
                 _scaled(target.high, share),
-                indicator.alert_threshold,
+                key[1],
+                target,
+                share,
             )
-        else:
-            evaluation = st.evaluate_target(value, indicator, target, key[1])
+        evaluation = st.evaluate_target(value, indicator, aim)
         for node in nodes[indicator.id]:
             node.status, node.score = evaluation.status, evaluation.score
             node.details.update(
                 {
                     "period": key[1],
                     "value": value,
-                    "target": _target_dict(target),
+                    "target": _target_dict(aim),
                     "values_filed": len(series),
                     "values_expected": len(wanted[indicator.id]),
                 }

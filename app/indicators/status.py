@@ -172,31 +172,76 @@ def evaluate(
     return Evaluation(status_for_score(score, alert_threshold), score, gap)
 
 
-def evaluate_target(
-    value: float | None, indicator: Any, target_row: Any | None, period: str | None = None
-) -> Evaluation:
-    """:func:`evaluate` with an ``Indicator`` and a ``Target`` row (or None).
+@dataclass(frozen=True)
+class PeriodTarget:
+    """The target a value of one period is judged against — and the one every screen shows.
 
-    A yearly target of a ``sum`` indicator is the year's total: judged against one month's
-    (or quarter's) value ``period``, it is shared out evenly over the year's periods, so a
-    monthly tonnage is compared with a twelfth of the yearly goal, not with all of it.
+    A yearly target of a ``sum`` indicator is the year's total: for one month (or quarter) it
+    is shared out evenly over the year's periods, so « 131 heures » in March is shown and
+    judged against « 125 heures » (a twelfth of 1 500), never against the whole year's goal.
+    ``mean`` and ``last`` indicators keep the yearly value. ``source`` is the stored target row
+    (its period, comment and id), ``share`` the fraction of it that applies (1.0 when none).
     """
-    if value is None:
-        return NO_DATA
+
+    value: float | None
+    low: float | None
+    high: float | None
+    #: The period judged (``2026-03``), not the target row's (``2026``).
+    period: str | None
+    source: Any
+    share: float = 1.0
+
+    @property
+    def shared(self) -> bool:
+        """True when this is a share of a longer period's target (a month of a yearly sum)."""
+        return self.share < 1.0
+
+    @property
+    def source_period(self) -> str | None:
+        return getattr(self.source, "period", None)
+
+    @property
+    def comment(self) -> str | None:
+        return getattr(self.source, "comment", None)
+
+
+def period_target(
+    indicator: Any, target_row: Any | None, period: str | None = None
+) -> PeriodTarget | None:
+    """The target that applies to ``period`` (see :class:`PeriodTarget`); idempotent."""
     if target_row is None:
-        return NO_TARGET
+        return None
+    if isinstance(target_row, PeriodTarget):
+        return target_row
     share = _share_of_year(indicator, target_row, period)
-    return evaluate(
-        value,
-        indicator.direction,
+    return PeriodTarget(
         _times(target_row.value, share),
         _times(target_row.low, share),
         _times(target_row.high, share),
-        indicator.alert_threshold,
+        period or getattr(target_row, "period", None),
+        target_row,
+        share,
+    )
+
+
+def evaluate_target(
+    value: float | None, indicator: Any, target_row: Any | None, period: str | None = None
+) -> Evaluation:
+    """:func:`evaluate` with an ``Indicator`` and the target of ``period`` — a ``Target`` row
+    or a :class:`PeriodTarget` (or None): the one status rule of every screen and report."""
+    if value is None:
+        return NO_DATA
+    target = period_target(indicator, target_row, period)
+    if target is None:
+        return NO_TARGET
+    return evaluate(
+        value, indicator.direction, target.value, target.low, target.high, indicator.alert_threshold
     )
 
 
 def _share_of_year(indicator: Any, target_row: Any, period: str | None) -> float:
+    if isinstance(target_row, PeriodTarget):
+        return 1.0  # already the period's own
     if period is None or getattr(indicator, "aggregation", None) != "sum":
         return 1.0
     parsed = periods.parse(period)

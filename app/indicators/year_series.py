@@ -28,7 +28,7 @@ from sqlalchemy import and_, false, or_, select
 from app import periods
 from app.extensions import db
 from app.indicators import status as st
-from app.indicators.latest import Reading, applicable_targets, reporting_due_dates
+from app.indicators.latest import Reading, applicable_targets, judged, reporting_due_dates
 from app.models import Indicator, Measurement
 
 #: Years of values a trend covers, by frequency, counting the report's year.
@@ -108,14 +108,7 @@ def year_series(
     result: dict[int, YearSeries] = {}
     for indicator in indicators:
         history = [
-            Reading(
-                indicator,
-                m,
-                targets.get((indicator.id, m.period)),
-                st.evaluate_target(
-                    m.value, indicator, targets.get((indicator.id, m.period)), m.period
-                ),
-            )
+            judged(indicator, m, targets.get((indicator.id, m.period)))
             for m in reversed(values.get(indicator.id, []))
         ]
         latest = _standing(
