@@ -89,13 +89,11 @@ def aim_of(reading: Any) -> Aim | None:
     The zone is where :func:`app.indicators.status.evaluate` answers « vigilance »: a gap
     of at most the alert threshold, measured relative to the target bound it crosses.
     """
-    target, indicator = reading.target, reading.indicator
+    indicator = reading.indicator
+    target = st.period_target(indicator, reading.target, reading.period)  # the status's rule
     if target is None:
         return None
-    share = st._share_of_year(indicator, target, reading.period)  # same rule as the status
-    value, low, high = (
-        None if v is None else v * share for v in (target.value, target.low, target.high)
-    )
+    value, low, high = target.value, target.low, target.high
     threshold = indicator.alert_threshold
     threshold = st.DEFAULT_ALERT_THRESHOLD if threshold is None else max(threshold, 0.0)
     direction = indicator.direction

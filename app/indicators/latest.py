@@ -56,7 +56,9 @@ class Reading:
         return st.next_period(self.period) if self.period else None
 
 
-def judged(indicator: Indicator, measurement: Measurement, target: Target | None) -> Reading:
+def judged(
+    indicator: Indicator, measurement: Measurement, target: Target | st.PeriodTarget | None
+) -> Reading:
     """A value judged against the target of its own period — how every reader builds one, so
     the target shown beside a value is always the one its status was computed from."""
     aim = st.period_target(indicator, target, measurement.period)
@@ -188,7 +190,7 @@ def _judged_latest(
     """The reading of an indicator's latest value, « en retard » if the next one is overdue."""
     if measurement is None:
         return Reading(indicator, None, None, st.NO_DATA)
-    reading = judged(indicator, measurement, target)  # type: ignore[arg-type]
+    reading = judged(indicator, measurement, target)
     next_code = st.next_period(measurement.period)
     due = st.due_date(next_code, grace, overrides.get(next_code)) if next_code else None
     late = st.is_late(measurement.period, today, due)

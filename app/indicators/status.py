@@ -240,8 +240,6 @@ def evaluate_target(
 
 
 def _share_of_year(indicator: Any, target_row: Any, period: str | None) -> float:
-    if isinstance(target_row, PeriodTarget):
-        return 1.0  # already the period's own
     if period is None or getattr(indicator, "aggregation", None) != "sum":
         return 1.0
     parsed = periods.parse(period)
