@@ -9,12 +9,17 @@ worker building a PDF formats exactly like the page that asked for it.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
-#: The town's clock: stored timestamps are UTC, people read Paris time.
+#: The town's clock when no application is at hand: stored timestamps are UTC, people read
+#: Paris time. With an application, :func:`town_zone` reads ``BABEL_DEFAULT_TIMEZONE``, the one
+#: setting that Flask-Babel, the reminders, the screens, the exports and the PDFs all follow.
 PARIS = ZoneInfo("Europe/Paris")
 #: Thousands separator of French typography (narrow no-break space).
 THOUSANDS = "\u202f"
@@ -22,23 +27,96 @@ THOUSANDS = "\u202f"
 MINUS = "\u2212"
 
 
+#: How a date is written for people, in forms, on screens, in CSV files and e-mails.
+DATE_FORMAT = "%d/%m/%Y"
+#: The same for a date and time (in the town's time zone).
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+#: The way to write a date that error messages and form hints show.
+DATE_HINT = "jj/mm/aaaa"
+#: Number formats of spreadsheet cells (Excel codes, which French spreadsheets show as
+#: ``# ##0,00`` and ``jj/mm/aaaa``).
+SHEET_DATE = "dd/mm/yyyy"
+SHEET_DATETIME = "dd/mm/yyyy hh:mm"
+SHEET_DECIMAL = "#,##0.00"
+SHEET_INTEGER = "0"
+
+_FRENCH_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+#: Years a typed date may have (a five-digit or a 0027 year is a slip of the keyboard).
+_YEARS = range(1900, 2200)
+
+
+class UnreadableDate(ValueError):
+    """The text is not written as a date (``demain``, ``15 01 2027``)."""
+
+
+class ImpossibleDate(ValueError):
+    """The text is written as a date that the calendar does not have (``31/02/2026``)."""
+
+
+def town_zone() -> ZoneInfo:
+    """The town's time zone: ``BABEL_DEFAULT_TIMEZONE`` of the application, else Paris."""
+    if has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE")
+        if name:
+            return ZoneInfo(str(name))
+    return PARIS
+
+
 def paris_today(now: datetime | None = None) -> date:
-    """Today's date in Paris (a UTC ``now`` from 23:00 already belongs to tomorrow there)."""
-    return (now or datetime.now(PARIS)).astimezone(PARIS).date()
+    """Today's date in the town (a UTC ``now`` from 23:00 already belongs to tomorrow there)."""
+    zone = town_zone()
+    return (now or datetime.now(zone)).astimezone(zone).date()
+
+
+def town_time(value: datetime) -> datetime:
+    """A stored (UTC) timestamp as the town's wall-clock time, without a zone — what a
+    spreadsheet cell holds, since spreadsheets know no time zones."""
+    if value.tzinfo is None:  # already wall-clock time (never stored so, but be lenient)
+        return value
+    return value.astimezone(town_zone()).replace(tzinfo=None)
 
 
 def format_datetime(value: datetime | None) -> str:
-    """A UTC timestamp shown in Paris time, French style (``25/11/2026 14:05``)."""
+    """A UTC timestamp shown in the town's time, French style (``25/11/2026 14:05``)."""
     if value is None:
         return ""
-    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return town_time(value).strftime(DATETIME_FORMAT)
 
 
 def format_date(value: date | None) -> str:
-    """A date, French style (``25/11/2026``)."""
+    """A date, French style (``25/11/2026``); a timestamp gives its date in the town."""
     if value is None:
         return ""
-    return value.strftime("%d/%m/%Y")
+    if isinstance(value, datetime):
+        value = town_time(value)
+    return value.strftime(DATE_FORMAT)
+
+
+def parse_date(text: str) -> date:
+    """A date typed by a person: ``15/01/2027``, ``15/1/27``, ``15.01.2027`` or ISO
+    ``2027-01-15``. Two-digit years are of this century.
+
+    Raises :class:`UnreadableDate` or :class:`ImpossibleDate` (``31/02/2026``): a date is
+    never guessed, rolled over to the next month or turned into something else.
+    """
+    text = (text or "").strip()
+    iso = _ISO_DATE.fullmatch(text)
+    french = None if iso else _FRENCH_DATE.fullmatch(text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif french:
+        day, month, year = (int(part) for part in french.groups())
+        if len(french.group(3)) == 2:
+            year += 2000
+    else:
+        raise UnreadableDate(text)
+    if year not in _YEARS:
+        raise ImpossibleDate(text)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ImpossibleDate(text) from None
 
 
 def format_iso_datetime(value: str | None) -> str:
@@ -72,6 +150,19 @@ def format_number(value: float | int | None) -> str:
     if isinstance(value, bool):
         return yes_no(value)
     return _frenchify(_grouped(value, None))
+
+
+def format_plain_number(value: float | int | None) -> str:
+    """A number exactly as stored, with a decimal comma and no thousands separator
+    (``1250,5``): what a form field shows for editing and a CSV cell holds, so that typing it
+    back, or a French spreadsheet reading it, gives the same number."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f").replace(".", ",")
 
 
 def format_chart_number(value: float, decimals: int | None = None) -> str:

@@ -1,7 +1,8 @@
 """French touches on the forms Flask-AppBuilder generates from the models.
 
 FAB's converter gives ``DecimalField`` or ``FloatField`` (both refuse ``0,5``, the way every
-French user types a decimal) and blank related-record options labelled ``__None``. Rather than
+French user types a decimal), ISO-only date fields (see :mod:`views.date_input`) and blank
+related-record options labelled ``__None``. Rather than
 hand-writing forms, the generated form classes are adjusted once here, for every artefact.
 """
 
@@ -11,8 +12,11 @@ from typing import Any
 
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, FloatField
+from wtforms import DateField, DecimalField, FloatField
 from wtforms.fields.core import UnboundField
+
+from app.formatting import format_plain_number
+from views.date_input import HINT, FrenchDateField
 
 BLANK = "—"
 
@@ -25,7 +29,7 @@ class FrenchFloatField(FloatField):
             return str(self.raw_data[0])
         if self.data is None:
             return ""
-        return f"{self.data:g}".replace(".", ",")
+        return format_plain_number(self.data)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
@@ -64,6 +68,10 @@ def frenchify(form_cls: Any) -> Any:
         # FAB converts a Float column with DecimalField (it tests "numeric" before "float")
         if unbound.field_class in (FloatField, DecimalField):
             setattr(form_cls, key, UnboundField(FrenchFloatField, *unbound.args, **unbound.kwargs))
+        elif unbound.field_class is DateField:  # FAB's ISO-only field and picker
+            kwargs = {k: v for k, v in unbound.kwargs.items() if k != "widget"}
+            kwargs["description"] = kwargs.get("description") or HINT
+            setattr(form_cls, key, UnboundField(FrenchDateField, *unbound.args, **kwargs))
         elif unbound.field_class is QuerySelectMultipleField:
             setattr(
                 form_cls,
