@@ -16,6 +16,7 @@ packages=(
     fonts-dejavu-core  # fonts for WeasyPrint / Chromium
     libpango-1.0-0     # WeasyPrint
     libpangoft2-1.0-0  # WeasyPrint
+    libreoffice-calc-nogui  # exports opened by a real spreadsheet (tests/test_spreadsheets.py)
 )
 
 # Debian's own python3 needs python3-venv for `python3 -m venv` (make install).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -257,7 +258,7 @@ def test_action_export_shows_late_and_states_in_french(app: Flask, world: World,
     assert row["Origine"] == "Réclamation" and row["Nature de l'action"] == "Curative"
     assert row["État"] == "À faire"
     assert row["En retard"] == "Oui"
-    assert row["Échéance"] == "01/02/2025"
+    assert row["Échéance"] == datetime(2025, 2, 1)  # a date cell, not a text
     assert row["Avancement (%)"] == 0
 
 
@@ -315,3 +316,52 @@ def test_export_needs_the_read_permission(app: Flask, world: World, client) -> N
         "/api/v1/risk/export?format=pdf", headers=token(client, world.users["quality"])
     )
     assert response.status_code == 400
+
+
+def test_exports_write_french_numbers_typed_cells_and_paris_time(
+    app: Flask, world: World, client
+) -> None:
+    """CSV: decimal comma, no thousands separator, dates jj/mm/aaaa, timestamps in Paris time;
+    XLSX: numbers and dates as typed cells with French number formats."""
+    code = unique("IND-FR-")
+    pk = _create(
+        app,
+        "indicator",
+        {
+            "code": code,
+            "name": "Surface entretenue",
+            "owner_service": world.services["S1"],
+            "frequency": "monthly",
+            "baseline_value": 17000.75,
+            "min_value": 0.5,
+        },
+    )
+    with app.app_context():
+        from app.models import Indicator
+
+        # 22:30 UTC on 1 July is 00:30 on 2 July in Paris (summer time)
+        db.session.get(Indicator, pk).created_at = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+        db.session.commit()
+    login(client, world.users["quality"])
+    response = client.get(f"/indicator/export/csv?_flt_0_code={code}")
+    assert response.data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM
+    text = response.get_data(as_text=True)
+    assert text.splitlines()[0].count(";") >= 10
+    [row] = _csv(response)
+    assert row["Valeur de référence"] == "17000,75"
+    assert row["Valeur minimale admise"] == "0,5"
+    assert row["Créé le"] == "02/07/2026 00:30"
+
+    workbook = load_workbook(
+        io.BytesIO(client.get(f"/indicator/export/xlsx?_flt_0_code={code}").data)
+    )
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    cells = dict(zip(header, sheet[2], strict=True))
+    baseline = cells["Valeur de référence"]
+    assert baseline.value == 17000.75 and baseline.data_type == "n"
+    assert baseline.number_format == "#,##0.00"  # « # ##0,00 » in a French spreadsheet
+    created = cells["Créé le"]
+    assert created.is_date and created.value == datetime(2026, 7, 2, 0, 30)
+    assert created.number_format == "dd/mm/yyyy hh:mm"
+    assert cells["N°"].value == pk and cells["N°"].data_type == "n"
