@@ -72,8 +72,9 @@ def paris_today(now: datetime | None = None) -> date:
 def town_time(value: datetime) -> datetime:
     """A stored (UTC) timestamp as the town's wall-clock time, without a zone — what a
     spreadsheet cell holds, since spreadsheets know no time zones."""
-    if value.tzinfo is None:  # already wall-clock time (never stored so, but be lenient)
-        return value
+    # Vigie's columns are UTC-aware; Flask-AppBuilder's own (last login, API key last used)
+    # are naive ``datetime.now()``, the server's local time, which is how Python reads a naive
+    # value here
     return value.astimezone(town_zone()).replace(tzinfo=None)
 
 
@@ -150,6 +151,20 @@ def format_number(value: float | int | None) -> str:
     if isinstance(value, bool):
         return yes_no(value)
     return _frenchify(_grouped(value, None))
+
+
+def date_error(label: str, text: str, error: ValueError) -> str:
+    """What a person is told about a date :func:`parse_date` refused, naming the field."""
+    if isinstance(error, ImpossibleDate):
+        return _(
+            "« %(field)s » : le %(date)s n'existe pas dans le calendrier.", field=label, date=text
+        )
+    return _(
+        "« %(field)s » : « %(date)s » n'est pas une date ; écrivez-la jj/mm/aaaa, "
+        "par exemple 15/01/2027.",
+        field=label,
+        date=text,
+    )
 
 
 def format_plain_number(value: float | int | None) -> str:

@@ -8,13 +8,15 @@ API apply (:func:`app.commands.measurements.push_batch`, all or nothing).
 
 Headers are matched loosely (accents, case, spaces): ``Indicateur``/``Code``, ``Période``,
 ``Valeur``, ``Commentaire``; other columns (``Nom de l'indicateur`` in the template) are
-ignored.
+ignored. What Vigie's own measurement export writes reads back (round trip): « code — nom »
+indicators, decimal commas, and periods that a spreadsheet re-saved as dates.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +28,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.commands.errors import FieldError, Invalid
+from app.formatting import parse_date
 
 MAX_BYTES = 15 * 1024 * 1024
 COLUMNS = {
@@ -104,6 +107,12 @@ def _headers(cells: list[Any]) -> tuple[dict[str, int], dict[str, str]]:
     return positions, written
 
 
+#: A month written the French way (``03/2025``), as a spreadsheet may save a period.
+_FRENCH_MONTH = re.compile(r"(\d{1,2})/(\d{4})")
+#: Between an indicator's code and its name, as Vigie's exports write an indicator.
+CODE_AND_NAME = " — "
+
+
 def _cell(value: Any) -> Any:
     """A cell as the batch expects it (periods written as dates become ``2025-03``)."""
     if isinstance(value, datetime):
@@ -112,6 +121,31 @@ def _cell(value: Any) -> Any:
         return value.strftime("%Y-%m")
     if isinstance(value, str):
         return value.strip()
+    return value
+
+
+def _period(value: Any) -> Any:
+    """A period cell: a year typed as a number, or a month that a spreadsheet re-saved as a
+    French date (``01/03/2025``) or month (``03/2025``), as the batch writes it (``2025-03``)."""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return str(int(value))
+    if not isinstance(value, str):
+        return value
+    month = _FRENCH_MONTH.fullmatch(value)
+    if month:
+        return f"{int(month.group(2)):04d}-{int(month.group(1)):02d}"
+    if "/" in value:
+        try:
+            return parse_date(value).strftime("%Y-%m")
+        except ValueError:
+            return value  # the batch names the line and says what a period looks like
+    return value
+
+
+def _indicator(value: Any) -> Any:
+    """An indicator cell: its code, or « code — name » as Vigie's exports write it."""
+    if isinstance(value, str) and CODE_AND_NAME in value:
+        return value.split(CODE_AND_NAME, 1)[0].strip()
     return value
 
 
@@ -127,8 +161,10 @@ def _rows(table: list[list[Any]]) -> ParsedFile:
         row: dict[str, Any] = {}
         for field, position in positions.items():
             value = _cell(cells[position]) if position < len(cells) else None
-            if field == "period" and isinstance(value, (int, float)) and float(value).is_integer():
-                value = str(int(value))  # a year typed as a number
+            if field == "period":
+                value = _period(value)
+            elif field == "indicator":
+                value = _indicator(value)
             if field == "comment":
                 if value not in (None, ""):
                     row[field] = str(value)

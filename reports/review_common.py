@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app import registry
-from app.formatting import PARIS
+from app.formatting import town_zone
 from app.models.types import utcnow
 from app.security.actor import Actor
 
@@ -52,7 +52,7 @@ def prepared_by(actor: Actor) -> str:
 
 def today_in_paris(now: datetime | None = None) -> date:
     """The town's date (a pack built at 00:30 in Paris is dated of that day, not UTC's)."""
-    return (now or utcnow()).astimezone(PARIS).date()
+    return (now or utcnow()).astimezone(town_zone()).date()
 
 
 def pdf_name(prefix: str, year: int) -> str:

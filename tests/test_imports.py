@@ -137,3 +137,32 @@ def test_unreadable_files(app: Flask, world: World, client) -> None:
     assert fake.status_code == 422
     other = _upload(client, "m.pdf", b"%PDF-1.4")
     assert other.status_code == 422
+
+
+def test_the_measurement_export_reads_back_as_an_import(app: Flask, world: World, client) -> None:
+    """Round trip: the CSV export of measurements, edited as in a French spreadsheet (decimal
+    comma, a month re-saved as a date), imports back: « code — nom » indicators, ``1 300,75``."""
+    first, _second, _service = _indicators(app, world)
+    with app.app_context():
+        indicator = db.session.scalars(select(Indicator).where(Indicator.code == first)).one()
+        create_record(
+            registry.get("measurement"),
+            {"indicator": indicator.id, "period": "2024-05", "value": 1250.5},
+            Actor.system_actor(),
+        )
+        indicator_id = indicator.id
+    login(client, world.users["quality"])
+    exported = client.get(f"/measurement/export/csv?_flt_0_indicator={indicator_id}")
+    assert exported.status_code == 200
+    text = exported.get_data(as_text=True)
+    assert "1250,5" in text and f"{first} — Tonnage collecté" in text
+    lines = text.splitlines()
+    edited = [lines[0], lines[1].replace("1250,5", "1\u202f300,75")]
+    edited.append(lines[1].replace("2024-05", "01/06/2024").replace("1250,5", "7,5"))
+    login(client, world.users["agent"])
+    preview = _upload(client, "export-modifie.csv", "\r\n".join(edited).encode("utf-8-sig"))
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:3000]
+    page = preview.get_data(as_text=True)
+    token = re.search(r"/import/confirm/([0-9a-f]{32})", page).group(1)  # type: ignore[union-attr]
+    assert client.post(f"/import/confirm/{token}").status_code == 302
+    assert _stored(app, first) == {"2024-05": 1300.75, "2024-06": 7.5}

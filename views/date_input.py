@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField
 from wtforms.widgets import html_params
 
-from app.formatting import DATE_HINT, ImpossibleDate, format_date, parse_date
+from app.formatting import DATE_HINT, date_error, format_date, parse_date
 
 #: What the date fields' help text says when the declaration gives none.
 HINT = _l("Au format jj/mm/aaaa, par exemple 15/01/2027.")
@@ -83,22 +82,6 @@ class FrenchDateField(DateField):
             return
         try:
             self.data = parse_date(text)
-        except ImpossibleDate:
+        except ValueError as error:
             self.data = None
-            raise ValueError(
-                _(
-                    "« %(field)s » : le %(date)s n'existe pas dans le calendrier.",
-                    field=self.label.text,
-                    date=text,
-                )
-            ) from None
-        except ValueError:
-            self.data = None
-            raise ValueError(
-                _(
-                    "« %(field)s » : « %(date)s » n'est pas une date ; "
-                    "écrivez-la jj/mm/aaaa, par exemple 15/01/2027.",
-                    field=self.label.text,
-                    date=text,
-                )
-            ) from None
+            raise ValueError(date_error(str(self.label.text), text, error)) from None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeEngine
 
 from app.commands.errors import FieldError
+from app.formatting import ImpossibleDate, date_error, parse_date
 from app.registry.artefact import Artefact
 
 _TRUE = {"1", "true", "oui", "yes", "vrai", "o", "y"}
@@ -116,14 +117,15 @@ def _to_datetime(field: _Field, raw: object) -> _Coerced:
 
 
 def _to_date(field: _Field, raw: object) -> _Coerced:
-    """A date, as French readers write it (``JJ/MM/AAAA``) or in ISO 8601."""
+    """A date, as French readers write it (``JJ/MM/AAAA``, ``15/1/27``) or in ISO 8601, read
+    by :func:`app.formatting.parse_date` like the forms' dates."""
     if isinstance(raw, date):
         return raw, None
     text = str(raw).strip()
-    if "/" in text:
-        day, month, year = text.split("/")
-        return date(int(year), int(month), int(day)), None
-    return date.fromisoformat(text), None
+    try:
+        return parse_date(text), None
+    except ImpossibleDate as error:  # readable, but not in the calendar: say so
+        return None, FieldError(field.name, date_error(field.label, text, error))
 
 
 def _to_text(field: _Field, raw: object) -> _Coerced:

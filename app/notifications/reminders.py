@@ -53,7 +53,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import notifications
 from app.declarations.choices import PUSH_FREQUENCY
 from app.extensions import db
-from app.formatting import format_date
+from app.formatting import format_date, format_datetime, paris_today, town_zone
 from app.indicators.health import Overdue, applications, overdue_indicators
 from app.jobs.kinds import TEXT, JobKind, register
 from app.models import Action, Audit, Document, Indicator, Service, VigieUser, user_service
@@ -217,13 +217,14 @@ class HealthSummary:
 
 # ---------------------------------------------------------------------------- shared plumbing
 def _zone() -> ZoneInfo:
-    """The town's time zone: what « today » means for the people reading the digest."""
-    return ZoneInfo(str(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Europe/Paris"))
+    """The town's time zone: what « today » means for the people reading the digest (the one
+    of every screen, export and PDF: :func:`app.formatting.town_zone`)."""
+    return town_zone()
 
 
 def local_today() -> date:
     """Today in the town's time zone (a cron job at 00:30 in Paris is on Paris's date)."""
-    return datetime.now(_zone()).date()
+    return paris_today()
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -697,7 +698,6 @@ def _health_message(
 ) -> tuple[str, str]:
     """Subject and body of the quality cell's digest (called within ``force_locale("fr")``)."""
     health_labels = {"late": _("En retard"), "silent": _("Muette")}
-    zone = _zone()
     subject = _("Santé de la collecte au %(date)s : points d'attention", date=format_date(today))
     lines = [
         _("Bonjour %(name)s,", name=_display_name(user)),
@@ -713,9 +713,7 @@ def _health_message(
                 name=a.name,
                 health=health_labels[a.health].lower(),
                 last=(
-                    a.last_push_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
-                    if a.last_push_at is not None
-                    else _("jamais")
+                    format_datetime(a.last_push_at) if a.last_push_at is not None else _("jamais")
                 ),
                 frequency=PUSH_FREQUENCY.label(a.expected_frequency).lower(),
             )

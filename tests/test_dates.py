@@ -1,0 +1,143 @@
+"""Dates typed and shown the French way, through the one formatting module.
+
+:func:`app.formatting.parse_date` reads what people type (``15/01/2027``, ``15/1/27``, ISO) and
+refuses what is not a date or not in the calendar; the forms (without a browser here: see
+``test_dates_browser.py`` for Chromium) and the REST API use it and answer in French, naming
+the field; timestamps are shown in the town's time zone, the one setting the reminders use.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app.extensions import db
+from app.formatting import (
+    ImpossibleDate,
+    UnreadableDate,
+    format_date,
+    format_datetime,
+    format_plain_number,
+    paris_today,
+    parse_date,
+    town_zone,
+)
+from app.models import Action
+from app.notifications.reminders import local_today
+from tests.conftest import World, login, token, unique
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("15/01/2027", date(2027, 1, 15)),
+        ("15/1/27", date(2027, 1, 15)),
+        (" 5/3/2027 ", date(2027, 3, 5)),
+        ("15.01.2027", date(2027, 1, 15)),
+        ("2027-01-15", date(2027, 1, 15)),
+        ("29/02/2028", date(2028, 2, 29)),
+    ],
+)
+def test_typed_dates_are_read_day_first(typed: str, read: date) -> None:
+    assert parse_date(typed) == read
+
+
+@pytest.mark.parametrize(
+    "typed", ["31/02/2026", "29/02/2027", "32/01/2027", "15/13/2027", "1/1/0027"]
+)
+def test_impossible_dates_are_refused_never_rolled_over(typed: str) -> None:
+    with pytest.raises(ImpossibleDate):
+        parse_date(typed)
+
+
+@pytest.mark.parametrize("typed", ["demain", "15 01 2027", "15/01", "2027/01/15/1", "15/01/20277"])
+def test_unreadable_dates_are_refused(typed: str) -> None:
+    with pytest.raises(UnreadableDate):
+        parse_date(typed)
+
+
+def test_timestamps_read_in_the_town_zone_and_numbers_for_editing(app: Flask) -> None:
+    late = datetime(2026, 7, 1, 22, 30, tzinfo=UTC)  # 00:30 on 2 July in Paris
+    with app.app_context():
+        assert format_datetime(late) == "02/07/2026 00:30"
+        assert format_date(late) == "02/07/2026"  # a timestamp's date is the town's
+        assert paris_today(late) == date(2026, 7, 2)
+        # one setting for screens, exports, PDFs and reminders
+        saved = app.config["BABEL_DEFAULT_TIMEZONE"]
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "America/Cayenne"  # UTC-3
+        try:
+            assert str(town_zone()) == "America/Cayenne"
+            assert format_datetime(late) == "01/07/2026 19:30"
+            assert local_today() == paris_today()
+        finally:
+            app.config["BABEL_DEFAULT_TIMEZONE"] = saved
+    assert format_plain_number(1250.5) == "1250,5"
+    assert format_plain_number(1_500_000.0) == "1500000"  # never « 1,5e+06 »
+    assert format_plain_number(0.125) == "0,125"
+
+
+def _action_form(world: World, code: str, **dates: str) -> dict[str, str]:
+    return {
+        "code": code,
+        "title": "Action datée",
+        "service": str(world.services["S1"]),
+        "origin": "suggestion",
+        "kind": "corrective",
+        "progress": "0",
+        **dates,
+    }
+
+
+def test_the_form_reads_french_dates_and_refuses_an_impossible_one_naming_it(
+    app: Flask, world: World, client
+) -> None:
+    login(client, world.users["service_head"])
+    code = unique("ACT-FORM-")
+    refused = client.post(
+        "/action/add", data=_action_form(world, code, opened_on="31/02/2026", due_date="15/1/27")
+    )
+    page = refused.get_data(as_text=True)
+    assert "« Ouverte le » : le 31/02/2026 n&#39;existe pas dans le calendrier." in page or (
+        "« Ouverte le » : le 31/02/2026 n'existe pas dans le calendrier." in page
+    )
+    assert 'value="31/02/2026"' in page and 'value="15/1/27"' in page  # as typed
+    with app.app_context():
+        assert db.session.scalars(select(Action).where(Action.code == code)).first() is None
+    saved = client.post(
+        "/action/add", data=_action_form(world, code, opened_on="15/01/2027", due_date="2027-03-31")
+    )
+    assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:2000]
+    with app.app_context():
+        action = db.session.scalars(select(Action).where(Action.code == code)).one()
+        assert (action.opened_on, action.due_date) == (date(2027, 1, 15), date(2027, 3, 31))
+        pk = action.id
+    edit = client.get(f"/action/edit/{pk}").get_data(as_text=True)
+    assert 'value="15/01/2027"' in edit and 'value="31/03/2027"' in edit
+    assert "Au format jj/mm/aaaa" in edit
+
+
+def test_the_api_reads_french_dates_and_names_an_impossible_one(
+    app: Flask, world: World, client
+) -> None:
+    headers = token(client, world.users["service_head"])
+    payload = {"code": unique("ACT-API-"), "title": "Action API", "service": world.services["S1"]}
+    refused = client.post(
+        "/api/v1/action/", headers=headers, json={**payload, "due_date": "31/02/2026"}
+    )
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    assert refused.json["errors"] == [
+        {
+            "field": "due_date",
+            "message": "« Échéance » : le 31/02/2026 n'existe pas dans le calendrier.",
+        }
+    ]
+    created = client.post(
+        "/api/v1/action/", headers=headers, json={**payload, "due_date": "31/3/27"}
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    with app.app_context():
+        action = db.session.scalars(select(Action).where(Action.code == payload["code"])).one()
+        assert action.due_date == date(2027, 3, 31)
