@@ -31,8 +31,6 @@ MINUS = "\u2212"
 DATE_FORMAT = "%d/%m/%Y"
 #: The same for a date and time (in the town's time zone).
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
-#: The way to write a date that error messages and form hints show.
-DATE_HINT = "jj/mm/aaaa"
 #: Number formats of spreadsheet cells (Excel codes, which French spreadsheets show as
 #: ``# ##0,00`` and ``jj/mm/aaaa``).
 SHEET_DATE = "dd/mm/yyyy"

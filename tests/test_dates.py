@@ -141,3 +141,43 @@ def test_the_api_reads_french_dates_and_names_an_impossible_one(
     with app.app_context():
         action = db.session.scalars(select(Action).where(Action.code == payload["code"])).one()
         assert action.due_date == date(2027, 3, 31)
+
+
+def test_list_filters_and_exports_read_filter_dates_day_first(
+    app: Flask, world: World, client
+) -> None:
+    """« Échéance = 05/03/2027 » is the 5th of March (FAB's filters read the 3rd of May)."""
+    prefix = unique("ACT-FLT-")
+    headers = token(client, world.users["service_head"])
+    for suffix, due in (("mars", "2027-03-05"), ("mai", "2027-05-03")):
+        response = client.post(
+            "/api/v1/action/",
+            headers=headers,
+            json={
+                "code": f"{prefix}-{suffix}",
+                "title": "Action filtrée",
+                "service": world.services["S1"],
+                "due_date": due,
+            },
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+    login(client, world.users["service_head"])
+    for typed in ("05/03/2027", "5/3/27", "2027-03-05"):
+        exported = client.get(f"/action/export/csv?_flt_0_code={prefix}&_flt_0_due_date={typed}")
+        text = exported.get_data(as_text=True)
+        assert f"{prefix}-mars" in text and f"{prefix}-mai" not in text, typed
+    later = client.get(f"/action/export/csv?_flt_0_code={prefix}&_flt_1_due_date=01/04/2027")
+    assert f"{prefix}-mai" in later.get_data(as_text=True)
+    assert f"{prefix}-mars" not in later.get_data(as_text=True)
+    nothing = client.get(f"/action/export/csv?_flt_0_code={prefix}&_flt_0_due_date=31/02/2027")
+    assert prefix not in nothing.get_data(as_text=True)  # not a date: matches nothing
+    listed = client.get(f"/action/list/?_flt_0_code={prefix}&_flt_0_due_date=05/03/2027")
+    assert f"{prefix}-mars" in listed.get_data(as_text=True)
+    assert f"{prefix}-mai" not in listed.get_data(as_text=True)
+    assert "data-vigie-date" in listed.get_data(as_text=True)  # the filter's date picker
+    api = client.get(
+        "/api/v1/action/?q=(filters:!((col:code,opr:sw,value:'"
+        f"{prefix}'),(col:due_date,opr:eq,value:'05/03/2027')))",
+        headers=headers,
+    )
+    assert [row["code"] for row in api.json["result"]] == [f"{prefix}-mars"]

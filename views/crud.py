@@ -123,6 +123,8 @@ class ArtefactView(ModelView):
         super()._init_forms()
         frenchify(self.add_form)
         frenchify(self.edit_form)
+        if self.search_form is not None:  # the list's filters: French dates too
+            frenchify(self.search_form)
 
     # -- reading -------------------------------------------------------------------------
     def render_template(self, template: str, **kwargs: Any) -> Any:

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField
 from wtforms.widgets import html_params
 
-from app.formatting import DATE_HINT, date_error, format_date, parse_date
+from app.formatting import date_error, format_date, parse_date
 
 #: What the date fields' help text says when the declaration gives none.
 HINT = _l("Au format jj/mm/aaaa, par exemple 15/01/2027.")
@@ -46,7 +47,7 @@ class FrenchDatePickerWidget:
         kwargs.setdefault("id", field.id)
         kwargs.setdefault("name", field.name)
         kwargs["class"] = ("form-control " + kwargs.get("class", "")).strip()
-        kwargs.setdefault("placeholder", DATE_HINT)
+        kwargs.setdefault("placeholder", _("jj/mm/aaaa"))
         params = html_params(
             type="text",
             value=field._value(),

@@ -25,6 +25,7 @@ from app.http import domain_error_response, read_reason, read_version, safe
 from app.jobs import kinds as job_kinds
 from app.reading import get_for
 from app.registry.artefact import Artefact
+from app.registry.date_filters import iso_date_filters
 from app.security.actor import Actor
 from workflows import engine
 
@@ -82,6 +83,13 @@ class ArtefactApi(ModelRestApi):
             excluded |= {"request_report", "latest_report"}
         self.exclude_route_methods = excluded
         super().__init__()
+
+    def _handle_filters_args(self, rison_args: dict[str, Any]) -> Any:
+        """FAB's filters, with dates read the French way (``05/03/2027`` is in March)."""
+        filters = rison_args.get("filters")
+        if isinstance(filters, list):
+            rison_args = {**rison_args, "filters": iso_date_filters(filters, self.datamodel)}
+        return super()._handle_filters_args(rison_args)
 
     def _error(self, error: DomainError) -> Any:
         """For the write methods Flask-AppBuilder wraps in its own ``@safe`` (which would turn

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
 from app.registry.artefact import Artefact
+from app.registry.date_filters import FrenchFilterConverter
 from app.security.scope import current_scope
 
 
@@ -91,6 +92,8 @@ class ArtefactInterface(SQLAInterface):
 
     #: relation attributes to load with the list (set per artefact by the generators)
     eager_relations: tuple[str, ...] = ()
+    #: date filters read ``jj/mm/aaaa`` (FAB's read dates month first)
+    filter_converter_class = FrenchFilterConverter
 
     def query(self, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
         """List query: archives per ``?archived=``, relations loaded in a fixed query count."""
