@@ -181,3 +181,25 @@ def test_list_filters_and_exports_read_filter_dates_day_first(
         headers=headers,
     )
     assert [row["code"] for row in api.json["result"]] == [f"{prefix}-mars"]
+
+
+def test_forms_show_numbers_to_edit_exactly(app: Flask, world: World, client) -> None:
+    """A number in a form is shown exactly, decimal comma, no grouping: saving the form
+    unchanged keeps it (``:g`` showed « 1,23457e+06 » and saved a rounded value)."""
+    headers = token(client, world.users["quality"])
+    created = client.post(
+        "/api/v1/indicator/",
+        headers=headers,
+        json={
+            "code": unique("IND-EDIT-"),
+            "name": "Surface entretenue",
+            "owner_service": world.services["S1"],
+            "frequency": "monthly",
+            "baseline_value": 1234567.25,
+            "min_value": 0.125,
+        },
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)
+    login(client, world.users["quality"])
+    page = client.get(f"/indicator/edit/{created.json['id']}").get_data(as_text=True)
+    assert 'value="1234567,25"' in page and 'value="0,125"' in page

@@ -15,6 +15,7 @@ from app.formatting import (
     format_datetime,
     format_iso_datetime,
     format_number,
+    format_plain_number,
 )
 from app.states import state_tone
 from workflows.tables import WORKFLOWS
@@ -77,6 +78,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["vigie_iso_datetime"] = format_iso_datetime
     app.jinja_env.filters["vigie_date"] = format_date
     app.jinja_env.filters["vigie_number"] = format_number
+    # a number to edit: exact, decimal comma, no grouping (``vigie_number`` rounds to 2 places)
+    app.jinja_env.filters["vigie_plain_number"] = format_plain_number
     app.jinja_env.globals["history_action_label"] = history_action_label
     app.jinja_env.globals["state_badge"] = state_badge
     app.jinja_env.globals["workflow_event_label"] = workflow_event_label
