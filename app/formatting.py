@@ -190,3 +190,58 @@ def format_chart_number(value: float, decimals: int | None = None) -> str:
 def yes_no(value: object) -> str:
     """A boolean as a French reader expects it."""
     return _("Oui") if value else _("Non")
+
+
+# -- Human values (issue 15, item 4): sizes and quantities with their unit ------------------
+#: Units that only say « a count »: the number alone reads better than « 3 nombre ».
+UNITLESS = frozenset({"nombre", "nb", "unité", "unités", "quantité"})
+#: Words whose singular already ends in « s » (« 1 mois », not « 1 moi »).
+INVARIABLE = frozenset({"mois", "fois", "repas", "cas", "poids", "avis", "jours-homme"})
+
+
+def format_size(size: int | None) -> str:
+    """A byte count in words, as readers of the current language write it (« 1,5 Mo »,
+    « 820 octets »)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        # French: singular below 2 (« 0 octet », « 1 octet »)
+        return _("%(n)s octet", n=size) if size < 2 else _("%(n)s octets", n=size)
+    value, unit = size / 1024, _("Ko")
+    if value >= 1024:
+        value, unit = value / 1024, _("Mo")
+    return f"{format_number(round(value, 1))}\u00a0{unit}"
+
+
+def _unit_for(value: float, unit: str) -> str:
+    """The unit agreed with the value, by French rules: singular below 2 (« 1,5 jour »),
+    plural from 2 (« 3 pages »); symbols (« % », « kWh », « m² », « €/hab ») never change."""
+    head, sep, tail = unit.partition("/")
+    if not (head.isalpha() and head.islower() and len(head) > 2) or head in INVARIABLE:
+        return unit  # a symbol (%, €, kWh, m², g) or a word that does not change
+    if abs(value) < 2:
+        head = head.removesuffix("s")
+    elif not head.endswith(("s", "x", "z")):
+        head = head + "s"
+    return head + sep + tail
+
+
+def unit_for(value: float, unit: str | None) -> str:
+    """The unit to write after ``value`` (agreed in number), or "" for none or a count."""
+    name = (unit or "").strip()
+    if not name or name.lower() in UNITLESS:
+        return ""
+    return _unit_for(value, name)
+
+
+def format_quantity(value: float | int | None, unit: str | None = None) -> str:
+    """A figure with its unit: « 12,5 % », « 1 page », « 3 pages », « 3 » for a count.
+
+    The unit is written as the indicator declares it; a unit that only says « a count »
+    (``nombre``) is left out.
+    """
+    if value is None:
+        return ""
+    number = format_number(value)
+    written = "" if isinstance(value, bool) else unit_for(float(value), unit)
+    return f"{number}\u00a0{written}" if written else number

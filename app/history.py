@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models.history import HistoryEntry
+from app.models.organisation import VigieUser
 from app.registry.artefact import Artefact
 
 
@@ -126,6 +127,16 @@ def entries_for(artefact_code: str, record_id: int) -> list[HistoryEntry]:
         .order_by(HistoryEntry.id.desc())
     )
     return list(db.session.scalars(stmt))
+
+
+def authors(entries: Iterable[HistoryEntry]) -> dict[int, str]:
+    """The full names of the people who wrote these entries, by user id (one query): a
+    timeline names people, not logins."""
+    ids = {entry.user_id for entry in entries if entry.user_id is not None}
+    if not ids:
+        return {}
+    users = db.session.scalars(select(VigieUser).where(VigieUser.id.in_(ids)))
+    return {user.id: str(user.full_name or user.username) for user in users}
 
 
 def as_dict(entry: HistoryEntry) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from app.states import ACTION_STATES
 from demo.actions import ActionWriter
 from demo.audits import build_audits
 from demo.catalogue import (
@@ -57,7 +58,13 @@ def build_town(ctx: DemoContext) -> None:
     actions.add_suggestions(ctx.scale.suggestions)
     action_ids = actions.flush()
     ctx.ids["action"] = action_ids
-    ctx.counts.update({f"actions {state}": n for state, n in sorted(actions.states.items())})
+    # by state label (« actions en cours »), never the state's code
+    ctx.counts.update(
+        {
+            f"actions {ACTION_STATES.label(state).lower()}": n
+            for state, n in sorted(actions.states.items())
+        }
+    )
     write_complaints(ctx, drafts, action_ids, actions.labels)
     build_action_assessments(ctx, action_ids[:originated])
 

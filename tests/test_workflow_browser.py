@@ -229,7 +229,8 @@ def test_annual_objective_validation_from_draft_to_valide(
         entry = history_item(official, label)
         expect(entry).to_have_count(1)
         expect(entry.locator(".vigie-state")).to_have_text([source, target])
-        expect(entry).to_contain_text(who)
+        # the timeline names the person (the fixture town's full names), not their login
+        expect(entry).to_contain_text(f"{who.capitalize()} Test")
     ARTIFACTS.mkdir(exist_ok=True)
     official.screenshot(path=str(ARTIFACTS / "objective-validated.png"), full_page=True)
 

@@ -32,10 +32,9 @@ from app.commands import attachments, records
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.extensions import db
-from app.formatting import format_date, format_datetime, format_number, yes_no
 from app.http import flash_error, read_reason, read_version, safe_path
 from app.reading import get_for, scoped_select
-from app.registry import all_artefacts
+from app.registry import all_artefacts, display
 from app.registry.artefact import Artefact
 from app.registry.interface import (
     archived_mode,
@@ -44,7 +43,8 @@ from app.registry.interface import (
     scope_filters,
 )
 from app.security.actor import Actor
-from views.forms import frenchify
+from views import held_upload
+from views.forms import KeptFileInput, frenchify
 from views.jinja import state_badge
 from views.jobs import report_panels
 from workflows import engine
@@ -85,7 +85,10 @@ def file_field(replacing: bool) -> FileField:
         return text
 
     return FileField(
-        _l("Fichier"), description=LazyString(help_text), validators=[OptionalValidator()]
+        _l("Fichier"),
+        description=LazyString(help_text),
+        validators=[OptionalValidator()],
+        widget=KeptFileInput(),
     )
 
 
@@ -160,6 +163,7 @@ class ArtefactView(ModelView):
             related_views=self._related_views,
             item=item,
             history_entries=entries,
+            history_authors=history.authors(entries),
             can_write=Actor.current().may_write(self.artefact),
             workflow=engine.workflow_of(self.artefact),
             workflow_offers=engine.offers(self.artefact, item, Actor.current()),
@@ -255,16 +259,20 @@ class ArtefactView(ModelView):
                 elif field_error.field != "__all__":
                     flash(field_error.message, "danger")
 
-    def _upload(self) -> tuple[str, bytes] | None:
-        """The file sent with the form, if any (an empty file input sends no file name)."""
+    def _upload(self) -> held_upload.Upload | None:
+        """The file sent with the form, if any: newly chosen (an empty file input sends no
+        file name), else the one kept from a refused submission."""
         if not self.artefact.accepts_upload:
             return None
-        storage = request.files.get(attachments.FILE_FIELD)
-        if storage is None or not storage.filename:
-            return None
-        return storage.filename, storage.read()
+        return held_upload.incoming(Actor.current())
 
-    def _refusal(self, form: Any, upload: tuple[str, bytes] | None) -> int | None:
+    def _keep_upload(self, form: Any, upload: held_upload.Upload | None) -> None:
+        """A refused form keeps the file it came with (unless the file itself was refused)."""
+        field = form._fields.get(attachments.FILE_FIELD)
+        if upload is not None and field is not None and not field.errors:
+            field.held = held_upload.hold(upload, Actor.current())
+
+    def _refusal(self, form: Any, upload: held_upload.Upload | None) -> int | None:
         """Check the form and the file before any write: a refusal's HTTP status, or None.
 
         The file is checked first so that a refused file stores nothing at all — neither the
@@ -273,7 +281,7 @@ class ArtefactView(ModelView):
         status = None if form.validate() else 422
         if upload is not None:
             try:
-                attachments.check_upload(*upload)
+                attachments.check_upload(upload.name, upload.data)
             except DomainError as error:
                 self._report(form, error)
                 status = status or error.status
@@ -285,15 +293,15 @@ class ArtefactView(ModelView):
         return {name: form[name].data for name in names if name in form}
 
     def _attach(
-        self, obj: Any, upload: tuple[str, bytes], actor: Actor, reason: str | None
+        self, obj: Any, upload: held_upload.Upload, actor: Actor, reason: str | None
     ) -> bool:
         """Attach the already checked file to the record just written; False if refused."""
         try:
             attachments.attach_file(
                 self.artefact,
                 obj,
-                upload[0],
-                upload[1],
+                upload.name,
+                upload.data,
                 actor,
                 expected_version=obj.version,
                 reason=reason,
@@ -302,6 +310,7 @@ class ArtefactView(ModelView):
             flash(error.message, "danger")
             flash(_("Le fichier n'a pas été enregistré : déposez-le à nouveau."), "warning")
             return False
+        held_upload.release(upload)
         return True
 
     @expose("/add", methods=["GET", "POST"])
@@ -316,7 +325,7 @@ class ArtefactView(ModelView):
             refusal = self._refusal(form, upload)
             if refusal is None:
                 actor = Actor.current()
-                values = self._form_values(form, list(self.artefact.editable_fields))
+                values = self._form_values(form, list(self.artefact.form_fields))
                 try:
                     reason = read_reason(self._fields(form, "reason"))
                     obj = records.create_record(self.artefact, values, actor, reason=reason)
@@ -330,6 +339,7 @@ class ArtefactView(ModelView):
                     return redirect(url_for(f"{self.endpoint}.show", pk=obj.id))
             else:
                 status = refusal
+            self._keep_upload(form, upload)
         widgets = self._get_add_widget(form=form)
         page = self.render_template(self.add_template, title=self.add_title, widgets=widgets)
         return page, status
@@ -346,7 +356,7 @@ class ArtefactView(ModelView):
             upload = self._upload()
             refusal = self._refusal(form, upload)
             if refusal is None:
-                values = self._form_values(form, list(self.artefact.editable_fields))
+                values = self._form_values(form, list(self.artefact.form_fields))
                 try:
                     reason = read_reason(self._fields(form, "reason"))
                     expected = read_version(self._fields(form, "version"))
@@ -368,6 +378,7 @@ class ArtefactView(ModelView):
                     return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
             else:
                 status = refusal
+            self._keep_upload(form, upload)
         else:
             form = self.edit_form.refresh(obj=item)
             form["version"].data = item.version
@@ -433,46 +444,24 @@ class ArtefactView(ModelView):
 
 def view_class(artefact: Artefact) -> type[ArtefactView]:
     """Build the ``ModelView`` subclass for one artefact."""
-    editable = list(artefact.editable_fields)
+    editable = list(artefact.form_fields)
     show = list(artefact.detail_columns)
     relations_in_forms = [c for c in editable if artefact.is_relation(c)]
     rel_filters = {name: picker_filters(artefact, name) for name in relations_in_forms}
     labels = {c: artefact.column_label(c) for c in {*show, *artefact.list_columns, *editable}}
     labels["reason"] = _l("Motif de la modification")
+    if "file_size" in labels:  # shown in words (« 1,6 Ko »), not in bytes as in exports
+        labels["file_size"] = _l("Taille")
     if artefact.accepts_upload:
         labels[attachments.FILE_FIELD] = _l("Fichier")
+    # every column of lists and show pages reads as people read it (app.registry.display)
     formatters: dict[str, Any] = {
-        name: (lambda value: "—" if value is None else value)
-        for name in artefact.list_columns
-        if artefact.is_relation(name)
+        name: (lambda value, _name=name: display.shown(artefact, _name, value))
+        for name in (*show, *artefact.list_columns)
     }
-    formatters.update(
-        {
-            name: (lambda value, _c=choice: "—" if value is None else _c.label(value))
-            for name, choice in artefact.choices.items()
-        }
-    )
-    for name in (*show, *artefact.list_columns):
-        if name in formatters:
-            continue
-        rel = artefact.relationships.get(name)
-        if rel is not None and rel.uselist:
-            formatters[name] = lambda value: ", ".join(str(v) for v in value or ()) or "—"
-        else:
-            formatters[name] = lambda value: "—" if value is None else value
     if engine.workflow_of(artefact) is not None:
         states = artefact.choices["state"]
         formatters["state"] = lambda value, _c=states: state_badge(value, _c.label(value))
-    for name in (*show, *artefact.list_columns):
-        kind = artefact.column_kind(name)
-        if name in artefact.choices:
-            continue
-        shown = {"datetime": format_datetime, "date": format_date, "number": format_number}
-        if kind == "boolean" or name == "late":
-            formatters[name] = yes_no
-        elif kind in shown:
-            # an empty value reads « — » like every other empty field
-            formatters[name] = lambda value, _f=shown[kind]: "—" if value is None else _f(value)
     file_fields = {attachments.FILE_FIELD: file_field(False)} if artefact.accepts_upload else {}
     replace_fields = {attachments.FILE_FIELD: file_field(True)} if artefact.accepts_upload else {}
     choice_fields = {

@@ -16,7 +16,10 @@ from app.formatting import (
     format_iso_datetime,
     format_number,
     format_plain_number,
+    format_quantity,
 )
+from app.registry import display
+from app.registry.artefact import Artefact
 from app.states import state_tone
 from workflows.tables import WORKFLOWS
 
@@ -46,6 +49,11 @@ def workflow_event_label(artefact: Any, event: str) -> str:
         if row.event == event:
             return str(row.label)
     return event
+
+
+def history_value(artefact: Artefact, field: str, value: Any) -> str:
+    """A value of a history diff as people read it (the rule of lists and show pages)."""
+    return display.shown_recorded(artefact, field, value)
 
 
 def history_action_label(action: str) -> str:
@@ -80,6 +88,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["vigie_number"] = format_number
     # a number to edit: exact, decimal comma, no grouping (``vigie_number`` rounds to 2 places)
     app.jinja_env.filters["vigie_plain_number"] = format_plain_number
+    app.jinja_env.filters["vigie_quantity"] = format_quantity
+    app.jinja_env.globals["history_value"] = history_value
+    app.jinja_env.globals["history_field_shown"] = display.is_shown
     app.jinja_env.globals["history_action_label"] = history_action_label
     app.jinja_env.globals["state_badge"] = state_badge
     app.jinja_env.globals["workflow_event_label"] = workflow_event_label

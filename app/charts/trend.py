@@ -33,7 +33,7 @@ from app import periods
 from app.charts import svg
 from app.charts.cache import charts, readings_key
 from app.charts.svg import CARD, SPARK, Size, esc, num
-from app.formatting import format_chart_number
+from app.formatting import format_chart_number, unit_for
 from app.indicators import status as st
 
 #: Beyond this many periods between the first and the last value the axis stops being a
@@ -176,12 +176,13 @@ def _month_names() -> dict[int, str]:
         return dict(get_month_names("abbreviated", locale="fr"))
 
 
-def _unit_suffix(unit: str | None) -> str:
-    return f"\u00a0{unit}" if unit else ""
+def _unit_suffix(unit: str | None, value: float = 2) -> str:
+    written = unit_for(value, unit)
+    return f"\u00a0{written}" if written else ""
 
 
 def _value_text(value: float, unit: str | None) -> str:
-    return format_chart_number(value) + _unit_suffix(unit)
+    return format_chart_number(value) + _unit_suffix(unit, value)
 
 
 def _aim_text(aim: Aim | None, unit: str | None, none: str | None = None) -> str:
@@ -193,7 +194,7 @@ def _aim_text(aim: Aim | None, unit: str | None, none: str | None = None) -> str
             "entre %(low)s et %(high)s",
             low=format_chart_number(aim.low),
             high=format_chart_number(aim.high),
-        ) + _unit_suffix(unit)
+        ) + _unit_suffix(unit, aim.high)
     shown = aim.value if aim.value is not None else (aim.low if aim.low is not None else aim.high)
     return _value_text(shown, unit) if shown is not None else (none or _("aucune"))
 
@@ -601,7 +602,7 @@ def _value_axis(frame: _Frame, unit: str | None, font: float) -> list[str]:
         f'<path d="M{num(left)} {num(frame.top - font * 0.5)}V{num(frame.bottom)}H{num(right)}" '
         f'fill="none" stroke="{svg.FRAME}" stroke-width="1"/>'
     )
-    if unit:
+    if unit_for(2, unit):  # a count (« nombre ») needs no axis title
         body.append(f'<text x="2" y="{num(font * 1.1)}" fill="{svg.MUTED}">{esc(unit)}</text>')
     return body
 

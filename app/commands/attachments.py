@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from flask import Response, current_app, send_file
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app import files, history
 from app.commands import records
 from app.commands.errors import DomainError, FieldError, Forbidden, NotFound
+from app.formatting import format_size
 from app.models.mixins import Record
 from app.reading import get_for
 from app.registry.artefact import FILE_COLUMNS, Artefact
@@ -61,14 +61,7 @@ class TooLarge(DomainError):
 
 def human_size(size: int | None) -> str:
     """A byte count as readers of the current language write it (« 1,5 Mo », « 820 octets »)."""
-    if size is None:
-        return ""
-    if size < 1024:
-        return _("%(n)s octets", n=size)
-    value, unit = size / 1024, _("Ko")
-    if value >= 1024:
-        value, unit = value / 1024, _("Mo")
-    return f"{format_decimal(round(value, 1), format='#,##0.#')}\u00a0{unit}"
+    return format_size(size)
 
 
 def too_large_message() -> str:

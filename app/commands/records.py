@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapper
 
 from app import history, registry
+from app.commands import codes
 from app.commands.context import WriteContext
 from app.commands.errors import (
     Conflict,
@@ -45,10 +46,13 @@ R = TypeVar("R", bound=Record)
 # --------------------------------------------------------------------------------------------
 # applying values
 # --------------------------------------------------------------------------------------------
-def _required_fields(artefact: Artefact) -> set[str]:
+def _required_fields(artefact: Artefact, *, creating: bool = False) -> set[str]:
     mapper: Mapper[object] = sa_inspect(artefact.model)
     required: set[str] = set()
+    generated = artefact.code_format.column if artefact.code_format is not None else None
     for name in artefact.editable_fields:
+        if creating and name == generated:
+            continue  # given by the create command (app.commands.codes)
         if name in artefact.relationships:
             rel = artefact.relationships[name]
             if rel.direction.name == "MANYTOONE" and all(
@@ -235,7 +239,9 @@ def apply_values(
                 continue
             setattr(obj, name, value)
         check = (
-            _required_fields(artefact) if creating else (_required_fields(artefact) & set(values))
+            _required_fields(artefact, creating=True)
+            if creating
+            else (_required_fields(artefact) & set(values))
         )
         for name in sorted(check):
             if any(e.field == name for e in errors):
@@ -333,6 +339,7 @@ def create_record(
             raise Invalid(_("Le formulaire contient des erreurs."), errors)
         if not artefact.scope.permits(obj, actor.scope):
             raise _out_of_scope(artefact)
+        codes.assign(artefact, obj)
         db.session.add(obj)
         flush_record(artefact)
         history.record(

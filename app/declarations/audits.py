@@ -19,6 +19,7 @@ from app.declarations.choices import (
 )
 from app.models import Action, Audit, AuditProgramme, Finding
 from app.registry import Artefact, register
+from app.registry.artefact import CodeFormat
 from app.security.roles import AGENT, AUDITOR, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByMany, Unscoped
 from app.states import ACTION_STATES, AUDIT_STATES
@@ -106,6 +107,8 @@ register(
             "no_finding": _l("Cochez pour émettre un rapport sans aucun constat."),
         },
         icon="fa-search",
+        # AUD-2026-03: numbered by Vigie in the year the audit is planned
+        code_format=CodeFormat("AUD", digits=2, year_from="planned_date"),
         card=CardSpec(
             label=_l("Fiche d'audit"),
             file_word="audit",
@@ -232,9 +235,10 @@ register(
             "survey": _l("Enquête d'origine"),
         },
         description_columns={
-            "code": _l("Code unique, par exemple ACT-2026-014."),
             "finding": _l("Pour une action issue d'un audit."),
         },
         icon="fa-tasks",
+        # ACT-2026-00032: numbered by Vigie in the year the action was opened
+        code_format=CodeFormat("ACT", digits=5, year_from="opened_on"),
     )
 )

@@ -99,6 +99,7 @@ register(
             "current_version": _l("Version en vigueur"),
         },
         description_columns={
+            "code": _l("Nature, service et numéro, par exemple PRO-VOI-01."),
             "service": _l("Vide pour un document transverse (manuel qualité, règles)."),
             "approver": _l("Ne peut pas être le rédacteur (principe des quatre yeux)."),
         },

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.formatting import format_number
 from app.models.mixins import ArchivableMixin, TrackedMixin
 from app.models.organisation import Service, VigieUser
 from app.models.strategy import ServiceObjective, StrategicObjective
@@ -176,7 +177,9 @@ class Target(TrackedMixin, ArchivableMixin, Model):
     indicator: Mapped[Indicator] = relationship("Indicator", backref="targets")
 
     def __repr__(self) -> str:
-        return f"{self.period} · {self.value if self.value is not None else (self.low, self.high)}"
+        if self.value is not None:
+            return f"{self.period} · {format_number(self.value)}"
+        return f"{self.period} · {format_number(self.low)}–{format_number(self.high)}"
 
 
 class Measurement(TrackedMixin, ArchivableMixin, Model):
@@ -211,7 +214,7 @@ class Measurement(TrackedMixin, ArchivableMixin, Model):
     entered_by: Mapped[VigieUser | None] = relationship("VigieUser")
 
     def __repr__(self) -> str:
-        return f"{self.period} · {self.value:g}"
+        return f"{self.period} · {format_number(self.value)}"
 
 
 class ReportingPeriod(TrackedMixin, ArchivableMixin, Model):

@@ -416,7 +416,10 @@ class Finding(TrackedMixin, ArchivableMixin, Model):
         return self.kind.startswith("nc_")
 
     def __repr__(self) -> str:
-        return f"{self.kind} · {self.clause or ''} {self.description[:60]}".strip()
+        from app.declarations.choices import FINDING_KIND  # declarations import the models
+
+        kind = FINDING_KIND.label(self.kind)
+        return f"{kind} · {self.clause or ''} {self.description[:60]}".strip()
 
 
 class Action(ComputedMixin, TrackedMixin, ArchivableMixin, Model):
