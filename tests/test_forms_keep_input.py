@@ -336,3 +336,44 @@ def test_add_form_keeps_every_typed_value_after_an_error(
             model: Any = artefact.model
             obj = db.session.query(model).order_by(model.id.desc()).first()
             assert obj.file_name == "rapport-garde.pdf"
+
+
+# ------------------------------------------------------------------------- in Chromium
+@pytest.mark.browser
+def test_in_chromium_a_refused_action_form_gives_back_everything_typed(
+    app: Flask, world: World, live_url: str, browser: Any
+) -> None:
+    """The person's own browser, CSRF on: type a whole action, get one number wrong, send."""
+    from playwright.sync_api import expect
+
+    from tests.browser_fixtures import sign_in
+
+    page = sign_in(browser, live_url, world.users["quality"])
+    page.goto(f"{live_url}/action/add", wait_until="domcontentloaded")
+    title = unique("Action saisie navigateur ")
+    page.fill("#title", title)
+    page.fill("#description", "Reprendre la signalétique du hall.\nDeux panneaux.")
+    page.select_option("#service", str(world.services["S1"]), force=True)
+    page.select_option("#kind", "preventive", force=True)
+    # the date is chosen in the picker, which writes it in its own format: the page must
+    # give back exactly what the picker wrote
+    page.click("#due_date")
+    page.locator(".datepicker-days td.day:not(.old):not(.new)", has_text="15").first.click()
+    chosen = page.input_value("#due_date")
+    assert chosen, "the date picker wrote no date"
+    page.fill("#progress", "beaucoup")
+    before = count(app, "action")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("#model_form button[type=submit]")
+    expect(page.locator("#title")).to_have_value(title)
+    expect(page.locator("#description")).to_have_value(
+        "Reprendre la signalétique du hall.\nDeux panneaux."
+    )
+    expect(page.locator("#service")).to_have_value(str(world.services["S1"]))
+    expect(page.locator("#kind")).to_have_value("preventive")
+    expect(page.locator("#due_date")).to_have_value(chosen)
+    expect(page.locator("#progress")).to_have_value("beaucoup")
+    progress_row = page.locator("#model_form tr", has=page.locator("#progress"))
+    expect(progress_row.locator(".alert-danger")).not_to_have_count(0)
+    assert count(app, "action") == before
+    page.close()
