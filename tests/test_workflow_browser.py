@@ -286,4 +286,4 @@ def test_a_reason_is_asked_in_a_dialog_and_kept_in_the_history(
     entry = history_item(page, "Annuler")
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("Motif : Action redondante avec le plan d'actions du service.")
-    expect(entry).to_contain_text(world.users["quality"])
+    expect(entry).to_contain_text(f"{world.users['quality'].capitalize()} Test")  # full name

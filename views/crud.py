@@ -266,10 +266,13 @@ class ArtefactView(ModelView):
             return None
         return held_upload.incoming(Actor.current())
 
-    def _keep_upload(self, form: Any, upload: held_upload.Upload | None) -> None:
-        """A refused form keeps the file it came with (unless the file itself was refused)."""
+    def _keep_upload(self, form: Any, upload: held_upload.Upload | None, status: int) -> None:
+        """A form refused for something the person corrects keeps the file it came with
+        (unless the file itself was refused)."""
         field = form._fields.get(attachments.FILE_FIELD)
-        if upload is not None and field is not None and not field.errors:
+        if upload is None or field is None or field.errors:
+            return
+        if status in held_upload.CORRECTABLE:
             field.held = held_upload.hold(upload, Actor.current())
 
     def _refusal(self, form: Any, upload: held_upload.Upload | None) -> int | None:
@@ -339,7 +342,7 @@ class ArtefactView(ModelView):
                     return redirect(url_for(f"{self.endpoint}.show", pk=obj.id))
             else:
                 status = refusal
-            self._keep_upload(form, upload)
+            self._keep_upload(form, upload, status)
         widgets = self._get_add_widget(form=form)
         page = self.render_template(self.add_template, title=self.add_title, widgets=widgets)
         return page, status
@@ -378,7 +381,7 @@ class ArtefactView(ModelView):
                     return redirect(url_for(f"{self.endpoint}.show", pk=item.id))
             else:
                 status = refusal
-            self._keep_upload(form, upload)
+            self._keep_upload(form, upload, status)
         else:
             form = self.edit_form.refresh(obj=item)
             form["version"].data = item.version

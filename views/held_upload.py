@@ -2,17 +2,23 @@
 
 A browser never fills a file input again: when a form comes back with an error on another
 field, the file the person had chosen is gone, and saving again stores the record without it,
-silently. So an upload that passed its own checks is kept — written to the file store under
-a generated name, as every file is — and the form carries a signed ticket naming that copy
-(``held_file``). The next submission uses the held copy unless a new file is chosen; once the
-record has its file, the held copy is removed. The ticket is signed with the application's
-secret, bound to the person who chose the file and valid for a day, so nobody can point a
-form at a file that is not theirs.
+silently. So an upload that passed its own checks, sent with a form refused for something the
+person can correct (422, or a stale version: 409), is kept aside — in ``held-uploads/`` of the
+instance folder, under a generated name, never in the file store, which holds only files
+records point to — and the form carries a signed ticket naming that copy (``held_file``).
+The next submission uses the held copy unless a new file is chosen; once the record has its
+file, the held copy is removed, and copies older than a day are swept when another is held.
+The ticket is signed with the application's secret, bound to the person who chose the file
+and valid for a day, so nobody can point a form at a file that is not theirs.
 """
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -25,6 +31,9 @@ from app.security.actor import Actor
 HELD_FIELD = "held_file"
 _SALT = "vigie-held-upload"
 _MAX_AGE = 24 * 3600
+#: The statuses of refusals a person corrects in the form (not a missing right: 403/404).
+CORRECTABLE = frozenset({409, 422})
+_KEY = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{1,5}$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,26 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
+def _folder() -> Path:
+    return Path(current_app.config["VIGIE_INSTANCE_DIR"]) / "held-uploads"
+
+
+def _path(key: str) -> Path | None:
+    """Where a held copy lives, for a well-formed key only (never a path the form chose)."""
+    return _folder() / key if _KEY.match(key) else None
+
+
+def _sweep(folder: Path) -> None:
+    """Remove copies of forms nobody sent again (older than a ticket lives)."""
+    limit = time.time() - _MAX_AGE
+    for old in folder.glob("*"):
+        try:
+            if old.stat().st_mtime < limit:
+                old.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - another request swept it first
+            continue
+
+
 def _held_from_ticket(actor: Actor) -> tuple[str, str] | None:
     """``(key, name)`` of the held copy the form's ticket names, if the ticket is good."""
     ticket = request.form.get(HELD_FIELD) or ""
@@ -61,10 +90,8 @@ def _held_from_ticket(actor: Actor) -> tuple[str, str] | None:
     if not isinstance(data, dict) or data.get("user") != actor.user_id:
         return None
     key, name = str(data.get("key") or ""), str(data.get("name") or "")
-    try:
-        if not files.path_of(key).is_file():
-            return None
-    except ValueError:
+    path = _path(key)
+    if path is None or not path.is_file():
         return None
     return key, name
 
@@ -80,16 +107,21 @@ def incoming(actor: Actor) -> Upload | None:
     if held is None:
         return None
     key, name = held
-    return Upload(name, files.path_of(key).read_bytes(), held_key=key)
+    path = _path(key)
+    assert path is not None  # checked with the ticket
+    return Upload(name, path.read_bytes(), held_key=key)
 
 
 def hold(upload: Upload, actor: Actor) -> Held:
-    """Keep an (already checked) upload for the next submission of the form."""
+    """Keep an (already checked) upload aside for the next submission of the form."""
     key = upload.held_key
-    name = upload.name
     if key is None:
-        stored = files.store(upload.name, upload.data, attachments.FILE_FIELD)
-        key, name = stored.key, stored.name
+        folder = _folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        _sweep(folder)
+        key = f"{uuid.uuid4().hex}.{files.extension_of(upload.name) or 'bin'}"
+        (folder / key).write_bytes(upload.data)
+    name = files.clean_name(upload.name)
     ticket = _serializer().dumps({"key": key, "name": name, "user": actor.user_id})
     return Held(name=name, size=attachments.human_size(len(upload.data)), ticket=ticket)
 
@@ -101,7 +133,9 @@ def release(upload: Upload | None) -> None:
 
 
 def _remove(key: str) -> None:
+    path = _path(key)
     try:
-        files.path_of(key).unlink(missing_ok=True)
-    except (OSError, ValueError):  # pragma: no cover - an orphan left behind is harmless
+        if path is not None:
+            path.unlink(missing_ok=True)
+    except OSError:  # pragma: no cover - the sweep removes it later
         current_app.logger.warning("held file left behind: %s", key)
