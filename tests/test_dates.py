@@ -79,10 +79,10 @@ def test_timestamps_read_in_the_town_zone_and_numbers_for_editing(app: Flask) ->
     assert format_plain_number(0.125) == "0,125"
 
 
-def _action_form(world: World, code: str, **dates: str) -> dict[str, str]:
+def _action_form(world: World, title: str, **dates: str) -> dict[str, str]:
+    """An action form; Vigie numbers actions itself, so the title tells the record apart."""
     return {
-        "code": code,
-        "title": "Action datée",
+        "title": title,
         "service": str(world.services["S1"]),
         "origin": "suggestion",
         "kind": "corrective",
@@ -95,9 +95,9 @@ def test_the_form_reads_french_dates_and_refuses_an_impossible_one_naming_it(
     app: Flask, world: World, client
 ) -> None:
     login(client, world.users["service_head"])
-    code = unique("ACT-FORM-")
+    title = unique("Action datée ")
     refused = client.post(
-        "/action/add", data=_action_form(world, code, opened_on="31/02/2026", due_date="15/1/27")
+        "/action/add", data=_action_form(world, title, opened_on="31/02/2026", due_date="15/1/27")
     )
     page = refused.get_data(as_text=True)
     assert "« Ouverte le » : le 31/02/2026 n&#39;existe pas dans le calendrier." in page or (
@@ -105,13 +105,14 @@ def test_the_form_reads_french_dates_and_refuses_an_impossible_one_naming_it(
     )
     assert 'value="31/02/2026"' in page and 'value="15/1/27"' in page  # as typed
     with app.app_context():
-        assert db.session.scalars(select(Action).where(Action.code == code)).first() is None
+        assert db.session.scalars(select(Action).where(Action.title == title)).first() is None
     saved = client.post(
-        "/action/add", data=_action_form(world, code, opened_on="15/01/2027", due_date="2027-03-31")
+        "/action/add",
+        data=_action_form(world, title, opened_on="15/01/2027", due_date="2027-03-31"),
     )
     assert saved.status_code in (302, 303), saved.get_data(as_text=True)[:2000]
     with app.app_context():
-        action = db.session.scalars(select(Action).where(Action.code == code)).one()
+        action = db.session.scalars(select(Action).where(Action.title == title)).one()
         assert (action.opened_on, action.due_date) == (date(2027, 1, 15), date(2027, 3, 31))
         pk = action.id
     edit = client.get(f"/action/edit/{pk}").get_data(as_text=True)

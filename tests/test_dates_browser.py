@@ -25,9 +25,10 @@ pytestmark = pytest.mark.browser
 READY = "domcontentloaded"
 
 
-def _stored(app: Flask, code: str) -> Action | None:
+def _stored(app: Flask, title: str) -> Action | None:
+    """The action saved under ``title`` (Vigie gives actions their code itself)."""
     with app.app_context():
-        action = db.session.scalars(select(Action).where(Action.code == code)).first()
+        action = db.session.scalars(select(Action).where(Action.title == title)).first()
         if action is not None:
             db.session.expunge(action)
         return action
@@ -42,9 +43,8 @@ def _type(page: Any, name: str, text: str) -> None:
     field.press("Tab")
 
 
-def _new_action(page: Any, live_url: str, world: World, code: str, title: str) -> None:
+def _new_action(page: Any, live_url: str, world: World, title: str) -> None:
     page.goto(f"{live_url}/action/add", wait_until=READY)
-    page.fill("input[name=code]", code)
     page.fill("input[name=title]", title)
     # Select2 hides the real <select>; the form posts the <select>'s value
     page.select_option("select[name=service]", str(world.services["S1"]), force=True)
@@ -61,8 +61,8 @@ def test_french_dates_typed_in_an_action_form_are_stored(
     app: Flask, world: World, live_url: str, browser: Any
 ) -> None:
     page = sign_in(browser, live_url, world.users["service_head"])
-    code, title = unique("ACT-DATE-"), unique("Action datée ")
-    _new_action(page, live_url, world, code, title)
+    title = unique("Action datée ")
+    _new_action(page, live_url, world, title)
     # the picker speaks French and starts its weeks on Monday
     page.locator("input[name=opened_on]").click()
     picker = page.locator(".datepicker-days").first
@@ -81,7 +81,7 @@ def test_french_dates_typed_in_an_action_form_are_stored(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "action-form-french-dates.png"), full_page=True)
     _save(page)
-    action = _stored(app, code)
+    action = _stored(app, title)
     assert action is not None, page.inner_text("body")[:2000]
     assert (action.opened_on, action.due_date) == (date(2027, 1, 15), date(2027, 3, 31))
     # the edit form shows them the French way; an ISO date typed there is read too
@@ -90,7 +90,7 @@ def test_french_dates_typed_in_an_action_form_are_stored(
     assert page.input_value("input[name=due_date]") == "31/03/2027"
     _type(page, "due_date", "2027-04-30")
     _save(page)
-    action = _stored(app, code)
+    action = _stored(app, title)
     assert action is not None and action.due_date == date(2027, 4, 30)
     page.close()
 
@@ -99,14 +99,14 @@ def test_an_impossible_date_is_refused_in_french_and_nothing_typed_is_lost(
     app: Flask, world: World, live_url: str, browser: Any
 ) -> None:
     page = sign_in(browser, live_url, world.users["service_head"])
-    code, title = unique("ACT-DATE-"), unique("Action impossible ")
-    _new_action(page, live_url, world, code, title)
+    title = unique("Action impossible ")
+    _new_action(page, live_url, world, title)
     page.fill("textarea[name=description]", "Reprendre le marquage au sol.")
     _type(page, "opened_on", "31/02/2026")
     _type(page, "due_date", "2027-01-15")  # ISO
     assert page.input_value("input[name=opened_on]") == "31/02/2026"  # not erased, not rolled
     _save(page)
-    assert _stored(app, code) is None  # refused: nothing stored
+    assert _stored(app, title) is None  # refused: nothing stored
     body = page.inner_text("body")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "action-form-impossible-date.png"), full_page=True)
@@ -115,13 +115,12 @@ def test_an_impossible_date_is_refused_in_french_and_nothing_typed_is_lost(
     # every typed value is still there, the impossible date as typed
     assert page.input_value("input[name=opened_on]") == "31/02/2026"
     assert page.input_value("input[name=due_date]") == "2027-01-15"
-    assert page.input_value("input[name=code]") == code
     assert page.input_value("input[name=title]") == title
     assert page.input_value("textarea[name=description]") == "Reprendre le marquage au sol."
     # corrected, it is stored with the other values
     _type(page, "opened_on", "15/1/27")
     _save(page)
-    action = _stored(app, code)
+    action = _stored(app, title)
     assert action is not None, page.inner_text("body")[:2000]
     assert (action.opened_on, action.due_date) == (date(2027, 1, 15), date(2027, 1, 15))
     assert action.description == "Reprendre le marquage au sol."
