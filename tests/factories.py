@@ -552,3 +552,80 @@ def info_values(client: Any, headers: dict[str, str], code: str, key: str, colum
         page += 1
         if not info["values"] or page * 100 >= info["count"]:
             return offered
+
+
+# -- something waiting on every home page ----------------------------------------------------
+@dataclass
+class HomeWorld:
+    """Records that put a count on each role's home page, in S1 (and the same in S3)."""
+
+    late_actions: dict[str, int]
+    overdue_indicators: dict[str, int]
+    meeting: Meeting
+    failed_mail: int
+    failed_job: int
+    application: int
+
+
+def build_home_world(app: Flask, world: World) -> HomeWorld:
+    """A late action and an overdue hand-typed value in S1 and in S3 (the agent of S1 types
+    S1's), a review being held with proposals, a failed mail, a failed job, a silent
+    business application."""
+    from app.models import Job, Notification
+
+    meeting = build_meeting(app, world, objectives=1)
+    with app.app_context():
+        late_actions, overdue = {}, {}
+        owners = {"S1": world.users["agent"], "S3": world.users["head_s3"]}
+        for service, owner in owners.items():
+            late_actions[service] = new(
+                "action",
+                {
+                    "code": unique("ACT-"),
+                    "title": unique(f"Action en retard {service} "),
+                    "service": world.services[service],
+                    "due_date": (date.today() - timedelta(days=5)).isoformat(),
+                },
+            ).id
+            indicator = new(
+                "indicator",
+                {
+                    "code": unique("LATE-"),
+                    "name": unique(f"Valeur attendue {service} "),
+                    "owner_service": world.services[service],
+                    "owner": account_id(owner),
+                    "frequency": "monthly",
+                    "direction": "increase",
+                    "unit": "%",
+                    "collection_mode": "manual",
+                },
+            )
+            new("measurement", {"indicator": indicator.id, "period": past_month(6), "value": 1})
+            overdue[service] = indicator.id
+        mail = Notification(
+            user_id=account_id(world.users["quality"]),
+            subject=unique("Courriel refusé "),
+            body="…",
+            mail_state="echec",
+            mail_attempts=5,
+            mail_error="550 boîte inconnue",
+        )
+        job = Job(
+            kind="review_pack",
+            title=unique("Dossier en échec "),
+            state="echec",
+            error="Le moteur PDF a échoué.",
+            requested_by_id=account_id(world.users["quality"]),
+        )
+        db.session.add_all([mail, job])
+        db.session.commit()
+        application = new(
+            "source_application",
+            {
+                "code": unique("APP-"),
+                "name": unique("Application muette "),
+                "owner_service": world.services["S1"],
+                "expected_frequency": "daily",
+            },
+        )
+        return HomeWorld(late_actions, overdue, meeting, mail.id, job.id, application.id)

@@ -102,3 +102,48 @@ def test_list_queries_do_not_grow_with_rows(
     large = measure()
     assert large[2] == 100 and small[2] >= FEW  # the lists did hold the rows
     assert large[:2] == small[:2], (small, large)
+
+
+HOME_ROLES = ("official", "service_head", "agent", "admin", "quality", "executive", "auditor")
+
+
+def test_home_page_queries_do_not_grow_with_data(
+    app: Flask,
+    world: World,
+    client: Any,
+    count_queries: Any,
+    added: dict[str, list[int]],
+) -> None:
+    """Each role's home page: the same number of queries with one and with three times as
+    much waiting (late actions, overdue values, proposals, failed mails and jobs)."""
+    from tests.factories import build_home_world
+
+    def build() -> None:
+        made = build_home_world(app, world)
+        meeting = made.meeting
+        for code, ids in (
+            ("action", made.late_actions.values()),
+            ("indicator", [*made.overdue_indicators.values(), meeting.indicator_id]),
+            ("proposal", [*meeting.objective_proposals, meeting.target_proposal]),
+            ("proposal", [meeting.other_proposal]),
+            ("service_objective", meeting.objectives),
+            ("management_review", [meeting.review_id]),
+            ("source_application", [made.application]),
+        ):
+            added.setdefault(code, []).extend(ids)
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        for role in HOME_ROLES:
+            login(client, world.users[role])
+            client.get("/")
+            with count_queries() as statements:
+                assert client.get("/").status_code == 200
+            counts[role] = len(statements)
+        return counts
+
+    build()
+    small = measure()
+    build()
+    build()
+    assert measure() == small

@@ -117,18 +117,20 @@ def test_officials_find_the_proposals_to_arbitrate(
     assert "Propositions à arbitrer" not in _tasks(client, "t_quality")
 
 
-def test_each_role_lands_where_it_works(client: FlaskClient) -> None:
-    for username in ("t_head_s1", "t_agent_s1"):
+def test_each_role_lands_on_its_home_page(client: FlaskClient) -> None:
+    """One address for everyone: the home page says what awaits (tests/test_home.py)."""
+    for username in (
+        "t_head_s1",
+        "t_agent_s1",
+        "t_quality",
+        "t_official",
+        "t_executive",
+        "t_admin",
+    ):
         login(client, username)
         response = client.get("/")
-        assert response.status_code == 302 and response.location.endswith("/tasks/")
-    login(client, "t_quality")
-    assert client.get("/").location.endswith("/tasks/")
-    for username in ("t_official", "t_executive"):  # they steer by the map
-        login(client, username)
-        assert client.get("/").location.endswith("/strategy_map/")
-    login(client, "t_admin")
-    assert client.get("/").status_code == 200
+        assert response.status_code == 200
+        assert "À faire maintenant" in response.get_data(as_text=True)
 
 
 def test_tasks_page_query_count_does_not_grow(

@@ -34,7 +34,7 @@ from app.exports import export_response
 from app.extensions import db
 from app.http import flash_error, read_reason, read_version, safe_path
 from app.reading import get_for, scoped_select
-from app.registry import all_artefacts, display
+from app.registry import all_artefacts, display, worklists
 from app.registry.artefact import Artefact
 from app.registry.interface import (
     archived_mode,
@@ -133,6 +133,7 @@ class ArtefactView(ModelView):
     def render_template(self, template: str, **kwargs: Any) -> Any:
         kwargs.setdefault("artefact", self.artefact)
         kwargs.setdefault("archived_mode", archived_mode())
+        kwargs.setdefault("worklist", worklists.requested(self.artefact.model))  # ?liste=
         if template == self.list_template and engine.workflow_of(self.artefact) is not None:
             kwargs.setdefault("state_counts", self._state_counts())
         return super().render_template(template, **kwargs)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from app import registry
+from app import periods, registry
 from app.declarations.choices import PUSH_FREQUENCY
-from app.extensions import db
 from app.indicators import health
-from app.models import Indicator, SourceApplication
-from app.security.scope import current_scope
+from app.models import SourceApplication
+from app.security.actor import Actor
 
 
 class CollectionHealthView(BaseView):
@@ -29,32 +27,36 @@ class CollectionHealthView(BaseView):
     @expose("/")
     @has_access
     def overview(self) -> Any:
-        scope = current_scope()
-        indicator_rule = registry.get("indicator").scope
+        actor = Actor.current()
+        mine = request.args.get(MINE_ARG) == MINE
+        failing = request.args.get(APPS_ARG) == FAILING
+        overdue, watched = health.overdue_for(actor, mine=mine)
         app_rule = registry.get("source_application").scope
-        stmt = (
-            select(Indicator)
-            .where(Indicator.archived.is_(False))
-            .options(
-                joinedload(Indicator.owner),
-                joinedload(Indicator.owner_service),
-                joinedload(Indicator.source_application),
-            )
-            .order_by(Indicator.code)
-        )
-        clause = indicator_rule.clause(Indicator, scope)
-        if clause is not None:
-            stmt = stmt.where(clause)
-        indicators = db.session.scalars(stmt).unique().all()
-        overdue = health.overdue_indicators(indicators)
-        apps = health.applications(app_rule.clause(SourceApplication, scope))
+        apps = health.applications(app_rule.clause(SourceApplication, actor.scope), failing=failing)
         return self.render_template(
             "vigie/collection_health.html",
             apps=apps,
             overdue=overdue,
-            watched=len(indicators),
+            watched=watched,
+            mine=mine,
+            failing=failing,
+            entry_month=entry_month,
             push_frequency=PUSH_FREQUENCY,
         )
+
+
+#: ``?vue=mes_saisies``: only the values the person types in (their home page's count).
+MINE_ARG, MINE = "vue", "mes_saisies"
+#: ``?applications=en_defaut``: only the silent and late applications.
+APPS_ARG, FAILING = "applications", "en_defaut"
+
+
+def entry_month(expected: str) -> str | None:
+    """The month of the entry screen where a period's value is typed: the one ending it."""
+    period = periods.parse(expected)
+    if period is None:
+        return None
+    return periods.containing(period.end, periods.MONTHLY).code
 
 
 def register_health(appbuilder: Any) -> None:

@@ -31,6 +31,12 @@ from app.security.actor import Actor
 PAGE_SIZE = 40
 
 
+def failed_jobs(actor: Actor) -> list[Job]:
+    """The newest failed jobs the person sees: the page ``?etat=echec`` and the count of
+    the home page that links to it."""
+    return jobs.visible_jobs(actor, PAGE_SIZE, state=jobs.JobState.FAILED)
+
+
 class JobsView(BaseView):
     """``/jobs/``: the signed-in user's visible jobs."""
 
@@ -49,9 +55,11 @@ class JobsView(BaseView):
     @has_access
     def list(self) -> Any:
         actor = Actor.current()
-        rows = jobs.visible_jobs(actor, PAGE_SIZE)
+        failed_only = request.args.get("etat") == jobs.JobState.FAILED
+        rows = failed_jobs(actor) if failed_only else jobs.visible_jobs(actor, PAGE_SIZE)
         return self.render_template(
             "vigie/jobs.html",
+            failed_only=failed_only,
             rows=rows,
             state_labels=jobs.STATE_LABELS,
             states=jobs.JobState,

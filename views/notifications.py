@@ -75,6 +75,10 @@ class MyNotificationsView(BaseView):
         return redirect(url_for(".list"))
 
 
+#: ``?etat=echec``: the mail queue showing only the mails failed after every attempt.
+FAILED = "echec"
+
+
 class MailQueueView(BaseView):
     """``/mail_queue/``: e-mails pending or failed, with their error; administrators only."""
 
@@ -87,9 +91,11 @@ class MailQueueView(BaseView):
     @has_access
     def list(self) -> Any:
         page, size = _page_number(), _page_size()
-        rows, total = notifications.unsent_page(page, size)
+        failed_only = request.args.get("etat") == FAILED  # the home page's count links here
+        rows, total = notifications.unsent_page(page, size, failed_only=failed_only)
         return self.render_template(
             "vigie/notifications_mail.html",
+            failed_only=failed_only,
             rows=rows,
             total=total,
             page=page,
@@ -152,5 +158,6 @@ def register_notifications(appbuilder: Any) -> None:
         category="organisation",
         category_label=_l("Organisation"),
     )
-    # called inside create_app's app context
-    current_app.add_template_global(unread_notifications, "vigie_unread_notifications")
+    # called inside create_app's app context; the function, not its value: a template that
+    # shows no menu bar (a mail, a PDF) sends no query
+    current_app.context_processor(lambda: {"vigie_unread_notifications": unread_notifications})

@@ -30,6 +30,7 @@ from views.reporting import ReportingPeriodLockView
 from views.review_meeting import register_review_meeting
 from views.strategy_map import register_strategy_map
 from views.tasks import register_tasks
+from workflows.worklists import register_worklists
 
 #: Flask-AppBuilder's home page and page skeleton.
 INDEX_VIEW = VigieIndexView
@@ -38,6 +39,7 @@ BASE_TEMPLATE = "vigie/base.html"
 
 def register_screens(appbuilder: Any) -> None:
     """Every screen, in menu order (inside the app context AppBuilder was initialised in)."""
+    register_worklists()  # the named lists home pages count (``?liste=``)
     register_views(appbuilder)
     register_cards(appbuilder)
     register_application_accounts(appbuilder)

@@ -8,7 +8,8 @@ user will find on the record. Two to-dos are not workflow rows: proposals an off
 in a review being held, and measurements due on the indicators a user is responsible for.
 
 Each section costs two queries (first rows, and the count), so the page's query count does not
-grow with the data.
+grow with the data. A section's count and its « Voir la liste complète » link are one worklist
+(:mod:`workflows.worklists`): the list opened shows as many rows as the count said.
 """
 
 from __future__ import annotations
@@ -18,20 +19,20 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql.elements import ColumnElement
 
 from app import registry
 from app.extensions import db
 from app.indicators.health import Overdue, overdue_indicators
 from app.models import Indicator, ManagementReview, Proposal
+from app.registry import worklists
+from app.registry.worklists import Worklist
 from app.security.actor import Actor
 from app.security.roles import OFFICIAL, SERVICE_HEAD
-from app.security.scope import headed_services
-from workflows.guards import PERSON_CLAUSES
 from workflows.records import WorkflowColumns, WorkflowRecord
-from workflows.tables import WORKFLOWS, Transition
+from workflows.tables import WORKFLOWS
+from workflows.worklists import PROPOSALS_TO_ARBITRATE, task_rows, task_worklist
 
 #: Rows shown per section (the count tells how many more there are).
 LIMIT = 15
@@ -64,79 +65,75 @@ class Section(Generic[_Row]):
     link: str | None = None
 
 
-def _task_rows(roles: frozenset[str]) -> list[tuple[str, Transition]]:
-    """Table rows with a task heading that one of these roles may fire (admin excluded:
-    administrators may do everything, but nothing *awaits* them)."""
-    return [
-        (code, row)
-        for code, workflow in WORKFLOWS.items()
-        for row in workflow.transitions
-        if row.task is not None and row.roles & roles
-    ]
+def _task_keys(roles: frozenset[str]) -> list[tuple[str, str]]:
+    """(artefact, state) of the to-dos these roles may have, in the order of the tables."""
+    keys: list[tuple[str, str]] = []
+    for code, workflow in WORKFLOWS.items():
+        for row in workflow.transitions:
+            if row.task is not None and row.roles & roles and (code, row.source) not in keys:
+                keys.append((code, row.source))
+    return keys
 
 
-def _person_clause(
-    row: Transition, model: type[WorkflowColumns], actor: Actor
-) -> list[ColumnElement[bool]]:
-    user_id = getattr(actor.user, "id", None)
-    clauses = []
-    names = [g for g in row.guards if g in PERSON_CLAUSES]
-    if row.four_eyes in PERSON_CLAUSES:
-        names.append(row.four_eyes)
-    for name in names:
-        clauses.append(PERSON_CLAUSES[name](model, user_id or -1, actor.scope.roles))
-    return clauses
+def task_worklists(actor: Actor) -> list[tuple[Worklist, list[str]]]:
+    """The person's workflow to-dos as worklists, with the events awaited (home pages)."""
+    roles = actor.scope.roles
+    found = []
+    for code, source in _task_keys(roles):
+        worklist = task_worklist(code, source)
+        if worklist is not None:
+            found.append((worklist, [str(r.label) for r in task_rows(code, source, roles)]))
+    return found
 
 
-def _workflow_section(code: str, row: Transition, actor: Actor) -> Section[WorkflowRecord]:
+def _workflow_section(code: str, source: str, actor: Actor) -> Section[WorkflowRecord]:
+    """Records of one workflow state awaiting the person (every event they may fire)."""
     artefact = registry.get(code)
     model: type[WorkflowColumns] = artefact.model
-    stmt = select(model).where(model.state == row.source, model.archived.is_(False))
-    clause = artefact.scope.clause(model, actor.scope)
-    if clause is not None:
-        stmt = stmt.where(clause)
-    for person in _person_clause(row, model, actor):
-        stmt = stmt.where(person)
-    total = int(db.session.scalar(stmt.with_only_columns(func.count(model.id)).order_by(None)) or 0)
+    worklist = task_worklist(code, source)
+    assert worklist is not None, (code, source)  # registered for every row with a task
     columns = [getattr(model, name) for name in ORDER.get(code, ("id",))]
-    ordered = stmt.order_by(*[c.asc().nulls_last() for c in columns]).limit(LIMIT)
-    for name in ("service", "services"):
-        if name in artefact.relationships:  # shown on each row: loaded in one query
-            ordered = ordered.options(selectinload(getattr(model, name)))
-    rows = list(db.session.scalars(ordered)) if total else []
+    options = [
+        selectinload(getattr(model, name))  # shown on each row: loaded in one query
+        for name in ("service", "services")
+        if name in artefact.relationships
+    ]
+    total = worklists.count(worklist, actor)
+    order = [c.asc().nulls_last() for c in columns]
+    rows = (
+        worklists.first_rows(worklist, actor, order_by=order, options=options, limit=LIMIT)
+        if total
+        else []
+    )
+    events = [str(row.label) for row in task_rows(code, source, actor.scope.roles)]
     return Section(
-        f"{code}:{row.source}:{row.event}", str(row.task), code, rows, total, [str(row.label)]
+        f"{code}:{source}", str(worklist.label), code, rows, total, events, worklist.path
     )
 
 
 def _proposals_section(actor: Actor) -> Section[Proposal]:
     """Proposals an official may arbitrate now: undecided, in a review being held, not of a
     service they head."""
-    headed = headed_services(getattr(actor.user, "id", None))
-    stmt = (
-        select(Proposal)
-        .join(ManagementReview, Proposal.review_id == ManagementReview.id)
-        .where(
-            ManagementReview.state == "tenue",
-            Proposal.decision.is_(None),
-            Proposal.archived.is_(False),
-            ManagementReview.archived.is_(False),
-        )
-    )
-    if headed:
-        stmt = stmt.where(Proposal.service_id.not_in(sorted(headed)))
-    total = int(
-        db.session.scalar(stmt.with_only_columns(func.count(Proposal.id)).order_by(None)) or 0
-    )
-    stmt = stmt.options(selectinload(Proposal.service), selectinload(Proposal.review))
     # the meeting being held now first: a review left « tenue » from an earlier year must not
     # push the current one's proposals past the first rows
     latest_first = (
-        ManagementReview.held_on.desc().nulls_last(),
-        ManagementReview.id.desc(),
+        select(ManagementReview.held_on)
+        .where(ManagementReview.id == Proposal.review_id)
+        .scalar_subquery()
+        .desc()
+        .nulls_last(),
+        Proposal.review_id.desc(),
         Proposal.id,
     )
-    rows = list(db.session.scalars(stmt.order_by(*latest_first).limit(LIMIT))) if total else []
+    total = worklists.count(PROPOSALS_TO_ARBITRATE, actor)
+    options = [selectinload(Proposal.service), selectinload(Proposal.review)]
+    rows = (
+        worklists.first_rows(
+            PROPOSALS_TO_ARBITRATE, actor, order_by=latest_first, options=options, limit=LIMIT
+        )
+        if total
+        else []
+    )
     return Section(
         "proposal:arbitrate",
         _("Propositions à arbitrer en revue de direction"),
@@ -144,6 +141,7 @@ def _proposals_section(actor: Actor) -> Section[Proposal]:
         rows,
         total,
         [_("Arbitrer")],
+        PROPOSALS_TO_ARBITRATE.path,
     )
 
 
@@ -179,19 +177,8 @@ def sections_for(actor: Actor, today: date | None = None) -> list[TaskSection]:
     found: list[TaskSection] = []
     if OFFICIAL in roles:
         found.append(_proposals_section(actor))
-    merged: dict[str, Section[WorkflowRecord]] = {}
-    for code, row in _task_rows(roles):
-        section = _workflow_section(code, row, actor)
-        # one heading per (artefact, state): an action « à faire » is one to-do
-        key = f"{code}:{row.source}"
-        if key in merged:
-            known = merged[key]
-            known.events.extend(section.events)
-            ids = {r.id for r in known.rows}
-            known.rows.extend(r for r in section.rows if r.id not in ids)
-            known.total = max(known.total, section.total)
-            continue
-        merged[key] = section
-        found.append(section)
+    # one heading per (artefact, state): an action « à faire » is one to-do, whichever of
+    # its events the person may fire
+    found.extend(_workflow_section(code, source, actor) for code, source in _task_keys(roles))
     found.append(_measurements_section(actor, today))
     return [s for s in found if s.total]

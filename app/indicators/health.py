@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app import periods
+from app import periods, registry
 from app.extensions import db
 from app.indicators import status as st
 from app.indicators.latest import latest_measurements, reporting_due_dates
 from app.models import Indicator, SourceApplication
+from app.security.actor import Actor
 
 HEALTH_ORDER = {"silent": 0, "late": 1, "ok": 2}
 
@@ -86,8 +87,43 @@ def overdue_indicators(indicators: Sequence[Indicator], today: date | None = Non
     return out
 
 
-def applications(scope_clause: Any = None) -> list[tuple[SourceApplication, int]]:
-    """Source applications (in scope) with how many indicators each feeds, silent first."""
+def watched_indicators(actor: Actor, *, mine: bool = False) -> list[Indicator]:
+    """The live indicators the person reads, by code (``mine``: those they are responsible
+    for and type in by hand — the values « à saisir » of their home page)."""
+    stmt = (
+        select(Indicator)
+        .where(Indicator.archived.is_(False))
+        .options(
+            joinedload(Indicator.owner),
+            joinedload(Indicator.owner_service),
+            joinedload(Indicator.source_application),
+        )
+        .order_by(Indicator.code)
+    )
+    clause = registry.get("indicator").scope.clause(Indicator, actor.scope)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if mine:
+        stmt = stmt.where(
+            Indicator.owner_id == (actor.user_id or -1), Indicator.collection_mode == "manual"
+        )
+    return list(db.session.scalars(stmt).unique())
+
+
+def overdue_for(
+    actor: Actor, *, mine: bool = False, today: date | None = None
+) -> tuple[list[Overdue], int]:
+    """The late values the person's collection health page lists, and how many indicators
+    it watches: one function for the page and for the counts that link to it."""
+    indicators = watched_indicators(actor, mine=mine)
+    return overdue_indicators(indicators, today), len(indicators)
+
+
+def applications(
+    scope_clause: Any = None, *, failing: bool = False
+) -> list[tuple[SourceApplication, int]]:
+    """Source applications (in scope) with how many indicators each feeds, silent first
+    (``failing``: only the silent and late ones)."""
     counts = (
         select(Indicator.source_application_id, func.count(Indicator.id).label("n"))
         .where(Indicator.archived.is_(False))
@@ -103,5 +139,7 @@ def applications(scope_clause: Any = None) -> list[tuple[SourceApplication, int]
     if scope_clause is not None:
         stmt = stmt.where(scope_clause)
     rows = [(app_row, int(n)) for app_row, n in db.session.execute(stmt)]
+    if failing:
+        rows = [(app_row, n) for app_row, n in rows if app_row.health != "ok"]
     rows.sort(key=lambda pair: (HEALTH_ORDER.get(pair[0].health, 3), pair[0].code))
     return rows

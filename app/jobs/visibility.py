@@ -63,9 +63,14 @@ def may_see(job: Job, actor: Actor) -> bool:
     return True
 
 
-def visible_jobs(actor: Actor, limit: int, ids: list[int] | None = None) -> list[Job]:
-    """The newest jobs the actor sees (« Mes travaux », ``GET /api/v1/job/``)."""
+def visible_jobs(
+    actor: Actor, limit: int, ids: list[int] | None = None, *, state: str | None = None
+) -> list[Job]:
+    """The newest jobs the actor sees (« Mes travaux », ``GET /api/v1/job/``), optionally
+    in one state (the failed ones a home page counts)."""
     stmt = select(Job).order_by(Job.id.desc()).limit(limit)
+    if state is not None:
+        stmt = stmt.where(Job.state == state)
     clause = visible_clause(actor)
     if clause is not None:
         stmt = stmt.where(clause)

@@ -237,10 +237,27 @@ def page_of(user_id: int, page: int, page_size: int) -> tuple[list[Notification]
     return rows, total
 
 
-def unsent_page(page: int, page_size: int) -> tuple[list[Notification], int]:
+def _unsent_where(failed_only: bool) -> Any:
+    return (
+        Notification.mail_state == "echec"
+        if failed_only
+        else Notification.mail_state.in_(UNSENT_STATES)
+    )
+
+
+def unsent_count(*, failed_only: bool = False) -> int:
+    """How many mails are pending or failed (``failed_only``: failed after every attempt):
+    the rows :func:`unsent_page` lists with the same filter."""
+    where = _unsent_where(failed_only)
+    return int(db.session.scalar(select(func.count(Notification.id)).where(where)) or 0)
+
+
+def unsent_page(
+    page: int, page_size: int, *, failed_only: bool = False
+) -> tuple[list[Notification], int]:
     """One page of the mails pending or failed, newest first, recipients loaded with them."""
-    where = Notification.mail_state.in_(UNSENT_STATES)
-    total = int(db.session.scalar(select(func.count(Notification.id)).where(where)) or 0)
+    where = _unsent_where(failed_only)
+    total = unsent_count(failed_only=failed_only)
     rows = list(
         db.session.scalars(
             select(Notification)

@@ -15,6 +15,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
+from app.registry import worklists
 from app.registry.artefact import Artefact
 from app.registry.date_filters import FrenchFilterConverter
 from app.security.scope import current_scope
@@ -87,6 +88,18 @@ def picker_filters(artefact: Artefact | None = None, name: str | None = None) ->
     return filters
 
 
+class WorklistFilter(BaseFilter):
+    """Restricts a list to a named worklist (``?liste=``, :mod:`app.registry.worklists`)."""
+
+    name = "worklist"
+    arg_name = None
+
+    def apply(self, query: Any, value: Any) -> Any:
+        from app.security.actor import Actor  # the actor module reads the scope rules too
+
+        return query.filter(value.condition(Actor.current()))
+
+
 class ArtefactInterface(SQLAInterface):
     """SQLAInterface that hides archived rows from lists and eager-loads list relations."""
 
@@ -96,14 +109,19 @@ class ArtefactInterface(SQLAInterface):
     filter_converter_class = FrenchFilterConverter
 
     def query(self, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
-        """List query: archives per ``?archived=``, relations loaded in a fixed query count."""
+        """List query: archives per ``?archived=``, the worklist named by ``?liste=``,
+        relations loaded in a fixed query count."""
+        extra = Filters(self.filter_converter_class, self)
         if hasattr(self.obj, "archived"):
             mode = archived_mode()
-            extra = Filters(self.filter_converter_class, self)
             if mode == "exclude":
                 extra.add_filter("archived", self.FilterEqual, False)
             elif mode == "only":
                 extra.add_filter("archived", self.FilterEqual, True)
+        worklist = worklists.requested(self.obj)
+        if worklist is not None:  # the very filter its count on a home page used
+            extra.add_filter("id", WorklistFilter, worklist)
+        if extra.filters:
             filters = filters.get_joined_filters(extra) if filters is not None else extra
         return self._run_query(filters, *args, **kwargs)
 
