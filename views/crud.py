@@ -142,7 +142,11 @@ class ArtefactView(ModelView):
         """``(code, label, count)`` of every state, for the list's filter by state — one
         ``GROUP BY`` over what the user may read (archived records left out)."""
         model: Any = self.artefact.model
-        stmt = scoped_select(self.artefact, Actor.current(), include_archived=False)
+        actor = Actor.current()
+        stmt = scoped_select(self.artefact, actor, include_archived=False)
+        worklist = worklists.requested(model)
+        if worklist is not None:  # the counts of the list shown, not of the whole table
+            stmt = stmt.where(worklist.condition(actor))
         stmt = stmt.with_only_columns(model.state, func.count(model.id)).group_by(model.state)
         counts = dict(db.session.execute(stmt).tuples().all())
         states = self.artefact.choices["state"]

@@ -45,7 +45,7 @@ from app.security.roles import (
     SERVICE_HEAD,
     role_label,
 )
-from views.health import APPS_ARG, FAILING, MINE, MINE_ARG
+from views.health import APPS_ARG, FAILING, MINE, MINE_ARG, entry_month
 from views.jobs import failed_jobs
 from views.notifications import FAILED
 from workflows.tasks import task_worklists
@@ -117,6 +117,17 @@ def _late_values_tile(actor: Actor, own_services: bool) -> Tile:
 
 def _values_to_enter_tile(actor: Actor, *, quiet: bool = False) -> Tile:
     overdue, _watched = health.overdue_for(actor, mine=True)
+    # « Saisir » opens the entry sheet where the most overdue of them is typed
+    first = overdue[0] if overdue else None
+    entry = (
+        url_for(
+            "MeasurementEntryView.sheet",
+            service=first.indicator.owner_service_id,
+            month=entry_month(first.expected),
+        )
+        if first is not None
+        else url_for("MeasurementEntryView.sheet")
+    )
     return Tile(
         "health:mine",
         _("Valeurs à saisir sur vos indicateurs"),
@@ -126,7 +137,7 @@ def _values_to_enter_tile(actor: Actor, *, quiet: bool = False) -> Tile:
         _("Toutes vos valeurs dues sont saisies."),
         urgent=True,
         action_label=_("Saisir"),
-        action_link=url_for("MeasurementEntryView.sheet"),
+        action_link=entry,
         step=quiet,
     )
 
