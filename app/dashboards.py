@@ -10,10 +10,10 @@ the quality cell adds; here each kind of row is read once for the whole page:
 * latest readings with lateness (3 queries, :func:`app.indicators.latest.latest_readings`);
 * the last :data:`HISTORY_LENGTH` values of every indicator (1 query, a window function) and
   their targets (1 query);
-* for objective widgets and indicator mini-maps, the roll-up of each programme involved
-  (:func:`strategy_map`, a fixed number of queries whatever the tree's size; an indicator's
-  mini-map adds one query for the live programmes) and which of its indicators the reader
-  may open (1 query).
+* for objective widgets and indicator mini-maps, the roll-up of each programme involved,
+  cut to the reader's reach (:func:`strategy_map`, a fixed number of queries whatever the
+  tree's size; an indicator's mini-map adds one query for the live programmes): a child the
+  reader may not open is counted (« contenu réservé »), never listed.
 
 So the count depends on which kinds of widgets a page holds (objectives or not) and on how
 many programmes they belong to (one in practice), never on the number of widgets or values.
@@ -228,12 +228,6 @@ def recent_history(
     return out
 
 
-def _indicator_leaves(node: Node) -> set[int]:
-    if node.kind == "indicator":
-        return {node.id}
-    return {i for child in node.children for i in _indicator_leaves(child)}
-
-
 def _paths_to(node: Node, indicator_id: int, above: list[Node]) -> list[list[Node]]:
     """Every chain of ancestors (programme excluded) above the leaves of one indicator."""
     if node.kind == "indicator":
@@ -261,8 +255,8 @@ class _Sources:
     """Everything the widgets of one page draw from, each kind of row read once.
 
     ``indicators``, ``strategic`` and ``service_objectives`` hold only the records the reader
-    may open (by id); ``trees`` are the rolled-up maps of the programmes involved and
-    ``readable_leaves`` the indicators of those maps the reader may open.
+    may open (by id); ``trees`` are the rolled-up maps of the programmes involved, cut to the
+    reader's reach (their reserved nodes stand for what the reader may not open).
     """
 
     indicators: dict[int, Indicator]
@@ -271,7 +265,6 @@ class _Sources:
     latest: dict[int, Reading]
     history: dict[int, list[Reading]]
     trees: list[Node]
-    readable_leaves: set[int]
 
 
 def _widgets_of(dashboard: Dashboard) -> list[DashboardWidget]:
@@ -311,15 +304,7 @@ def _read_sources(widgets: Sequence[DashboardWidget], actor: Actor, today: date)
     history = recent_history(shown)
     programmes = _programmes_shown(widgets, indicators, strategic, service_objectives)
     trees = _programme_trees(programmes, actor, today)
-    return _Sources(
-        indicators,
-        strategic,
-        service_objectives,
-        latest,
-        history,
-        trees,
-        _readable_leaves(trees, actor),
-    )
+    return _Sources(indicators, strategic, service_objectives, latest, history, trees)
 
 
 def _programmes_shown(
@@ -348,19 +333,10 @@ def _programme_trees(programmes: set[int], actor: Actor, today: date) -> list[No
     """The rolled-up tree of each programme, within the reader's services, in id order."""
     trees: list[Node] = []
     for programme_id in sorted(programmes):
-        tree = strategy_map(programme_id, None, today, actor.scope.service_ids)
+        tree = strategy_map(programme_id, None, today, reader=actor)
         if tree is not None:
             trees.append(tree.programme)
     return trees
-
-
-def _readable_leaves(trees: Sequence[Node], actor: Actor) -> set[int]:
-    """The indicators of the trees the reader may open (1 query, none without a tree): an
-    objective widget lists those and only counts the others."""
-    if not trees:
-        return set()
-    leaves = {i for tree in trees for i in _indicator_leaves(tree)}
-    return set(_scoped("indicator", actor, Indicator, leaves))
 
 
 def _widget_data(widget: DashboardWidget, sources: _Sources) -> WidgetData:
@@ -395,8 +371,8 @@ def _fill_indicator(data: WidgetData, indicator_id: int, sources: _Sources) -> N
 
 
 def _fill_objective(data: WidgetData, sources: _Sources) -> None:
-    """An objective widget: its node on the map and its children, the indicators the reader
-    may not open counted rather than listed."""
+    """An objective widget: its node on the map and its children, those the reader may not
+    open (reserved nodes of the cut tree) counted rather than listed."""
     widget = data.widget
     objective: StrategicObjective | ServiceObjective | None
     if widget.strategic_objective_id is not None:
@@ -414,7 +390,7 @@ def _fill_objective(data: WidgetData, sources: _Sources) -> None:
     if data.node is None:
         return
     for child in data.node.children:
-        if child.kind == "indicator" and child.id not in sources.readable_leaves:
+        if child.reserved:
             data.hidden_children += 1
         else:
             data.children.append(child)

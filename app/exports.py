@@ -36,6 +36,7 @@ from app.formatting import (
     format_plain_number,
     town_time,
 )
+from app.reading import references
 from app.registry.artefact import Artefact
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +53,9 @@ def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:
     """The value of one export cell, as a person reads it (labels, not codes), with its type:
     numbers stay numbers, dates dates, timestamps become the town's wall-clock time."""
     value = getattr(obj, column, None)
+    if artefact.is_relation(column):
+        # a related record the reader may not open is named « contenu réservé »
+        value = references().shown(value)
     choice = artefact.choices.get(column)
     if choice is not None:
         return choice.label(value)

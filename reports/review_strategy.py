@@ -157,9 +157,7 @@ def gather(actor: Actor, year: int, today: date) -> Strategy | None:
     if programme_id is None:
         return None
     programme = db.session.get(Programme, programme_id)
-    result = strategy_map(
-        programme_id, map_period(year, today), today, service_ids=actor.scope.service_ids
-    )
+    result = strategy_map(programme_id, map_period(year, today), today, reader=actor)
     if programme is None or result is None:
         return None
     svg = render_map(result)  # no links: a PDF is not the screen

@@ -33,7 +33,7 @@ from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.extensions import db
 from app.http import flash_error, read_reason, read_version, safe_path
-from app.reading import get_for, scoped_select
+from app.reading import get_for, history_changes, references, scoped_select
 from app.registry import all_artefacts, display, worklists
 from app.registry.artefact import Artefact
 from app.registry.interface import (
@@ -169,6 +169,7 @@ class ArtefactView(ModelView):
             item=item,
             history_entries=entries,
             history_authors=history.authors(entries),
+            history_changes=history_changes(self.artefact, item, entries),
             can_write=Actor.current().may_write(self.artefact),
             workflow=engine.workflow_of(self.artefact),
             workflow_offers=engine.offers(self.artefact, item, Actor.current()),
@@ -450,6 +451,19 @@ class ArtefactView(ModelView):
         abort(404)
 
 
+def related_formatter(many: bool) -> Any:
+    """How a page names a related record: its name if the reader may open it, else
+    « contenu réservé » (:class:`app.reading.References`, checked for the whole page)."""
+
+    def format_related(value: Any) -> Any:
+        shown = references().shown(value)
+        if many:
+            return ", ".join(str(v) for v in shown or ()) or "—"
+        return "—" if shown is None else shown
+
+    return format_related
+
+
 def view_class(artefact: Artefact) -> type[ArtefactView]:
     """Build the ``ModelView`` subclass for one artefact."""
     editable = list(artefact.form_fields)
@@ -464,7 +478,11 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         labels[attachments.FILE_FIELD] = _l("Fichier")
     # every column of lists and show pages reads as people read it (app.registry.display)
     formatters: dict[str, Any] = {
-        name: (lambda value, _name=name: display.shown(artefact, _name, value))
+        name: (
+            related_formatter(artefact.is_collection(name))
+            if artefact.is_relation(name)
+            else (lambda value, _name=name: display.shown(artefact, _name, value))
+        )
         for name in (*show, *artefact.list_columns)
     }
     if engine.workflow_of(artefact) is not None:

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import notifications
 from app.http import safe_path
+from app.security.actor import Actor
 from app.security.scope import request_user
 
 
@@ -53,6 +54,7 @@ class MyNotificationsView(BaseView):
         return self.render_template(
             "vigie/notifications.html",
             rows=rows,
+            reserved=notifications.reserved_of(rows, Actor.current()),
             total=total,
             page=page,
             page_size=size,
@@ -65,6 +67,8 @@ class MyNotificationsView(BaseView):
         notification = notifications.open_notification(request_user().id, pk)
         if notification is None:
             abort(404)
+        if notifications.reserved_of([notification], Actor.current()):
+            return redirect(url_for(".list"))
         return redirect(safe_path(notification.link) or url_for(".list"))
 
     @expose("/read_all", methods=["POST"])

@@ -26,7 +26,6 @@ from app.indicators.rollup import Node, StrategyMap, strategy_map
 from app.models import Programme
 from app.programmes import default_programme_id
 from app.security.actor import Actor
-from app.security.scope import current_scope
 from app.strategy_map_svg import percent, render
 from views.live import live_context
 
@@ -74,7 +73,7 @@ class StrategyMapView(BaseView):
         programme = db.session.get(Programme, programme_id)
         if programme is None or programme.archived:
             abort(404)
-        result = strategy_map(programme_id, code, service_ids=current_scope().service_ids)
+        result = strategy_map(programme_id, code, reader=Actor.current())
         if result is None:
             abort(404)
         return programme, result

@@ -26,6 +26,7 @@ from app import registry
 from app.extensions import db
 from app.indicators.health import Overdue, overdue_indicators
 from app.models import Indicator, ManagementReview, Proposal
+from app.reading import scoped_select
 from app.registry import worklists
 from app.registry.worklists import Worklist
 from app.security.actor import Actor
@@ -146,10 +147,12 @@ def _proposals_section(actor: Actor) -> Section[Proposal]:
 
 
 def _measurements_section(actor: Actor, today: date | None = None) -> Section[Overdue]:
-    """Indicators the user answers for (or of the services they head) whose value is due."""
+    """Indicators the user answers for (or of the services they head) whose value is due —
+    among those they may open (an owner named on another service's indicator is not shown
+    it here either)."""
     user_id = getattr(actor.user, "id", None)
-    stmt = select(Indicator).where(
-        Indicator.archived.is_(False), Indicator.collection_mode == "manual"
+    stmt = scoped_select(registry.get("indicator"), actor, include_archived=False).where(
+        Indicator.collection_mode == "manual"
     )
     mine = Indicator.owner_id == user_id
     if SERVICE_HEAD in actor.scope.roles and actor.scope.service_ids:

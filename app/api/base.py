@@ -23,7 +23,7 @@ from app.commands.errors import DomainError, FieldError, Invalid
 from app.exports import export_response
 from app.http import domain_error_response, read_reason, read_version, safe
 from app.jobs import kinds as job_kinds
-from app.reading import get_for
+from app.reading import RESERVED, get_for, history_changes, references
 from app.registry.artefact import Artefact
 from app.registry.date_filters import iso_date_filters
 from app.security.actor import Actor
@@ -51,6 +51,15 @@ PERMISSIONS = {
     "request_report": READ,
     "latest_report": READ,
 }
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _reserved(item: dict[str, Any]) -> dict[str, Any]:
+    """A related record's entry with its name replaced and its id withheld."""
+    return {key: (None if key == "id" else str(RESERVED)) for key in item} | {"reserved": True}
 
 
 class ArtefactApi(ModelRestApi):
@@ -101,6 +110,54 @@ class ArtefactApi(ModelRestApi):
         if not isinstance(data, dict):
             raise Invalid(_("Le corps de la requête doit être un objet JSON."))
         return data
+
+    # -- related records out of the reader's reach: « contenu réservé » ---------------------
+    def _redact(self, rows: list[dict[str, Any]]) -> None:
+        """Name a related record the caller may not open « contenu réservé », without its id
+        (the same rule as the screens: :class:`app.reading.References`, one query per
+        related artefact for the whole page)."""
+        refs = references()
+        relations = [name for name in self.artefact.relationships if rows and name in rows[0]]
+        for name in relations:
+            model = self.artefact.related_model(name)
+            ids = [
+                item.get("id")
+                for row in rows
+                for item in _items(row.get(name))
+                if isinstance(item, dict)
+            ]
+            refs.learn(model, ids, always=True)
+            for row in rows:
+                value = row.get(name)
+                if isinstance(value, dict) and not refs.opens_id(model, value.get("id")):
+                    row[name] = _reserved(value)
+                elif isinstance(value, list):
+                    row[name] = [
+                        item
+                        if not isinstance(item, dict) or refs.opens_id(model, item.get("id"))
+                        else _reserved(item)
+                        for item in value
+                    ]
+
+    def _history(self, obj: Any, entries: list[Any]) -> list[dict[str, Any]]:
+        """History entries as the caller may read them (related records out of reach named
+        « contenu réservé »: :func:`app.reading.history_changes`)."""
+        shown = history_changes(self.artefact, obj, entries)
+        result = [history.as_dict(e) for e in entries]
+        for row in result:
+            if row["id"] in shown:
+                row["changes"] = shown[row["id"]]
+        return result
+
+    def pre_get(self, data: dict[str, Any]) -> None:
+        result = data.get("result")
+        if isinstance(result, dict):
+            self._redact([result])
+
+    def pre_get_list(self, data: dict[str, Any]) -> None:
+        result = data.get("result")
+        if isinstance(result, list):
+            self._redact([row for row in result if isinstance(row, dict)])
 
     def _dump(self, obj: Any) -> Any:
         return self.show_model_schema.dump(obj, many=False)
@@ -166,7 +223,7 @@ class ArtefactApi(ModelRestApi):
         """
         obj = get_for(self.artefact, pk, Actor.current())
         entries = history.entries_for(self.artefact.code_name, obj.id)
-        return self.response(200, result=[history.as_dict(e) for e in entries])
+        return self.response(200, result=self._history(obj, entries))
 
     @expose("/<int:pk>/transitions", methods=["GET"])
     @protect()
@@ -196,7 +253,7 @@ class ArtefactApi(ModelRestApi):
             state_label=self.artefact.choices["state"].label(obj.state),
             version=obj.version,
             events=[offer.as_dict() for offer in engine.offers(self.artefact, obj, actor)],
-            history=[history.as_dict(e) for e in entries],
+            history=self._history(obj, entries),
         )
 
     @expose("/<int:pk>/transition", methods=["POST"])

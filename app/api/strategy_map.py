@@ -2,7 +2,10 @@
 
 The tree (programme, axes, strategic objectives, service objectives, indicators) with status,
 score and coverage on every node, and the *service × axis* matrix. Readers of the programme
-may call it; service objectives outside the caller's services are left out.
+may call it. The scores are the whole town's (the same for every reader); a service objective
+or an indicator the caller may not open is a ``{"kind": …, "reserved": true, "title":
+"Contenu réservé"}`` node (no id, name, value, status or target), and the matrix lists only
+the services the caller reaches.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from flask_babel import gettext as _
 from app import periods
 from app.http import safe
 from app.indicators.rollup import strategy_map
-from app.security.scope import current_scope
+from app.security.actor import Actor
 
 
 class StrategyMapApi(BaseApi):
@@ -57,7 +60,7 @@ class StrategyMapApi(BaseApi):
                 422,
                 message=_("Période invalide : « %(code)s » (2025, 2025-Q1 ou 2025-03).", code=code),
             )
-        result = strategy_map(programme_id, code, service_ids=current_scope().service_ids)
+        result = strategy_map(programme_id, code, reader=Actor.current())
         if result is None:
             return self.response(404, message=_("Programme introuvable."))
         return self.response(200, **result.as_dict())

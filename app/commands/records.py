@@ -69,10 +69,25 @@ def _required_fields(artefact: Artefact, *, creating: bool = False) -> set[str]:
     return required
 
 
+def _linked_ids(obj: Record, name: str) -> frozenset[int]:
+    """Ids of the records ``obj`` points to through ``name`` as stored (none when new)."""
+    state = sa_inspect(obj)
+    if state is None or state.transient or state.pending:
+        return frozenset()
+    current = getattr(obj, name, None)
+    items: list[object] = list(current) if isinstance(current, (list, tuple, set)) else [current]
+    ids = (getattr(item, "id", None) for item in items)
+    return frozenset(i for i in ids if isinstance(i, int))
+
+
 def _resolve_related(
-    artefact: Artefact, name: str, raw: object, actor: Actor
+    artefact: Artefact, name: str, raw: object, actor: Actor, linked: frozenset[int] = frozenset()
 ) -> tuple[object, FieldError | None]:
-    """Turn an id (or list of ids, or objects) into related records the actor may use."""
+    """Turn an id (or list of ids, or objects) into related records the actor may use.
+
+    ``linked``: the ids the field already holds — a person already named (a pilot chosen by
+    the quality cell) may be kept by someone who could not name them anew.
+    """
     rel = artefact.relationships[name]
     target = rel.mapper.class_
     label = artefact.column_label(name)
@@ -83,18 +98,23 @@ def _resolve_related(
             return None, FieldError(name, _("« %(label)s » doit être une liste.", label=label))
         values: list[object] = []
         for item in raw:
-            value, error = _resolve_one(target, name, label, item, actor)
+            value, error = _resolve_one(target, name, label, item, actor, linked)
             if error:
                 return None, error
             values.append(value)
         return values, None
     if raw is None or raw == "":
         return None, None
-    return _resolve_one(target, name, label, raw, actor)
+    return _resolve_one(target, name, label, raw, actor, linked)
 
 
 def _resolve_one(
-    target: type, name: str, label: str, raw: object, actor: Actor
+    target: type,
+    name: str,
+    label: str,
+    raw: object,
+    actor: Actor,
+    linked: frozenset[int] = frozenset(),
 ) -> tuple[object, FieldError | None]:
     related_artefact = registry.for_model(target)
     if isinstance(raw, target):
@@ -126,8 +146,22 @@ def _resolve_one(
             return None, FieldError(
                 name, _("« %(label)s » : l'enregistrement choisi est archivé.", label=label)
             )
-    elif isinstance(obj, VigieUser) and obj.active is False:
-        return None, FieldError(name, _("« %(label)s » : ce compte est désactivé.", label=label))
+    else:
+        if isinstance(obj, VigieUser) and obj.active is False:
+            return None, FieldError(
+                name, _("« %(label)s » : ce compte est désactivé.", label=label)
+            )
+        # people: one names only those in reach (a pilot is one of the service's people)
+        if getattr(obj, "id", None) not in linked and not registry.scope_of(target).permits(
+            obj, actor.scope
+        ):
+            return None, FieldError(
+                name,
+                _(
+                    "« %(label)s » : choisissez une personne de vos services.",
+                    label=label,
+                ),
+            )
     return obj, None
 
 
@@ -231,7 +265,10 @@ def apply_values(
                     errors.append(FieldError(name, _("Champ inconnu : « %(name)s ».", name=name)))
                 continue
             if name in artefact.relationships:
-                value, error = _resolve_related(artefact, name, raw, actor)
+                linked = frozenset[int]()
+                if registry.for_model(artefact.related_model(name)) is None:
+                    linked = _linked_ids(obj, name)
+                value, error = _resolve_related(artefact, name, raw, actor, linked)
             else:
                 value, error = coerce_scalar(artefact, name, raw)
             if error:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.declarations.choices import HEALTH, PUSH_FREQUENCY
-from app.models import Service, SourceApplication
-from app.registry import Artefact, register
+from app.models import Service, SourceApplication, VigieUser
+from app.registry import Artefact, register, register_scope
 from app.security.roles import ADMIN, QUALITY
-from app.security.scope import ByColumn, BySelf
+from app.security.scope import ByColumn, BySelf, People
 
 ORGANISATION = "organisation"
 
@@ -25,6 +25,9 @@ register(
         edit_columns=("code", "name", "parent", "head", "active"),
         order_by=("code", "asc"),
         scope=BySelf(),
+        # the organisation chart is known to every agent: a record naming another service
+        # (a strategic objective's contributors, an audit's services) shows its name
+        named_openly=True,
         writers=frozenset({ADMIN, QUALITY}),
         label_columns={
             "name": _l("Nom du service"),
@@ -100,3 +103,6 @@ register(
         icon="fa-plug",
     )
 )
+
+# people are named by records (pilot, owner, approver…): one may link only people in reach
+register_scope(VigieUser, People())

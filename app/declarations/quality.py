@@ -29,7 +29,14 @@ from app.models import (
 )
 from app.registry import Artefact, register
 from app.security.roles import QUALITY, SERVICE_HEAD
-from app.security.scope import ByColumn, ByMany, ByPath, FirstOf, PublishedOrByColumn
+from app.security.scope import (
+    ByColumn,
+    ByMany,
+    ByPath,
+    FirstOf,
+    PublishedOrByColumn,
+    SharedOnceReleased,
+)
 from app.states import DOCUMENT_STATES
 
 QUALITY_SYSTEM = "quality"
@@ -137,7 +144,9 @@ register(
             "updated_at",
         ),
         order_by=("id", "desc"),
-        scope=ByPath("document"),
+        # the published version (and obsolete ones) is read with its document; drafts stay
+        # with the document's service, its approver and the quality cell
+        scope=SharedOnceReleased("document"),
         writers=HEAD_AND_QUALITY,
         readonly_columns=(
             "status",

@@ -17,6 +17,14 @@ Which value an indicator contributes depends on the period asked:
 
 Reading the whole tree costs a fixed number of queries whatever its size: the tree, the
 indicator links, the values and the targets are each read in one statement.
+
+**Scope.** The roll-up is computed on the whole town, so every reader sees the same scores
+on the programme, its axes and strategic objectives (which are shared). Given a ``reader``,
+the tree is then cut to what they may open, through the registry's scope rules
+(:func:`app.reading.readable_ids`, one query per kind of node): a service objective or an
+indicator out of their reach becomes a « contenu réservé » node — no id, name, value, status,
+score or target, no children —, still counted in its parent's score; the service × axis
+matrix keeps only the services the reader reaches.
 """
 
 from __future__ import annotations
@@ -27,10 +35,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import periods
+from app import periods, registry
 from app.extensions import db
 from app.indicators import status as st
 from app.indicators.latest import applicable_targets, latest_readings
@@ -43,6 +52,8 @@ from app.models import (
     StrategicObjective,
 )
 from app.models.indicators import indicator_service_objective, indicator_strategic_objective
+from app.reading import readable_ids
+from app.security.actor import Actor
 
 #: Service objectives that count on the map (refused or deferred ones do not).
 COUNTED_STATES = ("brouillon", "propose", "revu", "valide", "amende", "actif", "clos")
@@ -63,6 +74,8 @@ class Node:
     children: list[Node] = field(default_factory=list)
     #: indicators: value, target, unit, period read; services: contributing service codes
     details: dict[str, Any] = field(default_factory=dict)
+    #: Out of the reader's reach: shown as « contenu réservé », nothing else.
+    reserved: bool = False
 
     def find(self, kind: str, node_id: int) -> Node | None:
         """The node of this kind and id in the subtree (depth first), if any."""
@@ -81,6 +94,8 @@ class Node:
         return f"{info.symbol} {info.label}"
 
     def as_dict(self) -> dict[str, Any]:
+        if self.reserved:
+            return {"kind": self.kind, "reserved": True, "title": self.title}
         return {
             "kind": self.kind,
             "id": self.id,
@@ -280,12 +295,13 @@ def strategy_map(
     programme_id: int,
     period_code: str | None = None,
     today: date | None = None,
-    service_ids: frozenset[int] | None = None,
+    reader: Actor | None = None,
 ) -> StrategyMap | None:
     """The rolled-up map of a programme (None if it does not exist).
 
-    ``service_ids`` limits the service objectives (and their indicators) to a scope; the
-    programme, axes and strategic objectives are shared by the whole town.
+    Computed on the whole town; with a ``reader``, cut to what they may open (see the module
+    docstring: nodes out of reach become « contenu réservé », scores unchanged). Without one
+    — the public page's top levels, Vigie itself — the whole tree.
 
     One step per function, each reading its rows in a fixed number of statements whatever
     the tree's size: the programme's axes, their strategic objectives, the year's service
@@ -301,7 +317,7 @@ def strategy_map(
     year = period.year if period is not None else today.year
     axes = _live_axes(programme_id)
     strategic = _live_strategic_objectives(axes)
-    service_objectives = _counted_service_objectives(strategic, year, service_ids)
+    service_objectives = _counted_service_objectives(strategic, year)
     links = _indicator_links(service_objectives, strategic)
     indicators = list(_linked_indicators(links))
 
@@ -313,7 +329,52 @@ def strategy_map(
         _judge_period(leaves.by_indicator, indicators, period, today)
     root = _settle_tree(programme, axis_nodes)
     matrix, services = _service_matrix(service_nodes)
-    return StrategyMap(root, period.code if period else None, year, matrix, services)
+    result = StrategyMap(root, period.code if period else None, year, matrix, services)
+    if reader is not None:
+        cut_to_reach(result, reader, service_objectives)
+    return result
+
+
+def reserved_node(node: Node) -> Node:
+    """The « contenu réservé » stand-in of a node the reader may not open (same kind)."""
+    return Node(node.kind, 0, "", _("Contenu réservé"), reserved=True)
+
+
+def cut_to_reach(
+    result: StrategyMap, reader: Actor, service_objectives: Sequence[ServiceObjective]
+) -> None:
+    """Replace the service objectives and indicators the reader may not open by reserved
+    nodes, and keep the matrix rows of the services they reach (three queries at most)."""
+    root = result.programme
+    so_ids = {n.id for n in _walk(root) if n.kind == "service_objective"}
+    indicator_ids = {n.id for n in _walk(root) if n.kind == "indicator"}
+    open_ids = {
+        "service_objective": readable_ids(registry.get("service_objective"), reader, so_ids),
+        "indicator": readable_ids(registry.get("indicator"), reader, indicator_ids),
+    }
+
+    def cut(node: Node) -> None:
+        kept = []
+        for child in node.children:
+            if child.kind in open_ids and child.id not in open_ids[child.kind]:
+                kept.append(reserved_node(child))
+            else:
+                cut(child)
+                kept.append(child)
+        node.children = kept
+
+    cut(root)
+    service_ids = {so.service.code: so.service_id for so in service_objectives}
+    reached = readable_ids(registry.get("service"), reader, service_ids.values())
+    result.services = [(c, n) for c, n in result.services if service_ids.get(c) in reached]
+    codes = {c for c, _n in result.services}
+    result.matrix = {key: value for key, value in result.matrix.items() if key[0] in codes}
+
+
+def _walk(node: Node) -> Iterable[Node]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
 
 
 def _live_axes(programme_id: int) -> Sequence[Axis]:
@@ -339,10 +400,10 @@ def _live_strategic_objectives(axes: Sequence[Axis]) -> Sequence[StrategicObject
 
 
 def _counted_service_objectives(
-    strategic: Sequence[StrategicObjective], year: int, service_ids: frozenset[int] | None
+    strategic: Sequence[StrategicObjective], year: int
 ) -> Sequence[ServiceObjective]:
     """The year's service objectives under these strategic objectives that count on the map
-    (:data:`COUNTED_STATES`), within ``service_ids`` when given."""
+    (:data:`COUNTED_STATES`), of every service (the reader's cut comes after the roll-up)."""
     stmt = (
         select(ServiceObjective)
         .options(selectinload(ServiceObjective.service))
@@ -354,8 +415,6 @@ def _counted_service_objectives(
         )
         .order_by(ServiceObjective.id)
     )
-    if service_ids is not None:
-        stmt = stmt.where(ServiceObjective.service_id.in_(sorted(service_ids)))
     return db.session.scalars(stmt).all()
 
 

@@ -25,10 +25,12 @@ from rq import Retry
 from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import joinedload
 
+from app import registry
 from app.extensions import db
 from app.jobs.queue import get_queue
 from app.models.notifications import Notification
 from app.models.types import utcnow
+from app.reading import readable_ids, references
 from app.registry.artefact import Artefact
 from app.security.actor import Actor
 from app.unit_of_work import after_commit, unit_of_work
@@ -63,10 +65,16 @@ def notify(
     record_id: int | None = None,
     event: str | None = None,
 ) -> list[Notification]:
-    """Add one notification per user to the session (the caller's command commits)."""
+    """Add one notification per user to the session (the caller's command commits).
+
+    A notification about one record goes only to the people who may open it (the record's
+    scope rule, as on its own page): its subject names the record.
+    """
     smtp = bool(current_app.config.get("VIGIE_SMTP_URL"))
     created = []
     for user in users:
+        if not may_read(user, artefact, record_id):
+            continue
         state = "en_attente"
         if not smtp:
             state = "desactive"
@@ -88,6 +96,32 @@ def notify(
     if waiting:
         after_commit(partial(_queue_created, waiting))
     return created
+
+
+def may_read(user: Any, artefact: str | None, record_id: int | None) -> bool:
+    """May this person open the record a notification is about (no record: yes)?"""
+    found = registry.find(artefact) if artefact else None
+    if found is None or record_id is None:
+        return True
+    return bool(readable_ids(found, Actor.for_user(user), [record_id]))
+
+
+def reserved_of(rows: Sequence[Notification], actor: Actor) -> set[int]:
+    """Ids of the notifications about a record the reader may no longer open (its scope
+    changed since): the page shows them as « contenu réservé » — one query per artefact."""
+    refs = references(actor)
+    by_code: dict[str, set[int]] = {}
+    for row in rows:
+        if row.artefact and row.record_id is not None and registry.find(row.artefact):
+            by_code.setdefault(row.artefact, set()).add(row.record_id)
+    for code, ids in by_code.items():
+        refs.learn(registry.get(code).model, ids)
+    return {
+        row.id
+        for row in rows
+        if row.artefact in by_code
+        and not refs.opens_id(registry.get(row.artefact).model, row.record_id)
+    }
 
 
 def _queue_created(waiting: Sequence[Notification]) -> None:

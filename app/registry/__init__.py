@@ -11,9 +11,12 @@ from typing import Any
 
 from app.declarations import load_all
 from app.registry.artefact import Artefact, Choice
+from app.security.scope import ScopeRule, Unscoped
 
 _REGISTRY: dict[str, Artefact] = {}
 _BY_MODEL: dict[type, Artefact] = {}
+#: Scope rules of models that records point to but that are not artefacts (people).
+_SCOPES: dict[type, ScopeRule] = {}
 #: Non-empty once every declaration module has been imported.
 _LOADED: list[bool] = []
 
@@ -27,6 +30,27 @@ def register(artefact: Artefact) -> Artefact:
     _REGISTRY[artefact.code_name] = artefact
     _BY_MODEL[artefact.model] = artefact
     return artefact
+
+
+def register_scope(model: type, rule: ScopeRule) -> None:
+    """Declare the scope rule of a model that is not an artefact but that records name
+    (people: who may be picked as a pilot, an owner…); pickers and commands follow it."""
+    if model in _BY_MODEL or model in _SCOPES:
+        raise ValueError(f"model {model.__name__} already has a scope rule")
+    _SCOPES[model] = rule
+
+
+def scope_of(model: type) -> ScopeRule:
+    """The one scope rule of a model: its artefact's, the one declared for it, else
+    :class:`~app.security.scope.Unscoped`."""
+    artefact = for_model(model)
+    if artefact is not None:
+        return artefact.scope
+    for klass in model.__mro__:
+        rule = _SCOPES.get(klass)
+        if rule is not None:
+            return rule
+    return Unscoped()
 
 
 def all_artefacts() -> tuple[Artefact, ...]:
@@ -83,4 +107,6 @@ __all__ = [
     "for_model",
     "get",
     "register",
+    "register_scope",
+    "scope_of",
 ]

@@ -92,6 +92,11 @@ class Artefact:
     edit_columns: Sequence[str] | None = None
     order_by: tuple[str, str] = ("id", "asc")
     scope: ScopeRule = field(default_factory=Unscoped)
+    #: Records of this artefact may be *named* where another record points to them, even
+    #: for readers who may not open them (the organisation chart: services). Otherwise a
+    #: related record out of the reader's scope shows as « contenu réservé » on every
+    #: derived view (:class:`app.reading.References`).
+    named_openly: bool = False
     readers: frozenset[str] = READERS_DEFAULT
     writers: frozenset[str] = WRITERS_DEFAULT
     archivable: bool = True

@@ -15,6 +15,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
+from app.reading import references
 from app.registry import worklists
 from app.registry.artefact import Artefact
 from app.registry.date_filters import FrenchFilterConverter
@@ -34,16 +35,14 @@ def archived_mode() -> str:
 
 
 class ScopeFilter(BaseFilter):
-    """Base filter restricting any query to the current user's services."""
+    """Base filter restricting any query to the current user's services (for a model that is
+    not an artefact, the rule declared for it: people in pickers)."""
 
     name = "scope"
     arg_name = None
 
     def apply(self, query: Any, value: Any) -> Any:
-        artefact = registry.for_model(self.model)
-        if artefact is None:
-            return query
-        clause = artefact.scope.clause(self.model, current_scope())
+        clause = registry.scope_of(self.model).clause(self.model, current_scope())
         return query.filter(clause) if clause is not None else query
 
 
@@ -158,6 +157,11 @@ class ArtefactInterface(SQLAInterface):
         results = query.all()
         if results and hasattr(results[0], self.obj.__name__):
             results = [getattr(item, self.obj.__name__) for item in results]
+        if select_columns is None and self.eager_relations and has_request_context():
+            # which related records the reader may open, for the whole page at once: the
+            # list and the export then name the others « contenu réservé » at no query
+            models = [getattr(self.obj, n).property.mapper.class_ for n in self.eager_relations]
+            references().learn_records(results, self.eager_relations, models)
         return count, results
 
 

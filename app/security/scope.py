@@ -189,8 +189,7 @@ def _rule_of(model: type) -> ScopeRule:
     # built from these rules, so the registry imports this module first
     from app import registry
 
-    artefact = registry.for_model(model)
-    return artefact.scope if artefact is not None else Unscoped()
+    return registry.scope_of(model)
 
 
 class ByPath:
@@ -281,19 +280,98 @@ class ByMany:
 class PublishedOrByColumn(ByColumn):
     """Documents: a service's own documents, plus every published one (readable by all agents).
 
-    Writing stays with the owning service; a transverse document (no service) is written by
-    the global roles only.
+    The people a document names to work on it (``people``: its approver and its rédacteur)
+    read it too, whatever their service: the approver of another service's procedure must
+    open it to approve it. Writing stays with the owning service; a transverse document (no
+    service) is written by the global roles only.
     """
 
-    def __init__(self, published_state: str = "publie") -> None:
+    def __init__(
+        self, published_state: str = "publie", people: tuple[str, ...] = ("approver_id", "owner_id")
+    ) -> None:
         super().__init__("service_id", "service")
         self.published_state = published_state
+        self.people = people
 
     def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
         own = super().clause(model, ctx)
         if own is None:
             return None
-        return or_(own, model.state == self.published_state)  # type: ignore[attr-defined]
+        m: Any = model
+        named = [getattr(m, column) == ctx.user_id for column in self.people] if ctx.user_id else []
+        return or_(own, m.state == self.published_state, *named)
+
+
+class SharedOnceReleased(ByPath):
+    """Document versions: shared across services only once released, drafts stay at home.
+
+    A version whose status is one of ``released`` (the published one, or an obsolete one)
+    is readable by whoever reads its document. A draft — being written, or under review —
+    is readable only by the document's service (and the pôles above it), the people the
+    document or the version names (approver, rédacteur, author) and the ``editors`` (the
+    quality cell, administrators): not by another service's agents, nor by the other global
+    roles, even when the document itself is published. Writing follows the document.
+    """
+
+    editors = frozenset({ADMIN, QUALITY})
+
+    def __init__(
+        self,
+        relation: str = "document",
+        released: tuple[str, ...] = ("publiee", "obsolete"),
+        people: tuple[str, ...] = ("approver_id", "owner_id"),
+        authors: tuple[str, ...] = ("author_id",),
+    ) -> None:
+        super().__init__(relation)
+        self.released = released
+        self.people = people
+        self.authors = authors
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        if ctx.roles & self.editors:
+            return None
+        m: Any = model
+        parent: Any = self._parent_model(model)
+        relation = getattr(m, self.relation)
+        document_clause = _rule_of(parent).clause(parent, ctx)
+        released = m.status.in_(self.released)
+        if document_clause is not None:
+            released = and_(released, relation.has(document_clause))
+        at_home: list[ColumnElement[bool]] = []
+        if ctx.service_ids:
+            at_home.append(relation.has(parent.service_id.in_(sorted(ctx.service_ids))))
+        if ctx.user_id is not None:
+            at_home.extend(getattr(m, column) == ctx.user_id for column in self.authors)
+            named = [getattr(parent, column) == ctx.user_id for column in self.people]
+            at_home.append(relation.has(or_(*named)))
+        return or_(released, *at_home)
+
+
+class People:
+    """People, where a record names one (a pilot, an owner, an approver): a person may be
+    linked — and is offered in pickers — only within the linker's reach.
+
+    Readers reaching every service pick anyone; the others, themselves and the members of
+    their services (and of the services below). People are not an artefact: this rule is
+    declared for their model in the registry (:func:`app.registry.register_scope`).
+    """
+
+    def clause(self, model: type, ctx: ScopeContext) -> ColumnElement[bool] | None:
+        if ctx.service_ids is None:
+            return None
+        m: Any = model
+        members = m.services.any(Service.id.in_(sorted(ctx.service_ids)))
+        if ctx.user_id is None:
+            return members if ctx.service_ids else ~true()
+        return or_(m.id == ctx.user_id, members) if ctx.service_ids else m.id == ctx.user_id
+
+    def service_ids(self, obj: Any) -> set[int] | None:
+        return {service.id for service in getattr(obj, "services", None) or ()}
+
+    def permits(self, obj: Any, ctx: ScopeContext) -> bool:
+        if ctx.service_ids is None or obj.id == ctx.user_id:
+            return True
+        return bool((self.service_ids(obj) or set()) & ctx.service_ids)
 
 
 def _stored_id(obj: Any, relation: str) -> int | None:
