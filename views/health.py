@@ -13,6 +13,7 @@ from app import periods, registry
 from app.declarations.choices import PUSH_FREQUENCY
 from app.indicators import health
 from app.models import SourceApplication
+from app.reading import references
 from app.security.actor import Actor
 
 
@@ -33,6 +34,13 @@ class CollectionHealthView(BaseView):
         overdue, watched = health.overdue_for(actor, mine=mine)
         app_rule = registry.get("source_application").scope
         apps = health.applications(app_rule.clause(SourceApplication, actor.scope), failing=failing)
+        # a late indicator fed by another service's application names it only to its readers
+        refs = references()
+        refs.learn(
+            SourceApplication,
+            [late.indicator.source_application_id for late in overdue],
+            always=True,
+        )
         return self.render_template(
             "vigie/collection_health.html",
             apps=apps,
@@ -42,6 +50,7 @@ class CollectionHealthView(BaseView):
             failing=failing,
             entry_month=entry_month,
             push_frequency=PUSH_FREQUENCY,
+            opens=refs.opens,
         )
 
 

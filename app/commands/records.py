@@ -81,12 +81,19 @@ def _linked_ids(obj: Record, name: str) -> frozenset[int]:
 
 
 def _resolve_related(
-    artefact: Artefact, name: str, raw: object, actor: Actor, linked: frozenset[int] = frozenset()
+    artefact: Artefact,
+    name: str,
+    raw: object,
+    actor: Actor,
+    linked: frozenset[int] = frozenset(),
+    people_rule: bool = True,
 ) -> tuple[object, FieldError | None]:
     """Turn an id (or list of ids, or objects) into related records the actor may use.
 
     ``linked``: the ids the field already holds — a person already named (a pilot chosen by
-    the quality cell) may be kept by someone who could not name them anew.
+    the quality cell) may be kept by someone who could not name them anew. ``people_rule``
+    False for the field that places the record with a person (an individual objective's
+    agent): the record's own scope rule judges that one, with its own message.
     """
     rel = artefact.relationships[name]
     target = rel.mapper.class_
@@ -98,14 +105,14 @@ def _resolve_related(
             return None, FieldError(name, _("« %(label)s » doit être une liste.", label=label))
         values: list[object] = []
         for item in raw:
-            value, error = _resolve_one(target, name, label, item, actor, linked)
+            value, error = _resolve_one(target, name, label, item, actor, linked, people_rule)
             if error:
                 return None, error
             values.append(value)
         return values, None
     if raw is None or raw == "":
         return None, None
-    return _resolve_one(target, name, label, raw, actor, linked)
+    return _resolve_one(target, name, label, raw, actor, linked, people_rule)
 
 
 def _resolve_one(
@@ -115,6 +122,7 @@ def _resolve_one(
     raw: object,
     actor: Actor,
     linked: frozenset[int] = frozenset(),
+    people_rule: bool = True,
 ) -> tuple[object, FieldError | None]:
     related_artefact = registry.for_model(target)
     if isinstance(raw, target):
@@ -152,9 +160,8 @@ def _resolve_one(
                 name, _("« %(label)s » : ce compte est désactivé.", label=label)
             )
         # people: one names only those in reach (a pilot is one of the service's people)
-        if getattr(obj, "id", None) not in linked and not registry.scope_of(target).permits(
-            obj, actor.scope
-        ):
+        kept = getattr(obj, "id", None) in linked
+        if people_rule and not kept and not registry.scope_of(target).permits(obj, actor.scope):
             return None, FieldError(
                 name,
                 _(
@@ -268,7 +275,8 @@ def apply_values(
                 linked = frozenset[int]()
                 if registry.for_model(artefact.related_model(name)) is None:
                     linked = _linked_ids(obj, name)
-                value, error = _resolve_related(artefact, name, raw, actor, linked)
+                people_rule = name != getattr(artefact.scope, "placing_field", None)
+                value, error = _resolve_related(artefact, name, raw, actor, linked, people_rule)
             else:
                 value, error = coerce_scalar(artefact, name, raw)
             if error:

@@ -349,8 +349,10 @@ def cut_to_reach(
     so_ids = {n.id for n in _walk(root) if n.kind == "service_objective"}
     indicator_ids = {n.id for n in _walk(root) if n.kind == "indicator"}
     open_ids = {
-        "service_objective": readable_ids(registry.get("service_objective"), reader, so_ids),
-        "indicator": readable_ids(registry.get("indicator"), reader, indicator_ids),
+        "service_objective": readable_ids(
+            registry.get("service_objective"), reader, so_ids, always=True
+        ),
+        "indicator": readable_ids(registry.get("indicator"), reader, indicator_ids, always=True),
     }
 
     def cut(node: Node) -> None:
@@ -365,7 +367,7 @@ def cut_to_reach(
 
     cut(root)
     service_ids = {so.service.code: so.service_id for so in service_objectives}
-    reached = readable_ids(registry.get("service"), reader, service_ids.values())
+    reached = readable_ids(registry.get("service"), reader, service_ids.values(), always=True)
     result.services = [(c, n) for c, n in result.services if service_ids.get(c) in reached]
     codes = {c for c, _n in result.services}
     result.matrix = {key: value for key, value in result.matrix.items() if key[0] in codes}

@@ -79,12 +79,13 @@ def picker_filters(artefact: Artefact | None = None, name: str | None = None) ->
     """Filters for related-record pickers: in scope and not archived.
 
     Given the artefact and field, the picker of the field its scope rule places records with
-    (``placing_field``) offers only the values that keep the record within reach.
+    (``placing_field``) offers only the values that keep the record within reach (by that
+    rule alone). People are scoped by the rule the registry declares for them.
     """
-    filters: list[list[Any]] = [["id", ScopeFilter, None], ["id", NotArchivedFilter, None]]
     if artefact is not None and name and name == getattr(artefact.scope, "placing_field", None):
-        filters.append(["id", PlacingFilter, artefact.scope])
-    return filters
+        # the record's own rule says whom it may be placed with (it replaces the people rule)
+        return [["id", NotArchivedFilter, None], ["id", PlacingFilter, artefact.scope]]
+    return [["id", ScopeFilter, None], ["id", NotArchivedFilter, None]]
 
 
 class WorklistFilter(BaseFilter):
