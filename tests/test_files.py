@@ -316,7 +316,16 @@ def test_download_follows_the_read_scope_of_the_document(
     own_agent = token(client, world.users["agent"])
     assert client.get(f"/api/v1/document_version/{pk}/file", headers=own_agent).data == PDF
 
-    set_state(app, doc, "publie")  # published documents are readable by every agent
+    set_state(app, doc, "publie")
+    # the document is published, but this version is still a draft: it stays at home
+    for username in outsiders:
+        api = client.get(f"/api/v1/document_version/{pk}/file", headers=token(client, username))
+        assert api.status_code == 404, username
+    with app.app_context():  # released, the version is readable by every agent
+        db.session.execute(
+            update(DocumentVersion).where(DocumentVersion.id == pk).values(status="publiee")
+        )
+        db.session.commit()
     for username in outsiders:
         api = client.get(f"/api/v1/document_version/{pk}/file", headers=token(client, username))
         assert api.status_code == 200, username

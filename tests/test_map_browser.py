@@ -1,8 +1,8 @@
 """In real Chromium: an official steers from the map down to an indicator card, and reads a
 dashboard.
 
-The official signs in and lands on the carte stratégique, changes the period, opens a
-strategic objective from the drawing, then an indicator card from the drill-down table; then
+The official signs in, goes from the home page to the carte stratégique, changes the period,
+opens a strategic objective from the drawing, then an indicator card from the drill-down table; then
 opens a dashboard and sees each of its widgets with real values.
 """
 
@@ -39,6 +39,8 @@ def test_an_official_goes_from_the_map_to_an_indicator_card(
         db.session.commit()
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
     page = sign_in(context, live_url, "t_official")
+    page.wait_for_url(f"{live_url}/")  # every role lands on its home page
+    page.get_by_role("link", name="Voir la carte stratégique").first.click()
     page.wait_for_url(lambda url: f"/strategy_map/{town['programme']}" in url)
     assert "Carte stratégique" in page.inner_text("h1")
 

@@ -148,11 +148,12 @@ def test_annual_objective_validation_from_draft_to_valide(
     annual = _annual_setup(app, world)
     objective_path = f"/service_objective/show/{annual.objective_id}"
 
-    # 1. The service head lands on « Mes tâches » and submits the objective.
+    # 1. The service head lands on the home page, opens « Mes tâches » and submits the objective.
     head = sign_in(browser, contexts, live_url, world.users["service_head"])
-    head.wait_for_url("**/tasks/", wait_until=READY)
+    head.wait_for_url(f"{live_url}/", wait_until=READY)
+    open_tasks(head)
     expect(head.get_by_role("heading", name="Mes tâches", level=1)).to_be_visible()
-    to_submit = task_section(head, "service_objective:brouillon:submit")
+    to_submit = task_section(head, "service_objective:brouillon")
     expect(to_submit.get_by_role("heading")).to_contain_text("Objectifs à soumettre")
     to_submit.get_by_role("link", name=annual.objective_title).click()
     head.wait_for_url(f"**{objective_path}", wait_until=READY)
@@ -171,7 +172,7 @@ def test_annual_objective_validation_from_draft_to_valide(
     # 2. The quality cell finds it to review and reviews it.
     quality = sign_in(browser, contexts, live_url, world.users["quality"])
     open_tasks(quality)
-    to_review = task_section(quality, "service_objective:propose:review")
+    to_review = task_section(quality, "service_objective:propose")
     expect(to_review.get_by_role("heading")).to_contain_text("Objectifs à revoir")
     row = to_review.locator("tr").filter(has_text=annual.objective_title)
     expect(row.locator(".vigie-state")).to_have_text("Proposé")

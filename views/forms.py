@@ -24,10 +24,9 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import FileInput, html_params
 
-from views.held_upload import HELD_FIELD
-
 from app.formatting import format_plain_number
 from views.date_input import HINT, FrenchDateField
+from views.held_upload import HELD_FIELD
 
 BLANK = "—"
 

@@ -239,8 +239,9 @@ def _task_tiles(actor: Actor) -> list[Tile]:
 
 
 def _service_nodes(node: Node) -> list[Node]:
+    """The service objectives the reader reaches (the map cuts the others to reserved)."""
     if node.kind == "service_objective":
-        return [node]
+        return [] if node.reserved else [node]
     return [found for child in node.children for found in _service_nodes(child)]
 
 
@@ -255,7 +256,7 @@ def score_trend(actor: Actor, today: date | None = None) -> Trend | None:
     scope = actor.scope.service_ids
     scores = []
     for period in (month, before):
-        result = strategy_map(programme_id, period.code, today, service_ids=scope)
+        result = strategy_map(programme_id, period.code, today, reader=actor)
         if result is None:
             return None
         if scope is None:
