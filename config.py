@@ -95,6 +95,31 @@ def load() -> dict[str, Any]:
         "VIGIE_SWEEP_SECONDS": int(os.environ.get("VIGIE_SWEEP_SECONDS", "60")),
         "VIGIE_REMINDERS_CRON": os.environ.get("VIGIE_REMINDERS_CRON") or "30 5 * * *",
         "VIGIE_HEALTH_CHECK_CRON": os.environ.get("VIGIE_HEALTH_CHECK_CRON") or "0 6 * * *",
+        # --- Faults, health checks, supervision (issue 14: app/faults.py, app/health_checks.py,
+        # app/runner.py). Seconds an API client or a browser is told to wait (Retry-After)
+        # when the database is unreachable; seconds to reach PostgreSQL before giving up.
+        "VIGIE_RETRY_AFTER_SECONDS": int(os.environ.get("VIGIE_RETRY_AFTER_SECONDS", "30")),
+        "VIGIE_DB_CONNECT_TIMEOUT": int(os.environ.get("VIGIE_DB_CONNECT_TIMEOUT", "5")),
+        # A notification whose mail is still « en attente » this long after it was written is
+        # queued again by the sweeper (its RQ job was lost with Redis). Keep it above the sum
+        # of VIGIE_MAIL_RETRY_INTERVALS, or a mail waiting for its retry is sent early.
+        "VIGIE_MAIL_REQUEUE_SECONDS": int(os.environ.get("VIGIE_MAIL_REQUEUE_SECONDS", "600")),
+        # RQ worker heartbeat: a worker silent for this (plus RQ's 60 s margin) is dead for
+        # /health/ready; the scheduler is dead when its heartbeat is older than the second.
+        "VIGIE_WORKER_TTL_SECONDS": int(os.environ.get("VIGIE_WORKER_TTL_SECONDS", "60")),
+        "VIGIE_SCHEDULER_STALE_SECONDS": int(
+            os.environ.get("VIGIE_SCHEDULER_STALE_SECONDS", "180")
+        ),
+        # /health/ready fails above this many queued jobs, or below this free space (MiB) in
+        # the files folder.
+        "VIGIE_READY_MAX_QUEUE": int(os.environ.get("VIGIE_READY_MAX_QUEUE", "200")),
+        "VIGIE_READY_MIN_FREE_MB": int(os.environ.get("VIGIE_READY_MIN_FREE_MB", "200")),
+        # ``vigie run``: seconds given to in-flight requests and running jobs on SIGTERM before
+        # they are cut short; longest wait before a dead worker or scheduler is restarted.
+        "VIGIE_SHUTDOWN_GRACE_SECONDS": float(os.environ.get("VIGIE_SHUTDOWN_GRACE_SECONDS", "30")),
+        "VIGIE_RESTART_BACKOFF_MAX_SECONDS": float(
+            os.environ.get("VIGIE_RESTART_BACKOFF_MAX_SECONDS", "60")
+        ),
         # Address of Vigie as its users reach it: e-mails link to this plus the record's path.
         "VIGIE_BASE_URL": os.environ.get("VIGIE_BASE_URL") or "http://127.0.0.1:5000",
         "VIGIE_ADMIN_PASSWORD": os.environ.get("VIGIE_ADMIN_PASSWORD") or None,

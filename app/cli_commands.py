@@ -22,7 +22,7 @@ from app.jobs.queue import run_worker
 from app.jobs.scheduler import run_scheduler
 from app.notifications import resend
 from app.organisation import UserError, create_user, find_user
-from app.runner import serve
+from app.runner import die_with_parent, serve
 from app.security.applications import bind_account, find_application
 from app.security.roles import ROLE_CODES
 from app.security.sync import sync_roles
@@ -213,6 +213,7 @@ def notifications_resend() -> None:
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run one RQ worker on Vigie's queues."""
+    die_with_parent()
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
@@ -224,6 +225,7 @@ def worker_command(burst: bool) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run RQ's cron scheduler with Vigie's periodic tasks (one per installation)."""
+    die_with_parent()
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 

@@ -23,6 +23,8 @@ from app import models as _models  # noqa: F401  (every table, before the databa
 from app.api.resources import register_apis
 from app.cli_commands import register_cli
 from app.extensions import csrf, db, migrate
+from app.faults import engine_options, register_fault_handlers
+from app.health_checks import register_health_checks
 from app.http import register_error_handlers
 from app.notifications.reminders import register_kinds as register_reminder_kinds
 from app.security.guards import guard_unmarked_routes
@@ -70,6 +72,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             parents=True, exist_ok=True
         )
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    engine_options(app)  # PostgreSQL: pre-ping and a connect timeout, to outlive a restart
 
     db.init_app(app)
     install_unit_of_work(db)
@@ -91,6 +94,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         register_apis(appbuilder)
     screens.register_pages(app)
     register_error_handlers(app)
+    register_fault_handlers(app)  # database unreachable: a French 503 with Retry-After
+    register_health_checks(app)  # GET /health and /health/ready
     guard_unmarked_routes(app)
     register_cli(app)
     return app

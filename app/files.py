@@ -4,13 +4,20 @@ An upload is accepted only if its extension is on the allow-list *and* its bytes
 kind of file (a renamed executable is refused), and it is stored under a generated name —
 never the user's — so a name like ``../../etc/passwd`` cannot reach the file system. Files are
 never deleted: archiving a record leaves its file in place.
+
+The files folder may fail under us (disk full, read-only after an error, unmounted share):
+every write is all-or-nothing (a temporary file renamed into place, removed on failure) and
+raises :class:`StorageUnavailable` — a French 507 — before any record points to it.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import logging
 import os
+import tempfile
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -19,7 +26,9 @@ from pathlib import Path, PurePath
 from flask import current_app
 from flask_babel import gettext as _
 
-from app.commands.errors import FieldError, Invalid
+from app.commands.errors import DomainError, FieldError, Invalid
+
+log = logging.getLogger(__name__)
 
 #: Allowed extensions and the MIME type a download declares.
 ALLOWED = {
@@ -54,6 +63,54 @@ class StoredFile:
             "file_type": self.content_type,
             "file_sha256": self.sha256,
         }
+
+
+class StorageUnavailable(DomainError):
+    """The files folder cannot take the file (full, read-only, missing): HTTP 507.
+
+    Raised before anything refers to the file, so the record it was meant for is unchanged.
+    """
+
+    status = 507
+
+
+#: ``errno`` values meaning « no room left » (the others: the folder refuses writes).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def storage_refusal(error: OSError) -> StorageUnavailable:
+    """The French refusal for a failed write into the files folder (logged with its cause)."""
+    log.error("files folder refused a write (%s): %s", errno.errorcode.get(error.errno or 0), error)
+    if error.errno in _FULL:
+        message = _(
+            "Le dossier des fichiers de Vigie est plein : le fichier n'a pas été enregistré et "
+            "rien n'a été modifié. Prévenez l'administrateur."
+        )
+    else:
+        message = _(
+            "Le dossier des fichiers de Vigie refuse l'écriture (lecture seule ou "
+            "inaccessible) : le fichier n'a pas été enregistré et rien n'a été modifié. "
+            "Prévenez l'administrateur."
+        )
+    return StorageUnavailable(message, [FieldError("file", message)])
+
+
+def check_writable() -> None:
+    """Refuse early, before a record is created for it, if no file can be written now.
+
+    A probe (a temporary file created and removed in the folder): what the file system says,
+    which for root is the only truth — permissions do not stop root, a read-only mount or a
+    full disk does.
+    """
+    folder = files_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", suffix=".part") as probe:
+            probe.write(b"vigie")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as error:
+        raise storage_refusal(error) from None
 
 
 def files_dir() -> Path:
@@ -182,13 +239,20 @@ def _write(name: str, ext: str, data: bytes) -> StoredFile:
     crash) never sees a partial file under the final name."""
     key = f"{uuid.uuid4().hex}.{ext}"
     target = path_of(key)
-    target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(target.suffix + ".part")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:  # the folder refuses even that: nothing under the final name anyway
+            log.warning("could not remove the partial file %s", temporary)
+        raise storage_refusal(error) from None
     return StoredFile(
         key=key,
         name=name,

@@ -21,6 +21,9 @@ PUBLIC_ENDPOINTS = {
     # the citizens' transparency page: off by default (404), top levels only when on —
     # see tests/test_strategy_map_page.py
     "vigie_public.public_map",
+    # liveness and readiness for load balancers — see tests/test_health_endpoints.py
+    "vigie_health.live",
+    "vigie_health.ready",
 }
 
 

@@ -82,10 +82,15 @@ def formats_help() -> str:
 
 
 def check_upload(filename: str, data: bytes) -> None:
-    """Refuse a file before anything is written (forms check it before creating the record)."""
+    """Refuse a file before anything is written (forms check it before creating the record).
+
+    The files folder is probed too: full or read-only, the form is refused with a French 507
+    before its record is created, rather than leaving a record without the file it came with.
+    """
     if len(data) > files.max_bytes():
         raise TooLarge(too_large_message(), [FieldError(FILE_FIELD, too_large_message())])
     files.validate(filename, data, FILE_FIELD)
+    files.check_writable()
 
 
 def require_file(artefact: Artefact) -> None:
@@ -130,9 +135,10 @@ def attach_file(
 ) -> R:
     """Store an uploaded file and make it the record's file, with one history entry.
 
-    Refusals (role, scope, archived, stale version, name, type, content, size) raise before
-    anything is written; a failure while writing the record removes the new, unreferenced
-    file. The previous file, if any, is kept on disk and its key stays in the history.
+    Refusals (role, scope, archived, stale version, name, type, content, size, a files
+    folder that takes no file) raise before anything is written; a failure while writing the
+    record removes the new, unreferenced file. The previous file, if any, is kept on disk and
+    its key stays in the history.
     """
     require_upload(artefact)
     records.require_held(artefact, obj, actor)

@@ -76,9 +76,19 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     # a blocking dequeue waits longer than the socket timeout: the worker's own connection
     # has none
     conn = Redis.from_url(redis_url(app), socket_connect_timeout=CONNECT_TIMEOUT)
-    worker = Worker(queue_names(app), connection=conn)
+    # a short TTL: a worker killed outright leaves RQ's registry (and /health/ready) within
+    # about two minutes instead of RQ's default eight
+    worker = Worker(queue_names(app), connection=conn, worker_ttl=worker_ttl(app))
     with app.app_context():
         worker.work(burst=burst, with_scheduler=True, logging_level=log_level())
+
+
+#: Seconds between an idle worker's heartbeats are a little less than this (RQ's rule).
+WORKER_TTL_SECONDS = 60
+
+
+def worker_ttl(app: Flask) -> int:
+    return max(20, int(app.config.get("VIGIE_WORKER_TTL_SECONDS") or WORKER_TTL_SECONDS))
 
 
 def log_level() -> str:

@@ -6,9 +6,11 @@ Life of a job (requesting it is :mod:`app.jobs.requests`)::
                of the RQ job does nothing), heartbeat thread, build as the requester,
                render with the registered renderer, store write-then-rename, record file +
                checksum + data version
-    sweep()    every minute: a running job whose heartbeat stopped (killed worker) → echec,
-               so it can be run again; a waiting job Redis lost → queued again; mails
-               stranded « en attente » → queued again
+    sweep()    every VIGIE_SWEEP_SECONDS, in the scheduler process (not on a worker, so it
+               runs with every worker dead): a running job whose heartbeat stopped (killed
+               worker) → echec, so it can be run again; a waiting job Redis lost → queued
+               again after VIGIE_JOB_REQUEUE_SECONDS; mails stranded « en attente » → queued
+               again after VIGIE_MAIL_REQUEUE_SECONDS
 
 Timeouts are explicit per kind: the job arms its own alarm and records « délai dépassé »;
 RQ's timeout, a little longer, is the backstop. Retries: only the steps that read (gathering
@@ -60,6 +62,8 @@ HEARTBEAT_SECONDS = 10
 STALE_AFTER_SECONDS = 90
 #: A waiting job older than this whose RQ job Redis no longer has is queued again.
 REQUEUE_AFTER_SECONDS = 60
+#: A mail still « en attente » this long after its notification is queued again.
+MAIL_REQUEUE_AFTER_SECONDS = 600
 #: Attempts of a read-only step on a transient database error.
 READ_ATTEMPTS = 3
 #: Share of the progress bar each phase takes.
@@ -375,7 +379,9 @@ def sweep(now: Any = None) -> SweepSummary:
                 )
             )
     requeued = _requeue_lost(now)
-    mails = notifications.requeue_pending()
+    mails = notifications.requeue_pending(
+        int(_setting("VIGIE_MAIL_REQUEUE_SECONDS", MAIL_REQUEUE_AFTER_SECONDS))
+    )
     db.session.commit()
     return SweepSummary(len(abandoned_ids), requeued, mails)
 
@@ -417,6 +423,8 @@ def run_scheduled(kind_code: str) -> str:
 
 
 def sweep_task() -> str:
-    """Cron entry point of the sweeper (not recorded as a job: it runs every minute)."""
+    """The sweeper as an RQ job: the scheduler now sweeps in its own process
+    (:class:`app.jobs.scheduler.VigieScheduler`); kept so that a sweep an older scheduler
+    queued still runs after an upgrade, and for an operator's manual ``rq enqueue``."""
     db.session.remove()
     return str(sweep())

@@ -28,6 +28,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "AuthDBView.logout",
         # the citizens' transparency page: anonymous by design, off unless configured
         "vigie_public.public_map",
+        # load balancers and monitoring: verdicts and counts only (app/health_checks.py)
+        "vigie_health.live",
+        "vigie_health.ready",
     }
 )
 
