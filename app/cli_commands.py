@@ -1,4 +1,5 @@
-"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, notifications, worker, run
+"""The ``vigie`` command groups (DOMAIN.md §7): db, roles, users, notifications, backup,
+restore, worker, run
 (``vigie demo`` is the demo's own, registered by the command line: ``demo/cli.py``).
 
 Each command is a thin shell over the core: it parses options, calls a use case, prints a
@@ -17,6 +18,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import current, downgrade, heads, migrate, upgrade
 
+from app.backup import BackupError, backup, restore
 from app.commands.errors import DomainError
 from app.jobs.queue import run_worker
 from app.jobs.scheduler import run_scheduler
@@ -207,6 +209,49 @@ def notifications_resend() -> None:
     click.echo(f"{queued} courriel(s) remis dans la file d'envoi.")
 
 
+# ---------------------------------------------------------------------------- backup, restore
+@click.command("backup", help="Sauvegarde la base et le dossier des fichiers dans DEST.")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(dest: Path) -> None:
+    """Database first, then the files, with a SHA-256 manifest (app/backup.py)."""
+    try:
+        done = backup(dest)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Sauvegarde écrite dans {done.folder} : base {done.engine}, {done.files} fichier(s) "
+        f"({done.bytes} octets), révision {done.revision or '—'}."
+    )
+    if done.missing_files:
+        click.echo(
+            f"Attention : {len(done.missing_files)} fichier(s) référencé(s) par la base "
+            f"manquent dans le dossier des fichiers : {', '.join(done.missing_files[:10])}",
+            err=True,
+        )
+
+
+@click.command(
+    "restore", help="Restaure une sauvegarde (SRC) dans la base et le dossier configurés."
+)
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Remplacer une base ou un dossier qui ne sont pas vides."
+)
+@with_appcontext
+def restore_command(src: Path, force: bool) -> None:
+    """Checksums first; refuses a non-empty target unless --force (app/backup.py)."""
+    try:
+        done = restore(src, force=force)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Sauvegarde {done.folder} restaurée : base {done.engine}, {done.files} fichier(s) "
+        f"vérifié(s). Lancez `vigie db upgrade` si Vigie est plus récent que la sauvegarde "
+        f"(révision {done.revision or '—'})."
+    )
+
+
 # ------------------------------------------------------------------------------ worker and run
 @click.command("worker", help="Lance un worker RQ (tâches de fond).")
 @click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
@@ -252,6 +297,8 @@ def register_cli(app: Flask) -> None:
         roles_group,
         users_group,
         notifications_group,
+        backup_command,
+        restore_command,
         worker_command,
         scheduler_command,
         run_command,
