@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import MetaData, create_engine, inspect, select
 from sqlalchemy.engine import make_url
 
+from app.backup import BackupError, backup, restore
 from tests.conftest import World, is_postgres, token
 from tests.test_files import PDF, PNG, make_version, put_file
 
@@ -150,11 +151,11 @@ def test_an_altered_or_unfinished_backup_is_refused_and_nothing_is_written(
     monkeypatch.setitem(app.config, "VIGIE_FILES_DIR", str(source_files))
     _doc, pk = make_version(client, world)
     put_file(client, token(client, world.users["service_head"]), pk, "procedure.pdf", PDF)
-    database = str(app.config["SQLALCHEMY_DATABASE_URI"])
     dest = tmp_path / "sauvegarde"
-    assert (
-        _vigie(app, "backup", str(dest), database=database, files_dir=source_files).returncode == 0
-    )
+    with app.app_context():
+        backup(dest)
+        with pytest.raises(BackupError, match="n'est pas vide"):
+            backup(dest)
     stored = next(path for path in (dest / "files").rglob("*") if path.is_file())
     stored.write_bytes(stored.read_bytes() + b"x")
 
@@ -169,9 +170,7 @@ def test_an_altered_or_unfinished_backup_is_refused_and_nothing_is_written(
             assert not Path(make_url(target).database or "").exists()
 
         (dest / "manifest.json").unlink()  # as a backup interrupted before its end leaves it
-        unfinished = _vigie(app, "restore", str(dest), database=target, files_dir=target_files)
-        assert unfinished.returncode != 0 and "manifest.json absent" in unfinished.stderr
-        not_empty = _vigie(app, "backup", str(dest), database=database, files_dir=source_files)
-        assert not_empty.returncode != 0 and "n'est pas vide" in not_empty.stderr
+        with app.app_context(), pytest.raises(BackupError, match=r"manifest\.json absent"):
+            restore(dest)
     finally:
         _drop(target)
