@@ -8,11 +8,15 @@ test database and Redis, on a queue of its own.
 * SIGTERM while a review pack is being built: ``vigie run`` exits 0 and no process it ever
   had under it is left — not the worker, not RQ's work-horse (in a process group of its own),
   not RQ's scheduler fork, not Vigie's scheduler;
+* SIGTERM while a download is being sent: it is sent whole (requests in flight are
+  drained), new connections are refused meanwhile, then the exit;
 * with no worker at all, ``vigie scheduler`` alone marks a silent running job abandoned.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import signal
 import subprocess
@@ -36,6 +40,7 @@ from app.models.jobs import Job
 from app.models.types import utcnow
 from tests.conftest import World, token
 from tests.factories import build_meeting
+from tests.test_files import make_version, put_file
 from tests.test_jobs import ask_pack, free_port, job_row, wait_for
 
 REDIS_URL = os.environ.get("VIGIE_TEST_REDIS_URL")
@@ -131,8 +136,11 @@ class Run:
         return alive
 
 
-@pytest.fixture()
-def vigie_run(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+@contextlib.contextmanager
+def started_run(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **extra: str
+) -> Iterator[Run]:
+    """``vigie run`` with two workers on a queue of its own, once it answers and has them."""
     queue = f"vigie-test-run-{uuid.uuid4().hex[:10]}"
     monkeypatch.setitem(app.config, "VIGIE_QUEUE", queue)
     monkeypatch.setitem(app.config, "VIGIE_MAIL_QUEUE", queue)
@@ -142,7 +150,7 @@ def vigie_run(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [str(VIGIE), "run", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=_env(app, queue),
+            env=_env(app, queue, **extra),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own group, as under a service manager
@@ -165,6 +173,12 @@ def vigie_run(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
                 leftover.kill()
             except psutil.Error:
                 continue
+
+
+@pytest.fixture()
+def vigie_run(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    with started_run(app, tmp_path, monkeypatch) as run:
+        yield run
 
 
 def test_a_killed_worker_is_restarted_and_sigterm_leaves_nothing(vigie_run: Run) -> None:
@@ -259,3 +273,30 @@ def test_the_scheduler_alone_sweeps_a_silent_job_with_no_worker(
     assert "abandonné" in (swept.error or "")  # type: ignore[union-attr]
     assert swept.active_key is None  # type: ignore[union-attr]
     assert scheduler.returncode == 0
+
+
+def test_sigterm_drains_a_download_in_flight(
+    app: Flask, client: FlaskClient, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A response being sent when SIGTERM arrives is sent to its end before the exit."""
+    monkeypatch.setitem(app.config, "VIGIE_FILES_DIR", str(tmp_path / "files"))
+    data = b"%PDF-1.4\n" + os.urandom(6 * 1024 * 1024)
+    _doc, pk = make_version(client, world)
+    headers = token(client, world.users["service_head"])
+    assert put_file(client, headers, pk, "gros.pdf", data).status_code == 200
+    with started_run(app, tmp_path, monkeypatch, VIGIE_SHUTDOWN_GRACE_SECONDS="60") as run:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{run.port}/api/v1/document_version/{pk}/file", headers=headers
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            first = response.read(64 * 1024)
+            run.look()
+            run.process.send_signal(signal.SIGTERM)
+            _eventually(
+                "vigie run stops listening",
+                lambda: run.get("/health") == 0,
+            )
+            rest = response.read()
+        assert hashlib.sha256(first + rest).hexdigest() == hashlib.sha256(data).hexdigest()
+        assert run.process.wait(timeout=PATIENCE) == 0
+        assert run.left_behind() == []
