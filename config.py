@@ -39,6 +39,13 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
 
 
+def _env_optional_bool(name: str) -> bool | None:
+    """A yes/no setting whose absence means « decide from the mode » (None)."""
+    if os.environ.get(name) is None:
+        return None
+    return _env_bool(name)
+
+
 def _env_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
     """A comma-separated list of whole numbers (``10,60,300``); empty means none."""
     value = os.environ.get(name)
@@ -150,9 +157,9 @@ def load() -> dict[str, Any]:
         "AUTH_ROLE_ADMIN": "admin",
         "AUTH_ROLE_PUBLIC": "public",
         "AUTH_USER_REGISTRATION": False,
+        # FAB's own limit counts every POST, successes too: Vigie's counts failures only
+        # (VIGIE_LOGIN_* below, app/security/login_throttle.py).
         "AUTH_RATE_LIMITED": False,
-        "RATELIMIT_ENABLED": False,
-        "FAB_PASSWORD_COMPLEXITY_ENABLED": False,
         "FAB_API_MAX_PAGE_SIZE": 500,
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -165,6 +172,30 @@ def load() -> dict[str, Any]:
             "en": {"flag": "gb", "name": "English"},
         },
         "MAX_CONTENT_LENGTH": int(os.environ.get("VIGIE_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        # -- Login and sessions (issue 14, app/security/: login_throttle, sessions, passwords,
+        # headers). Failed sign-ins counted per typed username and per client address (in
+        # the app's Redis; in memory with a warning while Redis is unreachable), limits
+        # written « N per minute »; the attempt after a full limit is refused (429) and the
+        # account or address stays locked VIGIE_LOGIN_LOCKOUT_SECONDS.
+        "VIGIE_LOGIN_THROTTLE": _env_bool("VIGIE_LOGIN_THROTTLE", True),
+        "VIGIE_LOGIN_ACCOUNT_LIMIT": os.environ.get("VIGIE_LOGIN_ACCOUNT_LIMIT") or "10 per minute",
+        "VIGIE_LOGIN_ADDRESS_LIMIT": os.environ.get("VIGIE_LOGIN_ADDRESS_LIMIT") or "30 per minute",
+        "VIGIE_LOGIN_LOCKOUT_SECONDS": int(os.environ.get("VIGIE_LOGIN_LOCKOUT_SECONDS", "300")),
+        # Reverse proxies in front of Vigie whose X-Forwarded-For/-Proto are believed (0: none;
+        # behind one proxy set 1, or every user shares the proxy's address for the limits).
+        "VIGIE_PROXY_HOPS": int(os.environ.get("VIGIE_PROXY_HOPS", "0")),
+        # Session cookie: Secure unless demo mode or tests (unset); hours without a request
+        # before it expires; SameSite (Lax or Strict). Logout and password change revoke
+        # every session and JWT of the person (ab_user.session_epoch).
+        "VIGIE_SECURE_COOKIES": _env_optional_bool("VIGIE_SECURE_COOKIES"),
+        "VIGIE_SESSION_HOURS": float(os.environ.get("VIGIE_SESSION_HOURS", "8")),
+        "VIGIE_COOKIE_SAMESITE": os.environ.get("VIGIE_COOKIE_SAMESITE") or "Lax",
+        # Strict-Transport-Security max-age on responses served over HTTPS (0: no header).
+        "VIGIE_HSTS_SECONDS": int(os.environ.get("VIGIE_HSTS_SECONDS", "31536000")),
+        # People's passwords: minimum length, zxcvbn score (0-4, 0: no estimate); common
+        # passwords are always refused.
+        "VIGIE_PASSWORD_MIN_LENGTH": int(os.environ.get("VIGIE_PASSWORD_MIN_LENGTH", "12")),
+        "VIGIE_PASSWORD_MIN_SCORE": int(os.environ.get("VIGIE_PASSWORD_MIN_SCORE", "3")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
     }

@@ -28,6 +28,7 @@ from app.health_checks import register_health_checks
 from app.http import register_error_handlers
 from app.notifications.reminders import register_kinds as register_reminder_kinds
 from app.security.guards import guard_unmarked_routes
+from app.security.login_and_sessions import install as install_login_and_sessions
 from app.security.manager import VigieSecurityManager
 from app.unit_of_work import install as install_unit_of_work
 
@@ -93,6 +94,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         screens.register_screens(appbuilder)
         register_apis(appbuilder)
     screens.register_pages(app)
+    install_login_and_sessions(app)
     register_error_handlers(app)
     register_fault_handlers(app)  # database unreachable: a French 503 with Retry-After
     register_health_checks(app)  # GET /health and /health/ready

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.organisation import Service, VigieUser
+from app.security import passwords
 from app.security.roles import ROLE_CODES
 from app.unit_of_work import unit_of_work
 
@@ -38,8 +39,9 @@ def create_user(
     sm: Any = current_app.appbuilder.sm  # type: ignore[attr-defined]
     if find_user(username) is not None:
         raise UserError(f"L'identifiant « {username} » existe déjà.")
-    if len(password) < 8:
-        raise UserError("Le mot de passe doit contenir au moins 8 caractères.")
+    weak = passwords.first_problem(password, [username, email, first_name, last_name])
+    if weak:
+        raise UserError(weak)
     roles = []
     for code in role_codes:
         if code not in ROLE_CODES:

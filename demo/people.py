@@ -1,6 +1,6 @@
 """The demo town's accounts: one per role at least, a head for every service, some agents.
 
-Usernames and passwords are deterministic and public (``demo-<username>``), printed at the end
+Usernames and passwords are deterministic and public (``vigie-demo-<username>``), printed at the end
 of ``make run`` so anyone can try every role. Tests import :data:`DEMO_ACCOUNTS` and
 :data:`SERVICE_HEADS` instead of repeating names. The ``admin`` account is not here: ``vigie
 db upgrade`` creates it with its own password.
@@ -20,7 +20,7 @@ from app.security.roles import AGENT, APPLICATION, ROLE_CODES, SERVICE_HEAD, rol
 from demo.datafile import DataFileError, Fields, read
 from demo.town import EMAIL_DOMAIN, SERVICE_NAMES
 
-PASSWORD_PREFIX = "demo-"
+PASSWORD_PREFIX = "vigie-demo-"
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class DemoAccount:
 
     @property
     def password(self) -> str:
-        """Public demo password, at least 8 characters as ``create_user`` requires."""
+        """Public demo password, long enough for ``app.security.passwords``."""
         return f"{PASSWORD_PREFIX}{self.username}"
 
     @property

@@ -68,6 +68,11 @@ class VigieUser(User):
     services: Mapped[list[Service]] = relationship(
         "Service", secondary=user_service, back_populates="members"
     )
+    #: Raised by every logout and password change: a session cookie or JWT stamped with an
+    #: older value is refused (``app.security.sessions``), so a copy stops working.
+    session_epoch: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
 
     @property
     def full_name(self) -> str:

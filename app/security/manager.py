@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context
+from flask import Flask, g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 
 from app.models.organisation import VigieUser
+from app.security import login_history, login_throttle, sessions
 
 _USER_EXTRA = ["services", "manager"]
 
@@ -92,3 +93,51 @@ class VigieSecurityManager(SecurityManager):
                 pairs.update(permissions)
             cache[key] = frozenset(pairs)
         return cache[key]
+
+    # -- sign-in, sessions and tokens: the logic is in app.security.login_throttle (failed
+    # -- attempts), app.security.sessions (revocation) and app.security.login_history
+
+    def create_limiter(self, app: Flask) -> Any:
+        """Vigie's Flask-Limiter on the app's Redis (failed sign-ins only)."""
+        return login_throttle.create_limiter(app)
+
+    def create_jwt_manager(self, app: Flask) -> Any:
+        """FAB's JWT manager, whose tokens carry the session epoch and are refused after it."""
+        jwt_manager = super().create_jwt_manager(app)
+        sessions.install_jwt(jwt_manager)
+        return jwt_manager
+
+    def load_user(self, pk: Any) -> Any:
+        """The session cookie's user, unless it was issued before a logout or password
+        change (Flask-Login's user loader, checked on every request)."""
+        user = super().load_user(pk)
+        if user is None or not sessions.session_is_current(user):
+            return None
+        return user
+
+    def load_user_jwt(self, _jwt_header: Any, jwt_data: Any) -> Any:
+        """The token's user (active); its epoch was checked by the blocklist loader."""
+        user = super().load_user(jwt_data["sub"])
+        if user is not None:
+            g.user = user
+        return user
+
+    def auth_user_db(self, username: Any, password: Any) -> Any:
+        """FAB's check (a dummy hash verified for unknown names, so both take as long), then
+        the failure counted by the limiter and written to the history."""
+        user = super().auth_user_db(username, password)
+        if user is None:
+            login_throttle.mark_failed()
+            login_history.record_failure(str(username or ""), g.pop("vigie_failed_account", None))
+        return user
+
+    def on_user_login(self, user: Any) -> None:
+        login_history.record(login_history.LOGIN, user)
+
+    def on_user_login_failed(self, user: Any) -> None:
+        g.vigie_failed_account = user
+
+    def on_user_logout(self, user: Any) -> None:
+        """Signing out revokes every session cookie and JWT of the person."""
+        sessions.revoke(user)
+        login_history.record(login_history.LOGOUT, user)
