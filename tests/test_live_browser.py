@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from app.commands.measurements import push_batch
 from app.extensions import db
@@ -58,12 +59,10 @@ def test_a_pushed_value_appears_on_the_open_map(
             source="api",
             reason="Correction de test",
         )
-    page.wait_for_function(
-        "document.querySelector('#live-objective').innerText.includes('63,5')", timeout=15000
-    )
+    # Playwright's expect, not wait_for_function: a predicate string is eval'd in the page,
+    # which the Content-Security-Policy forbids (no 'unsafe-eval')
+    expect(page.locator("#live-objective")).to_contain_text("63,5", timeout=15000)
     assert page.evaluate("window.vigieNotReloaded") is True
-    card.wait_for_function(
-        "document.querySelector('#live-latest').innerText.includes('63,5')", timeout=15000
-    )
+    expect(card.locator("#live-latest")).to_contain_text("63,5", timeout=15000)
     assert card.evaluate("window.vigieNotReloaded") is True
     context.close()
