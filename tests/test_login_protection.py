@@ -131,8 +131,16 @@ def test_eleventh_failed_login_in_a_minute_is_refused_even_with_the_right_passwo
     other = _person(app)
     assert _signed_in(_form(client, other, PASSWORD))
 
-    lockouts = _entries(app, login_history.LOCKOUT, username=username)
+    with app.app_context():
+        from app.organisation import find_user
+
+        account = find_user(username)
+        assert account is not None
+        account_id = account.id
+        db.session.remove()
+    lockouts = _entries(app, login_history.LOCKOUT, record_id=account_id)
     assert len(lockouts) == 1
+    assert lockouts[0].username == "système" and lockouts[0].user_id is None
     assert lockouts[0].changes["subject"] == [None, "account"]
     assert lockouts[0].changes["address"] == [None, address]
 

@@ -39,6 +39,10 @@ class _Typed:
     id: None = None
 
 
+#: The author of a lockout: Vigie itself.
+SYSTEM = _Typed("système")
+
+
 def _origin() -> dict[str, list[Any]]:
     if not has_request_context():
         return {}

@@ -139,7 +139,9 @@ def _on_breach(subject: str) -> Callable[[RequestLimit], Response]:
         account = current_app.appbuilder.sm.find_user(username=username)  # type: ignore[attr-defined]
         details = {"subject": subject, "seconds": seconds}
         if account is not None and subject == "account":
-            login_history.record(login_history.LOCKOUT, account, author=None, **details)
+            login_history.record(
+                login_history.LOCKOUT, account, author=login_history.SYSTEM, **details
+            )
         else:
             login_history.record_unknown(login_history.LOCKOUT, username, **details)
         return _refusal(seconds)
