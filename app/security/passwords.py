@@ -88,7 +88,10 @@ def problems(password: str, names: Iterable[str | None] = ()) -> list[str]:
             )
         )
     inputs = [name for name in names if name]
-    own = {_plain(name) for name in inputs} | {_plain(n.split("@")[0]) for n in inputs if "@" in n}
+    own: set[str] = set()
+    for name in inputs + [n.split("@")[0] for n in inputs if "@" in n]:
+        own |= _variants(name)
+    own.discard("")
     if variants & own:
         found.append(
             _("Le mot de passe ne doit pas reprendre l'identifiant, le nom ou le courriel.")
