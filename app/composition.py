@@ -22,11 +22,14 @@ import views.registration as screens  # the screens' one entry point
 from app import models as _models  # noqa: F401  (every table, before the database is bound)
 from app.api.resources import register_apis
 from app.cli_commands import register_cli
+from app.cross_site import install as install_cross_site_defences
 from app.extensions import csrf, db, migrate
 from app.faults import engine_options, register_fault_handlers
 from app.health_checks import register_health_checks
 from app.http import register_error_handlers
 from app.notifications.reminders import register_kinds as register_reminder_kinds
+from app.security import administration as security_administration
+from app.security import audit as security_audit
 from app.security.guards import guard_unmarked_routes
 from app.security.login_and_sessions import install as install_login_and_sessions
 from app.security.manager import VigieSecurityManager
@@ -77,6 +80,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     install_unit_of_work(db)
+    security_audit.install()  # users, memberships, roles and keys in the history
     _sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -99,6 +103,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_fault_handlers(app)  # database unreachable: a French 503 with Retry-After
     register_health_checks(app)  # GET /health and /health/ready
     guard_unmarked_routes(app)
+    security_administration.install(app)  # roles in code, keys only for applications
+    install_cross_site_defences(app)  # CSRF on every session write, redirects on site
     register_cli(app)
     return app
 

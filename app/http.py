@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
@@ -39,21 +41,75 @@ def wants_json() -> bool:
     )
 
 
+def _as_read(link: str) -> str:
+    """The target as a browser, a proxy or a later decoding may read it: percent-decoded
+    until stable (``%252F`` → ``%2F`` → ``/``) and folded to compatibility forms (NFKC: a
+    fullwidth ``／`` is a ``/``)."""
+    text = link
+    for _round in range(4):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return unicodedata.normalize("NFKC", text)
+
+
+def _leaves_site(form: str) -> bool:
+    """``form`` is not a plain path of this site: relative, scheme-relative (``//``, ``/\\``),
+    with a scheme (``javascript:``, ``http:``) or a host, a backslash in its path (browsers
+    read it as ``/``), or any control or invisible format character (tabs and newlines are
+    dropped by browsers, so ``/%09/evil.org`` is ``//evil.org``)."""
+    if any(unicodedata.category(char)[0] == "C" for char in form):
+        return True
+    if not form.startswith("/") or form[1:2] in ("/", "\\"):
+        return True
+    if "\\" in form.split("?", 1)[0].split("#", 1)[0]:
+        return True
+    try:
+        parts = urlsplit(form)
+    except ValueError:
+        return True
+    return bool(parts.scheme or parts.netloc)
+
+
 def safe_path(link: str | None) -> str | None:
-    """An in-app path (``/audit/show/12``) and nothing else: no redirect to another site."""
-    if not link or not link.startswith("/") or link.startswith("//") or "\\" in link:
+    """An in-app path (``/audit/show/12``) and nothing else: no redirect to another site.
+
+    The one check of a redirect target (``next``, the referrer, a notification's link, FAB's
+    login ``next`` through :func:`in_app_target`): the target is judged as written *and* as
+    read once normalised (:func:`_as_read`), and refused if either form could leave the site.
+    """
+    if not isinstance(link, str) or not link or "\\" in link:
+        return None
+    if _leaves_site(link) or _leaves_site(_as_read(link)):
         return None
     return link
 
 
+def in_app_target(url: str | None) -> str | None:
+    """A redirect target (a path, or an absolute URL of this very site such as the referrer
+    or FAB's page history) as a safe in-app path; None for anything else."""
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc:
+        own = urlsplit(request.host_url)
+        if parts.scheme.lower() not in ("http", "https") or parts.netloc.lower() != (
+            own.netloc.lower()
+        ):
+            return None
+        url = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return safe_path(url)
+
+
 def _back() -> str:
     """Where a refused form goes back to: the page it came from, if it is ours."""
-    referrer = request.referrer or ""
-    root = request.host_url.rstrip("/")
-    if referrer.startswith(root + "/"):
-        path = safe_path(referrer[len(root) :])
-        if path and path != request.full_path.rstrip("?"):
-            return path
+    path = in_app_target(request.referrer)
+    if path and path != request.full_path.rstrip("?"):
+        return path
     return request.script_root + "/"
 
 

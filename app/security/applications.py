@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models.indicators import SourceApplication
 from app.models.organisation import VigieUser
 from app.organisation import create_user
+from app.security.administration import key_issuance
 from app.security.roles import ADMIN, APPLICATION
 from app.unit_of_work import unit_of_work
 
@@ -146,7 +147,8 @@ def issue_key(
                 revoked += 1
         name = f"{source.code} {datetime.now():%Y-%m-%d %H:%M}"
         db.session.flush()
-        info = sm.create_api_key(user, name)  # commits
+        with key_issuance():  # the one path allowed to create keys (app.security.administration)
+            info = sm.create_api_key(user, name)  # commits
         if info is None:
             raise Conflict(_("La clé n'a pas pu être créée ; réessayez."))
         history.record(

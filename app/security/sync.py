@@ -12,6 +12,7 @@ from typing import Any
 from flask_appbuilder.security.manager import BaseSecurityManager
 
 from app.registry import all_artefacts
+from app.security.administration import roles_sync
 from app.security.roles import ADMIN, APPLICATION, HUMAN_ROLES, ROLE_CODES
 
 #: FAB views every signed-in person needs (own profile, password, language).
@@ -71,7 +72,16 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
 
 
 def sync_roles(appbuilder: Any) -> dict[str, int]:
-    """Create missing permissions, then make every role match the code. Returns counts."""
+    """Create missing permissions, then make every role match the code. Returns counts.
+
+    The one path allowed to write roles and permissions (:func:`roles_sync`); each change is
+    in the history (``role``) through :mod:`app.security.audit`.
+    """
+    with roles_sync():
+        return _sync(appbuilder)
+
+
+def _sync(appbuilder: Any) -> dict[str, int]:
     sm = appbuilder.sm
     BaseSecurityManager.create_db(sm)  # admin and public roles (FAB_CREATE_DB is off)
     appbuilder.add_permissions(update_perms=True)

@@ -62,6 +62,8 @@
         document.open(); document.write(xhr.responseText); document.close();
       });
       xhr.open("POST", form.action);
+      var token = document.querySelector("meta[name=csrf-token]");
+      if (token) { xhr.setRequestHeader("X-CSRFToken", token.getAttribute("content")); }
       xhr.send(new FormData(form));
     });
   }
