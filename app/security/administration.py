@@ -123,6 +123,8 @@ def _flag(name: str) -> Iterator[None]:
     info = db.session().info
     before = info.get(name, 0)
     info[name] = before + 1
+    if not before:  # a new run of the outermost block (see sync_run)
+        info[f"{name}_run"] = info.get(f"{name}_run", 0) + 1
     try:
         yield
     finally:
@@ -145,6 +147,12 @@ def key_issuance() -> Any:
 def syncing(session: Session) -> bool:
     """``session`` is inside :func:`roles_sync`."""
     return bool(session.info.get(_SYNCING))
+
+
+def sync_run(session: Session) -> int | None:
+    """Which run of :func:`roles_sync` ``session`` is in (None outside one): what one run
+    writes over several transactions is one change."""
+    return int(session.info[f"{_SYNCING}_run"]) if syncing(session) else None
 
 
 def _changed(obj: Any, *names: str) -> bool:

@@ -31,7 +31,7 @@ from app.extensions import db
 from app.history import jsonable
 from app.models.history import HistoryEntry
 from app.models.types import utcnow
-from app.security.administration import syncing
+from app.security.administration import sync_run, syncing
 from app.security.scope import request_user
 
 #: Plain fields of an account whose change is a change of the account.
@@ -174,14 +174,33 @@ def _actor() -> tuple[int | None, str]:
     return user_id, getattr(user, "username", None) or "système"
 
 
-#: ``Session.info`` key: (artefact, id) → (entry id, action, changes) written this transaction.
+#: ``Session.info`` key: (sync run or None, {(artefact, id): (entry id, action, changes)}) —
+#: the entries this transaction (or this run of the roles sync) wrote.
 _WRITTEN = "vigie_security_history"
 
 
+def _net(before: list[list[str]], after: list[list[str]]) -> list[list[str]]:
+    """Two ``[removed, added]`` deltas of a collection, one after the other, as one."""
+    net: dict[str, int] = {}
+    for removed, added in (before, after):
+        for item, sign in [*((r, -1) for r in removed), *((a, 1) for a in added)]:
+            if net.get(item) == -sign:
+                del net[item]
+            else:
+                net[item] = sign
+    return [sorted(i for i, s in net.items() if s < 0), sorted(i for i, s in net.items() if s > 0)]
+
+
 def _merge(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    """Two flushes of one transaction as one change: each field's first old, last new."""
+    """Two flushes of one change as one: each field's first old and last new (a role's
+    permissions, already a delta, add up)."""
     merged = dict(before)
     for name, (old, new) in after.items():
+        if name == "permissions":
+            merged[name] = _net(before.get(name, [[], []]), [old, new])
+            if merged[name] == [[], []]:
+                merged.pop(name)
+            continue
         first = before[name][0] if name in before else old
         if first == new:
             merged.pop(name, None)
@@ -195,7 +214,7 @@ def record_security_changes(session: Session, _context: Any) -> None:
 
     A request may flush an account several times before it commits (FAB's user API does);
     the entry written at the first flush is completed by the next ones, so one change made
-    by one request is one entry.
+    by one request is one entry (and one sync, one entry per role).
     """
     written: list[tuple[str, Any, str, dict[str, list[Any]]]] = []
     for action, objects in (
@@ -218,9 +237,11 @@ def record_security_changes(session: Session, _context: Any) -> None:
     table = HistoryEntry.__table__
     # Core, on the flush's own connection: adding ORM objects during a flush is not allowed
     connection = session.connection()
-    pending: dict[tuple[str, Any], tuple[int, str, dict[str, list[Any]]]] = session.info.setdefault(
-        _WRITTEN, {}
-    )
+    run = sync_run(session)
+    stored = session.info.get(_WRITTEN)
+    if stored is None or stored[0] != run:
+        stored = session.info[_WRITTEN] = (run, {})
+    pending: dict[tuple[str, Any], tuple[int, str, dict[str, list[Any]]]] = stored[1]
     for artefact, record_id, action, changes in written:
         key = (artefact, record_id)
         if key in pending:
@@ -256,8 +277,14 @@ def record_security_changes(session: Session, _context: Any) -> None:
 
 
 def _forget(session: Session, *_args: Any) -> None:
-    """The transaction ended: the next one writes its own entries."""
+    """The transaction ended: the next one writes its own entries — except during
+    ``vigie roles sync``, whose FAB calls commit once per permission: one entry per role."""
     session.info.pop(_WRITTEN, None)
+
+
+def _committed(session: Session) -> None:
+    if not syncing(session):
+        _forget(session)
 
 
 def install() -> None:
@@ -265,5 +292,5 @@ def install() -> None:
     session_class = db.session.session_factory.class_
     if not event.contains(session_class, "after_flush", record_security_changes):
         event.listen(session_class, "after_flush", record_security_changes)
-        event.listen(session_class, "after_commit", _forget)
+        event.listen(session_class, "after_commit", _committed)
         event.listen(session_class, "after_soft_rollback", _forget)
