@@ -30,14 +30,14 @@ from typing import Any
 import pytest
 from flask import Flask, render_template_string
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import registry
 from app.commands.records import create_record
 from app.extensions import db
 from app.jobs import requests as job_requests
 from app.jobs import worker as job_worker
-from app.models import HistoryEntry, ManagementReview
+from app.models import HistoryEntry, ManagementReview, Programme
 from app.models.jobs import Job
 from app.security.actor import Actor
 from reports.pdf import render_pdf
@@ -183,6 +183,13 @@ def test_a_worker_builds_the_pack_and_it_is_downloadable(
     town = build_programme(app, world)  # axes, strategic and service objectives, values
     meeting = build_meeting(app, world)
     with app.app_context():  # the review of the programme's last year, with the town's proposals
+        # the pack reads the programme active in the review's year: other tests' programmes
+        # of the shared database step aside (a town has one active mandate)
+        db.session.execute(
+            update(Programme)
+            .where(Programme.id != town["programme"], Programme.status == "active")
+            .values(status="closed")
+        )
         review = db.session.get(ManagementReview, meeting.review_id)
         assert review is not None
         review.year = 2026
