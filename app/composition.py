@@ -27,6 +27,8 @@ from app.extensions import csrf, db, migrate
 from app.faults import engine_options, register_fault_handlers
 from app.health_checks import register_health_checks
 from app.http import register_error_handlers
+from app.input_gate import bound_record_ids
+from app.input_gate import install as install_input_gate
 from app.notifications.reminders import register_kinds as register_reminder_kinds
 from app.security import administration as security_administration
 from app.security import audit as security_audit
@@ -78,6 +80,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     engine_options(app)  # PostgreSQL: pre-ping and a connect timeout, to outlive a restart
 
+    bound_record_ids(app)  # before any route is added
     db.init_app(app)
     install_unit_of_work(db)
     security_audit.install()  # users, memberships, roles and keys in the history
@@ -102,6 +105,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_fault_handlers(app)  # database unreachable: a French 503 with Retry-After
     register_health_checks(app)  # GET /health and /health/ready
+    install_input_gate(app)
     guard_unmarked_routes(app)
     security_administration.install(app)  # roles in code, keys only for applications
     install_cross_site_defences(app)  # CSRF on every session write, redirects on site

@@ -26,6 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from app.commands.values import without_refused_characters
 from app.formatting import (
     DATETIME_FORMAT,
     SHEET_DATE,
@@ -43,9 +44,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells; numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Neutralise spreadsheet formulas in text cells; numbers and dates pass unchanged.
+
+    A character no spreadsheet may hold (a control character, a lone surrogate — refused on
+    input, but a record stored before that rule may carry one) is written « � », so one bad
+    record never makes the export of its list fail for everyone.
+    """
+    if isinstance(value, str):
+        value = without_refused_characters(value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 

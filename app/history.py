@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from app.commands.errors import Invalid
+from app.commands.values import check_reason
 from app.extensions import db
 from app.models.history import HistoryEntry
 from app.models.organisation import VigieUser
@@ -49,6 +51,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+def checked_reason(reason: str | None) -> str | None:
+    """The reason as the history keeps it: every path that writes one (forms, API, imports,
+    workflow buttons, commands called from code) ends here, so a reason with a control
+    character or beyond :data:`~app.commands.values.REASON_MAX_LENGTH` is never stored — the
+    write is refused (422 naming « reason ») and the unit of work rolls back."""
+    value, error = check_reason(reason)
+    if error is not None:
+        raise Invalid(error.message, [error])
+    return value
+
+
 def record(
     artefact_code: str,
     record_id: int,
@@ -69,7 +82,7 @@ def record(
         username=getattr(user, "username", None) or "système",
         action=action,
         changes=changes or {},
-        reason=reason or None,
+        reason=checked_reason(reason),
         event=event,
         from_state=from_state,
         to_state=to_state,
@@ -104,13 +117,14 @@ def record_many(
         "user_id": getattr(user, "id", None),
         "username": getattr(user, "username", None) or "système",
     }
+    reasons = {reason: checked_reason(reason) for reason in {e.reason for e in entries}}
     rows = [
         {
             **base,
             "record_id": entry.record_id,
             "action": entry.action,
             "changes": entry.changes,
-            "reason": entry.reason or None,
+            "reason": reasons[entry.reason],
         }
         for entry in entries
     ]

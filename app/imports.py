@@ -28,9 +28,12 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.commands.errors import FieldError, Invalid
+from app.commands.values import without_refused_characters
 from app.formatting import parse_date
 
 MAX_BYTES = 15 * 1024 * 1024
+#: A carriage return that does not end a CRLF line.
+_BARE_CR = re.compile("\r(?!\n)")
 COLUMNS = {
     "indicator": ("indicateur", "code", "code indicateur", "code de l'indicateur", "indicator"),
     "period": ("periode", "period", "mois", "annee"),
@@ -186,13 +189,60 @@ def _decode(data: bytes) -> str:
 
 def read_csv(data: bytes) -> ParsedFile:
     text = _decode(data)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # lines ended by CR alone (old Mac spreadsheets)
     sample = text[:4096]
     first = sample.splitlines()[0] if sample else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     if "\t" in first and first.count("\t") > max(first.count(";"), first.count(",")):
         delimiter = "\t"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return _rows([list(r) for r in reader])
+    _refuse_bare_cr(text, delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        table = [list(r) for r in reader]
+    except csv.Error as exc:
+        raise Invalid(
+            _("Fichier CSV illisible : rien n'a été enregistré."),
+            [
+                FieldError(
+                    "file",
+                    _(
+                        "Ligne %(line)d : le fichier CSV est mal formé (%(detail)s).",
+                        line=reader.line_num,
+                        detail=str(exc),
+                    ),
+                    reader.line_num,
+                )
+            ],
+        ) from None
+    return _rows(table)
+
+
+def _refuse_bare_cr(text: str, delimiter: str) -> None:
+    """A carriage return alone inside a field (not the CR of a CRLF line end) would split or
+    glue lines depending on the reader: the file is refused, naming the line and column."""
+    bare = _BARE_CR.search(text)
+    if bare is None:
+        return
+    line_start = text.rfind("\n", 0, bare.start()) + 1
+    line = text.count("\n", 0, bare.start()) + 1
+    position = _unquoted(text[line_start : bare.start()]).count(delimiter)
+    headers = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    column = str(headers[position]).strip() if position < len(headers) else str(position + 1)
+    message = _(
+        "Ligne %(line)d, colonne « %(column)s » : retour chariot (CR) isolé dans le champ ; "
+        "retirez-le ou mettez le texte entre guillemets avec un vrai retour à la ligne.",
+        line=line,
+        column=column,
+    )
+    raise Invalid(
+        _("Fichier CSV refusé : rien n'a été enregistré."), [FieldError(column, message, line)]
+    )
+
+
+def _unquoted(text: str) -> str:
+    """``text`` without its double-quoted parts (delimiters inside quotes separate nothing)."""
+    return "".join(part for index, part in enumerate(text.split('"')) if index % 2 == 0)
 
 
 def read_xlsx(data: bytes) -> ParsedFile:
@@ -242,7 +292,9 @@ def template_xlsx(rows: list[tuple[str, str, str, float | None, str | None]]) ->
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for code, name, period, value, comment in rows:
-        sheet.append([code, name, period, value, comment or None])
+        texts = [without_refused_characters(t) if t else None for t in (code, name, period)]
+        note = without_refused_characters(comment) if comment else None
+        sheet.append([*texts[:3], value, note])
     widths = {"A": 14, "B": 60, "C": 10, "D": 12, "E": 40}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width

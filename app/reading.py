@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from app import registry
 from app.commands.errors import Forbidden, NotFound
+from app.commands.values import within_id_range
 from app.extensions import db
 from app.registry.artefact import Artefact
 from app.security.actor import Actor
@@ -49,6 +50,8 @@ def get_for(artefact: Artefact, record_id: Any, actor: Actor) -> Any:
         pk = int(record_id)
     except (TypeError, ValueError):
         raise NotFound(_("Enregistrement introuvable.")) from None
+    if not within_id_range(pk):
+        raise NotFound(_("Enregistrement introuvable."))
     stmt = scoped_select(artefact, actor).where(artefact.model.id == pk)  # type: ignore[attr-defined]
     obj = db.session.scalars(stmt).first()
     if obj is None:

@@ -10,7 +10,9 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# keep the loggers that exist already (an upgrade run inside the app, as the tests do, must not
+# silence the application's own logging, such as the tracebacks of unexpected errors)
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import notifications
 from app.http import safe_path
+from app.input_gate import MAX_PAGE
 from app.security.actor import Actor
 from app.security.scope import request_user
 
@@ -27,7 +28,7 @@ from app.security.scope import request_user
 def _page_number() -> int:
     """The 0-based page asked for (``?page=``), 0 when missing or nonsense."""
     try:
-        return max(int(request.args.get("page", "0")), 0)
+        return min(max(int(request.args.get("page", "0")), 0), MAX_PAGE)
     except ValueError:
         return 0
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from app import history, notifications, registry
 from app.commands.errors import Conflict, FieldError, Forbidden, Invalid
+from app.commands.values import check_reason, check_text
 from app.declarations.choices import DECISION
 from app.extensions import db
 from app.models.indicators import Target
@@ -35,6 +36,8 @@ from workflows.effects import DECISION_OF_EVENT, record_decision
 
 #: The objective's workflow event for each decision.
 EVENT_OF_DECISION = {decision: event for event, decision in DECISION_OF_EVENT.items()}
+#: Longest délibération reference (its column's length).
+DELIBERATION_REF_MAX = 64
 
 
 @dataclass
@@ -151,8 +154,17 @@ def decide(
     deliberation_ref: str | None = None,
 ) -> Decided:
     """Record an official's decision on a proposal and apply it (see module docstring)."""
-    rationale = (rationale or "").strip() or None
-    deliberation_ref = (deliberation_ref or "").strip()[:64] or None
+    rationale, rationale_error = check_reason(rationale, "rationale", _("Justification"))
+    deliberation_ref, ref_error = check_text(
+        "deliberation_ref",
+        _("Référence de délibération"),
+        deliberation_ref,
+        max_length=DELIBERATION_REF_MAX,
+        multiline=False,
+    )
+    errors = [e for e in (rationale_error, ref_error) if e is not None]
+    if errors:
+        raise Invalid(_("La décision ne peut pas être enregistrée."), errors)
     _check(proposal, decision, actor, rationale)
     sent: list[Notification] = []
     with unit_of_work():

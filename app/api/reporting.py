@@ -35,9 +35,30 @@ class ReportingPeriodLockApi(BaseApi):
         ---
         post:
           summary: Verrouiller une période (cellule qualité, motif obligatoire)
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+            required: true
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    reason:
+                      type: string
+                  required: [reason]
           responses:
             200:
               description: Période verrouillée
+            403:
+              description: Réservé à la cellule qualité
+            404:
+              description: Période introuvable
+            422:
+              description: Motif manquant
         """
         return self._set(pk, True)
 
@@ -49,8 +70,29 @@ class ReportingPeriodLockApi(BaseApi):
         ---
         post:
           summary: Déverrouiller une période (cellule qualité, motif obligatoire)
+          parameters:
+          - in: path
+            name: pk
+            schema: {type: integer}
+            required: true
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    reason:
+                      type: string
+                  required: [reason]
           responses:
             200:
               description: Période déverrouillée
+            403:
+              description: Réservé à la cellule qualité
+            404:
+              description: Période introuvable
+            422:
+              description: Motif manquant
         """
         return self._set(pk, False)

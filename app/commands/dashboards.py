@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from app import history, registry
 from app.commands.errors import FieldError, Invalid, NotFound
 from app.commands.records import require_held
+from app.commands.values import check_text, within_id_range
 from app.extensions import db
 from app.models import (
     Dashboard,
@@ -68,6 +69,8 @@ def _readable(code: str, model: type[M], raw: str | int, actor: Actor) -> M | No
     try:
         pk = int(raw)
     except (TypeError, ValueError):
+        return None
+    if not within_id_range(pk):
         return None
     obj = db.session.get(model, pk)
     artefact = registry.get(code)
@@ -176,11 +179,11 @@ def add_widget(
                 _("« Indicateur » ou « Objectif » : choisissez ce que le widget montre."),
             )
         )
-    title = str(values.get("title") or "").strip() or None
-    if title is not None and len(title) > TITLE_MAX:
-        errors.append(
-            FieldError("title", _("« Titre » : %(max)d caractères au plus.", max=TITLE_MAX))
-        )
+    title, title_error = check_text(
+        "title", _("Titre"), values.get("title"), max_length=TITLE_MAX, multiline=False
+    )
+    if title_error is not None:
+        errors.append(title_error)
     position = values.get("position")
     if position not in (None, ""):
         try:

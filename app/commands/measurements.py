@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app.commands.errors import FieldError, Forbidden, Invalid
+from app.commands.values import check_reason, check_text
 from app.extensions import db
 from app.indicators import store
 from app.indicators.calculation import recompute
@@ -193,9 +194,11 @@ class _Checker:
     def _comment(raw: object) -> str | None:
         if raw is not None and not isinstance(raw, str):
             _refuse("comment", _("Le commentaire doit être un texte."))
-        comment = (raw or "").strip() or None
-        if comment is not None and len(comment) > COMMENT_LIMIT:
-            _refuse("comment", _("Le commentaire dépasse 2 000 caractères."))
+        comment, error = check_text(
+            "comment", _("Commentaire"), raw, max_length=COMMENT_LIMIT, multiline=True
+        )
+        if error is not None:
+            _refuse(error.field, error.message)
         return comment
 
     def _not_twice(self, index: int, indicator: _IndicatorColumns, period_code: str) -> None:
@@ -280,6 +283,9 @@ def push_batch(
     if source not in store.SOURCES:
         raise ValueError(f"unknown measurement source {source!r}")
     rows = _check_shape(rows)
+    reason, reason_error = check_reason(reason)
+    if reason_error is not None:
+        raise Invalid(reason_error.message, [reason_error])
     application = _feeder(actor, application)
     objects = [r for r in rows if isinstance(r, dict)]
     codes = {str(r.get("indicator") or "").strip() for r in objects}

@@ -29,7 +29,7 @@ from app.commands.errors import (
     Invalid,
     NotFound,
 )
-from app.commands.values import coerce_scalar
+from app.commands.values import coerce_scalar, within_id_range
 from app.extensions import db
 from app.models.mixins import Record
 from app.models.organisation import VigieUser
@@ -136,7 +136,7 @@ def _resolve_one(
             pk = int(raw)
         except ValueError:
             return None, FieldError(name, _("« %(label)s » doit être un identifiant.", label=label))
-        obj = db.session.get(target, pk)
+        obj = db.session.get(target, pk) if within_id_range(pk) else None
     missing = FieldError(
         name,
         _(

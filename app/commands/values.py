@@ -7,12 +7,24 @@ declarative from the model's column types so every artefact gets it without code
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeEngine
@@ -23,6 +35,81 @@ from app.registry.artefact import Artefact
 
 _TRUE = {"1", "true", "oui", "yes", "vrai", "o", "y"}
 _FALSE = {"0", "false", "non", "no", "faux", "n", ""}
+
+
+#: Characters no text Vigie stores may hold: the C0 and C1 control characters (NUL, escape,
+#: vertical tab… — what a paste from a word processor or a hostile client may carry), DEL, lone
+#: UTF-16 surrogates (they cannot be encoded, so no database, export or page could take them)
+#: and the two non-characters XML refuses. Tab, line feed and carriage return are allowed in
+#: multi-line texts only (:data:`_LINE_CHARACTERS`).
+_REFUSED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LINE_CHARACTERS = re.compile("[\t\n\r]")
+#: Longest reason (« motif »), comment or justification typed with a change.
+REASON_MAX_LENGTH = 2000
+#: Largest whole number a column of each integer type holds (PostgreSQL's widths; SQLite's
+#: INTEGER is 64-bit): beyond, the database refuses the statement.
+_INTEGER_LIMITS: tuple[tuple[type[object], int], ...] = (
+    (SmallInteger, 2**15 - 1),
+    (BigInteger, 2**63 - 1),
+    (Integer, 2**31 - 1),
+)
+#: Largest record id a URL or a payload may name (a 64-bit signed integer).
+MAX_ID = 2**63 - 1
+
+
+def without_refused_characters(text: str) -> str:
+    """``text`` with each refused character (:data:`_REFUSED_CHARACTERS`) shown as « � »: for
+    what must be written out even if an older version of Vigie stored it (an export)."""
+    return _REFUSED_CHARACTERS.sub("\ufffd", text)
+
+
+def text_problem(text: str, *, multiline: bool) -> str | None:
+    """What is wrong with the characters of ``text`` (French, to follow a field's name), or
+    None: the one rule of the characters Vigie accepts, for every text it stores."""
+    bad = _REFUSED_CHARACTERS.search(text)
+    if bad is not None:
+        if "\ud800" <= bad.group() <= "\udfff":
+            return _("contient un caractère mal encodé (demi-codet UTF-16 isolé).")
+        return _(
+            "contient un caractère de contrôle interdit (U+%(code)04X).", code=ord(bad.group())
+        )
+    if not multiline and _LINE_CHARACTERS.search(text):
+        return _("tient sur une ligne : ni tabulation ni retour à la ligne.")
+    return None
+
+
+def check_text(
+    name: str, label: str, raw: object, *, max_length: int | None, multiline: bool
+) -> tuple[str | None, FieldError | None]:
+    """A typed text (trimmed; None when blank) or the French refusal naming the field: not a
+    text, a refused character (:func:`text_problem`), longer than ``max_length``."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, str):
+        return None, FieldError(name, _("« %(label)s » doit être un texte.", label=label))
+    text = raw.strip()
+    problem = text_problem(text, multiline=multiline)
+    if problem is not None:
+        return None, FieldError(name, f"« {label} » {problem}")
+    if max_length is not None and len(text) > max_length:
+        return None, FieldError(
+            name, _("« %(label)s » dépasse %(n)d caractères.", label=label, n=max_length)
+        )
+    return text or None, None
+
+
+def check_reason(
+    raw: object, name: str = "reason", label: str | None = None
+) -> tuple[str | None, FieldError | None]:
+    """A reason, comment or justification typed with a change (« motif »): multi-line,
+    within :data:`REASON_MAX_LENGTH`; ``label`` names it in the message (default « Motif »)."""
+    label = label or _("Motif")
+    return check_text(name, label, raw, max_length=REASON_MAX_LENGTH, multiline=True)
+
+
+def within_id_range(pk: int) -> bool:
+    """``pk`` may be a record id (positive, within 64 bits): else no record has it."""
+    return 0 < pk <= MAX_ID
 
 
 #: A column's SQL type (``String(300)``, ``Integer()``…), whatever Python values it holds.
@@ -94,6 +181,12 @@ def _to_integer(field: _Field, raw: object) -> _Coerced:
     if isinstance(raw, float) and not raw.is_integer():
         raise ValueError
     number = int(str(raw).strip())
+    limit = next((n for types, n in _INTEGER_LIMITS if isinstance(field.ctype, types)), None)
+    if limit is not None and not -limit - 1 <= number <= limit:
+        return None, FieldError(
+            field.name,
+            _("« %(label)s » : nombre hors des limites acceptées.", label=field.label),
+        )
     refused = _not_a_choice(field, str(number))
     return (None, refused) if refused is not None else (number, None)
 
@@ -129,17 +222,20 @@ def _to_date(field: _Field, raw: object) -> _Coerced:
 
 
 def _to_text(field: _Field, raw: object) -> _Coerced:
-    """A text (a number is taken as its digits; a list or a boolean is refused), within the
-    column's length, one of the choices if the column has a list of them."""
+    """A text (a number is taken as its digits; a list or a boolean is refused) of accepted
+    characters, within the field's declared maximum (:meth:`Artefact.max_length`), one of
+    the choices if the column has a list of them."""
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise ValueError
-    text = str(raw).strip()
-    length = getattr(field.ctype, "length", None)
-    if length and len(text) > length:
-        return None, FieldError(
-            field.name,
-            _("« %(label)s » dépasse %(n)d caractères.", label=field.label, n=length),
-        )
+    text, error = check_text(
+        field.name,
+        field.label,
+        str(raw),
+        max_length=field.artefact.max_length(field.name),
+        multiline=field.artefact.is_multiline(field.name),
+    )
+    if error is not None or text is None:
+        return None, error
     refused = _not_a_choice(field, text)
     return (None, refused) if refused is not None else (text, None)
 

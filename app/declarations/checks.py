@@ -50,6 +50,9 @@ def indicator(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]
         yield store.period_error("baseline_period", obj.baseline_period, obj.frequency)
     if obj.min_value is not None and obj.max_value is not None and obj.max_value < obj.min_value:
         yield FieldError("max_value", _("La valeur maximale est inférieure à la minimale."))
+    elif obj.baseline_value is not None:
+        for error in store.bound_errors(obj, obj.baseline_value):
+            yield FieldError("baseline_value", error.message)
     if obj.alert_threshold is not None and obj.alert_threshold < 0:
         yield FieldError("alert_threshold", _("Le seuil de vigilance ne peut pas être négatif."))
 
@@ -105,6 +108,12 @@ def target(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
             yield FieldError("high", _("La borne haute est inférieure à la borne basse."))
     elif obj.value is None:
         yield FieldError("value", _("« Valeur » est obligatoire."))
+    if owner is not None:  # a target is a value of the indicator: within its bounds too
+        for name in ("value", "low", "high"):
+            number = getattr(obj, name, None)
+            if number is not None:
+                for error in store.bound_errors(owner, number):
+                    yield FieldError(name, error.message)
 
 
 def measurement(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:

@@ -164,6 +164,8 @@ register(
         list_columns=("indicator", "period", "value", "source", "entered_by", "entered_at"),
         search_columns=("indicator", "period", "source", "source_application"),
         edit_columns=("indicator", "period", "value", "comment"),
+        # the batch's limit (app.commands.measurements.COMMENT_LIMIT), whatever the channel
+        max_lengths={"comment": 2000},
         show_columns=(
             "indicator",
             "period",

@@ -125,6 +125,8 @@ register(
         list_columns=("document", "number", "status", "file_name", "author", "approved_at"),
         search_columns=("document", "status", "author"),
         edit_columns=("document", "number", "text", "change_summary", "author"),
+        # a procedure's whole text may run to tens of pages
+        max_lengths={"text": 200_000},
         show_columns=(
             "document",
             "number",

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipProperty
 
@@ -27,6 +27,13 @@ from app.security.scope import ScopeRule, Unscoped
 SYSTEM_COLUMNS = frozenset(
     {"id", "version", "created_at", "updated_at", "archived", "archived_at", "state"}
 )
+#: Longest text a ``Text`` column takes when its declaration names no maximum
+#: (:attr:`Artefact.max_lengths`): a few pages, far beyond any description typed in a form.
+TEXT_MAX_LENGTH = 20_000
+#: ``String`` columns up to this length hold one line (a code, a name, a title); longer ones,
+#: like ``Text`` columns, may hold line breaks.
+SINGLE_LINE_MAX = 300
+
 #: Columns of ``AttachedFileMixin``: written only by the file command, never by a form or a
 #: payload (a user choosing ``file_key`` could point their record at someone else's file).
 FILE_COLUMNS = frozenset({"file_key", "file_name", "file_size", "file_type", "file_sha256"})
@@ -117,6 +124,10 @@ class Artefact:
     #: For a model carrying a file (``AttachedFileMixin``): may users upload it? False keeps
     #: it download-only, for files Vigie generates itself (management review minutes).
     file_upload: bool = True
+    #: Longest text of a field, in characters, where the column's own does not fit: ``Text``
+    #: columns take :data:`TEXT_MAX_LENGTH` unless named here; a ``String(n)`` column never
+    #: takes more than ``n``.
+    max_lengths: Mapping[str, int] = field(default_factory=dict)
     #: The printable card (fiche) of one record, if the artefact has one: the screen route,
     #: the « Fiche » button, the PDF job and its API route derive from it.
     card: CardSpec | None = None
@@ -206,6 +217,29 @@ class Artefact:
         mapper: Any = sa_inspect(self.model)
         attr = mapper.column_attrs.get(name)
         return bool(attr is not None and attr.columns[0].nullable)
+
+    def _column_type(self, name: str) -> Any:
+        mapper: Any = sa_inspect(self.model)
+        attr = mapper.column_attrs.get(name)
+        return None if attr is None else attr.columns[0].type
+
+    def max_length(self, name: str) -> int | None:
+        """The most characters a text field takes (enforced by the commands on every write):
+        the declared maximum, within the column's ``String(n)``; a ``Text`` column's default
+        :data:`TEXT_MAX_LENGTH`; None for a field that is no text column."""
+        ctype = self._column_type(name)
+        if not isinstance(ctype, String):
+            return None
+        declared = self.max_lengths.get(name)
+        length = ctype.length or (declared or TEXT_MAX_LENGTH)
+        return min(length, declared) if declared else length
+
+    def is_multiline(self, name: str) -> bool:
+        """The field may hold tabs and line breaks (a ``Text`` or long ``String`` column)."""
+        ctype = self._column_type(name)
+        if not isinstance(ctype, String):
+            return False
+        return not (ctype.length and ctype.length <= SINGLE_LINE_MAX)
 
     def is_relation(self, name: str) -> bool:
         return name in self.relationships
