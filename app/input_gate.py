@@ -11,13 +11,14 @@ what no view could read safely, so that bad input answers 4xx in French and neve
   ``Infinity`` or a number no float holds (``1e400``), a whole number beyond 64 bits, a lone
   UTF-16 surrogate (``"\\ud800"``): 400; or a text with a control character: 422 naming it;
 * Flask-AppBuilder's Rison argument ``q`` nested deeper than :data:`MAX_DEPTH`, or carrying
-  a number beyond 64 bits, a page beyond :data:`MAX_PAGE`, a control character: 400;
+  a whole number beyond an id's range (its filters compare ``INTEGER`` columns), a page
+  beyond :data:`MAX_PAGE`, a control character: 400;
 * a NUL character anywhere in the query string or a form (no database stores it).
 
 Other control characters in forms are left to the commands, which refuse them field by field
 (the form comes back with the error under the field). Record ids in URLs are bounded by
-the ``int`` converter :func:`bound_record_ids` puts in place: beyond 64 bits the route does
-not match (404).
+the ``int`` converter :func:`bound_record_ids` puts in place: beyond an id's range
+(:data:`~app.commands.values.MAX_ID`) the route does not match (404).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from app.commands.values import MAX_ID, text_problem, within_id_range
 
 #: Deepest nesting of a JSON body or a Rison argument (Vigie's own need three levels).
 MAX_DEPTH = 20
+#: Largest whole number a JSON body may carry (64 bits; each column bounds its own further).
+MAX_NUMBER = 2**63 - 1
 #: Largest ``page`` / ``page_size`` of a list (beyond, the SQL offset overflows).
 MAX_PAGE = 2**31 - 1
 #: Content types whose body is JSON.
@@ -58,7 +61,7 @@ class BodyTooLarge(DomainError):
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """``<int:pk>``: a whole number a record id can be (at most 64 bits), else no match."""
+    """``<int:pk>``: a whole number a record id can be (at most ``MAX_ID``), else no match."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
@@ -138,7 +141,7 @@ def _check_path() -> None:
 
 def _check_record_ids() -> None:
     """A record id in the address (Flask-AppBuilder's screens route ``<pk>`` as text): a
-    whole number within 64 bits, else no record has it — 404 before any query runs."""
+    whole number within an id's range, else no record has it — 404 before any query runs."""
     for name, value in (request.view_args or {}).items():
         if name != "pk" or not isinstance(value, str):
             continue
@@ -253,8 +256,16 @@ def _check_value(path: str, value: object, *, json_body: bool) -> None:
         if json_body:
             raise Invalid(error.message, [error])
         raise _malformed(error.message, path)
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ID:
-        message = _("« %(field)s » : nombre hors des limites acceptées (64 bits).", field=path)
+    limit = MAX_NUMBER if json_body else MAX_ID
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limit:
+        if json_body:
+            message = _("« %(field)s » : nombre hors des limites acceptées (64 bits).", field=path)
+        else:
+            message = _(
+                "« %(field)s » : nombre entier hors des limites acceptées (%(max)d au plus).",
+                field=path,
+                max=MAX_ID,
+            )
         raise _malformed(message, path)
 
 

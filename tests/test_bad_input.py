@@ -160,6 +160,27 @@ API_CASES: dict[str, Request] = {
         404,
         None,
     ),
+    "id beyond 32 bits in the address (INTEGER on PostgreSQL)": (
+        "GET",
+        f"/api/v1/programme/{2**40}",
+        None,
+        404,
+        None,
+    ),
+    "id beyond 32 bits in the security API": (
+        "GET",
+        f"/api/v1/security/roles/{2**40}",
+        None,
+        404,
+        None,
+    ),
+    "Rison filter beyond 32 bits": (
+        "GET",
+        f"/api/v1/risk/?q=(filters:!((col:likelihood,opr:eq,value:{2**40})))",
+        None,
+        400,
+        None,
+    ),
     "id beyond 64 bits in the address (history)": (
         "GET",
         f"/api/v1/risk/{BIG_ID}/history",

@@ -53,8 +53,9 @@ _INTEGER_LIMITS: tuple[tuple[type[object], int], ...] = (
     (BigInteger, 2**63 - 1),
     (Integer, 2**31 - 1),
 )
-#: Largest record id a URL or a payload may name (a 64-bit signed integer).
-MAX_ID = 2**63 - 1
+#: Largest record id a URL or a payload may name: ids are ``INTEGER`` columns, 32-bit on
+#: PostgreSQL (a larger number in a query on them is refused by the database, not unmatched).
+MAX_ID = 2**31 - 1
 
 
 def without_refused_characters(text: str) -> str:
@@ -108,7 +109,7 @@ def check_reason(
 
 
 def within_id_range(pk: int) -> bool:
-    """``pk`` may be a record id (positive, within 64 bits): else no record has it."""
+    """``pk`` may be a record id (positive, within :data:`MAX_ID`): else no record has it."""
     return 0 < pk <= MAX_ID
 
 
