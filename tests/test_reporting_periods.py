@@ -11,13 +11,15 @@ from app.commands.records import create_record
 from app.extensions import db
 from app.models import HistoryEntry, ReportingPeriod
 from app.security.actor import Actor
-from tests.conftest import World, login, token, unique
+from tests.conftest import World, login, sequence, token, unique
 
 
 def _setup(app: Flask, world: World) -> tuple[int, str, str]:
     system = Actor.system_actor()
-    year = 1990 + int(unique("")[-3:]) % 30
-    code = f"{year}-0{1 + int(unique('')[-1:]) % 9}"
+    # a month no other test uses (a code drawn from ``unique`` could repeat another test's
+    # once a module added before this one shifts the counter)
+    n = sequence("locked month")
+    code = f"{1800 + n // 12}-{n % 12 + 1:02d}"
     with app.test_request_context():
         period = create_record(registry.get("reporting_period"), {"period": code}, system)
         indicator = unique("LCK-")
