@@ -16,10 +16,11 @@ from tests.conftest import World, login, sequence, token, unique
 
 def _setup(app: Flask, world: World) -> tuple[int, str, str]:
     system = Actor.system_actor()
-    # a month no other test uses (a code drawn from ``unique`` could repeat another test's
-    # once a module added before this one shifts the counter)
-    n = sequence("locked month")
-    code = f"{1800 + n // 12}-{n % 12 + 1:02d}"
+    # a month no other test uses: drawn from the scope matrix's own sequence of months (a code
+    # made of ``unique``'s digits could repeat another test's once a module run before this
+    # one shifted the counter)
+    index = sequence("monthly period") % 3000
+    code = f"{1900 + index // 12}-{index % 12 + 1:02d}"
     with app.test_request_context():
         period = create_record(registry.get("reporting_period"), {"period": code}, system)
         indicator = unique("LCK-")
