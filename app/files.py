@@ -12,6 +12,7 @@ raises :class:`StorageUnavailable` — a French 507 — before any record points
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import io
@@ -105,12 +106,20 @@ def check_writable() -> None:
     folder = files_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", suffix=".part") as probe:
-            probe.write(b"vigie")
-            probe.flush()
-            os.fsync(probe.fileno())
+        descriptor, name = tempfile.mkstemp(dir=folder, prefix=".probe-", suffix=".part")
     except OSError as error:
         raise storage_refusal(error) from None
+    # removed here, whatever happens: a NamedTemporaryFile whose flush fails on a full disk
+    # is only unlinked when garbage-collected, and the refusal's traceback keeps it alive
+    try:
+        os.write(descriptor, b"vigie")
+        os.fsync(descriptor)
+    except OSError as error:
+        raise storage_refusal(error) from None
+    finally:
+        os.close(descriptor)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def files_dir() -> Path:

@@ -311,6 +311,9 @@ def test_fab_login_next_stays_on_site(app: Flask, world: World) -> None:
     client = login(app.test_client(), world.users["quality"])
     for target in HOSTILE:
         response = client.get("/login/", query_string={"next": target})
+        if response.status_code == 400:  # a control character the input gate refuses
+            assert target not in SENDABLE and "Location" not in response.headers, target
+            continue
         assert response.status_code == 302, target
         assert lands_on_site(response.headers["Location"]), (target, response.headers)
 
@@ -340,6 +343,9 @@ def test_form_next_and_referrer_stay_on_site(app: Flask, world: World) -> None:
             "/jobs/request",
             data={"artefact": "indicator", "report": report, "id": "999999999", "next": target},
         )
+        if asked.status_code == 400:  # a control character the input gate refuses
+            assert target not in SENDABLE and "Location" not in asked.headers, target
+            continue
         assert asked.status_code == 303, target
         assert lands_on_site(asked.headers["Location"]), (target, asked.headers)
     admin = login(app.test_client(), world.users["admin"])
