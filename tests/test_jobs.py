@@ -692,8 +692,8 @@ def test_a_job_past_its_timeout_ends_failed(
     app: Flask, client: FlaskClient, world: World, workers: Workers
 ) -> None:
     """RQ stops a job at its kind's timeout; the job says so (here the timeout is cut to one
-    second on the queued copy, far below a pack's rendering time)."""
-    meeting = build_meeting(app, world, objectives=8)
+    second on the queued copy, far below the rendering time of a pack this size)."""
+    meeting = build_meeting(app, world, objectives=40)
     headers = token(client, world.users["quality"])
     job_id = int(ask_pack(client, headers, meeting.review_id).get_json()["job_id"])
     with app.app_context():
