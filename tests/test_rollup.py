@@ -127,12 +127,58 @@ def test_strategy_map_rolls_up_with_weights_and_coverage(app: Flask, world: Worl
     so1, so2 = axis.children
     [sv] = [c for c in so1.children if c.kind == "service_objective"]
     assert sv.score == pytest.approx(1.0) and sv.coverage == pytest.approx(0.5)
-    assert so1.score == pytest.approx(1.0) and so1.coverage == pytest.approx(1.0)
+    # a parent's coverage is its children's, weighted: half of SO1's indicators have a value
+    assert so1.score == pytest.approx(1.0) and so1.coverage == pytest.approx(0.5)
     assert so2.score == pytest.approx(0.5) and so2.status == "non_atteint"
     assert axis.score == pytest.approx((2 * 1.0 + 0.5) / 3)
     assert axis.status == "non_atteint"
     assert result.programme.score == pytest.approx(axis.score)
-    assert result.matrix[("S1", axis.code)] == (pytest.approx(1.0), pytest.approx(1.0))
+    assert result.matrix[("S1", axis.code)] == (pytest.approx(1.0), pytest.approx(0.5))
+
+
+def test_late_values_are_not_coverage_counted_as_collection_health_counts_them(
+    app: Flask, world: World
+) -> None:
+    """The map's coverage and the collection health page tell the same story: a value owed
+    and not in is not covered, though the indicator still gives its latest score."""
+    from app.indicators.health import overdue_indicators
+    from app.models import Indicator
+
+    plan = Plan(app, world)
+    today = date(plan.year, 3, 20)  # December's values were due in January: February's are late
+    with app.app_context():
+        result = rollup.strategy_map(plan.programme, None, today=today)
+        indicators = db.session.query(Indicator).filter(
+            Indicator.id.in_([plan.met, plan.empty, plan.half])
+        )
+        late = {overdue.indicator.id for overdue in overdue_indicators(list(indicators), today)}
+    assert result is not None
+    assert late == {plan.met, plan.half}
+    leaves = {node.id: node for node in _walk(result.programme) if node.kind == "indicator"}
+    assert {i for i, node in leaves.items() if node.late} == late
+    assert all(node.as_dict()["late"] for i, node in leaves.items() if i in late)
+    [axis] = result.programme.children
+    so1, so2 = axis.children
+    [sv] = [c for c in so1.children if c.kind == "service_objective"]
+    assert sv.score == pytest.approx(1.0)  # the late value still scores...
+    assert sv.coverage == pytest.approx(0.0)  # ...but is not counted as in
+    assert so2.coverage == pytest.approx(0.0) and result.programme.coverage == pytest.approx(0.0)
+    # once the values are in (with this year's targets), the same indicators are covered
+    with app.app_context():
+        for indicator_id in (plan.met, plan.half):
+            db.session.add_all(
+                [
+                    Measurement(indicator_id=indicator_id, period=f"{plan.year}-02", value=100.0),
+                    Target(indicator_id=indicator_id, period=str(plan.year), value=100.0),
+                ]
+            )
+        db.session.commit()
+        again = rollup.strategy_map(plan.programme, None, today=today)
+    assert again is not None
+    [axis] = again.programme.children
+    so1, so2 = axis.children
+    [sv] = [c for c in so1.children if c.kind == "service_objective"]
+    assert sv.coverage == pytest.approx(0.5) and so2.coverage == pytest.approx(1.0)
 
 
 def test_year_aggregation_prorates_a_running_sum(app: Flask, world: World) -> None:

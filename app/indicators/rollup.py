@@ -2,8 +2,12 @@
 
 DOMAIN §3: an objective's score is the weighted mean of its indicators' and child objectives'
 scores; an axis's, of its strategic objectives; the programme's, of its axes. Nodes without a
-score are left out of the mean and reported as **coverage** (the share of weight that had
-data). The same cut points (:func:`app.indicators.status.status_for_score`) turn a score into
+score are left out of the mean. **Coverage** is the share of weight whose values are in: an
+indicator counts as covered when it has a value for the period read and, on the live map, when
+no value it owes is late — counted exactly as the collection health page counts late and
+missing values (:func:`app.indicators.health.overdue_indicators`); a late indicator still gives
+its latest score to the mean. A parent's coverage is the weighted mean of its children's.
+The same cut points (:func:`app.indicators.status.status_for_score`) turn a score into
 a status at every level.
 
 Which value an indicator contributes depends on the period asked:
@@ -42,6 +46,7 @@ from sqlalchemy.orm import selectinload
 from app import periods, registry
 from app.extensions import db
 from app.indicators import status as st
+from app.indicators.health import overdue_indicators
 from app.indicators.latest import applicable_targets, latest_readings
 from app.models import (
     Axis,
@@ -76,6 +81,15 @@ class Node:
     details: dict[str, Any] = field(default_factory=dict)
     #: Out of the reader's reach: shown as « contenu réservé », nothing else.
     reserved: bool = False
+    #: Indicators on the live map: a value it owes is late (as collection health counts it).
+    late: bool = False
+
+    def covered(self) -> float:
+        """The share of this node whose values are in: an indicator with a value read and
+        nothing late is 1, else 0; an objective, axis or programme, its coverage."""
+        if self.kind == "indicator":
+            return 1.0 if self.score is not None and not self.late else 0.0
+        return self.coverage or 0.0
 
     def find(self, kind: str, node_id: int) -> Node | None:
         """The node of this kind and id in the subtree (depth first), if any."""
@@ -139,19 +153,19 @@ class StrategyMap:
 
 # ------------------------------------------------------------------------------ aggregation
 def weighted(children: Iterable[Node]) -> tuple[float | None, float | None]:
-    """Weighted mean of the children's scores and the share of weight that had one."""
-    total = scored = acc = 0.0
+    """Weighted mean of the children's scores, and their weighted coverage (see
+    :meth:`Node.covered`: a late value scores but is not counted as in)."""
+    total = scored = acc = covered = 0.0
     for child in children:
         weight = max(child.weight, 0.0)
         total += weight
+        covered += weight * child.covered()
         if child.score is not None:
             scored += weight
             acc += weight * child.score
     if total <= 0:
         return None, None
-    if scored <= 0:
-        return None, 0.0
-    return acc / scored, scored / total
+    return (acc / scored if scored > 0 else None), covered / total
 
 
 def settle(node: Node) -> Node:
@@ -186,16 +200,20 @@ def _indicator_node(indicator: Indicator, weight: float) -> Node:
 
 def _judge_latest(nodes: dict[int, list[Node]], indicators: list[Indicator], today: date) -> None:
     readings = latest_readings(indicators, today)
+    # late as the collection health page counts it (two queries), or judged late by its status
+    late = {overdue.indicator.id for overdue in overdue_indicators(indicators, today)}
     for indicator in indicators:
         reading = readings[indicator.id]
         for node in nodes[indicator.id]:
             node.status = reading.evaluation.status
             node.score = reading.evaluation.score
+            node.late = indicator.id in late or node.status == st.EN_RETARD
             node.details.update(
                 {
                     "period": reading.period,
                     "value": reading.value,
                     "target": _target_dict(reading.target),
+                    "late": node.late,
                 }
             )
 
