@@ -1,0 +1,105 @@
+"""In real Chromium at 390 px (a phone): the pages people open on the move do not scroll
+sideways as a whole (issue 15 item 8).
+
+For each page, the page's own width (``document.documentElement.scrollWidth``) must not exceed
+the window's: wide content — the strategy map's drawing, the service × axis matrix, tables —
+scrolls inside its own box instead. The drawing keeps a readable size (it is not shrunk to
+the phone's width), and every column of the matrix can be reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.browser_fixtures import ARTIFACTS, sign_in
+from tests.conftest import World
+from tests.factories import build_programme
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+#: (page name, role, path template) — the pages issue 15 names, as the role that uses them.
+PAGES = [
+    ("carte", "official", "/strategy_map/{programme}?period=2026"),
+    ("mes-taches", "service_head", "/tasks/"),
+    ("saisie", "service_head", "/entry/"),
+    ("fiche-indicateur", "service_head", "/cards/indicator/{indicator}"),
+    ("accueil", "service_head", "/"),
+]
+
+
+def _overflow(page: Any) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    return int(
+        page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+def test_phone_pages_do_not_scroll_sideways(
+    app: Flask, world: World, live_url: str, browser: Any
+) -> None:
+    town = build_programme(app, world)
+    ids = {"programme": town["programme"], "indicator": town["objectives"]["S1"][2]}
+    ARTIFACTS.mkdir(exist_ok=True)
+    contexts: dict[str, Any] = {}
+    try:
+        for name, role, template in PAGES:
+            if role not in contexts:
+                context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True)
+                contexts[role] = (context, sign_in(context, live_url, world.users[role]))
+            page = contexts[role][1]
+            page.goto(live_url + template.format(**ids), wait_until="domcontentloaded")
+            assert page.locator("h1").count() == 1, name
+            page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+            assert _overflow(page) <= 0, (name, _overflow(page))
+    finally:
+        for context, _page in contexts.values():
+            context.close()
+
+
+def test_the_map_stays_readable_and_the_matrix_whole_on_a_phone(
+    app: Flask, world: World, live_url: str, browser: Any
+) -> None:
+    town = build_programme(app, world)
+    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True)
+    try:
+        page = sign_in(context, live_url, world.users["official"])
+        page.goto(f"{live_url}/strategy_map/{town['programme']}?period=2026")
+        # the drawing keeps a size its text can be read at, and scrolls inside its figure
+        drawing = page.evaluate(
+            """() => {
+                const figure = document.querySelector('.vigie-map-figure');
+                const svg = figure.querySelector('svg');
+                return {svg: svg.getBoundingClientRect().width, figure: figure.clientWidth,
+                        scroll: figure.scrollWidth,
+                        overflow: getComputedStyle(figure).overflowX};
+            }"""
+        )
+        assert drawing["svg"] >= 700, drawing  # not shrunk to 390 px
+        assert drawing["scroll"] > drawing["figure"] and drawing["overflow"] in ("auto", "scroll")
+        # every column of the matrix is there, reachable by scrolling its own box
+        matrix = page.evaluate(
+            """() => {
+                const table = document.querySelector('.vigie-matrix');
+                const box = table.parentElement;
+                const last = table.querySelector('thead th:last-child').getBoundingClientRect();
+                const first = table.querySelector('thead th:first-child').getBoundingClientRect();
+                return {columns: table.querySelectorAll('thead th').length,
+                        overflow: getComputedStyle(box).overflowX,
+                        table: table.scrollWidth, box: box.scrollWidth,
+                        lastWidth: last.width, firstWidth: first.width};
+            }"""
+        )
+        assert matrix["columns"] == 3, matrix  # the service column and the programme's two axes
+        assert matrix["lastWidth"] > 40 and matrix["firstWidth"] > 40, matrix
+        assert matrix["overflow"] in ("auto", "scroll") or matrix["table"] <= PHONE["width"]
+        assert matrix["box"] >= matrix["table"], matrix  # nothing clipped
+        assert _overflow(page) <= 0
+    finally:
+        context.close()
