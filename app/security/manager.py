@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, has_request_context
+from flask_appbuilder.security import views as fab_views
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 
 from app.models.organisation import VigieUser
 from app.security import login_history, login_throttle, sessions
+from app.security.permission_labels import action_label, permissions_text, subject_label
+from app.security.roles import role_label
 
 _USER_EXTRA = ["services", "manager"]
 
@@ -65,9 +69,41 @@ class VigieUserView(UserDBModelView):
     }
 
 
+class RoleModelView(fab_views.RoleModelView):
+    """Roles read as an administrator says them: « Responsable de service », and its rights
+    as « Lecture — Audits » (FAB's own widgets print ``can read on audit``). Read-only: roles
+    are the code's (:mod:`app.security.administration`). It keeps FAB's class name, which
+    names its endpoints and permissions."""
+
+    list_widget = ListWidget
+    show_widget = ShowWidget
+    list_title = _l("Rôles")
+    show_title = _l("Rôle")
+    label_columns = {"name": _l("Rôle"), "permissions": _l("Droits")}
+    formatters_columns = {"name": role_label, "permissions": permissions_text}
+
+
+class PermissionViewModelView(fab_views.PermissionViewModelView):
+    """Each right on a view or menu in words (« Écriture » on « Actions »), not FAB's codes
+    (FAB's class name kept: it names the endpoints and permissions)."""
+
+    list_title = _l("Droits sur les vues")
+    show_title = _l("Droit sur une vue")
+    label_columns = {"permission": _l("Droit"), "view_menu": _l("Vue ou menu")}
+    formatters_columns = {
+        "permission": lambda permission: action_label(permission.name),
+        "view_menu": lambda view: subject_label(view.name),
+    }
+
+
 class VigieSecurityManager(SecurityManager):
     user_model = VigieUser
     userdbmodelview = VigieUserView
+    rolemodelview = RoleModelView
+    permissionviewmodelview = PermissionViewModelView
+    #: FAB's user statistics chart loads Google's charting script from the Internet (no
+    #: external resource on any page); the user list says the same in words.
+    userstatschartview = None
 
     def _has_view_access(self, user: object, permission_name: str, view_name: str) -> bool:
         """Answer from the user's permissions read once per request.
