@@ -149,17 +149,25 @@ def _check_record_ids() -> None:
             raise NotFound(_("Enregistrement introuvable."))
 
 
+def _decoded_pairs(raw: bytes) -> Iterator[tuple[str, str]]:
+    """The ``name=value`` pairs of a query string or form body, percent-decoded as UTF-8
+    (anything else is refused: 400)."""
+    for part in raw.split(b"&"):
+        name, _sep, value = part.partition(b"=")
+        try:
+            yield (
+                unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8"),
+                unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8"),
+            )
+        except UnicodeError:
+            raise _malformed(_encoding_message()) from None
+
+
 def _check_query() -> None:
     raw = request.query_string
     if not raw:
         return
-    for part in raw.split(b"&"):
-        name, _sep, value = part.partition(b"=")
-        try:
-            decoded_name = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
-            decoded = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeError:
-            raise _malformed(_encoding_message()) from None
+    for decoded_name, decoded in _decoded_pairs(raw):
         if text_problem(decoded_name + decoded, multiline=True) is not None:
             message = _(
                 "Le paramètre « %(name)s » contient un caractère de contrôle interdit.",
@@ -177,13 +185,7 @@ def text_problem_safe(text: str) -> str:
 
 def _check_form_bytes(raw: bytes) -> None:
     """A form body (``a=1&b=2``): UTF-8 once percent-decoded, no NUL."""
-    for part in raw.split(b"&"):
-        name, _sep, value = part.partition(b"=")
-        try:
-            decoded_name = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8")
-            decoded = unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
-        except UnicodeError:
-            raise _malformed(_encoding_message()) from None
+    for decoded_name, decoded in _decoded_pairs(raw):
         if "\x00" in decoded_name or "\x00" in decoded:
             raise _malformed(
                 _("Le champ « %(name)s » contient un caractère nul.", name=decoded_name[:60]),
