@@ -46,9 +46,11 @@ SECRET = "Zorglub"
 SECRET_VALUE = re.compile(r"4[\s\u202f\xa0.,]?242")
 
 
-def leaks(text: str) -> list[str]:
-    """What of S3 a text shows: the secret word, the secret value, S3's people."""
-    found = [w for w in (SECRET, "t_head_s3", "T_head_s3", "t_report_s3") if w in text]
+def leaks(text: str, people: bool = True) -> list[str]:
+    """What of S3 a text shows: the secret word, the secret value, S3's people (unless the view
+    may name them: an S1 record can have anyone of the town as its owner)."""
+    words = (SECRET, "t_head_s3", "T_head_s3", "t_report_s3") if people else (SECRET,)
+    found = [w for w in words if w in text]
     if SECRET_VALUE.search(text):
         found.append("4242.5")
     return found
@@ -529,6 +531,9 @@ class Case:
 
     endpoints: tuple[str, ...]
     read: Reader
+    #: whether S3's people's names count as a leak: not where S1's own records are listed in
+    #: full with their owners (the workflow tests make S3's head the owner of S1 actions)
+    people: bool = True
 
 
 CASES: dict[str, Case] = {
@@ -574,7 +579,7 @@ CASES: dict[str, Case] = {
         ),
         _entry,
     ),
-    "service annual report": Case((), _service_report),
+    "service annual report": Case((), _service_report, people=False),
     "review pack (strategy chapters)": Case((), _review_pack),
 }
 
@@ -678,7 +683,7 @@ def test_a_service_head_sees_nothing_of_another_service(
     assert texts
     for number, text in enumerate(texts):
         shown = page_text_of(text)
-        found = leaks(shown)
+        found = leaks(shown, CASES[name].people)
         at = min((shown.find(w) for w in found if w in shown), default=0)
         assert not found, (name, number, found, shown[max(at - 300, 0) : at + 100])
 

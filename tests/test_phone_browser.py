@@ -41,6 +41,23 @@ def _overflow(page: Any) -> int:
     )
 
 
+def _widest(page: Any) -> list[str]:
+    """The elements that stick out on the right (tag, classes, start of text): the failure
+    says what to fix."""
+    return list(
+        page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                return [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > width + 0.5)
+                    .slice(0, 5)
+                    .map(e => `${e.tagName.toLowerCase()}.${e.className} «${
+                        (e.textContent || '').trim().slice(0, 40)}»`);
+            }"""
+        )
+    )
+
+
 def test_phone_pages_do_not_scroll_sideways(
     app: Flask, world: World, live_url: str, browser: Any
 ) -> None:
@@ -57,7 +74,7 @@ def test_phone_pages_do_not_scroll_sideways(
             page.goto(live_url + template.format(**ids), wait_until="domcontentloaded")
             assert page.locator("h1").count() == 1, name
             page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
-            assert _overflow(page) <= 0, (name, _overflow(page))
+            assert _overflow(page) <= 0, (name, _overflow(page), _widest(page))
     finally:
         for context, _page in contexts.values():
             context.close()
