@@ -80,6 +80,20 @@ def is_postgres() -> bool:
     return (os.environ.get("VIGIE_TEST_DATABASE_URL") or "").startswith("postgresql")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Chromium tests run once, in the SQLite pass of ``make test``: they check what a page
+    draws and how it behaves, which does not depend on the database; every read and write they
+    go through is also tested on PostgreSQL without a browser. This keeps CI under its time
+    budget (two cores: a browser test costs about as much as twenty request-level ones).
+    ``VIGIE_TEST_BROWSER_ON_POSTGRES=1`` runs them on PostgreSQL too."""
+    if not is_postgres() or os.environ.get("VIGIE_TEST_BROWSER_ON_POSTGRES") == "1":
+        return
+    skip = pytest.mark.skip(reason="Chromium tests run in the SQLite pass (tests/conftest.py)")
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(skip)
+
+
 def reset_database(url: str) -> None:
     """Start from an empty database (PostgreSQL: drop and recreate the public schema)."""
     if url.startswith("postgresql"):

@@ -25,6 +25,7 @@ from typing import Any
 from flask import Flask
 from redis.exceptions import RedisError
 from rq.cron import CronScheduler
+from rq.exceptions import StopRequested
 
 from app.extensions import db
 from app.jobs.queue import connection, log_level, queue_names
@@ -52,6 +53,11 @@ class VigieScheduler(CronScheduler):
     RQ's loop is: enqueue what is due, heartbeat, sleep until the next due time (at most 60 s).
     The sweep is one more due task in that loop; a failing sweep (database down) is logged and
     tried again at the next period, it never stops the scheduler.
+
+    SIGTERM: RQ's handler raises ``StopRequested`` wherever the process is, so a signal landing
+    during the sweep was caught as a failed sweep and the scheduler ran on. Here the handler
+    only raises while the loop sleeps; otherwise it sets a flag the loop reads before its next
+    sleep, so the current sweep ends cleanly and the process stops right after.
     """
 
     def __init__(self, app: Flask, redis_connection: Any, **kwargs: Any) -> None:
@@ -59,8 +65,22 @@ class VigieScheduler(CronScheduler):
         self.app = app
         self.every = sweep_interval(app)
         self.next_sweep = time.monotonic()
+        self.stop_requested = False
+        self.sleeping = False
+
+    def _request_stop(self, signum: int, frame: Any) -> None:
+        self.log.info("scheduler: stop requested (signal %s)", signum)
+        self.stop_requested = True
+        if self.sleeping:
+            raise StopRequested()
+
+    def _stop_if_requested(self) -> None:
+        if self.stop_requested:
+            raise StopRequested()
 
     def enqueue_jobs(self) -> list[Any]:
+        self.sleeping = False
+        self._stop_if_requested()
         enqueued: list[Any] = []
         try:
             enqueued = super().enqueue_jobs()
@@ -97,7 +117,12 @@ class VigieScheduler(CronScheduler):
         return summary
 
     def calculate_sleep_interval(self) -> float:
+        """Until the next due task or sweep; from here to the next round the loop only sleeps,
+        so a stop signal may interrupt it at once."""
+        self._stop_if_requested()
         cron_wait = float(super().calculate_sleep_interval())
+        self.sleeping = True
+        self._stop_if_requested()
         return max(0.0, min(cron_wait, self.next_sweep - time.monotonic()))
 
 
