@@ -89,6 +89,9 @@ def load() -> dict[str, Any]:
         # The town's name on reports (cover, running footer); unset: « Vigie » (the demo
         # town's name in demo mode).
         "VIGIE_TOWN_NAME": os.environ.get("VIGIE_TOWN_NAME") or None,
+        # Who answers accessibility requests (an e-mail address on the accessibility statement,
+        # /accessibilite, which French public bodies must publish).
+        "VIGIE_ACCESSIBILITY_CONTACT": os.environ.get("VIGIE_ACCESSIBILITY_CONTACT") or None,
         # RQ queue of the report and scheduled jobs (and the queue ``vigie worker`` listens on
         # besides the mail queue). Two installations sharing one Redis need different names.
         "VIGIE_QUEUE": os.environ.get("VIGIE_QUEUE") or "default",

@@ -21,6 +21,8 @@ PUBLIC_ENDPOINTS = {
     # the citizens' transparency page: off by default (404), top levels only when on —
     # see tests/test_strategy_map_page.py
     "vigie_public.public_map",
+    # the accessibility statement public bodies publish — see tests/test_page_structure.py
+    "vigie_accessibility.statement",
     # liveness and readiness for load balancers — see tests/test_health_endpoints.py
     "vigie_health.live",
     "vigie_health.ready",

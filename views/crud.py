@@ -18,6 +18,7 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_appbuilder.widgets import FormWidget
 from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -72,6 +73,13 @@ REASON_FIELD = TextAreaField(
 )
 
 
+class AccessibleFormWidget(FormWidget):
+    """FAB's form widget drawn by Vigie's template: errors announced and tied to their field
+    (aria-invalid, aria-describedby), required fields said in words (RGAA 11)."""
+
+    template = "vigie/widgets/form.html"
+
+
 def file_field(replacing: bool) -> FileField:
     """The « Fichier » form field; its help text follows the configured size limit."""
 
@@ -121,6 +129,8 @@ class ArtefactView(ModelView):
     show_template = "vigie/model/show.html"
     edit_template = "vigie/model/edit.html"
     add_template = "vigie/model/add.html"
+    add_widget = AccessibleFormWidget
+    edit_widget = AccessibleFormWidget
 
     def _init_forms(self) -> None:
         super()._init_forms()
@@ -350,7 +360,9 @@ class ArtefactView(ModelView):
                 status = refusal
             self._keep_upload(form, upload, status)
         widgets = self._get_add_widget(form=form)
-        page = self.render_template(self.add_template, title=self.add_title, widgets=widgets)
+        page = self.render_template(
+            self.add_template, title=self.add_title, widgets=widgets, refused=status >= 400
+        )
         return page, status
 
     @expose("/edit/<pk>", methods=["GET", "POST"])
@@ -399,6 +411,7 @@ class ArtefactView(ModelView):
                 widgets=widgets,
                 related_views=self._related_views,
                 item=item,
+                refused=status >= 400,
             ),
             status,
         )

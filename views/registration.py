@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask
 
+from views.accessibility import register_accessibility
 from views.applications import register_application_accounts
 from views.cards import register_cards
 from views.crud import register_views, too_large
@@ -60,4 +61,5 @@ def register_pages(app: Flask) -> None:
     """What the screens add outside AppBuilder: template helpers, the public map, the 413."""
     register_template_helpers(app)
     register_public(app)
+    register_accessibility(app)
     app.register_error_handler(413, too_large)  # uploads above MAX_CONTENT_LENGTH, in French

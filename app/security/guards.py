@@ -28,6 +28,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "AuthDBView.logout",
         # the citizens' transparency page: anonymous by design, off unless configured
         "vigie_public.public_map",
+        # the accessibility statement, which public bodies publish for all (views/accessibility.py)
+        "vigie_accessibility.statement",
         # load balancers and monitoring: verdicts and counts only (app/health_checks.py)
         "vigie_health.live",
         "vigie_health.ready",

@@ -19,7 +19,17 @@ from app.security.roles import role_label
 _USER_EXTRA = ["services", "manager"]
 
 
-class VigieUserView(UserDBModelView):
+class WithPageHeading:
+    """FAB's security screens drawn by templates that add the page's one ``<h1>`` (RGAA 9.1);
+    they only extend FAB's own."""
+
+    list_template = "vigie/security/list.html"
+    show_template = "vigie/security/show.html"
+    add_template = "vigie/security/add.html"
+    edit_template = "vigie/security/edit.html"
+
+
+class VigieUserView(WithPageHeading, UserDBModelView):
     """User administration with service memberships and the manager (administrators only)."""
 
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "services"]
@@ -69,7 +79,7 @@ class VigieUserView(UserDBModelView):
     }
 
 
-class RoleModelView(fab_views.RoleModelView):
+class RoleModelView(WithPageHeading, fab_views.RoleModelView):
     """Roles read as an administrator says them: « Responsable de service », and its rights
     as « Lecture — Audits » (FAB's own widgets print ``can read on audit``). Read-only: roles
     are the code's (:mod:`app.security.administration`). It keeps FAB's class name, which
@@ -79,11 +89,18 @@ class RoleModelView(fab_views.RoleModelView):
     show_widget = ShowWidget
     list_title = _l("Rôles")
     show_title = _l("Rôle")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # no « copy role » bulk action: roles are the code's (a copy would be a role nobody
+        # defined, and its unlabelled row checkboxes fail RGAA 11.1)
+        self.actions.pop("copyrole", None)
+
     label_columns = {"name": _l("Rôle"), "permissions": _l("Droits")}
     formatters_columns = {"name": role_label, "permissions": permissions_text}
 
 
-class PermissionViewModelView(fab_views.PermissionViewModelView):
+class PermissionViewModelView(WithPageHeading, fab_views.PermissionViewModelView):
     """Each right on a view or menu in words (« Écriture » on « Actions »), not FAB's codes
     (FAB's class name kept: it names the endpoints and permissions)."""
 

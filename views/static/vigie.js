@@ -67,4 +67,104 @@
       xhr.send(new FormData(form));
     });
   }
+
+  // RGAA 11 on forms, once FAB's widgets are drawn (its select2 starts in a jQuery ready
+  // handler, queued before this one): a select2 box is named by the field's label, not by its
+  // value, and carries the field's error; after a refused submit the focus goes to the first
+  // wrong field (its error is announced by the form's summary, role="alert").
+  function labelId(label) {
+    if (!label.id) { label.id = "label-" + label.htmlFor; }
+    return label.id;
+  }
+  // FAB starts select2 in English (« Select a State », « No results found ») with a clear
+  // button that, in a multiple select, sits inside the list of choices (not a list item):
+  // started again here in French, the clear button only on single selects.
+  function frenchSelect2() {
+    var $ = window.jQuery, main = document.getElementById("contenu");
+    if (!$ || !$.fn.select2 || !main) { return; }
+    var texts = main.dataset;
+    var language = {
+      noResults: function () { return texts.selectNone; },
+      searching: function () { return texts.selectSearching; },
+      loadingMore: function () { return texts.selectMore; },
+      removeAllItems: function () { return texts.selectRemove; },
+      removeItem: function () { return texts.selectRemove; }
+    };
+    $("select.my_select2").each(function () {
+      var el = $(this);
+      if (el.data("select2")) { el.select2("destroy"); }
+      el.select2({
+        theme: "bootstrap", language: language, allowClear: !this.multiple,
+        placeholder: this.getAttribute("data-placeholder") || texts.selectChoose
+      });
+    });
+  }
+  // A box that scrolls sideways (a wide table on a phone) is reachable with the keyboard,
+  // named, only while it does scroll.
+  function scrollerName(box, index) {
+    var caption = box.querySelector("caption, figcaption");
+    var heading = caption ? null : box.closest("section, .panel, .vigie-card-section");
+    heading = heading && heading.querySelector("h2, h3, h4, .panel-title");
+    var base = document.getElementById("contenu").dataset.scrollLabel;
+    var text = (caption || heading || {}).textContent || "";
+    text = text.trim().slice(0, 80);
+    return text ? base + " : " + text : base + " " + (index + 1);
+  }
+  function focusableScrollers() {
+    var main = document.getElementById("contenu");
+    if (!main) { return; }
+    var used = {};
+    document.querySelectorAll(".table-responsive, .vigie-card-scroll, .vigie-map-figure").forEach(function (box, index) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        if (!box.hasAttribute("data-vigie-named") || !box.hasAttribute("aria-label")) {
+          var name = scrollerName(box, index);
+          if (used[name]) { name = name + " (" + (index + 1) + ")"; }
+          box.setAttribute("aria-label", name);
+          box.setAttribute("data-vigie-named", "");
+        }
+        used[box.getAttribute("aria-label")] = true;
+      } else if (box.hasAttribute("data-vigie-named")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        box.removeAttribute("data-vigie-named");
+      }
+    });
+  }
+  window.addEventListener("resize", focusableScrollers);
+  window.addEventListener("load", focusableScrollers);
+  function enhanceForms() {
+    frenchSelect2();
+    focusableScrollers();
+    document.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (shown) {
+      shown.removeAttribute("role");  // the box (combobox) is the field; this is its value
+      shown.removeAttribute("aria-readonly");
+    });
+    document.querySelectorAll("select").forEach(function (select) {
+      var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+      var box = select.nextElementSibling;
+      if (!label || !box || !box.classList.contains("select2")) { return; }
+      box.querySelectorAll(".select2-selection").forEach(function (selection) {
+        var shown = selection.querySelector(".select2-selection__rendered");
+        selection.setAttribute("aria-labelledby", labelId(label));
+        if (shown && shown.id) { selection.setAttribute("aria-describedby", shown.id); }
+        ["aria-invalid", "aria-required"].forEach(function (name) {
+          if (select.hasAttribute(name)) { selection.setAttribute(name, select.getAttribute(name)); }
+        });
+      });
+      box.querySelectorAll(".select2-search__field").forEach(function (field) {
+        field.setAttribute("aria-labelledby", labelId(label));
+      });
+    });
+    var wrong = document.querySelector("form [aria-invalid=true]");
+    if (wrong) {
+      var box = wrong.nextElementSibling;
+      var target = box && box.classList.contains("select2") ? box.querySelector(".select2-selection, .select2-search__field") : wrong;
+      (target || wrong).focus();
+    }
+  }
+  if (window.jQuery) { window.jQuery(enhanceForms); }
+  else { document.addEventListener("DOMContentLoaded", enhanceForms); }
 })();
