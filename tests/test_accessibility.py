@@ -151,3 +151,69 @@ def test_jobs_page_and_report_panel(app: Flask, world: World, live_url: str, bro
             problems[name] = found
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in problems.items())
     page.close()
+
+
+def test_the_menu_with_the_keyboard_alone(world: World, live_url: str, browser: Any) -> None:
+    """Tab first reaches the skip link (Enter moves into the page's <main>), then the brand and
+    every top-level entry of the menu, each showing its focus; Enter opens a submenu and the
+    arrow keys go through its entries."""
+    page = sign_in(browser, live_url, world.users["quality"])
+    page.goto(f"{live_url}/tasks/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    page.goto(f"{live_url}/tasks/")
+    entries = page.evaluate(
+        "[...document.querySelectorAll('#vigie-menu > ul.navbar-nav:not(.navbar-right) > li > a')]"
+        ".map(a => a.textContent.trim())"
+    )
+    assert len(entries) >= 4
+    reached: list[str] = []
+    for _ in range(len(entries) + 3):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const a = document.activeElement;
+                       const top = a.closest('#vigie-menu > ul:not(.navbar-right) > li');
+                       return top && a.parentElement === top ? a.textContent.trim() : null; }"""
+        )
+        if focused:
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert outline != "none", focused  # the focus is visible
+            reached.append(focused)
+    assert reached == entries
+    dropdown = page.locator("#vigie-menu .dropdown-toggle").first
+    dropdown.focus()
+    page.keyboard.press("Enter")
+    assert dropdown.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("!!document.activeElement.closest('.dropdown-menu')")
+    page.close()
+
+
+def test_a_refused_form_with_the_keyboard_puts_the_focus_on_the_error(
+    world: World, live_url: str, browser: Any
+) -> None:
+    """Typed and sent with Enter, a wrong action form comes back with an announced summary
+    naming the field, and the focus on that field, described by its error."""
+    page = sign_in(browser, live_url, world.users["quality"])
+    page.goto(f"{live_url}/action/add")
+    page.focus("#title")
+    page.keyboard.type(unique("Action au clavier "))
+    page.focus("#progress")
+    page.keyboard.type("beaucoup")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    summary = page.locator("[role=alert].vigie-form-summary")
+    assert summary.count() == 1
+    assert "Avancement" in summary.inner_text() or "avancement" in summary.inner_text().lower()
+    focused = page.evaluate(
+        """() => { const e = document.activeElement;
+                   return {id: e.id, invalid: e.getAttribute('aria-invalid'),
+                           described: e.getAttribute('aria-describedby') || ''}; }"""
+    )
+    assert focused["invalid"] == "true", focused
+    error_id = next(d for d in focused["described"].split() if d.endswith("-erreur"))
+    assert page.locator(f"#{error_id}").inner_text().strip()
+    assert page.title().startswith("Erreur — ")
+    page.close()
