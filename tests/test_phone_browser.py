@@ -120,3 +120,29 @@ def test_the_map_stays_readable_and_the_matrix_whole_on_a_phone(
         assert _overflow(page) <= 0
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+@pytest.mark.parametrize("role", ["quality", "admin"])
+def test_the_menu_bar_is_one_row_at_1280_px(
+    world: World, live_url: str, browser: Any, role: str, width: int
+) -> None:
+    """The quality cell and the administrator (the longest menus) see the whole menu bar on
+    one row on a 1280 px screen: the bar is no taller than one entry."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 800})
+    try:
+        page = sign_in(context, live_url, world.users[role])
+        page.goto(f"{live_url}/tasks/")
+        heights = page.evaluate(
+            """() => ({bar: document.querySelector('.navbar').getBoundingClientRect().height,
+                       entry: document.querySelector('#vigie-menu > ul > li > a')
+                                  .getBoundingClientRect().height})"""
+        )
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll(
+                         '#vigie-menu > ul, .navbar-header, .navbar > .container')]
+                     .map(e => [e.className, Math.round(e.getBoundingClientRect().width)])"""
+        )
+        assert heights["bar"] <= heights["entry"] + 12, (heights, widths)
+    finally:
+        context.close()
