@@ -44,8 +44,8 @@ class Page(HTMLParser):
             self.ids.add(a["id"])
         if tag == "a" and self.first_link is None:
             self.first_link = a.get("href", "")
-        if tag in ("title", "h1"):
-            self._in = tag
+        if tag == "h1" or (tag == "title" and not self.title):
+            self._in = tag  # the page's <title>, not an SVG drawing's tooltips
         if tag == "nav" and a.get("aria-label"):
             self.nav_labels.append(a["aria-label"])
         if a.get("aria-invalid") == "true":
@@ -131,7 +131,8 @@ def test_every_list_show_and_form_page_has_the_layout(
             from app.extensions import db
 
             first = db.session.query(artefact.model.id).order_by(artefact.model.id).first()
-        if first is not None:
+        # the first record may be out of the quality cell's reach (a person's own objective)
+        if first is not None and client.get(f"{base}/show/{first[0]}").status_code == 200:
             check_layout(read(client, f"{base}/show/{first[0]}"), f"{base}/show/{first[0]}")
         if client.get(f"{base}/add").status_code == 200:
             check_layout(read(client, f"{base}/add"), f"{base}/add")
