@@ -9,6 +9,7 @@ worker building a PDF formats exactly like the page that asked for it.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -163,6 +164,24 @@ def date_error(label: str, text: str, error: ValueError) -> str:
         field=label,
         date=text,
     )
+
+
+def parse_number(raw: object) -> float | None:
+    """A finite number from JSON or typed French text (``12,5``, ``1 250``, ``1 250``);
+    else None — the one reading of a typed figure (entry screen, batches, imports)."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip().replace(THOUSANDS, "").replace("\xa0", "").replace(" ", "")
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            return None
+    else:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def format_plain_number(value: float | int | None) -> str:

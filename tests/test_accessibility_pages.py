@@ -64,6 +64,11 @@ def _check(
             continue  # not this role's page
         for width, height in widths:
             page.set_viewport_size({"width": width, "height": height})
+            # the page's own resize handling (scrolling boxes made focusable) runs before
+            # the next frames are drawn: let two go by before axe reads the page
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
             found = _violations(page)
             if found:
                 problems[f"{path} @ {width}px"] = found

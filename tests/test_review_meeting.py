@@ -104,8 +104,25 @@ def test_amending_sends_the_objective_back_with_the_amendment(
 ) -> None:
     login(client, "t_official")
     pk = meeting.objective_proposals[1]
-    refused = decide(client, meeting, pk, decision="amendee", rationale="  ")
-    assert refused.status_code == 303
+    refused = client.post(
+        f"/review_meeting/{meeting.review_id}/decide/{pk}",
+        data={
+            "decision": "amendee",
+            "rationale": "  ",
+            "deliberation_ref": "DCM-9",
+            "pending": "1",
+        },
+    )
+    # refused in place: the error on its proposal, tied to the field, the choice and the
+    # filter kept, « Erreur — » in the title
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    panel = page.split(f'id="proposal-{pk}"')[1].split("</article>")[0]
+    assert 'role="alert"' in panel and "Motivez la décision « Amendée »" in panel
+    assert 'value="amendee" required checked' in panel and 'value="DCM-9"' in panel
+    assert f'aria-describedby="rationale-{pk}-error' in panel and 'aria-invalid="true"' in panel
+    assert '<input type="hidden" name="pending" value="1">' in panel
+    assert "<title>Erreur" in page
     assert _get(app, Proposal, pk).decision is None
     assert _get(app, ServiceObjective, meeting.objectives[1]).state == "revu"
 
@@ -168,7 +185,7 @@ def test_only_officials_decide_and_nothing_changes_otherwise(
     for username in ("t_quality", "t_executive", "t_head_s1"):
         login(client, username)
         response = decide(client, meeting, pk, decision="validee")
-        assert response.status_code in (303, 403, 404), username
+        assert response.status_code in (303, 403, 404, 409), username
         assert _get(app, Proposal, pk).decision is None, username
         assert _get(app, ServiceObjective, meeting.objectives[0]).state == "revu"
     login(client, "t_head_s3")  # out of scope: the proposal is S1's

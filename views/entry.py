@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app import periods
 from app.commands.errors import DomainError, Invalid
-from app.commands.measurements import push_batch
+from app.commands.measurements import check_clear_reason, clear_values, push_batch
 from app.extensions import db
 from app.indicators import entry
 from app.models import Service
@@ -59,33 +59,15 @@ class MeasurementEntryView(BaseView):
         status = 200
         typed: dict[str, str] = {}
         if request.method == "POST":
-            typed = {k: v for k, v in request.form.items() if k.startswith(("value-", "comment-"))}
-            rows, origin = entry.changed_rows(data, request.form)
-            if not rows:
-                flash(_("Aucune valeur nouvelle ou modifiée à enregistrer."), "info")
+            typed = {
+                k: v
+                for k, v in request.form.items()
+                if k.startswith(("value-", "comment-", "clear-", "confirm-")) or k == "reason"
+            }
+            refusal = self._save(service, month, data)
+            if refusal is None:
                 return redirect(url_for(".sheet", service=service.id, month=month.code))
-            try:
-                result = push_batch(
-                    rows, Actor.current(), source="manual", reason=request.form.get("reason")
-                )
-            except DomainError as error:
-                flash(error.message, "danger")
-                if isinstance(error, Invalid):
-                    for field_error in error.errors:
-                        if field_error.index is not None and field_error.index < len(origin):
-                            origin[field_error.index].errors.append(field_error.message)
-                status = error.status
-            else:
-                flash(
-                    _(
-                        "%(n)d valeur(s) enregistrée(s) pour %(service)s, %(month)s.",
-                        n=result.created + result.updated,
-                        service=service.code,
-                        month=month.code,
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".sheet", service=service.id, month=month.code))
+            status = refusal
         page = self.render_template(
             "vigie/entry.html",
             services=services,
@@ -97,6 +79,64 @@ class MeasurementEntryView(BaseView):
             typed=typed,
         )
         return page, status
+
+    def _save(self, service: Service, month: periods.Period, data: entry.EntrySheet) -> int | None:
+        """Store what the form asks for: None once saved (the caller redirects), else the
+        refusal's status, with the errors and warnings on their rows and nothing stored."""
+        submitted = entry.submission(data, request.form)
+        if not submitted:
+            flash(_("Aucune valeur nouvelle, modifiée ou effacée à enregistrer."), "info")
+            return None
+        outliers = entry.unconfirmed_outliers(submitted, request.form)
+        if outliers:
+            flash(
+                _(
+                    "%(n)d valeur(s) inhabituelle(s) au regard de leur historique : vérifiez-les "
+                    "et confirmez-les avant d'enregistrer. Rien n'a été enregistré.",
+                    n=len(outliers),
+                ),
+                "warning",
+            )
+            return 422
+        actor = Actor.current()
+        reason = request.form.get("reason")
+        clears = [row.current for row in submitted.clears if row.current is not None]
+        try:
+            if clears:  # everything checked first: nothing is stored unless all of it is
+                check_clear_reason(reason)
+                if submitted.rows:
+                    push_batch(submitted.rows, actor, source="manual", reason=reason, dry_run=True)
+                clear_values(clears, actor, reason=reason)
+            result = (
+                push_batch(submitted.rows, actor, source="manual", reason=reason)
+                if submitted.rows
+                else None
+            )
+        except DomainError as error:
+            flash(error.message, "danger")
+            if isinstance(error, Invalid):
+                for field_error in error.errors:
+                    if field_error.index is not None and field_error.index < len(submitted.origin):
+                        submitted.origin[field_error.index].errors.append(field_error.message)
+                    elif field_error.field == "reason":
+                        data.reason_errors.append(field_error.message)
+                    else:  # a cleared value's refusal (its period is locked)
+                        for row in submitted.clears:
+                            row.errors.append(field_error.message)
+            return error.status
+        saved = (result.created + result.updated) if result is not None else 0
+        flash(
+            _(
+                "%(n)d valeur(s) enregistrée(s), %(cleared)d effacée(s) pour %(service)s, "
+                "%(month)s.",
+                n=saved,
+                cleared=len(clears),
+                service=service.code,
+                month=month.code,
+            ),
+            "success",
+        )
+        return None
 
 
 def request_user_services() -> list[Service]:

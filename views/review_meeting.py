@@ -11,6 +11,7 @@ queries whatever the number of proposals: the proposals and their context are ga
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -21,6 +22,7 @@ from flask_babel import gettext as _
 from app import registry
 from app.commands.errors import DomainError
 from app.declarations.choices import DECISION, PROPOSAL_KIND
+from app.extensions import db
 from app.http import read_reason
 from app.reading import get_for
 from app.reviews_context import proposal_context, proposal_groups
@@ -46,13 +48,17 @@ class ReviewMeetingView(BaseView):
     @has_access
     def meeting(self, review_id: int) -> Any:
         actor = Actor.current()
-        review = self._review(review_id, actor)
+        return self._page(self._review(review_id, actor), actor)
+
+    def _page(self, review: Any, actor: Actor, refused: Refusal | None = None) -> Any:
+        """The meeting page; after a refused decision, with the refusal on its proposal, what
+        was typed put back and the list filtered as it was."""
         context = proposal_context(review, actor)
         items = context.proposals
         official = bool(actor.scope.roles & {OFFICIAL, ADMIN})
         headed = headed_services(getattr(actor.user, "id", None)) if official else frozenset()
         decided = sum(1 for p in items if p.decision is not None)
-        pending_only = request.args.get("pending") == "1"
+        pending_only = request.values.get("pending") == "1"
         shown = [p for p in items if p.decision is None] if pending_only else items
         review_artefact = registry.get("management_review")
         return self.render_template(
@@ -75,6 +81,7 @@ class ReviewMeetingView(BaseView):
             workflow=engine.workflow_of(review_artefact),
             workflow_offers=engine.offers(review_artefact, review, actor),
             workflow_endpoint="ManagementReviewView",
+            refused=refused,
         )
 
     @expose("/<int:review_id>/decide/<int:proposal_id>", methods=["POST"])
@@ -85,9 +92,7 @@ class ReviewMeetingView(BaseView):
         proposal = get_for(registry.get("proposal"), proposal_id, actor)
         if proposal.review_id != review.id:
             abort(404)
-        anchor = (
-            url_for("ReviewMeetingView.meeting", review_id=review.id) + f"#proposal-{proposal.id}"
-        )
+        pending: dict[str, Any] = {"pending": 1} if request.form.get("pending") == "1" else {}
         try:
             proposal_commands.decide(
                 proposal,
@@ -97,13 +102,9 @@ class ReviewMeetingView(BaseView):
                 deliberation_ref=request.form.get("deliberation_ref"),
             )
         except DomainError as error:
-            flash(
-                _("« %(title)s » : %(message)s", title=proposal.title, message=error.message),
-                "danger",
-            )
-            for field_error in error.errors:
-                flash(field_error.message, "danger")
-            return redirect(anchor), 303
+            db.session.rollback()  # the page is drawn from the data as it was
+            refusal = Refusal.of(proposal.id, error, request.form)
+            return self._page(review, actor, refusal), error.status
         flash(
             _(
                 "« %(title)s » : décision « %(decision)s » enregistrée.",
@@ -112,7 +113,33 @@ class ReviewMeetingView(BaseView):
             ),
             "success",
         )
-        return redirect(anchor), 303
+        anchor = url_for("ReviewMeetingView.meeting", review_id=review.id, **pending)
+        return redirect(f"{anchor}#proposal-{proposal.id}"), 303
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A decision refused: on which proposal, why (by field), and what the official had
+    chosen and typed, to be shown again in place."""
+
+    proposal_id: int
+    message: str
+    field_errors: dict[str, list[str]]
+    typed: dict[str, str]
+
+    @classmethod
+    def of(cls, proposal_id: int, error: DomainError, form: Any) -> Refusal:
+        by_field: dict[str, list[str]] = {}
+        for field_error in error.errors:
+            name = field_error.field if field_error.field in DECISION_FIELDS else "decision"
+            if field_error.message != error.message:
+                by_field.setdefault(name, []).append(field_error.message)
+        typed = {name: str(form.get(name) or "") for name in DECISION_FIELDS}
+        return cls(proposal_id, error.message, by_field, typed)
+
+
+#: The fields of a decision form, as the command names them in its refusals.
+DECISION_FIELDS = ("decision", "rationale", "deliberation_ref")
 
 
 def register_review_meeting(appbuilder: Any) -> None:

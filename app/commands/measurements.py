@@ -10,7 +10,6 @@ the calculated indicators that read them are recalculated, in one unit of work.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,13 +18,16 @@ from typing import NoReturn, Protocol
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from app import registry
 from app.commands.errors import FieldError, Forbidden, Invalid
+from app.commands.records import archive_many
 from app.commands.values import check_reason, check_text
 from app.extensions import db
+from app.formatting import parse_number
 from app.indicators import store
 from app.indicators.calculation import recompute
 from app.indicators.store import BatchResult, Row, Writer
-from app.models.indicators import Indicator, SourceApplication
+from app.models.indicators import Indicator, Measurement, SourceApplication
 from app.models.types import utcnow
 from app.security.actor import Actor
 from app.security.applications import application_of
@@ -43,24 +45,7 @@ COMMENT_LIMIT = 2000
 #: Roles whose people file values for their services (others only read them).
 FEEDING_ROLES = frozenset({ADMIN, QUALITY, SERVICE_HEAD, AGENT})
 
-__all__ = ["MAX_ROWS", "BatchResult", "push_batch"]
-
-
-def _number(raw: object) -> float | None:
-    """A finite number from JSON or typed French text (``12,5``, ``1 250``); else None."""
-    if isinstance(raw, bool) or raw is None:
-        return None
-    if isinstance(raw, (int, float)):
-        value = float(raw)
-    elif isinstance(raw, str):
-        text = raw.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        try:
-            value = float(text.replace(",", "."))
-        except ValueError:
-            return None
-    else:
-        return None
-    return value if math.isfinite(value) else None
+__all__ = ["MAX_ROWS", "BatchResult", "check_clear_reason", "clear_values", "push_batch"]
 
 
 class _IndicatorColumns(Protocol):
@@ -170,7 +155,7 @@ class _Checker:
                 writer=self.writer,
             )
         )
-        value = _number(raw.get("value"))
+        value = parse_number(raw.get("value"))
         if value is None:
             _refuse("value", _("La valeur doit être un nombre."))
         _first(store.bound_errors(indicator, value))
@@ -313,3 +298,28 @@ def push_batch(
         if result.changed:
             recompute(result.changed, actor)
     return result
+
+
+def clear_values(measurements: Sequence[Measurement], actor: Actor, *, reason: str | None) -> None:
+    """Clear wrong values — the entry screen's « Effacer » — all or nothing.
+
+    A value is never deleted: it is archived, with the person, the time and the reason in
+    its history, and the indicators calculated from it are recalculated. A locked period
+    takes it only from the quality cell (the measurement's ``archive_checks``).
+    """
+    if not measurements:
+        return
+    archive_many(
+        registry.get("measurement"), measurements, actor, reason=check_clear_reason(reason)
+    )
+
+
+def check_clear_reason(reason: str | None) -> str:
+    """The reason given for clearing values, checked like every reason; refused when empty."""
+    checked, reason_error = check_reason(reason)
+    if reason_error is not None:
+        raise Invalid(reason_error.message, [reason_error])
+    if not checked:
+        message = _("Effacer une valeur demande un motif : dites pourquoi elle était fausse.")
+        raise Invalid(message, [FieldError("reason", message)])
+    return checked

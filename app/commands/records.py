@@ -9,7 +9,7 @@ is exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar, cast
 
 from flask_babel import gettext as _
@@ -479,11 +479,20 @@ def _after_write(artefact: Artefact, obj: Record, actor: Actor) -> None:
         artefact.after_write(obj, actor)
 
 
+def _archive_refusal(artefact: Artefact, obj: Record, actor: Actor, reason: str | None) -> None:
+    """The declaration's ``archive_checks``: refuse the whole change on the first errors."""
+    context = WriteContext(actor=actor, reason=reason, creating=False)
+    errors = [error for rule in artefact.archive_checks for error in rule(obj, context)]
+    if errors:
+        raise Invalid(errors[0].message, errors)
+
+
 def archive_record(artefact: Artefact, obj: R, actor: Actor, *, reason: str | None = None) -> R:
     """Archive (controlled records) or delete (others), with a history entry either way."""
     require_held(artefact, obj, actor)
     if artefact.archivable and obj.archived:
         raise Conflict(_("Cet enregistrement est déjà archivé."))
+    _archive_refusal(artefact, obj, actor, reason)
     with unit_of_work():
         if artefact.archivable:
             _set_archived(artefact, obj, actor, True, reason)
@@ -508,6 +517,24 @@ def restore_record(artefact: Artefact, obj: R, actor: Actor, *, reason: str | No
     require_held(artefact, obj, actor)
     if not artefact.archivable or not obj.archived:
         raise Conflict(_("Cet enregistrement n'est pas archivé."))
+    _archive_refusal(artefact, obj, actor, reason)
     with unit_of_work():
         _set_archived(artefact, obj, actor, False, reason)
     return obj
+
+
+def archive_many(
+    artefact: Artefact, objs: Sequence[Record], actor: Actor, *, reason: str | None
+) -> None:
+    """Archive several records of an archivable artefact at once, all or nothing: every one
+    is checked (reach, not already archived, ``archive_checks``) before any is archived."""
+    if not artefact.archivable:
+        raise ValueError(f"{artefact.code_name} is not archivable")
+    for obj in objs:
+        require_held(artefact, obj, actor)
+        if obj.archived:
+            raise Conflict(_("Cet enregistrement est déjà archivé."))
+        _archive_refusal(artefact, obj, actor, reason)
+    with unit_of_work():
+        for obj in objs:
+            _set_archived(artefact, obj, actor, True, reason)

@@ -128,6 +128,16 @@ def measurement(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldErro
     )
 
 
+def measurement_lock(obj: Any, ctx: WriteContext) -> Iterator[FieldError]:
+    """Archiving or restoring a value changes its period's figures: a locked period takes
+    it only from the quality cell, with a reason, as it takes a corrected value."""
+    if obj.period:
+        locked = obj.period in store.locked_periods([obj.period])
+        yield from store.lock_errors(
+            obj.period, locked=locked, writer=store.Writer.of(ctx.actor, ctx.reason)
+        )
+
+
 def reporting_period(obj: Any, ctx: WriteContext | None = None) -> Iterator[FieldError]:
     if obj.period and periods.parse(obj.period) is None:
         yield FieldError(

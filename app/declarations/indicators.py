@@ -186,6 +186,7 @@ register(
         readonly_columns=("source", "source_application", "entered_by", "entered_at"),
         choices={"source": MEASUREMENT_SOURCE},
         checks=(checks.measurement,),
+        archive_checks=(checks.measurement_lock,),
         after_write=recalculate_dependents,
         label_columns={
             "source": _l("Origine"),

@@ -92,6 +92,12 @@ def period_errors(
         return [
             FieldError("period", _("La période %(period)s n'a pas commencé.", period=period_code))
         ]
+    return lock_errors(period_code, locked=locked, writer=writer)
+
+
+def lock_errors(period_code: str, *, locked: bool, writer: Writer) -> list[FieldError]:
+    """A locked period takes a change — a new value, a correction, a value cleared — only
+    from the quality cell and only with a reason."""
     if locked and not writer.quality:
         return [
             FieldError("period", _("La période %(period)s est verrouillée.", period=period_code))

@@ -118,6 +118,9 @@ class Artefact:
     #: (a ``WriteContext``: actor, reason, creating) yields ``FieldError``s — e.g. a
     #: measurement's period must match its indicator's frequency and not be locked.
     checks: Sequence[Callable[[Any, Any], Iterable[Any]]] = ()
+    #: Rules run before a record is archived or restored, like ``checks`` (``rule(record,
+    #: context)`` yields ``FieldError``s): a value of a locked period stays as it is.
+    archive_checks: Sequence[Callable[[Any, Any], Iterable[Any]]] = ()
     #: Follow-up run by the commands in the same transaction after a write:
     #: ``after_write(record, actor)`` — a measurement recalculates the indicators using it.
     after_write: Callable[[Any, Actor], None] | None = None
