@@ -253,6 +253,12 @@ def unit_for(value: float, unit: str | None) -> str:
     return _unit_for(value, name)
 
 
+def unit_label(unit: str | None) -> str:
+    """The unit as a column or field heading writes it — none for a count (« nombre »)."""
+    name = (unit or "").strip()
+    return "" if name.lower() in UNITLESS else name
+
+
 def format_quantity(value: float | int | None, unit: str | None = None) -> str:
     """A figure with its unit: « 12,5 % », « 1 page », « 3 pages », « 3 » for a count.
 

@@ -17,6 +17,7 @@ from app.formatting import (
     format_number,
     format_plain_number,
     format_quantity,
+    unit_label,
 )
 from app.registry import display
 from app.registry.artefact import Artefact
@@ -89,6 +90,7 @@ def register_template_helpers(app: Flask) -> None:
     # a number to edit: exact, decimal comma, no grouping (``vigie_number`` rounds to 2 places)
     app.jinja_env.filters["vigie_plain_number"] = format_plain_number
     app.jinja_env.filters["vigie_quantity"] = format_quantity
+    app.jinja_env.filters["vigie_unit"] = unit_label
     app.jinja_env.globals["history_value"] = history_value
     app.jinja_env.globals["history_field_shown"] = display.is_shown
     app.jinja_env.globals["history_action_label"] = history_action_label
