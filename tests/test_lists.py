@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import literal, select
 
-from app import create_app, periods, registry
+from app import create_app, periods
 from app.extensions import db
 from app.models import SavedFilter
 from app.organisation import create_user
@@ -123,14 +123,16 @@ def order_in(text: str, words: list[str]) -> list[str]:
 
 def csv_column(response: Any, label: str) -> list[str]:
     assert response.status_code == 200, response.status_code
-    rows = csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    text = response.get_data(as_text=True).lstrip("\ufeff")
+    rows = csv.DictReader(io.StringIO(text), delimiter=";")
     return [row[label] for row in rows]
 
 
 def period_cells(response: Any) -> list[str]:
     """The periods a measurement list page shows, top to bottom."""
     assert response.status_code == 200, response.status_code
-    cells = re.findall(r"<td>\s*(\d{4}(?:-(?:\d{2}|Q\d))?)\s*</td>", response.get_data(as_text=True))
+    html = response.get_data(as_text=True)
+    cells = re.findall(r"<td>\s*(\d{4}(?:-(?:\d{2}|Q\d))?)\s*</td>", html)
     return [cell for cell in cells if cell in CHRONOLOGICAL]
 
 
@@ -140,9 +142,8 @@ def test_the_sql_key_sorts_periods_in_time_as_python_does(app: Flask) -> None:
     with app.app_context():
         shuffled = sorted(CHRONOLOGICAL)  # as text: 2025, 2025-12, 2025-Q4, 2026, …
         assert shuffled != CHRONOLOGICAL
-        keys = {
-            code: db.session.scalar(select(periods.sql_sort_key(literal(code)))) for code in shuffled
-        }
+        key = periods.sql_sort_key
+        keys = {code: db.session.scalar(select(key(literal(code)))) for code in shuffled}
         assert keys == {code: periods.sort_key(code) for code in shuffled}
         assert sorted(shuffled, key=keys.__getitem__) == CHRONOLOGICAL
 
@@ -182,9 +183,7 @@ def test_measurements_open_newest_period_first_in_time_page_and_export(
 
 
 @pytest.mark.parametrize("direction", ["asc", "desc"])
-def test_the_period_header_sorts_in_time(
-    client: FlaskClient, lists: Lists, direction: str
-) -> None:
+def test_the_period_header_sorts_in_time(client: FlaskClient, lists: Lists, direction: str) -> None:
     login(client, HEAD)
     expected = CHRONOLOGICAL if direction == "asc" else list(reversed(CHRONOLOGICAL))
     args = f"_oc_MeasurementView=period&_od_MeasurementView={direction}"

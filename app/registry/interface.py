@@ -174,6 +174,21 @@ class ArtefactInterface(SQLAInterface):
             references().learn_records(results, self.eager_relations, models)
         return count, results
 
+    def apply_outer_select_joins(
+        self,
+        query: Any,
+        select_columns: list[str] | None = None,
+        outer_default_load: bool = False,
+        aliases_mapping: dict[str, Any] | None = None,
+    ) -> Any:
+        """FAB adds the order column to the columns it selects (for an API list naming a
+        to-many column): the default-order sentinel is no column to select."""
+        if select_columns:
+            select_columns = [name for name in select_columns if name != DEFAULT_ORDER]
+        return super().apply_outer_select_joins(
+            query, select_columns, outer_default_load, aliases_mapping
+        )
+
     def apply_order_by(
         self,
         query: Any,
