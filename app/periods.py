@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import String, case, func
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
@@ -115,3 +118,40 @@ def year_of(code: str) -> int | None:
     """The year a period or a target period (``2025``) belongs to."""
     found = parse(code)
     return found.year if found else None
+
+
+#: End month of each quarter, as the two digits the SQL key writes.
+_QUARTER_END = {"1": "03", "2": "06", "3": "09", "4": "12"}
+#: Rank of each frequency among periods ending the same month: the month, then its quarter,
+#: then its year (``2026-12`` < ``2026-Q4`` < ``2026``).
+_RANK = {MONTHLY: "0", QUARTERLY: "1", YEARLY: "2"}
+
+
+def sort_key(code: str) -> str:
+    """The chronological key of a period, the very one :func:`sql_sort_key` computes in SQL:
+    year, end month, frequency rank as seven digits (``2026-Q1`` → ``2026031``)."""
+    found = parse(code)
+    if found is None:
+        return code
+    month = found.end.month
+    return f"{found.year}{month:02d}{_RANK[found.frequency]}"
+
+
+def sql_sort_key(column: Any) -> Any:
+    """SQL key ordering a period column in time, on SQLite and PostgreSQL alike.
+
+    As text ``2026-Q1`` sorts after ``2026-12`` and ``2026`` before ``2026-01``; this key
+    reads each period as its year, the month it ends and its frequency rank — seven digits,
+    built with ``substr``, ``length`` and ``||`` only (no cast, so a malformed value never
+    fails a query; digits compare alike in every collation). ``NULL`` stays ``NULL``.
+    """
+    year = func.substr(column, 1, 4, type_=String)
+    quarter_end = case(
+        *((func.substr(column, 7, 1) == q, month) for q, month in _QUARTER_END.items()),
+        else_="12",
+    )
+    return case(
+        (func.length(column) == 4, year + "12" + _RANK[YEARLY]),
+        (func.substr(column, 6, 1) == "Q", year + quarter_end + _RANK[QUARTERLY]),
+        else_=year + func.substr(column, 6, 2, type_=String) + _RANK[MONTHLY],
+    )

@@ -369,7 +369,8 @@ def _dashboards(client: FlaskClient, headers: dict[str, str], town: Town, app: F
 
 def _parents(client: FlaskClient, headers: dict[str, str], town: Town, app: Flask) -> list[str]:
     """Parents' pages and exports naming their children: the strategic objective (its
-    indicators), S1's indicator (the objectives it measures), S1's process (interfaces)."""
+    indicators), S1's indicator (the objectives it measures), S1's process (interfaces) —
+    their lists too, also as shown again under a refused saved filter."""
     texts = []
     for code, key in (
         ("strategic_objective", "strategic"),
@@ -381,8 +382,11 @@ def _parents(client: FlaskClient, headers: dict[str, str], town: Town, app: Flas
         assert "Contenu réservé" in show, code
         api = client.get(f"/api/v1/{code}/{pk}", headers=headers)
         listed = client.get(f"/api/v1/{code}/?q=(page_size:500)", headers=headers)
+        refused = client.post(f"/{code}/filters/save", data={"filter_name": " "})
+        assert refused.status_code == 422  # a refused saved filter shows the list again
         texts += [
             show,
+            refused.get_data(as_text=True),
             _ok(client.get(f"/{code}/list/")),
             _ok(client.get(f"/{code}/export/csv")),
             _ok(api),
@@ -559,6 +563,7 @@ CASES: dict[str, Case] = {
         (
             "ArtefactView.show",
             "ArtefactView.list",
+            "ArtefactView.save_filter",
             "ArtefactView.export",
             "ArtefactApi.get",
             "ArtefactApi.get_list",
@@ -594,6 +599,7 @@ EXEMPT: dict[str, str] = {
     "ArtefactView.restore": "write",
     "ArtefactView.delete": "write",
     "ArtefactView.transition": "write",
+    "ArtefactView.delete_filter": "write (the person's own saved filter: test_lists)",
     "ArtefactView.download": "refused for everyone",
     "ArtefactView.action": "refused for everyone",
     "ArtefactView.action_post": "refused for everyone",

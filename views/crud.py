@@ -29,7 +29,7 @@ from wtforms.validators import Optional as OptionalValidator
 
 from app import history
 from app.cards.links import register_endpoints
-from app.commands import attachments, records
+from app.commands import attachments, records, saved_filters
 from app.commands.errors import DomainError, Invalid
 from app.exports import export_response
 from app.extensions import db
@@ -45,6 +45,7 @@ from app.registry.interface import (
 )
 from app.security.actor import Actor
 from views import held_upload
+from views import saved_filters as filter_menu
 from views.forms import KeptFileInput, frenchify
 from views.jinja import state_badge
 from views.jobs import report_panels
@@ -64,6 +65,9 @@ PERMISSIONS = {
     "download_file": "read",
     # the workflow engine decides who may fire which event (officials only read records)
     "transition": "read",
+    # a person's own « Mes filtres » of a list they read: no record is written
+    "save_filter": "read",
+    "delete_filter": "read",
 }
 
 REASON_FIELD = TextAreaField(
@@ -146,7 +150,66 @@ class ArtefactView(ModelView):
         kwargs.setdefault("worklist", worklists.requested(self.artefact.model))  # ?liste=
         if template == self.list_template and engine.workflow_of(self.artefact) is not None:
             kwargs.setdefault("state_counts", self._state_counts())
+        if template == self.list_template:
+            self._saved_filters_menu(kwargs)
         return super().render_template(template, **kwargs)
+
+    def _saved_filters_menu(self, kwargs: dict[str, Any]) -> None:
+        """« Mes filtres » (the person's saved filters, one query) and the form saving the
+        list as shown: its action carries the list's own arguments."""
+        own = saved_filters.for_person(self.artefact, Actor.current())
+        kwargs.setdefault("saved_filters", filter_menu.menu(self, own))
+        query = filter_menu.list_query(self, request.args)
+        save = url_for(f"{self.endpoint}.save_filter")
+        kwargs.setdefault("saved_filter_action", f"{save}?{query}" if query else save)
+        kwargs.setdefault("saved_filter_field", saved_filters.NAME_FIELD)
+        kwargs.setdefault("saved_filter_name", "")
+        kwargs.setdefault("saved_filter_errors", [])
+
+    def update_redirect(self) -> None:
+        """FAB's page history (its « back » links) keeps pages read, never a POST's address
+        (a refused saved filter shows the list again from its POST)."""
+        if request.method == "GET":
+            super().update_redirect()
+
+    @expose("/filters/save", methods=["POST"])
+    @has_access
+    def save_filter(self) -> Any:
+        """Save the list as shown (the arguments of this POST's address) under a name; a
+        refused name shows the same list again, the name kept and the error under it."""
+        typed = request.form.get(saved_filters.NAME_FIELD, "")
+        query = filter_menu.list_query(self, request.args)
+        try:
+            saved = saved_filters.save(self.artefact, typed, query, Actor.current())
+        except Invalid as error:
+            page = self.render_template(
+                self.list_template,
+                title=self.list_title,
+                widgets=self._list(),
+                saved_filter_name=typed,
+                saved_filter_errors=[e.message for e in error.errors] or [error.message],
+            )
+            return page, 422
+        except DomainError as error:
+            flash_error(error)
+            return redirect(filter_menu.link(self, query)), 303
+        flash(
+            _("Filtre « %(name)s » enregistré : il est dans « Mes filtres ».", name=saved.name),
+            "success",
+        )
+        return redirect(filter_menu.link(self, saved.query)), 303
+
+    @expose("/filters/delete/<int:pk>", methods=["POST"])
+    @has_access
+    def delete_filter(self, pk: int) -> Any:
+        """Delete one of the person's own saved filters (anyone else's: not found)."""
+        try:
+            name = saved_filters.delete(self.artefact, pk, Actor.current())
+        except DomainError:
+            abort(404)
+        flash(_("Filtre « %(name)s » supprimé.", name=name), "success")
+        back = filter_menu.list_query(self, request.args)
+        return redirect(filter_menu.link(self, back)), 303
 
     def _state_counts(self) -> list[tuple[str, str, int]]:
         """``(code, label, count)`` of every state, for the list's filter by state — one
@@ -245,7 +308,7 @@ class ArtefactView(ModelView):
         if fmt not in ("csv", "xlsx"):
             abort(404)
         get_filter_args(self._filters)
-        order = get_order_args().get(self.__class__.__name__) or self.base_order or ("", "")
+        order = get_order_args().get(self.__class__.__name__) or ("", "")
         joined = self._filters.get_joined_filters(self._base_filters)
         _count, rows = self.datamodel.query(joined, order[0], order[1])
         return export_response(self.artefact, rows, fmt)
@@ -535,7 +598,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
             )
         ),
         "order_columns": list(artefact.sortable_columns),
-        "base_order": artefact.order_by,
+        "base_order": None,  # the data interface applies the declared order (DEFAULT_ORDER)
         "label_columns": labels,
         "description_columns": dict(artefact.description_columns),
         "formatters_columns": formatters,

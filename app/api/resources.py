@@ -67,7 +67,7 @@ def api_class(artefact: Artefact) -> type[ArtefactApi]:
         "edit_query_rel_fields": pickers,
         "description_columns": dict(artefact.description_columns),
         "order_columns": list(artefact.sortable_columns),
-        "base_order": artefact.order_by,
+        "base_order": None,  # the data interface applies the declared order (DEFAULT_ORDER)
         "label_columns": {
             c: artefact.column_label(c)
             for c in {"id", *artefact.detail_columns, *artefact.list_columns}

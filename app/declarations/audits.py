@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cards import audit as audit_card
 from app.cards.spec import CardSpec
-from app.declarations import checks
+from app.declarations import checks, orders
 from app.declarations.choices import (
     ACTION_KIND,
     ACTION_ORIGIN,
@@ -82,7 +82,7 @@ register(
             "conclusion",
             "no_finding",
         ),
-        order_by=("planned_date", "desc"),
+        order_by=orders.audits,
         scope=ByMany("services"),
         writers=frozenset({QUALITY, AUDITOR}),
         readonly_columns=("state",),
@@ -129,7 +129,7 @@ register(
         category_label=LABEL,
         list_columns=("audit", "kind", "clause", "service", "status"),
         search_columns=("audit", "kind", "clause", "service", "linked_process", "status"),
-        order_by=("id", "desc"),
+        order_by=orders.findings,
         scope=ByColumn("service_id", "service"),
         writers=frozenset({QUALITY, AUDITOR}),
         choices={"kind": FINDING_KIND, "status": FINDING_STATUS},
@@ -199,7 +199,7 @@ register(
             "created_at",
             "updated_at",
         ),
-        order_by=("due_date", "asc"),
+        order_by=orders.actions,
         scope=ByColumn("service_id", "service"),
         writers=frozenset({QUALITY, SERVICE_HEAD, AGENT}),
         readonly_columns=(

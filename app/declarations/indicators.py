@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cards import indicator as indicator_card
 from app.cards.spec import CardSpec
-from app.declarations import checks
+from app.declarations import checks, orders
 from app.declarations.choices import (
     AGGREGATION,
     COLLECTION_MODE,
@@ -140,7 +140,7 @@ register(
         category_label=LABEL,
         list_columns=("indicator", "period", "value", "low", "high"),
         search_columns=("indicator", "period"),
-        order_by=("period", "desc"),
+        order_by=orders.targets,
         scope=ByPath("indicator"),
         writers=frozenset({QUALITY, SERVICE_HEAD}),
         checks=(checks.target,),
@@ -180,7 +180,7 @@ register(
             "created_at",
             "updated_at",
         ),
-        order_by=("period", "desc"),
+        order_by=orders.measurements,
         scope=ByPath("indicator"),
         writers=frozenset({QUALITY, SERVICE_HEAD, AGENT, APPLICATION}),
         readonly_columns=("source", "source_application", "entered_by", "entered_at"),
@@ -212,7 +212,7 @@ register(
         list_columns=("period", "due_date", "locked", "locked_by", "locked_at"),
         search_columns=("period", "locked"),
         edit_columns=("period", "due_date", "comment"),
-        order_by=("period", "desc"),
+        order_by=("period", "desc"),  # the newest first, in time (a period column)
         scope=Unscoped(),
         readonly_columns=("locked", "locked_by", "locked_at"),
         checks=(checks.reporting_period,),

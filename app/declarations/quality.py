@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.cards import process as process_card
 from app.cards import risk as risk_card
 from app.cards.spec import CardSpec
-from app.declarations import checks
+from app.declarations import checks, orders
 from app.declarations.choices import (
     CERTIFICATION_STATUS,
     DOCUMENT_KIND,
@@ -205,7 +205,7 @@ register(
             "review_date",
             "status",
         ),
-        order_by=("criticality", "desc"),
+        order_by=orders.risks,
         scope=ByColumn("service_id", "service"),
         writers=HEAD_AND_QUALITY,
         readonly_columns=("criticality", "residual_criticality"),

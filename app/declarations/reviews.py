@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.declarations import checks
+from app.declarations import checks, orders
 from app.declarations.choices import (
     CHANNEL,
     COMPLAINT_STATUS,
@@ -154,7 +154,7 @@ register(
         category_label=LABEL,
         list_columns=("title", "period", "respondents", "satisfaction_rate"),
         search_columns=("title", "period", "services"),
-        order_by=("conducted_on", "desc"),
+        order_by=orders.surveys,
         scope=ByMany("services"),
         writers=frozenset({QUALITY, SERVICE_HEAD}),
         checks=(checks.survey,),
@@ -180,7 +180,7 @@ register(
         category_label=LABEL,
         list_columns=("received_on", "channel", "service", "subject", "processing_days", "status"),
         search_columns=("received_on", "channel", "service", "subject", "status", "justified"),
-        order_by=("received_on", "desc"),
+        order_by=orders.complaints,
         scope=ByColumn("service_id", "service"),
         writers=frozenset({QUALITY, SERVICE_HEAD, AGENT}),
         readonly_columns=("processing_days",),

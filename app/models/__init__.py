@@ -10,6 +10,7 @@ from app.models.indicators import (
     Target,
 )
 from app.models.jobs import Job
+from app.models.lists import SavedFilter
 from app.models.notifications import Notification
 from app.models.organisation import Service, VigieUser, user_service
 from app.models.quality import (
@@ -60,6 +61,7 @@ __all__ = [
     "ReportingPeriod",
     "Revision",
     "Risk",
+    "SavedFilter",
     "Service",
     "ServiceObjective",
     "SourceApplication",

@@ -19,6 +19,7 @@ from sqlalchemy.orm import RelationshipProperty
 
 from app.cards.spec import CardSpec
 from app.models.files import AttachedFileMixin
+from app.periods import sql_sort_key
 from app.security.actor import Actor
 from app.security.roles import READERS_DEFAULT, WRITERS_DEFAULT
 from app.security.scope import ScopeRule, Unscoped
@@ -37,6 +38,10 @@ SINGLE_LINE_MAX = 300
 #: Columns of ``AttachedFileMixin``: written only by the file command, never by a form or a
 #: payload (a user choosing ``file_key`` could point their record at someone else's file).
 FILE_COLUMNS = frozenset({"file_key", "file_name", "file_size", "file_type", "file_sha256"})
+
+#: A default order written in SQL: the artefact's model → its ``ORDER BY`` keys, evaluated
+#: for each query (a key may read today's date: « late » actions).
+OrderKeys = Callable[[Any], Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,10 @@ class Artefact:
     search_columns: Sequence[str] = ()
     show_columns: Sequence[str] | None = None
     edit_columns: Sequence[str] | None = None
-    order_by: tuple[str, str] = ("id", "asc")
+    #: The list's order when the person has not clicked a column header — on the screen, its
+    #: CSV/XLSX export and the REST list alike (:meth:`default_order`): a ``(column,
+    #: "asc"|"desc")`` pair, or :data:`OrderKeys` for several keys (open actions first…).
+    order_by: tuple[str, str] | OrderKeys = ("id", "asc")
     scope: ScopeRule = field(default_factory=Unscoped)
     #: Records of this artefact may be *named* where another record points to them, even
     #: for readers who may not open them (the organisation chart: services). Otherwise a
@@ -191,6 +199,33 @@ class Artefact:
             return tuple(self.export_columns)
         cols = ["id", *self.detail_columns]
         return tuple(dict.fromkeys(cols))
+
+    @cached_property
+    def period_columns(self) -> frozenset[str]:
+        """Stored columns holding a period (``period``, ``baseline_period``): lists sort them
+        in time (:func:`app.periods.sql_sort_key`), never as text."""
+        mapper: Any = sa_inspect(self.model)
+        return frozenset(
+            attr.key
+            for attr in mapper.column_attrs
+            if (attr.key == "period" or attr.key.endswith("_period"))
+            and isinstance(attr.columns[0].type, String)
+        )
+
+    def sort_expression(self, name: str) -> Any:
+        """What sorting by a stored column sorts on: the column, or a period's time key."""
+        column = getattr(self.model, name)
+        return sql_sort_key(column) if name in self.period_columns else column
+
+    def default_order(self) -> list[Any]:
+        """The ``ORDER BY`` keys of the declared default order, ties broken by id so that
+        pages never repeat or skip a row."""
+        model: Any = self.model
+        if callable(self.order_by):
+            return [*self.order_by(model), model.id.asc()]
+        name, direction = self.order_by
+        keys = (self.sort_expression(name), model.id)
+        return [key.desc() if direction == "desc" else key.asc() for key in keys]
 
     @cached_property
     def sortable_columns(self) -> tuple[str, ...]:

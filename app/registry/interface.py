@@ -100,11 +100,20 @@ class WorklistFilter(BaseFilter):
         return query.filter(value.condition(Actor.current()))
 
 
+#: The order column FAB is handed when the person chose none: :meth:`ArtefactInterface.
+#: apply_order_by` reads it as « the declared default order ». A sentinel rather than ``""``,
+#: because FAB's count query also passes ``""`` and must stay unordered.
+DEFAULT_ORDER = "__default_order__"
+
+
 class ArtefactInterface(SQLAInterface):
-    """SQLAInterface that hides archived rows from lists and eager-loads list relations."""
+    """SQLAInterface that hides archived rows from lists, eager-loads list relations and
+    orders lists as the registry declares."""
 
     #: relation attributes to load with the list (set per artefact by the generators)
     eager_relations: tuple[str, ...] = ()
+    #: the artefact read (set by :func:`interface_for`); None for a bare model
+    artefact: Artefact | None = None
     #: date filters read ``jj/mm/aaaa`` (FAB's read dates month first)
     filter_converter_class = FrenchFilterConverter
 
@@ -141,7 +150,7 @@ class ArtefactInterface(SQLAInterface):
         query = self.apply_all(
             query,
             filters,
-            order_column,
+            order_column or (DEFAULT_ORDER if self.artefact is not None else ""),
             order_direction,
             page,
             page_size,
@@ -165,10 +174,56 @@ class ArtefactInterface(SQLAInterface):
             references().learn_records(results, self.eager_relations, models)
         return count, results
 
+    def apply_outer_select_joins(
+        self,
+        query: Any,
+        select_columns: list[str] | None = None,
+        outer_default_load: bool = False,
+        aliases_mapping: dict[str, Any] | None = None,
+    ) -> Any:
+        """FAB adds the order column to the columns it selects (for an API list naming a
+        to-many column): the default-order sentinel is no column to select."""
+        if select_columns:
+            select_columns = [name for name in select_columns if name != DEFAULT_ORDER]
+        return super().apply_outer_select_joins(
+            query, select_columns, outer_default_load, aliases_mapping
+        )
+
+    def apply_order_by(
+        self,
+        query: Any,
+        order_column: str,
+        order_direction: str,
+        aliases_mapping: dict[str, Any] | None = None,
+        bypass_many_to_many: bool = False,
+        add_pk: bool = False,
+    ) -> Any:
+        """The registry's order: the declared default when the person chose no column;
+        a period column in time (:func:`app.periods.sql_sort_key`), not as text; any other
+        column as FAB sorts it. A chosen column comes first, the default order then breaks
+        its ties (late actions first within one service)."""
+        artefact = self.artefact
+        if artefact is None or not order_column:  # FAB's count query: no order at all
+            return super().apply_order_by(
+                query, order_column, order_direction, aliases_mapping, bypass_many_to_many, add_pk
+            )
+        if order_column == DEFAULT_ORDER or order_column not in artefact.sortable_columns:
+            # a column the list offers no header for (a forged ``_oc_``): the default order
+            return query.order_by(*artefact.default_order())
+        if order_column in artefact.period_columns:
+            key = artefact.sort_expression(order_column)
+            query = query.order_by(key.asc() if order_direction == "asc" else key.desc())
+        else:
+            query = super().apply_order_by(
+                query, order_column, order_direction, aliases_mapping, bypass_many_to_many
+            )
+        return query.order_by(*artefact.default_order())
+
 
 def interface_for(artefact: Artefact) -> ArtefactInterface:
     """The data interface of an artefact, with the relations its lists and exports show."""
     interface = ArtefactInterface(artefact.model)
+    interface.artefact = artefact
     wanted = [
         c for c in (*artefact.list_columns, *artefact.columns_for_export) if artefact.is_relation(c)
     ]
