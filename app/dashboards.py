@@ -61,13 +61,51 @@ TABLE_ROWS = 6
 
 
 def kind_labels() -> dict[str, str]:
-    """French names of the widget kinds (a function: gettext needs a request's locale)."""
+    """How each kind of widget is named to people — in the editor's choice and, small, under
+    a widget's title — in the words of a town's staff, not a developer's (a function:
+    gettext needs a request's locale)."""
     return {
-        "kpi": _("Carte indicateur (KPI)"),
+        "kpi": _("Chiffre clé"),
         "trend": _("Courbe d'évolution"),
         "table": _("Tableau des dernières valeurs"),
-        "map": _("Mini-carte stratégique"),
+        "map": _("Carte stratégique"),
     }
+
+
+def derived_title(
+    kind: str,
+    indicator: Indicator | None = None,
+    strategic: StrategicObjective | None = None,
+    service_objective: ServiceObjective | None = None,
+) -> str:
+    """The title of a widget saved without one, from what it shows: the record's name, with
+    what the widget does with it when that is more than its latest value (« Évolution —
+    Nids-de-poule traités », « Carte stratégique — A2.1 Rénover l'éclairage »)."""
+    if indicator is not None:
+        name = indicator.name
+    elif strategic is not None:
+        name = f"{strategic.code} {strategic.title}"
+    elif service_objective is not None:
+        service = service_objective.service
+        name = f"{service_objective.title} — {service.name}" if service else service_objective.title
+    else:
+        return _("Bloc sans contenu")
+    prefix = {
+        "trend": _("Évolution"),
+        "table": _("Dernières valeurs"),
+        "map": _("Carte stratégique"),
+    }.get(kind)
+    return f"{prefix} — {name}" if prefix else name
+
+
+def widget_title(widget: DashboardWidget) -> str:
+    """A stored widget's heading: its title, else :func:`derived_title` (the editor's list;
+    a dashboard page uses the records it read through the reader's scope instead)."""
+    if widget.title:
+        return widget.title
+    return derived_title(
+        widget.kind, widget.indicator, widget.strategic_objective, widget.service_objective
+    )
 
 
 @dataclass(frozen=True)
@@ -362,7 +400,7 @@ def _fill_indicator(data: WidgetData, indicator_id: int, sources: _Sources) -> N
         data.hidden = True
         return
     data.indicator = indicator
-    data.title = widget.title or indicator.name
+    data.title = widget.title or derived_title(widget.kind, indicator=indicator)
     data.latest = sources.latest.get(indicator.id)
     data.history = sources.history.get(indicator.id, [])
     data.trend = trend_of(indicator, data.history)
@@ -385,7 +423,11 @@ def _fill_objective(data: WidgetData, sources: _Sources) -> None:
         data.hidden = True
         return
     data.objective = objective
-    data.title = widget.title or objective.title
+    data.title = widget.title or (
+        derived_title(widget.kind, strategic=objective)
+        if isinstance(objective, StrategicObjective)
+        else derived_title(widget.kind, service_objective=objective)
+    )
     data.node = _find_node(sources.trees, kind, objective.id)
     if data.node is None:
         return

@@ -21,13 +21,15 @@ from typing import Any
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
 
 from app import registry
 from app.commands.errors import Forbidden, NotFound
 from app.commands.values import within_id_range
 from app.extensions import db
 from app.registry.artefact import Artefact
+from app.registry.children import ChildSection
 from app.security.actor import Actor
 
 
@@ -278,3 +280,43 @@ def history_changes(artefact: Artefact, obj: Any, entries: Iterable[Any]) -> dic
                 for field, values in changes.items()
             }
     return out
+
+
+def child_rows(section: ChildSection, parent: Any, actor: Actor) -> list[Any]:
+    """The children a parent's page lists (:mod:`app.registry.children`) that the actor may
+    read — the child artefact's own scope rule, archived ones left out — in the declared
+    order: one query whatever their number (the related records its columns name are loaded
+    with them), plus one per scoped artefact those columns point to, so that a related
+    record the reader may not open reads « contenu réservé » (:class:`References`).
+
+    Empty (and no query) when the actor's role does not read the child artefact at all.
+    """
+    artefact = registry.get(section.child)
+    if not actor.may_read(artefact) or parent is None or parent.id is None:
+        return []
+    model: Any = artefact.model
+    (foreign_key,) = artefact.relationships[section.parent].local_columns
+    order: list[Any] = []
+    if section.first is not None:
+        column, value = section.first
+        order.append(case((getattr(model, column) == value, 0), else_=1))
+    for column, direction in section.order_by:
+        attribute = getattr(model, column)
+        order.append(attribute.desc() if direction == "desc" else attribute.asc())
+    relations = [
+        name
+        for name in section.columns
+        if artefact.is_relation(name) and not artefact.is_collection(name)
+    ]
+    stmt = (
+        scoped_select(artefact, actor, include_archived=False)
+        .where(foreign_key == parent.id)
+        .options(*(joinedload(getattr(model, name)) for name in relations))
+        .order_by(*order)
+        .limit(section.limit)
+    )
+    rows = list(db.session.scalars(stmt).unique())
+    models = {artefact.related_model(name) for name in relations}
+    if has_request_context():  # the page names them through this request's references
+        references().learn_records(rows, relations, models)
+    return rows

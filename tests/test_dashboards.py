@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app import periods
 from app.commands import dashboards as commands
 from app.extensions import db
-from app.models import Dashboard, DashboardWidget, HistoryEntry
+from app.models import Dashboard, DashboardWidget, HistoryEntry, StrategicObjective
 from app.security.actor import Actor
 from tests.conftest import World, login, unique
 from tests.factories import new, past_month
@@ -305,6 +305,62 @@ def test_page_queries_do_not_grow_with_measurements(
     assert before == after, (before, after)
 
 
+def _headings(html: str) -> list[tuple[str, str]]:
+    """Each widget's heading and the quiet line under it naming its kind, in page order."""
+    found = re.findall(
+        r'class="vigie-widget-title">(.*?)</h2>\s*<p class="vigie-widget-kind">(.*?)</p>',
+        html,
+        flags=re.S,
+    )
+    return [(unescape(title).strip(), unescape(kind).strip()) for title, kind in found]
+
+
+def test_widget_headings_say_what_they_show(
+    app: Flask, world: World, client: Any, town: Town
+) -> None:
+    """A heading names what the widget shows, its kind a small line in words under it (never
+    « CARTE INDICATEUR (KPI) »); a widget saved without a title gets one from what it shows."""
+    names = town.names
+    with app.app_context():
+        board = _dashboard(unique("Titres "))
+        # saved without a title (older widgets, a direct write): the heading is derived
+        for position, (kind, ref) in enumerate(
+            (
+                ("trend", {"indicator_id": town.ids["rising"]}),
+                ("table", {"indicator_id": town.ids["falling"]}),
+                ("map", {"strategic_objective_id": town.ids["strategic"]}),
+                ("kpi", {"service_objective_id": town.ids["objective"]}),
+            ),
+            start=1,
+        ):
+            db.session.add(
+                DashboardWidget(dashboard_id=board.id, kind=kind, position=position, **ref)
+            )
+        db.session.commit()
+        commands.add_widget(
+            board,
+            {"kind": "kpi", "indicator": town.ids["rising"], "title": "Hausse du mois"},
+            Actor.system_actor(),
+        )
+        strategic_code = db.session.get(StrategicObjective, town.ids["strategic"]).code
+        pk = board.id
+    login(client, world.users["quality"])
+    page = client.get(f"/dashboards/{pk}")
+    assert _headings(page.get_data(as_text=True)) == [
+        (f"Évolution — {names['rising']}", "Courbe d'évolution"),
+        (f"Dernières valeurs — {names['falling']}", "Tableau des dernières valeurs"),
+        (f"Carte stratégique — {strategic_code} {names['strategic']}", "Carte stratégique"),
+        (f"{names['objective']} — Service S1", "Chiffre clé"),
+        ("Hausse du mois", "Chiffre clé"),
+    ]
+    text = _text(page)
+    assert "KPI" not in text and "widget" not in text.lower()
+    editor = _text(client.get(f"/dashboards/{pk}/edit"))
+    assert f"Évolution — {names['rising']}" in editor  # the editor lists the same titles
+    assert "KPI" not in editor and "widget" not in editor.lower()
+    assert "Présentation" in editor and "Ajouter un bloc" in editor
+
+
 # ------------------------------------------------------------------------------ editor
 def _widgets(pk: int) -> list[tuple[str, int | None, str | None]]:
     return [
@@ -337,7 +393,7 @@ def test_quality_adds_reorders_and_removes_widgets_with_history(
         entries = len(_history(pk))
     login(client, world.users["quality"])
     page = client.get(f"/dashboards/{pk}")
-    assert "Modifier les widgets" in _text(page)
+    assert "Modifier les blocs" in _text(page)
     editor = client.get(f"/dashboards/{pk}/edit")
     assert editor.status_code == 200
     editor_html = editor.get_data(as_text=True)
@@ -395,10 +451,13 @@ def test_editor_refuses_bad_input_in_french_and_changes_nothing(
         widgets = _widgets(pk)
     login(client, world.users["quality"])
     cases = [
-        ({"kind": "camembert", "indicator": str(town.ids["rising"])}, "Type de widget"),
+        (
+            {"kind": "camembert", "indicator": str(town.ids["rising"])},
+            "« Présentation » : choisissez parmi « Chiffre clé »",
+        ),
         ({"kind": "kpi", "indicator": "99999999"}, "« Indicateur » : aucun indicateur"),
         ({"kind": "trend", "objective": f"strategic:{town.ids['strategic']}"}, "« Objectif »"),
-        ({"kind": "map", "indicator": "", "objective": ""}, "choisissez ce que le widget"),
+        ({"kind": "map", "indicator": "", "objective": ""}, "choisissez ce que le bloc"),
         ({"kind": "kpi", "indicator": str(town.ids["rising"]), "position": "zéro"}, "« Position »"),
     ]
     for data, message in cases:
@@ -419,7 +478,7 @@ def test_non_editors_are_refused(app: Flask, world: World, client: Any, town: To
         ).first()
     for role in ("official", "executive", "service_head", "agent"):
         login(client, world.users[role])
-        assert "Modifier les widgets" not in _text(client.get(f"/dashboards/{pk}"))
+        assert "Modifier les blocs" not in _text(client.get(f"/dashboards/{pk}"))
         assert client.get(f"/dashboards/{pk}/edit").status_code == 403
         assert (
             client.post(

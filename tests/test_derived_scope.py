@@ -198,6 +198,16 @@ def town(app: Flask, world: World) -> Town:
                 "service": s3,
             },
         )
+        # S1's finding on the shared audit, with an S3 action opened on it (its page lists it)
+        own_finding = new(
+            "finding",
+            {
+                "audit": shared_audit.id,
+                "kind": "nc_mineure",
+                "description": unique("Constat propre "),
+                "service": s1,
+            },
+        )
         # documents: S3's draft, S3's published one with its published and draft versions
         draft_doc = new(
             "document",
@@ -240,6 +250,7 @@ def town(app: Flask, world: World) -> Town:
                 "origin": "suggestion",
                 "kind": "corrective",
                 "owner": user_id(app, world.users["head_s3"]),
+                "finding": own_finding.id,
             },
         )
         # a notification about an S3 record, kept from when S1's head could open it
@@ -276,6 +287,7 @@ def town(app: Flask, world: World) -> Town:
             "own_process": own_process.id,
             "own_risk": own_risk.id,
             "audit": shared_audit.id,
+            "own_finding": own_finding.id,
             "secret_process": secret_process.id,
             "own_indicator": own_indicator.id,
             "secret_indicator": secret_indicator.id,
@@ -292,6 +304,8 @@ def town(app: Flask, world: World) -> Town:
             "indicator": own_indicator.code,
             "process": own_process.code,
             "strategic": strategic.code,
+            "finding": own_finding.description,
+            "released": released.change_summary,
         }
     return Town(ids, own)
 
@@ -409,13 +423,28 @@ def _versions(client: FlaskClient, headers: dict[str, str], town: Town, app: Fla
         assert client.get(f"/document_version/show/{pk}").status_code == 404
         assert client.get(f"/document_version/file/{pk}").status_code == 404
     assert client.get(f"/api/v1/document_version/{ids['released']}", headers=headers).json
+    # the document's page lists its released version (with its summary), never the draft
+    document = _ok(client.get(f"/document/show/{ids['published']}"))
+    assert town.own["released"] in document
+    assert f"/document_version/show/{ids['released']}" in document
+    assert f"/document_version/show/{ids['draft']}" not in document
     return [
         _ok(listed),
         _ok(client.get("/document_version/list/?psize_DocumentVersionView=500")),
         _ok(client.get("/document_version/export/csv")),
         _ok(client.get(f"/document_version/show/{ids['released']}")),
-        _ok(client.get(f"/document/show/{ids['published']}")),
+        document,
     ]
+
+
+def _children(client: FlaskClient, headers: dict[str, str], town: Town, app: Flask) -> list[str]:
+    """Children sections of parents' pages: the shared audit lists S1's finding, not S3's;
+    S1's finding lists no S3 action opened on it."""
+    audit = _ok(client.get(f"/audit/show/{town.ids['audit']}"))
+    assert town.own["finding"] in audit
+    finding = _ok(client.get(f"/finding/show/{town.ids['own_finding']}"))
+    assert "Aucune action pour l'instant." in finding
+    return [audit, finding]
 
 
 def _ok_json(response: Any) -> Any:
@@ -572,6 +601,8 @@ CASES: dict[str, Case] = {
         _parents,
     ),
     "document versions": Case(("ArtefactView.download_file", "ArtefactApi.get_file"), _versions),
+    # the children sections of the generic show page (ArtefactView.show, listed above)
+    "children sections": Case((), _children),
     "pickers": Case(("ArtefactApi.info", "ArtefactView.add", "ArtefactView.edit"), _pickers),
     "« Mes tâches »": Case(("MyTasksView.index", "VigieIndexView.index"), _tasks),
     "notifications": Case(("MyNotificationsView.list", "MyNotificationsView.open"), _notifications),
@@ -715,6 +746,13 @@ def test_the_matrix_can_fail(app: Flask, world: World, client: FlaskClient, town
     assert "4242.5" in leaks(response.get_data(as_text=True))
     show = client.get(f"/strategic_objective/show/{town.ids['strategic']}")
     assert SECRET in leaks(page_text(show))
+    # children sections: S3's draft version, S3's finding and S3's action on S1's finding
+    for path in (
+        f"/document/show/{town.ids['published']}",
+        f"/audit/show/{town.ids['audit']}",
+        f"/finding/show/{town.ids['own_finding']}",
+    ):
+        assert SECRET in leaks(page_text(client.get(path))), path
 
 
 def test_scores_are_the_whole_towns_for_every_reader(

@@ -80,6 +80,11 @@ def test_a_dashboard_renders_its_widgets(
             {"kind": "map", "objective": f"strategic:{town['strategic'][0][0]}"},
             Actor.system_actor(),
         )
+        # a mix of narrow and wide widgets that a grid of fixed cells would leave holes in
+        for kind in ("kpi", "trend", "kpi"):
+            dashboard_commands.add_widget(
+                dashboard, {"kind": kind, "indicator": indicator_id}, Actor.system_actor()
+            )
         dashboard_id = dashboard.id
     context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
     page = sign_in(context, live_url, "t_official")
@@ -87,10 +92,49 @@ def test_a_dashboard_renders_its_widgets(
     page.get_by_role("link", name=title).first.click()
     page.wait_for_url(lambda url: f"/dashboards/{dashboard_id}" in url)
     widgets = page.locator("[data-widget-body]")
-    assert widgets.count() == 4
+    assert widgets.count() == 7
     text = page.inner_text("body")
     assert "90" in text and "Données mises à jour" in text
     # one yearly value so far: the trend widget says so rather than drawing a lone point
     assert "Moins de deux valeurs" in text
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    for width in (1440, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        layout = page.evaluate(LAYOUT)
+        assert layout["scroll"] <= width, (width, layout)  # no sideways scroll of the page
+        assert len(layout["rows"]) >= (2 if width > 1000 else 7), (width, layout)
+        _assert_no_holes(layout, width)
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{width}.png"), full_page=True)
     context.close()
+
+
+#: The widgets' boxes grouped in rows (same top), with the grid's width and gaps.
+LAYOUT = """() => {
+  const grid = document.querySelector('.vigie-widgets');
+  const style = getComputedStyle(grid);
+  const rows = [];
+  for (const el of grid.children) {
+    const b = el.getBoundingClientRect();
+    let row = rows.find(r => Math.abs(r.top - b.top) < 1);
+    if (!row) { row = {top: b.top, boxes: []}; rows.push(row); }
+    row.boxes.push({left: b.left, right: b.right, width: b.width, bottom: b.bottom});
+  }
+  return {width: grid.getBoundingClientRect().width, columnGap: parseFloat(style.columnGap),
+          rowGap: parseFloat(style.rowGap), rows: rows,
+          scroll: document.documentElement.scrollWidth};
+}"""
+
+
+def _assert_no_holes(layout: dict[str, Any], width: int) -> None:
+    """Every row fills the grid's width, its widgets end at the same height, and each row
+    starts one gap below the one above: no empty cell anywhere."""
+    previous_bottom = None
+    for row in layout["rows"]:
+        boxes = row["boxes"]
+        used = sum(b["width"] for b in boxes) + layout["columnGap"] * (len(boxes) - 1)
+        assert abs(used - layout["width"]) <= 2, (width, "row not filled", row)
+        bottoms = {round(b["bottom"]) for b in boxes}
+        assert max(bottoms) - min(bottoms) <= 1, (width, "uneven row", row)
+        if previous_bottom is not None:
+            assert abs(row["top"] - previous_bottom - layout["rowGap"]) <= 1, (width, row)
+        previous_bottom = max(b["bottom"] for b in boxes)

@@ -46,6 +46,7 @@ from app.registry.interface import (
 from app.security.actor import Actor
 from views import held_upload
 from views import saved_filters as filter_menu
+from views.children import sections_for
 from views.forms import KeptFileInput, frenchify
 from views.jinja import state_badge
 from views.jobs import report_panels
@@ -233,6 +234,7 @@ class ArtefactView(ModelView):
             abort(404)
         widgets = self._get_show_widget(pk, item)
         entries = history.entries_for(self.artefact.code_name, item.id)
+        actor = Actor.current()
         return self.render_template(
             self.show_template,
             pk=pk,
@@ -249,6 +251,7 @@ class ArtefactView(ModelView):
             file_size_label=attachments.human_size(getattr(item, "file_size", None)),
             report_panels=report_panels(self.artefact.code_name, item.id, Actor.current()),
             report_year=date.today().year,
+            child_sections=sections_for(self.artefact, item, actor),
         )
 
     @expose("/transition/<pk>", methods=["POST"])

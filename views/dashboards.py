@@ -240,6 +240,7 @@ class DashboardsView(BaseView):
             dashboard=dashboard,
             widgets=widgets,
             kinds=loader.kind_labels(),
+            widget_title=loader.widget_title,
             errors={e.field: e.message for e in errors or []},
             form=form or {},
             **self._choices(actor),
@@ -273,7 +274,7 @@ class DashboardsView(BaseView):
         return self._command(
             pk,
             lambda d, a: commands.add_widget(d, form, a, reason=form.get("reason") or None),
-            _("Widget ajouté."),
+            _("Bloc ajouté."),
         )
 
     @expose("/<int:pk>/widgets/<int:widget_id>/move", methods=["POST"])
@@ -283,7 +284,7 @@ class DashboardsView(BaseView):
         return self._command(
             pk,
             lambda d, a: commands.move_widget(d, widget_id, direction, a),
-            _("Ordre des widgets enregistré."),
+            _("Ordre des blocs enregistré."),
         )
 
     @expose("/<int:pk>/widgets/<int:widget_id>/remove", methods=["POST"])
@@ -294,7 +295,7 @@ class DashboardsView(BaseView):
             lambda d, a: commands.remove_widget(
                 d, widget_id, a, reason=request.form.get("reason") or None
             ),
-            _("Widget retiré."),
+            _("Bloc retiré."),
         )
 
 

@@ -73,6 +73,11 @@ class Links:
         endpoint = _endpoints(SHOW_ENDPOINTS).get(code)
         return self.url(f"{endpoint}.show", pk=pk) if endpoint else None
 
+    def file(self, code: str, pk: int) -> str | None:
+        """The download of a record's stored file (None if the artefact has no screens)."""
+        endpoint = _endpoints(SHOW_ENDPOINTS).get(code)
+        return self.url(f"{endpoint}.download_file", pk=pk) if endpoint else None
+
     def card(self, code: str, pk: int) -> str | None:
         """The card of a record, for artefacts that have one."""
         endpoint = card_endpoint(code)

@@ -23,6 +23,7 @@ from app import history, registry
 from app.commands.errors import FieldError, Invalid, NotFound
 from app.commands.records import require_held
 from app.commands.values import check_text, within_id_range
+from app.dashboards import kind_labels
 from app.extensions import db
 from app.models import (
     Dashboard,
@@ -118,8 +119,8 @@ def add_widget(
             FieldError(
                 "kind",
                 _(
-                    "« Type de widget » : choisissez parmi %(kinds)s.",
-                    kinds=", ".join(WIDGET_KINDS),
+                    "« Présentation » : choisissez parmi %(kinds)s.",
+                    kinds=", ".join(f"« {label} »" for label in kind_labels().values()),
                 ),
             )
         )
@@ -176,7 +177,7 @@ def add_widget(
         errors.append(
             FieldError(
                 "indicator",
-                _("« Indicateur » ou « Objectif » : choisissez ce que le widget montre."),
+                _("« Indicateur » ou « Objectif » : choisissez ce que le bloc montre."),
             )
         )
     title, title_error = check_text(
@@ -221,7 +222,7 @@ def _widget_of(dashboard: Dashboard, widget_id: object) -> DashboardWidget:
     for widget in dashboard.widgets:
         if str(widget.id) == str(widget_id):
             return widget
-    raise NotFound(_("Ce widget n'existe pas (ou plus) sur ce tableau de bord."))
+    raise NotFound(_("Ce bloc n'existe pas (ou plus) sur ce tableau de bord."))
 
 
 def move_widget(

@@ -18,7 +18,7 @@ from app.declarations.choices import (
     STANDARD,
 )
 from app.models import Action, Audit, AuditProgramme, Finding
-from app.registry import Artefact, register
+from app.registry import Artefact, ChildSection, register
 from app.registry.artefact import CodeFormat
 from app.security.roles import AGENT, AUDITOR, QUALITY, SERVICE_HEAD
 from app.security.scope import ByColumn, ByMany, Unscoped
@@ -107,6 +107,16 @@ register(
             "no_finding": _l("Cochez pour émettre un rapport sans aucun constat."),
         },
         icon="fa-search",
+        children=(
+            ChildSection(
+                child="finding",
+                parent="audit",
+                label=_l("Constats"),
+                columns=("kind", "clause", "description", "service", "status"),
+                order_by=(("id", "asc"),),
+                empty=_l("Aucun constat enregistré pour l'instant."),
+            ),
+        ),
         # AUD-2026-03: numbered by Vigie in the year the audit is planned
         code_format=CodeFormat("AUD", digits=2, year_from="planned_date"),
         card=CardSpec(
@@ -141,6 +151,16 @@ register(
         },
         description_columns={"clause": _l("Norme et chapitre, par exemple 9001:8.5.1.")},
         icon="fa-flag-o",
+        children=(
+            ChildSection(
+                child="action",
+                parent="finding",
+                label=_l("Actions ouvertes sur ce constat"),
+                columns=("code", "title", "service", "owner", "due_date", "state"),
+                order_by=(("due_date", "asc"), ("id", "asc")),
+                empty=_l("Aucune action pour l'instant."),
+            ),
+        ),
     )
 )
 

@@ -27,7 +27,7 @@ from app.models import (
     Process,
     Risk,
 )
-from app.registry import Artefact, register
+from app.registry import Artefact, ChildSection, register
 from app.security.roles import QUALITY, SERVICE_HEAD
 from app.security.scope import (
     ByColumn,
@@ -111,6 +111,20 @@ register(
             "approver": _l("Ne peut pas être le rédacteur (principe des quatre yeux)."),
         },
         icon="fa-file-text-o",
+        # the version in force first, then the newest; drafts only for those who read them
+        children=(
+            ChildSection(
+                child="document_version",
+                parent="document",
+                label=_l("Versions"),
+                columns=("number", "status", "author", "approved_at", "change_summary"),
+                order_by=(("number", "desc"), ("id", "desc")),
+                first=("status", "publiee"),
+                date_only=frozenset({"approved_at"}),
+                empty=_l("Aucune version pour l'instant."),
+                lead_download=_l("Télécharger la version en vigueur"),
+            ),
+        ),
     )
 )
 

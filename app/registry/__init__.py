@@ -11,6 +11,7 @@ from typing import Any
 
 from app.declarations import load_all
 from app.registry.artefact import Artefact, Choice
+from app.registry.children import ChildSection
 from app.security.scope import ScopeRule, Unscoped
 
 _REGISTRY: dict[str, Artefact] = {}
@@ -100,6 +101,7 @@ def load_declarations() -> None:
 
 __all__ = [
     "Artefact",
+    "ChildSection",
     "Choice",
     "all_artefacts",
     "choice_label",
