@@ -22,6 +22,7 @@ from app.registry.artefact import Artefact
 #: French in the table, shown in the reader's language by :func:`authors`.
 SYSTEM = "système"
 
+
 def jsonable(value: Any) -> Any:
     """A value as it goes into a history diff: readable, JSON-serialisable, stable."""
     if value is None or isinstance(value, (bool, int, float, str)):

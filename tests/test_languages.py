@@ -62,6 +62,7 @@ NOT_PAGES = {
     "/import/template",  # the spreadsheet to fill in
 }
 
+
 # ------------------------------------------------------------------------- the catalogues
 def _catalogue(path: Path) -> dict[str, str]:
     with path.open("rb") as handle:
