@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import insert, select
 
 from app.commands.errors import Invalid
@@ -16,6 +17,10 @@ from app.extensions import db
 from app.models.history import HistoryEntry
 from app.models.organisation import VigieUser
 from app.registry.artefact import Artefact
+
+#: The author stored on Vigie's own writes (command line, jobs, the demo): a marker kept in
+#: French in the table, shown in the reader's language by :func:`authors`.
+SYSTEM = "système"
 
 
 def jsonable(value: Any) -> Any:
@@ -79,7 +84,7 @@ def record(
         artefact=artefact_code,
         record_id=record_id,
         user_id=getattr(user, "id", None),
-        username=getattr(user, "username", None) or "système",
+        username=getattr(user, "username", None) or SYSTEM,
         action=action,
         changes=changes or {},
         reason=checked_reason(reason),
@@ -115,7 +120,7 @@ def record_many(
         "artefact": artefact_code,
         "at": at,
         "user_id": getattr(user, "id", None),
-        "username": getattr(user, "username", None) or "système",
+        "username": getattr(user, "username", None) or SYSTEM,
     }
     reasons = {reason: checked_reason(reason) for reason in {e.reason for e in entries}}
     rows = [
@@ -144,13 +149,19 @@ def entries_for(artefact_code: str, record_id: int) -> list[HistoryEntry]:
 
 
 def authors(entries: Iterable[HistoryEntry]) -> dict[int, str]:
-    """The full names of the people who wrote these entries, by user id (one query): a
-    timeline names people, not logins."""
+    """Who signs each entry, by entry id (one query): a timeline names people, not logins;
+    Vigie's own writes (:data:`SYSTEM`, stored as the French word) in the reader's language."""
+    entries = list(entries)
     ids = {entry.user_id for entry in entries if entry.user_id is not None}
-    if not ids:
-        return {}
-    users = db.session.scalars(select(VigieUser).where(VigieUser.id.in_(ids)))
-    return {user.id: str(user.full_name or user.username) for user in users}
+    users = db.session.scalars(select(VigieUser).where(VigieUser.id.in_(ids))) if ids else ()
+    names = {user.id: str(user.full_name or user.username) for user in users}
+    shown = {}
+    for entry in entries:
+        if entry.user_id in names:
+            shown[entry.id] = names[entry.user_id]
+        elif entry.username == SYSTEM:
+            shown[entry.id] = gettext("système")
+    return shown
 
 
 def as_dict(entry: HistoryEntry) -> dict[str, Any]:

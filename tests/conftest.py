@@ -22,8 +22,9 @@ from sqlalchemy import event, text
 from app import create_app
 from app.extensions import db
 
-#: The browser and live-server fixtures (``browser``, ``live_url``), for every test module.
-pytest_plugins = ["tests.browser_fixtures"]
+#: The browser and live-server fixtures (``browser``, ``live_url``) and the demo town
+#: (``demo_app``), for every test module.
+pytest_plugins = ["tests.browser_fixtures", "tests.demo_town"]
 
 PASSWORD = "motdepasse-test"
 _counter = itertools.count(1)

@@ -1,99 +1,35 @@
 """Human values only: every list, show page and history of the demo town reads as people
 write, in French and in English.
 
-The demo is loaded once for the module through the real command line (``vigie db upgrade``
-then ``vigie demo load``) into its own database — a SQLite file, or a database of its own on
-the PostgreSQL test server when the run uses PostgreSQL. Then, as the administrator (who
-reads every artefact) and in both languages, the test renders every artefact's list and the
-show page (with its history timeline) of a sample of its records — the records with the
-longest histories, the first and the last, an archived one — and fails on what a person
-should never meet in the page's VISIBLE text (tags, attributes and scripts stripped): a
-Python list's brackets, ``True``/``False``/``None``, an ISO date, a raw state or choice code,
-a login instead of a person's name, a MIME type, a full SHA-256, a unit that does not agree
-with its number (« 1 pages ») or a count written « 3 nombre ».
+The demo is loaded once for the run (``demo_app``, tests/demo_town.py). Then, as the
+administrator (who reads every artefact) and in both languages, the test renders every
+artefact's list and the show page (with its history timeline) of a sample of its records —
+the records with the longest histories, the first and the last, an archived one — and fails
+on what a person should never meet in the page's VISIBLE text (tags, attributes and scripts
+stripped): a Python list's brackets, ``True``/``False``/``None``, an ISO date, a raw state
+or choice code, a login instead of a person's name, a MIME type, a full SHA-256, a unit that
+does not agree with its number (« 1 pages ») or a count written « 3 nombre ».
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from app.extensions import db
+from tests.demo_town import demo_client
 from tests.factories import form_errors
+from tests.page_text import VisibleText
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_PASSWORD = "admin-mot-de-passe"
 #: Records whose show page is rendered, per artefact and per way of choosing them.
 SAMPLE = 3
-
-
-# ------------------------------------------------------------------------- the demo town
-def _demo_database(folder: Path) -> str:
-    """A database for the demo alone: SQLite in ``folder``, or a fresh PostgreSQL one."""
-    url = os.environ.get("VIGIE_TEST_DATABASE_URL") or ""
-    if not url.startswith("postgresql"):
-        return f"sqlite:///{folder}/demo.sqlite3"
-    base, name = url.rsplit("/", 1)
-    own = f"{name}_human_values"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{own}"'))
-        conn.execute(text(f'CREATE DATABASE "{own}"'))
-    engine.dispose()
-    return f"{base}/{own}"
-
-
-def _vigie(*args: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("vigie")), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    from app import create_app
-
-    folder = tmp_path_factory.mktemp("human-values")
-    url = _demo_database(folder)
-    env = {
-        **os.environ,
-        "VIGIE_DEMO": "1",
-        "VIGIE_INSTANCE_DIR": str(folder),
-        "VIGIE_DATABASE_URL": url,
-        "VIGIE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-    }
-    env.pop("VIGIE_FILES_DIR", None)
-    _vigie("db", "upgrade", env=env)
-    _vigie("demo", "load", env=env)
-    return create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "tests-only-secret-key-0123456789abcdef0123456789",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "VIGIE_INSTANCE_DIR": str(folder),
-            "VIGIE_FILES_DIR": None,
-            "SERVER_NAME": None,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
 
 
 @dataclass
@@ -150,44 +86,7 @@ def town(demo_app: Flask) -> Iterator[Town]:
     yield Town(pages=pages, logins=logins, codes=codes)
 
 
-def _client(demo_app: Flask, language: str) -> FlaskClient:
-    client = demo_app.test_client()
-    response = client.post("/login/", data={"username": "admin", "password": ADMIN_PASSWORD})
-    assert response.status_code == 302, form_errors(response)
-    if language == "en":
-        client.get("/lang/en")
-    return client
-
-
 # ------------------------------------------------------------------------- what is seen
-class VisibleText(HTMLParser):
-    """The text a person sees: no tags, no attributes, no scripts or styles."""
-
-    SILENT = frozenset({"script", "style", "template", "noscript"})
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._silent = 0
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SILENT:
-            self._silent += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SILENT and self._silent:
-            self._silent -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._silent:
-            self.parts.append(data)
-
-    @property
-    def text(self) -> str:
-        return " ".join(" ".join(self.parts).split())
-
-
 #: Raw values, by what they are.
 RAW = {
     "Python list": re.compile(r"[\[\]]"),
@@ -225,7 +124,7 @@ def raw_values(text: str, town: Town) -> list[str]:
 def test_lists_show_pages_and_histories_show_human_values(
     demo_app: Flask, town: Town, language: str
 ) -> None:
-    client = _client(demo_app, language)
+    client = demo_client(demo_app, language)
     problems: dict[str, list[str]] = {}
     for url in town.pages:
         response = client.get(url)

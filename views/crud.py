@@ -549,7 +549,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
     show = list(artefact.detail_columns)
     relations_in_forms = [c for c in editable if artefact.is_relation(c)]
     rel_filters = {name: picker_filters(artefact, name) for name in relations_in_forms}
-    labels = {c: artefact.column_label(c) for c in {*show, *artefact.list_columns, *editable}}
+    labels = {c: artefact.column_caption(c) for c in {*show, *artefact.list_columns, *editable}}
     labels["reason"] = _l("Motif de la modification")
     if "file_size" in labels:  # shown in words (« 1,6 Ko »), not in bytes as in exports
         labels["file_size"] = _l("Taille")
@@ -571,7 +571,7 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
     replace_fields = {attachments.FILE_FIELD: file_field(True)} if artefact.accepts_upload else {}
     choice_fields = {
         name: SelectField(
-            artefact.column_label(name),
+            artefact.column_caption(name),
             choices=[
                 *([("", "—")] if artefact.is_nullable(name) else []),
                 *[(code, label) for code, label in choice.values],

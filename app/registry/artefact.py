@@ -293,11 +293,19 @@ class Artefact:
     def related_model(self, name: str) -> type:
         return self.relationships[name].mapper.class_
 
-    def column_label(self, name: str) -> str:
+    def column_caption(self, name: str) -> Any:
+        """The column's label as declared: a lazy string, translated each time it is shown.
+
+        For what is built once and shown many times (the generated views' ``label_columns``
+        and form fields, made when the app starts): a label turned into text there would
+        stay in the language of the start-up — French — on every later request.
+        """
         label = self.label_columns.get(name)
-        if label is None:
-            label = COMMON_LABELS.get(name, name)
-        return str(label)
+        return COMMON_LABELS.get(name, name) if label is None else label
+
+    def column_label(self, name: str) -> str:
+        """The column's label in the current request's language."""
+        return str(self.column_caption(name))
 
 
 def _common_labels() -> dict[str, Any]:

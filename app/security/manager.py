@@ -96,7 +96,7 @@ class RoleModelView(WithPageHeading, fab_views.RoleModelView):
         # defined, and its unlabelled row checkboxes fail RGAA 11.1)
         self.actions.pop("copyrole", None)
 
-    label_columns = {"name": _l("Rôle"), "permissions": _l("Droits")}
+    label_columns = {"name": _l("Rôle"), "permissions": _l("Droits"), "groups": _l("Groupes")}
     formatters_columns = {"name": role_label, "permissions": permissions_text}
 
 
@@ -113,11 +113,26 @@ class PermissionViewModelView(WithPageHeading, fab_views.PermissionViewModelView
     }
 
 
+class UserGroupModelView(WithPageHeading, fab_views.UserGroupModelView):
+    """Groups with labels in the reader's language: FAB declares none for this view, and the
+    names it makes up from the columns (« Name », « Roles ») are English in French too (FAB's
+    class name kept: it names the endpoints and permissions)."""
+
+    label_columns = {
+        "name": _l("Nom"),
+        "label": _l("Libellé"),
+        "description": _l("Description"),
+        "users": _l("Utilisateurs"),
+        "roles": _l("Rôles"),
+    }
+
+
 class VigieSecurityManager(SecurityManager):
     user_model = VigieUser
     userdbmodelview = VigieUserView
     rolemodelview = RoleModelView
     permissionviewmodelview = PermissionViewModelView
+    groupmodelview = UserGroupModelView
     #: FAB's user statistics chart loads Google's charting script from the Internet (no
     #: external resource on any page); the user list says the same in words.
     userstatschartview = None
