@@ -54,3 +54,22 @@ def test_roles_and_rights_screens_speak_french_then_english(app: Flask, world: W
     assert not CODES.search(english)
     assert "Cancel" in english and "Annuler" not in english
     client.get("/lang/fr")
+
+
+RAW = re.compile(r"\b(None|True|False)\b|\[|\]")
+
+
+def test_users_screens_show_words_not_python_values(app: Flask, world: World) -> None:
+    """A user's roles and services by name, « Oui »/« Non », « — » for nothing, French
+    dates — never ``None``, ``True`` or ``[S1 — …]``."""
+    from tests.factories import user_id
+
+    client = login(app.test_client(), world.users["admin"])
+    head = user_id(app, world.users["service_head"])  # a member of a service, with a role
+    for path in ("/users/list/", f"/users/show/{head}"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        text = page_text(response)
+        assert not RAW.search(text), (path, RAW.search(text))
+    shown = page_text(client.get(f"/users/show/{head}"))
+    assert "Oui" in shown and "Responsable de service" in shown
