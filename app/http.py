@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, flash, jsonify, redirect, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
@@ -271,6 +272,14 @@ def _error_answer(status: int, message: str, headers: Mapping[str, str] | None =
     return response
 
 
+def _language() -> str:
+    """The reader's language for a bare page (French when even that cannot be read)."""
+    try:
+        return str(get_locale() or "fr").split("_")[0]
+    except Exception:
+        return "fr"
+
+
 def _page_or_plain(status: int, message: str) -> str:
     """The error page; if even the page cannot be drawn (the error came before the signed-in
     user was loaded, or from the templates themselves), the same words on a bare page."""
@@ -281,7 +290,8 @@ def _page_or_plain(status: int, message: str) -> str:
         log.exception("the error page of a %s could not be drawn", status)
         title, text = escape(status_title(status)), escape(message)
         return (
-            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<!DOCTYPE html><html lang="{_language()}"><head><meta charset="utf-8">'
+            f"<title>{title}</title>"
             f'</head><body><div class="alert alert-danger" role="alert"><strong>{title}</strong>'
             f' — {text}</div><p><a href="/">{escape(_("Retour"))}</a></p></body></html>'
         )

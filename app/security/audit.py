@@ -28,7 +28,7 @@ from sqlalchemy import event, insert, inspect, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.history import jsonable
+from app.history import SYSTEM, jsonable
 from app.models.history import HistoryEntry
 from app.models.types import utcnow
 from app.security.administration import sync_run, syncing
@@ -171,7 +171,7 @@ def _describe(obj: Any, new: bool) -> tuple[str, dict[str, list[Any]]] | None:
 def _actor() -> tuple[int | None, str]:
     user = request_user() if has_request_context() else None
     user_id = getattr(user, "id", None)
-    return user_id, getattr(user, "username", None) or "système"
+    return user_id, getattr(user, "username", None) or SYSTEM
 
 
 #: ``Session.info`` key: (sync run or None, {(artefact, id): (entry id, action, changes)}) —

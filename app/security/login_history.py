@@ -40,7 +40,7 @@ class _Typed:
 
 
 #: The author of a lockout: Vigie itself.
-SYSTEM = _Typed("système")
+SYSTEM = _Typed(history.SYSTEM)
 
 
 def _origin() -> dict[str, list[Any]]:
