@@ -125,9 +125,9 @@ def test_the_map_stays_readable_and_the_matrix_whole_on_a_phone(
         context.close()
 
 
-@pytest.mark.parametrize(
-    "role", ["admin", "quality", "executive", "official", "service_head", "agent", "auditor"]
-)
+#: The administrator's menu is the longest (Sécurité), the quality cell's the longest of the
+#: people using Vigie daily; an official's and an agent's are made of other entries.
+@pytest.mark.parametrize("role", ["admin", "quality", "official", "agent"])
 def test_the_menu_bar_is_one_row_at_1280_px(
     app: Flask, world: World, live_url: str, browser: Any, role: str
 ) -> None:
