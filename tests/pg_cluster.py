@@ -1,9 +1,11 @@
 """A PostgreSQL cluster of one test's own, to stop and start under a running Vigie.
 
 The shared test server (``scripts/test-services.sh``) must never be stopped by a test: other
-tests, and other people's runs, use it. This is the same recipe on a port of its own (55446
-and up), in a folder under ``/tmp`` that the ``postgres`` user can reach when the tests run as
-root (``initdb`` and ``postgres`` refuse root).
+tests, and other people's runs, use it. This is the same recipe on a port of its own (25446
+and up: below Linux's ephemeral range, 32768–60999, so that no client connection of the
+running suite can hold it as its local end while the cluster is stopped), in a folder
+under ``/tmp`` that the ``postgres`` user can reach when the tests run as root (``initdb``
+and ``postgres`` refuse root).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-FIRST_PORT = 55446
+FIRST_PORT = 25446
 
 
 def bindir() -> Path | None:
@@ -33,15 +35,21 @@ def bindir() -> Path | None:
 
 
 def _free_port(start: int) -> int:
+    """A port nothing holds: one that binds (a port a client connection holds as its local end
+    refuses connections, yet cannot be bound)."""
     for port in range(start, start + 200):
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) != 0:
-                return port
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     raise RuntimeError("no free port for a private PostgreSQL")
 
 
 class Cluster:
-    """``initdb`` + ``pg_ctl`` on a free port from 55446; ``url`` points at database ``vigie``."""
+    """``initdb`` + ``pg_ctl`` on a free port from :data:`FIRST_PORT`; ``url`` points at
+    database ``vigie``."""
 
     def __init__(self) -> None:
         found = bindir()
