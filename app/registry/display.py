@@ -107,6 +107,27 @@ def shown(artefact: Artefact, name: str, value: Any) -> str:
     return str(value)
 
 
+def shown_plain(value: Any) -> str:
+    """A value with no declaration to read it by (a user's field on FAB's users screens):
+    « — » for nothing, « Oui »/« Non », French dates and numbers, related records by their
+    label, several joined."""
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, (int, float)):
+        return format_number(value)
+    if hasattr(value, "__iter__"):
+        return _joined(_label(item) for item in value)
+    return _label(value)
+
+
 def shown_recorded(artefact: Artefact, name: str, value: Any) -> str:
     """A value as a history diff recorded it (JSON: ISO dates, labels of related records,
     lists of labels), as people read it."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, g, has_request_context
@@ -12,46 +11,15 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import format_datetime, format_number, yes_no
 from app.models.organisation import VigieUser
+from app.registry import display
 from app.security import login_history, login_throttle, sessions
 from app.security.permission_labels import action_label, permissions_text, subject_label
 from app.security.roles import role_label
 
 _USER_EXTRA = ["services", "manager"]
-#: What an empty field reads.
-EMPTY = "—"
-
-
-def _one(value: Any) -> str:
-    """A related record as people name it: a role by its French name, a person by their full
-    name, a service by its code and name."""
-    name = getattr(value, "name", None)
-    if value.__class__.__name__ == "Role" and isinstance(name, str):
-        return role_label(name)
-    full_name = getattr(value, "full_name", None)
-    return str(full_name) if full_name else str(value)
-
-
-def human(value: Any) -> str:
-    """A user's field in words on the users screens (FAB prints ``None``, ``True`` and
-    Python lists): « — », « Oui »/« Non », French dates in Paris time, names joined."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    if hasattr(value, "__iter__"):  # a collection of roles or services
-        return ", ".join(_one(item) for item in value) or EMPTY
-    return _one(value)
-
-
-#: Every column the users screens show, read through :func:`human`.
+#: Every column the users screens show, in words (FAB prints ``None``, ``True`` and Python
+#: lists).
 _USER_SHOWN = [
     "first_name",
     "last_name",
@@ -124,7 +92,7 @@ class VigieUserView(WithPageHeading, UserDBModelView):
         "manager": _l("Responsable hiérarchique"),
         "roles": _l("Rôles"),
     }
-    formatters_columns = dict.fromkeys(_USER_SHOWN, human)
+    formatters_columns = dict.fromkeys(_USER_SHOWN, display.shown_plain)
     description_columns = {
         **UserDBModelView.description_columns,
         "services": _l("Services dont l'agent est membre ; un membre d'un pôle voit ses services."),
