@@ -8,6 +8,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -64,3 +65,32 @@ def section(title: str) -> Iterator[None]:
     start = time.perf_counter()
     yield
     print(f"   ({time.perf_counter() - start:.1f} s)")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One line of ``make bench``'s summary: a measure, its baseline taken in the same run,
+    the ratio between them and the aim it must meet.
+
+    ``higher_is_better`` says which way the aim points: a throughput ratio must reach the aim
+    (``ratio >= aim``), a time ratio must stay under it (``ratio <= aim``).
+    """
+
+    name: str
+    measured: str
+    baseline: str
+    ratio: float
+    aim: float
+    higher_is_better: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio >= self.aim if self.higher_is_better else self.ratio <= self.aim
+
+    @property
+    def aim_text(self) -> str:
+        return f"{'≥' if self.higher_is_better else '≤'} {self.aim:g}"
+
+    def line(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        return f"   {self.name} : {self.ratio:.2f} (objectif {self.aim_text}) {verdict}"
