@@ -177,7 +177,9 @@ class _Checker:
 
     @staticmethod
     def _comment(raw: object) -> str | None:
-        if raw is not None and not isinstance(raw, str):
+        if raw is None:  # most pushed values carry none: no label to translate per row
+            return None
+        if not isinstance(raw, str):
             _refuse("comment", _("Le commentaire doit être un texte."))
         comment, error = check_text(
             "comment", _("Commentaire"), raw, max_length=COMMENT_LIMIT, multiline=True

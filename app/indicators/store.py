@@ -7,10 +7,11 @@ calculated indicators:
 * :func:`value_errors` is the one rule function of a value (the indicator is not calculated,
   the period has the indicator's frequency and has begun, a locked period takes only a
   quality correction with a reason, the value is within the indicator's bounds), worded once;
-* :func:`write` stores checked rows with set-based statements — one read of the existing
-  values, one upsert, one read of the new ids, one insert of history rows through
-  :func:`app.history.record_many` — so 50,000 rows cost a few statements, not 50,000 ORM
-  round trips. It runs in the caller's unit of work.
+* :func:`write` stores checked rows set-based, in the caller's unit of work: on PostgreSQL
+  the whole batch and its history in one statement (:mod:`app.indicators.store_pg`); on
+  SQLite one read of the existing values, multi-row upserts, one read of the new ids and
+  multi-row history inserts (:func:`app.history.record_many`). Who writes, from which
+  application and why is resolved once per batch, never per row.
 
 The upsert (``INSERT … ON CONFLICT (indicator_id, period) DO UPDATE``) is what makes
 concurrent pushes of the same value safe: the database serialises them on the unique index,
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -33,6 +34,7 @@ from app import history, periods
 from app.commands.errors import FieldError
 from app.extensions import db
 from app.formatting import format_number
+from app.indicators.store_pg import write_set_based
 from app.models.indicators import Measurement, ReportingPeriod, SourceApplication
 from app.models.types import utcnow
 from app.security.actor import Actor
@@ -307,13 +309,81 @@ def write(
     application: SourceApplication | None = None,
     reason: str | None = None,
 ) -> BatchResult:
-    """Store checked rows with set-based statements and their history (see the module
-    docstring); runs in the caller's unit of work and commits nothing."""
+    """Store checked rows and their history, set-based (see the module docstring); runs in
+    the caller's unit of work and commits nothing.
+
+    PostgreSQL takes the whole batch in one statement (:mod:`app.indicators.store_pg`);
+    SQLite, the embedded default, in a few multi-row statements in the same transaction.
+    Both give the same rows, the same counts and the same history entries.
+    """
     if source not in SOURCES:
         raise ValueError(f"unknown measurement source {source!r}")
+    if not rows:
+        return BatchResult()
+    sender = application.code if application is not None else None
+    default_reason = _("Envoi de l'application %(code)s", code=sender) if sender else None
+    context = WriteContext(
+        source=source,
+        application_id=application.id if application is not None else None,
+        sender=sender,
+        user=actor.user,
+        reason=history.checked_reason(reason or default_reason),
+        now=utcnow(),
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _write_in_one_statement(rows, context)
+    return _write_in_steps(rows, context)
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What every row of one batch shares, resolved once: the source, the application, the
+    person (one lookup per batch, not per row), the checked reason and the time."""
+
+    source: str
+    application_id: int | None
+    sender: str | None
+    user: Any
+    reason: str | None
+    now: datetime
+
+    @property
+    def user_id(self) -> int | None:
+        return getattr(self.user, "id", None)
+
+    @property
+    def username(self) -> str:
+        return getattr(self.user, "username", None) or history.SYSTEM
+
+
+def _write_in_one_statement(rows: Sequence[Row], context: WriteContext) -> BatchResult:
+    """PostgreSQL: the whole batch and its history in one statement (:mod:`.store_pg`)."""
+    written = write_set_based(
+        rows,
+        source=context.source,
+        application_id=context.application_id,
+        sender=context.sender,
+        user_id=context.user_id,
+        username=context.username,
+        reason=context.reason,
+        now=context.now,
+    )
+    result = BatchResult(unchanged=len(rows) - len(written))
+    for row in written:
+        if row.created:
+            result.created += 1
+        else:
+            result.updated += 1
+        result.changed.add((row.indicator_id, row.period))
+    return result
+
+
+def _write_in_steps(rows: Sequence[Row], context: WriteContext) -> BatchResult:
+    """The portable path: one read of the stored values, multi-row upserts, one read of the
+    new ids, multi-row history inserts."""
     result = BatchResult()
     stored_rows = existing(rows)
-    now = utcnow()
+    now = context.now
     changed = [row for row in rows if not _same(stored_rows.get(row.key), row)]
     result.unchanged = len(rows) - len(changed)
     if not changed:
@@ -325,9 +395,9 @@ def write(
             "period": row.period,
             "value": row.value,
             "comment": row.comment,
-            "source": source,
-            "source_application_id": application.id if application is not None else None,
-            "entered_by_id": actor.user_id,
+            "source": context.source,
+            "source_application_id": context.application_id,
+            "entered_by_id": context.user_id,
             "entered_at": now,
             "created_at": now,
             "updated_at": now,
@@ -347,8 +417,6 @@ def write(
             for key, stored in existing([r for r in changed if r.key not in ids]).items()
         }
     )
-    sender = application.code if application is not None else None
-    default_reason = _("Envoi de l'application %(code)s", code=sender) if sender else None
     entries = []
     for row in changed:
         stored = stored_rows.get(row.key)
@@ -361,9 +429,9 @@ def write(
             history.Entry(
                 record_id=ids[row.key],
                 action="create" if stored is None else "update",
-                changes=_changes(row, stored, source, sender),
-                reason=reason or default_reason,
+                changes=_changes(row, stored, context.source, context.sender),
+                reason=context.reason,
             )
         )
-    history.record_many("measurement", entries, user=actor.user, at=now)
+    history.record_many("measurement", entries, user=context.user, at=now)
     return result
