@@ -127,6 +127,11 @@ class _Checker:
     indicators: dict[str, _IndicatorColumns]
     locked: set[str]
     seen: dict[tuple[int, str], int] = field(default_factory=dict)
+    #: Indicators already accepted, by the code as sent: a batch names a few hundred
+    #: indicators over thousands of rows, each checked once.
+    accepted: dict[str, _IndicatorColumns] = field(default_factory=dict)
+    #: The period rules' verdict by (frequency, period): they read nothing else of the row.
+    period_verdicts: dict[tuple[str, str], list[FieldError]] = field(default_factory=dict)
 
     def may_feed(self, indicator: _IndicatorColumns) -> bool:
         if self.actor.system:
@@ -141,20 +146,17 @@ class _Checker:
             _refuse(
                 "__row__", _("Chaque ligne doit être un objet {indicator, period, value, comment}.")
             )
-        unknown = sorted(set(raw) - ROW_FIELDS)
-        if unknown:
+        if not ROW_FIELDS.issuperset(raw):
+            unknown = sorted(set(raw) - ROW_FIELDS)
             _refuse(unknown[0], _("Champ inconnu : « %(name)s ».", name=unknown[0]))
-        indicator = self._indicator(raw)
+        sent = raw.get("indicator")
+        indicator = self.accepted.get(sent) if isinstance(sent, str) else None
+        if indicator is None:
+            indicator = self._indicator(raw)
+            if isinstance(sent, str):
+                self.accepted[sent] = indicator
         period_code = str(raw.get("period") or "").strip()
-        _first(
-            store.period_errors(
-                indicator,
-                period_code,
-                today=self.today,
-                locked=period_code in self.locked,
-                writer=self.writer,
-            )
-        )
+        _first(self._period_errors(indicator, period_code))
         value = parse_number(raw.get("value"))
         if value is None:
             _refuse("value", _("La valeur doit être un nombre."))
@@ -162,6 +164,19 @@ class _Checker:
         comment = self._comment(raw.get("comment"))
         self._not_twice(index, indicator, period_code)
         return Row(index, indicator.id, indicator.code, period_code, value, comment)
+
+    def _period_errors(self, indicator: _IndicatorColumns, period_code: str) -> list[FieldError]:
+        key = (indicator.frequency, period_code)
+        verdict = self.period_verdicts.get(key)
+        if verdict is None:
+            verdict = self.period_verdicts[key] = store.period_errors(
+                indicator,
+                period_code,
+                today=self.today,
+                locked=period_code in self.locked,
+                writer=self.writer,
+            )
+        return verdict
 
     def _indicator(self, raw: Mapping[str, object]) -> _IndicatorColumns:
         code = str(raw.get("indicator") or "").strip()

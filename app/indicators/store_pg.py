@@ -2,29 +2,32 @@
 
 A batch used to cost two statements per value (the upsert and its history row) sent one by
 one by the driver's pipelined ``executemany``, plus two reads of the stored rows. Here the
-batch travels as five arrays (indicator ids, periods, values, comments, codes) unnested by
-the server, and one statement:
+batch travels as one JSON document and is written by one statement:
 
-1. joins them to the stored values (``prior``),
+1. looks up the stored value of each row (``prior``: one probe of the unique index per row),
 2. keeps the rows that change something (a new value, a new comment, an archived value
    coming back),
 3. upserts those (``INSERT … ON CONFLICT (indicator_id, period) DO UPDATE … RETURNING``),
 4. writes their history rows from what the upsert returned, with the same diff the portable
-   path computes in Python (``value``; ``indicator`` and ``period`` on a creation; ``comment``
-   when it changed; ``source``; ``source_application`` when an application sent it),
+   path computes in Python — ``value``; ``indicator`` and ``period`` on a creation;
+   ``comment`` when it changed; ``source``; ``source_application`` when an application sent
+   it — built by one ``json_build_object`` per row whose absent keys are stripped,
 5. returns, per written row, whether it counts as created.
 
 Every sub-statement of a ``WITH`` sees the same snapshot, so ``prior`` holds the values as
 they were before the upsert: the history's « before » is exact. Two batches racing on the
 same value are serialised by the unique index (``ON CONFLICT``), as before.
 
-The arrays are bound parameters, so a batch of 50,000 rows is one round trip with five
-binary arrays rather than 50,000 parameter sets; no temporary table is created, which
-keeps the catalogue quiet under a steady push.
+The rows travel as one bound parameter — a JSON document of row arrays, unpacked by the
+server — so a batch of 50,000 rows is one round trip, not 50,000 parameter sets; no
+temporary table is created, which keeps the catalogue quiet under a steady push. Values
+are exact: Python writes a float's shortest round-trip form, which PostgreSQL reads back
+to the same double.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, NamedTuple, Protocol
 
@@ -64,22 +67,25 @@ class Written(NamedTuple):
 _STATEMENT = text(
     """
 WITH incoming AS (
-    SELECT *
-    FROM unnest(
-        CAST(:indicator_ids AS integer[]),
-        CAST(:periods AS varchar[]),
-        CAST(:vals AS double precision[]),
-        CAST(:comments AS text[]),
-        CAST(:codes AS varchar[])
-    ) AS t(indicator_id, period, value, comment, code)
+    SELECT CAST(r->>0 AS integer) AS indicator_id,
+           CAST(r->>1 AS varchar) AS period,
+           CAST(r->>2 AS double precision) AS value,
+           r->>3 AS comment,
+           r->>4 AS code
+    FROM json_array_elements(CAST(:rows AS json)) AS r
 ),
 prior AS (
     SELECT i.indicator_id, i.period, i.value, i.comment, i.code,
            m.id AS stored_id, m.value AS stored_value, m.comment AS stored_comment,
            m.archived AS stored_archived
     FROM incoming AS i
-    LEFT JOIN measurement AS m
-      ON m.indicator_id = i.indicator_id AND m.period = i.period
+    -- one probe of the unique (indicator_id, period) index per row: LIMIT keeps the planner
+    -- from turning this into a hash join over the whole measurement table
+    LEFT JOIN LATERAL (
+        SELECT id, value, comment, archived FROM measurement
+        WHERE indicator_id = i.indicator_id AND period = i.period
+        LIMIT 1
+    ) AS m ON true
 ),
 changing AS (
     SELECT * FROM prior
@@ -113,27 +119,25 @@ logged AS (
     INSERT INTO history_entry (artefact, record_id, at, user_id, username, action, changes, reason)
     SELECT 'measurement', w.id, :now, :user_id, :username,
            CASE WHEN c.stored_id IS NULL THEN 'create' ELSE 'update' END,
-           CAST(
-               jsonb_build_object('value', jsonb_build_array(c.stored_value, c.value))
-               || CASE WHEN c.stored_id IS NULL THEN jsonb_build_object(
-                      'indicator', jsonb_build_array(NULL, c.code),
-                      'period', jsonb_build_array(NULL, c.period))
-                  ELSE '{}'::jsonb END
-               || CASE WHEN c.stored_comment IS DISTINCT FROM c.comment
-                  THEN jsonb_build_object('comment', jsonb_build_array(c.stored_comment, c.comment))
-                  ELSE '{}'::jsonb END
-               || jsonb_build_object('source', jsonb_build_array(NULL, CAST(:source AS text)))
-               || CASE WHEN CAST(:sender AS text) IS NOT NULL THEN jsonb_build_object(
-                      'source_application', jsonb_build_array(NULL, CAST(:sender AS text)))
-                  ELSE '{}'::jsonb END
-               AS json),
+           -- one object per row; the keys a row does not carry are NULL, then stripped
+           json_strip_nulls(json_build_object(
+               'value', json_build_array(c.stored_value, c.value),
+               'indicator', CASE WHEN c.stored_id IS NULL
+                                 THEN json_build_array(NULL, c.code) END,
+               'period', CASE WHEN c.stored_id IS NULL
+                              THEN json_build_array(NULL, c.period) END,
+               'comment', CASE WHEN c.stored_comment IS DISTINCT FROM c.comment
+                               THEN json_build_array(c.stored_comment, c.comment) END,
+               'source', json_build_array(NULL, CAST(:source AS text)),
+               'source_application', CASE WHEN CAST(:sender AS text) IS NOT NULL
+                                          THEN json_build_array(NULL, CAST(:sender AS text)) END
+           )),
            :reason
     FROM written AS w
     JOIN changing AS c ON c.indicator_id = w.indicator_id AND c.period = w.period
 )
-SELECT c.indicator_id, c.period, (c.stored_id IS NULL OR c.stored_archived) AS created
-FROM written AS w
-JOIN changing AS c ON c.indicator_id = w.indicator_id AND c.period = w.period
+-- every changing row is written (a conflict updates it): no need to join ``written`` again
+SELECT indicator_id, period, (stored_id IS NULL OR stored_archived) AS created FROM changing
 """
 )
 
@@ -152,11 +156,14 @@ def write_set_based(
     """Store the rows and their history in one statement; returns what was written (the
     rows left out changed nothing)."""
     params = {
-        "indicator_ids": [row.indicator_id for row in rows],
-        "periods": [row.period for row in rows],
-        "vals": [row.value for row in rows],
-        "comments": [row.comment for row in rows],
-        "codes": [row.indicator_code for row in rows],
+        # the batch as one JSON document of row arrays: the server unpacks 50,000 rows
+        # faster than the driver adapts five arrays of them (measured: about half the time)
+        "rows": json.dumps(
+            [
+                [row.indicator_id, row.period, row.value, row.comment, row.indicator_code]
+                for row in rows
+            ]
+        ),
         "source": source,
         "application_id": application_id,
         "sender": sender,
