@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -250,21 +250,24 @@ def _clean(data: object) -> bool:
     texts: list[str] = []
     stack: list[tuple[object, int]] = [(data, 0)]
     while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            if depth >= MAX_DEPTH:
+        container, depth = stack.pop()
+        if isinstance(container, dict):
+            texts.extend(container)
+            items: Iterable[object] = container.values()
+        elif isinstance(container, list):
+            items = container
+        else:
+            items = (container,)
+        for value in items:
+            # scalars are judged here; only containers go on the stack
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (dict, list)):
+                if depth + 1 >= MAX_DEPTH:
+                    return False
+                stack.append((value, depth + 1))
+            elif type(value) is int and abs(value) > MAX_NUMBER:
                 return False
-            for key, inner in value.items():
-                texts.append(key)
-                stack.append((inner, depth + 1))
-        elif isinstance(value, list):
-            if depth >= MAX_DEPTH:
-                return False
-            stack.extend((inner, depth + 1) for inner in value)
-        elif isinstance(value, str):
-            texts.append(value)
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-            return False
     # texts are checked as multi-line: joining them by a line break changes nothing
     return text_problem("\n".join(texts), multiline=True) is None
 

@@ -44,8 +44,8 @@ PASSWORD = "bench-password-123"
 Pair = tuple[int, str]
 
 
-def _setup(app: Flask) -> list[Pair]:
-    """A bench service with 500 monthly indicators (created once)."""
+def _setup(app: Flask, count: int = INDICATORS) -> list[Pair]:
+    """A bench service with ``count`` monthly indicators (created once), without values."""
     with app.app_context():
         system = Actor.system_actor()
         service = db.session.scalar(select(Service).where(Service.code == "BENCH"))
@@ -58,7 +58,7 @@ def _setup(app: Flask) -> list[Pair]:
         codes = db.session.scalars(
             select(Indicator.code).where(Indicator.owner_service_id == service.id)
         ).all()
-        for n in range(len(codes), INDICATORS):
+        for n in range(len(codes), count):
             db.session.add(
                 Indicator(
                     code=f"BENCH-{n:04d}",
@@ -72,7 +72,7 @@ def _setup(app: Flask) -> list[Pair]:
             select(Indicator.id, Indicator.code)
             .where(Indicator.owner_service_id == service.id)
             .order_by(Indicator.code)
-            .limit(INDICATORS)
+            .limit(count)
         ).all()
         # a rerun on a kept database starts from empty months again
         db.session.execute(
