@@ -266,6 +266,19 @@ API_CASES: dict[str, Request] = {
         422,
         "title",
     ),
+    "control character in the third row of a batch": (
+        "POST",
+        "/api/v1/measurement/batch",
+        {
+            "measurements": [
+                {"indicator": "X", "period": "2024-01", "value": 1},
+                {"indicator": "X", "period": "2024-02", "value": 2},
+                {"indicator": "X", "period": "2024-03", "value": 3, "comment": "a\x01b"},
+            ]
+        },
+        422,
+        "measurements[2].comment",
+    ),
     "escape character in a text": (
         "PUT",
         "/api/v1/risk/{risk}",
