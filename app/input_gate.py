@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import prison
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -92,7 +92,7 @@ def check_request() -> None:
     if request.mimetype in _JSON_TYPES or request.mimetype.endswith("+json"):
         if limit is not None and (request.content_length or 0) > limit:
             raise BodyTooLarge(body_too_large_message())
-        _check_json(_body(limit))
+        g.vigie_json_body = _check_json(_body(limit))
     elif request.mimetype == "application/x-www-form-urlencoded":
         if limit is not None and (request.content_length or 0) > limit:
             raise RequestEntityTooLarge()
@@ -100,6 +100,15 @@ def check_request() -> None:
         _check_form_bytes(raw)
     elif request.mimetype == "multipart/form-data":
         _check_multipart()
+
+
+def json_body() -> Any:
+    """The request's JSON document as the gate read and checked it (None when the body is
+    empty or not JSON): a handler reading a large body — a batch of 50,000 values — takes it
+    from here instead of decoding the same bytes a second time."""
+    if "vigie_json_body" in g:
+        return g.vigie_json_body
+    return request.get_json(silent=True)
 
 
 def body_too_large_message() -> str:
@@ -221,10 +230,10 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _check_json(raw: bytes) -> None:
-    """The body is one JSON document Vigie may read (see the module docstring)."""
+def _check_json(raw: bytes) -> Any:
+    """The body is one JSON document Vigie may read (see the module docstring); returns it."""
     if not raw.strip():
-        return
+        return None
     try:
         data = json.loads(raw, parse_constant=_refuse_constant, parse_float=_finite_float)
     except RecursionError:
@@ -237,9 +246,10 @@ def _check_json(raw: bytes) -> None:
             )
         ) from None
     if _clean(data):
-        return
+        return data
     for path, value in _leaves(data, ""):
         _check_value(path or "body", value, json_body=True)
+    return data
 
 
 def _clean(data: object) -> bool:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import gettext as _
 
 from app.commands.errors import FieldError, Invalid
 from app.commands.measurements import push_batch
 from app.http import safe
+from app.input_gate import json_body
 from app.security.actor import Actor
 
 
@@ -45,7 +45,7 @@ class MeasurementBatchApi(BaseApi):
             422:
               description: Lignes refusées ; rien n'est enregistré
         """
-        data = request.get_json(silent=True)
+        data = json_body()
         if not isinstance(data, dict) or "measurements" not in data:
             raise Invalid(
                 _('Corps attendu : {"measurements": [ … ]}.'),
