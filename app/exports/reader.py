@@ -82,9 +82,9 @@ class Names:
 class RowReader:
     """The export's rows for one reader (see the module docstring)."""
 
-    def __init__(self, artefact: Artefact, actor: Actor, chunk: int = CHUNK) -> None:
+    def __init__(self, artefact: Artefact, actor: Actor, chunk: int | None = None) -> None:
         self.artefact = artefact
-        self.chunk = chunk
+        self.chunk = chunk or CHUNK
         self.names = Names(actor)
         model: Any = artefact.model
         self.model = model
