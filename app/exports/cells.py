@@ -47,10 +47,17 @@ def escape_cell(value: Any) -> Any:
     record never makes the export of its list fail for everyone.
     """
     if isinstance(value, str):
-        value = without_refused_characters(value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
+        return escape_text(value)
     return value
+
+
+def escape_text(value: str | None) -> str | None:
+    """:func:`escape_cell` of a cell known to be a text or empty (the set-based reader knows
+    a column's type, and calls this a million times for a large list)."""
+    if value is None:
+        return None
+    value = without_refused_characters(value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:

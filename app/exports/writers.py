@@ -41,12 +41,43 @@ def csv_bytes(
     buffer.write("\ufeff")  # lets French Excel read UTF-8
     writer.writerow([csv_text(v) for v in header])
     yield _drain(buffer)
+    texts: list[Callable[[Any], str]] = [csv_texts() for _ in header]
     count = 0
     for rows in chunks:
-        writer.writerows([csv_text(v) for v in row] for row in rows)
+        # column by column: a text is already its own CSV text, the rest is converted once
+        # per distinct value (dates, numbers, empty cells)
+        columns = (
+            [
+                [v if v.__class__ is str else "" if v is None else text(v) for v in column]
+                for column, text in zip(zip(*rows, strict=True), texts, strict=True)
+            ]
+            if rows
+            else []
+        )
+        writer.writerows(zip(*columns, strict=True))
         count += len(rows)
         yield _drain(buffer)
         written(count)
+
+
+def csv_texts(bound: int = 4096) -> Callable[[Any], str]:
+    """:func:`csv_text` remembering the text of values that recur (dates, decimals, rows
+    written together and sharing their timestamps); whole numbers (ids, nearly all distinct)
+    are written directly."""
+    seen: dict[Any, str] = {}
+
+    def text(value: Any) -> str:
+        if value.__class__ is int:  # csv_text of a whole number: its digits
+            return str(value)
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) >= bound:
+                seen.clear()
+            seen[value] = answer = csv_text(value)
+            return answer
+
+    return text
 
 
 def _drain(buffer: io.StringIO) -> bytes:
