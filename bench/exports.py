@@ -54,7 +54,7 @@ def _copy_sql() -> str:
     list's default order, compiled for PostgreSQL (``COPY`` takes no bind parameters)."""
     artefact = registry.get("action")
     action: Any = artefact.model
-    models = {name: artefact.related_model(name) for name in artefact.relationships}
+    models: dict[str, Any] = {name: artefact.related_model(name) for name in artefact.relationships}
     service = aliased(models["service"])
     owner, checker = aliased(VigieUser), aliased(VigieUser)
     finding, risk = aliased(models["finding"]), aliased(models["risk"])
@@ -200,9 +200,15 @@ def run(app: Flask) -> list[Result]:
         t_openpyxl, _ = _best(openpyxl_alone, 2)
         growth = rss_after - rss_before
         print(f"   {len(rows)} actions exportées (cellule qualité, tous services)")
-        print(f"   CSV Vigie (flux HTTP lu jusqu'au bout) : {t_csv:6.2f} s ({csv_size // 1024} Kio)")
-        print(f"   COPY (SELECT …) TO STDOUT             : {t_copy:6.2f} s ({copy_size // 1024} Kio)")
-        print(f"   XLSX Vigie (travail d'export)          : {t_xlsx:6.2f} s ({xlsx_size // 1024} Kio)")
+        print(
+            f"   CSV Vigie (flux HTTP lu jusqu'au bout) : {t_csv:6.2f} s ({csv_size // 1024} Kio)"
+        )
+        print(
+            f"   COPY (SELECT …) TO STDOUT             : {t_copy:6.2f} s ({copy_size // 1024} Kio)"
+        )
+        print(
+            f"   XLSX Vigie (travail d'export)          : {t_xlsx:6.2f} s ({xlsx_size // 1024} Kio)"
+        )
         print(f"   openpyxl seul, lignes en mémoire       : {t_openpyxl:6.2f} s")
         print(
             f"   mémoire (VmRSS) : {rss_before:.0f} → {rss_after:.0f} Mio, "

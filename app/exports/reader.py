@@ -157,7 +157,7 @@ class RowReader:
 
     def _kind(self, column: str, expression: Any) -> str:
         """How a selected column's values look (its SQL type), for :meth:`_converter`."""
-        sql_type = getattr(expression, "type", None)
+        sql_type: Any = getattr(expression, "type", None)
         try:  # a type decorator (UtcDateTime) holds its values as its implementation does
             python_type = getattr(sql_type, "impl_instance", sql_type).python_type
         except (AttributeError, NotImplementedError):
@@ -214,7 +214,7 @@ class RowReader:
             distinct = {k for k in keys if k is not None}
             names.learn(model, distinct)
             shown = {k: names.shown(model, k) for k in distinct}
-            return [shown.get(k) for k in keys]  # type: ignore[arg-type]
+            return [shown.get(k) for k in keys]
         target: Any = aliased(model)
         parent = self.model
         pairs = db.session.execute(
