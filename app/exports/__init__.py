@@ -78,12 +78,13 @@ def export(artefact: Artefact, spec: ListSpec, fmt: str, actor: Actor) -> Respon
 
 def streamed(artefact: Artefact, query: Any, fmt: str, actor: Actor) -> Response:
     """The download of the list's ``query``, never holding more than a chunk of rows."""
-    chunks = RowReader(artefact, actor).chunks(query)
+    reader = RowReader(artefact, actor)
     disposition = {"Content-Disposition": f'attachment; filename="{artefact.code_name}.{fmt}"'}
     if fmt == "csv":
-        body = stream_with_context(csv_bytes(header(artefact), chunks))
+        body = stream_with_context(csv_bytes(header(artefact), reader.column_chunks(query)))
         return Response(body, mimetype=CSV_MIMETYPE, headers=disposition)
-    length, pieces = file_chunks(write_xlsx(str(artefact.label_plural), header(artefact), chunks))
+    path = write_xlsx(str(artefact.label_plural), header(artefact), reader.chunks(query))
+    length, pieces = file_chunks(path)
     response = Response(pieces, mimetype=XLSX_MIMETYPE, headers=disposition)
     response.content_length = length
     return response

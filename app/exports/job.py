@@ -73,7 +73,7 @@ def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Produc
             100 * rows // total, _("%(rows)s lignes écrites sur %(total)s", rows=rows, total=total)
         )
 
-    chunks = RowReader(artefact, actor).chunks(query)
+    rows_of = RowReader(artefact, actor)
     rows = {"count": 0}
 
     def counted(count: int) -> None:
@@ -82,9 +82,10 @@ def build(params: Mapping[str, Any], actor: Actor, progress: Progress) -> Produc
 
     fmt = params["format"]
     if fmt == "csv":
-        path = write_csv(header(artefact), chunks, counted)
+        path = write_csv(header(artefact), rows_of.column_chunks(query), counted)
     else:
-        path = write_xlsx(str(artefact.label_plural), header(artefact), chunks, counted)
+        labels = header(artefact)
+        path = write_xlsx(str(artefact.label_plural), labels, rows_of.chunks(query), counted)
     return Produced(
         title=_title(None, params),
         filename=f"{artefact.code_name}.{fmt}",

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 from sqlalchemy.ext.hybrid import HybridExtensionType
 from sqlalchemy.orm import RelationshipDirection, aliased
 
 from app.exports.cells import escape_cell, escape_text, shown_value
 from app.extensions import db
 from app.formatting import town_clock
+from app.models.types import UtcDateTime
 from app.reading import RESERVED, References
 from app.registry.artefact import Artefact
 from app.security.actor import Actor
@@ -106,7 +107,7 @@ class RowReader:
                 self.sources.append(("relation", relation))
             elif column in mapper.column_attrs or _is_sql_hybrid(descriptors.get(column)):
                 self.sources.append(("column", len(self.selected)))
-                self.selected.append(getattr(model, column))
+                self.selected.append(_as_read(getattr(model, column)))
             else:  # computed in Python only: read from the chunk's records
                 self.python_columns.append(column)
                 self.sources.append(("python", column))
@@ -151,6 +152,15 @@ class RowReader:
         if kind == "timestamp":  # rows written together share their timestamps
             clock = town_clock()
             return memoized(lambda value: None if value is None else clock(value))
+        if kind == "utc":  # a UtcDateTime read raw (:func:`_as_read`): naive on SQLite = UTC
+            clock = town_clock()
+
+            def utc(value: Any) -> Any:
+                if value is None:
+                    return None
+                return clock(value if value.tzinfo is not None else value.replace(tzinfo=UTC))
+
+            return memoized(utc)
         if kind == "name":  # a related record's name, « contenu réservé », or None
             return escape_text
         return rule
@@ -165,7 +175,7 @@ class RowReader:
         if python_type is str:
             return "text"
         if python_type is datetime:
-            return "timestamp"
+            return "utc" if getattr(expression, "_vigie_utc", False) else "timestamp"
         if python_type in (int, float, date):
             return "plain"
         if python_type in (bool, Decimal):
@@ -176,6 +186,12 @@ class RowReader:
     def chunks(self, query: Any) -> Iterator[list[Row]]:
         """The rows of the list's ``query`` (an ORM query of the artefact, filtered and
         ordered), as typed and escaped cells, :attr:`chunk` rows at a time."""
+        for columns in self.column_chunks(query):
+            yield [list(row) for row in zip(*columns, strict=True)]
+
+    def column_chunks(self, query: Any) -> Iterator[list[list[Any]]]:
+        """:meth:`chunks` column by column (one list per exported column): what the CSV
+        writer converts, a column at a time, without putting rows together twice."""
         statement = query.with_entities(*self.selected).statement
         # plain rows of columns (no ORM entity to build): read on the session's connection,
         # in its transaction, through a server-side cursor on PostgreSQL
@@ -183,9 +199,9 @@ class RowReader:
         for partition in connection.execute(statement).partitions():
             yield self._cells(partition)
 
-    def _cells(self, rows: Sequence[Any]) -> list[Row]:
+    def _cells(self, rows: Sequence[Any]) -> list[list[Any]]:
         """The chunk's cells, converted column by column (one rule per column, mapped over
-        the chunk: no per-cell branching), then put back into rows."""
+        the chunk: no per-cell branching), one list per exported column."""
         ids = [row[0] for row in rows]
         records: dict[int, Any] = {}
         if self.python_columns:
@@ -202,7 +218,7 @@ class RowReader:
             else:
                 values = [getattr(records[i], where, None) for i in ids]
             columns.append(values if convert is None else list(map(convert, values)))
-        return [list(row) for row in zip(*columns, strict=True)]
+        return columns
 
     def _named(self, relation: _Relation, rows: Sequence[Any], ids: list[int]) -> list[Any]:
         """Per row, the related record's name (to-one; None when empty) or the list of names
@@ -255,6 +271,18 @@ def memoized(convert: Callable[[Any], Any], bound: int = 4096) -> Callable[[Any]
             return answer
 
     return lookup
+
+
+def _as_read(attribute: Any) -> Any:
+    """The column as the export selects it: a ``UtcDateTime`` without its result processing
+    (making each value UTC, which the export at once turns into the town's time: the
+    converter takes the driver's value, aware on PostgreSQL, naive UTC on SQLite)."""
+    sql_type = getattr(attribute, "type", None)
+    if isinstance(sql_type, UtcDateTime):
+        raw = type_coerce(attribute, sql_type.impl).label(attribute.key)
+        raw._vigie_utc = True  # type: ignore[attr-defined]
+        return raw
+    return attribute
 
 
 def _is_sql_hybrid(descriptor: Any) -> bool:

@@ -35,7 +35,8 @@ def _nothing(_rows: int) -> None:
 def csv_bytes(
     header: list[str], chunks: Iterable[list[list[Any]]], written: Written = _nothing
 ) -> Iterator[bytes]:
-    """The French CSV (BOM, ``;``, CRLF, French numbers and dates), one piece per chunk."""
+    """The French CSV (BOM, ``;``, CRLF, French numbers and dates), one piece per chunk of
+    columns (:meth:`RowReader.column_chunks`: one list of cells per column)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     buffer.write("\ufeff")  # lets French Excel read UTF-8
@@ -43,19 +44,15 @@ def csv_bytes(
     yield _drain(buffer)
     texts: list[Callable[[Any], str]] = [csv_texts() for _ in header]
     count = 0
-    for rows in chunks:
+    for columns in chunks:
         # column by column: a text is already its own CSV text, the rest is converted once
         # per distinct value (dates, numbers, empty cells)
-        columns = (
-            [
-                [v if v.__class__ is str else "" if v is None else text(v) for v in column]
-                for column, text in zip(zip(*rows, strict=True), texts, strict=True)
-            ]
-            if rows
-            else []
-        )
-        writer.writerows(zip(*columns, strict=True))
-        count += len(rows)
+        texts_of = [
+            [v if v.__class__ is str else "" if v is None else text(v) for v in column]
+            for column, text in zip(columns, texts, strict=True)
+        ]
+        writer.writerows(zip(*texts_of, strict=True))
+        count += len(columns[0]) if columns else 0
         yield _drain(buffer)
         written(count)
 
@@ -90,7 +87,8 @@ def _drain(buffer: io.StringIO) -> bytes:
 def write_csv(
     header: list[str], chunks: Iterable[list[list[Any]]], written: Written = _nothing
 ) -> str:
-    """The CSV in a temporary file (a background export); returns its path."""
+    """The CSV (chunks of columns, as :func:`csv_bytes`) in a temporary file (a background
+    export); returns its path."""
     handle, path = tempfile.mkstemp(prefix="vigie-export-", suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
