@@ -31,8 +31,10 @@ from app.exports import csv_text, reader, rows_for
 from app.extensions import db
 from app.models.organisation import VigieUser
 from app.reading import scoped_select
+from app.registry import all_artefacts
 from app.security.actor import Actor
 from tests.conftest import World, login, token, unique
+from tests.factories import build_sample
 from tests.test_jobs import Workers, needs_redis, wait_for
 from tests.test_jobs import workers as workers
 
@@ -79,10 +81,10 @@ def plan(app: Flask, world: World) -> Plan:
     return Plan(prefix, frozenset(titles["S1"]), frozenset(titles["S3"]))
 
 
-def _old_csv(app: Flask, world: World, role: str, prefix: str) -> str:
+def _old_csv(app: Flask, world: World, role: str, prefix: str | None, code: str = "action") -> str:
     """The CSV as the record-by-record export wrote it (ORM records of the list, in the list's
     default order, through :func:`rows_for`), for the person of ``role``."""
-    artefact = registry.get("action")
+    artefact = registry.get(code)
     model: Any = artefact.model
     with app.test_request_context("/"):
         user = db.session.scalar(
@@ -90,11 +92,10 @@ def _old_csv(app: Flask, world: World, role: str, prefix: str) -> str:
         )
         login_user(user)
         actor = Actor.current()
-        stmt = (
-            scoped_select(artefact, actor, include_archived=False)
-            .where(model.title.startswith(prefix))
-            .order_by(*artefact.default_order())
-        )
+        stmt = scoped_select(artefact, actor, include_archived=False)
+        if prefix is not None:
+            stmt = stmt.where(model.title.startswith(prefix))
+        stmt = stmt.order_by(*artefact.default_order())
         records = list(db.session.scalars(stmt))
         buffer = io.StringIO()
         buffer.write("\ufeff")
@@ -122,6 +123,41 @@ def test_the_streamed_csv_is_the_record_by_record_file(
     else:
         assert len(rows) == IN_S1 + IN_S3
         assert "Contenu réservé" not in {r["Risque d'origine"] for r in rows}
+
+
+@pytest.mark.parametrize("role", ["agent", "quality"])
+def test_every_list_streams_the_record_by_record_file(
+    app: Flask, client: FlaskClient, world: World, plan: Plan, role: str
+) -> None:
+    """Every artefact's list: collections (an audit's services, processes, auditors; a
+    process's interfaces, one of another service: « contenu réservé » for an agent), values
+    computed in Python only (an application's health), closed lists, yes/no, timestamps."""
+    build_sample(app, world)
+    with app.app_context():
+        create_record(
+            registry.get("source_application"),
+            {
+                "code": unique("APP-"),
+                "name": unique("Logiciel "),
+                "owner_service": world.services["S1"],
+            },
+            Actor.system_actor(),
+        )
+    login(client, world.users[role])
+    compared = 0
+    for artefact in all_artefacts():
+        with app.test_request_context("/"):
+            user = db.session.scalar(
+                db.select(VigieUser).where(VigieUser.username == world.users[role])
+            )
+            if not Actor.for_user(user).may_read(artefact):
+                continue
+        response = client.get(f"/{artefact.code_name}/export/csv")
+        assert response.status_code == 200, artefact.code_name
+        expected = _old_csv(app, world, role, None, artefact.code_name)
+        assert response.get_data(as_text=True) == expected, artefact.code_name
+        compared += 1
+    assert compared >= 15
 
 
 @pytest.fixture()
