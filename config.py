@@ -102,6 +102,9 @@ def load() -> dict[str, Any]:
         "VIGIE_JOB_STALE_SECONDS": int(os.environ.get("VIGIE_JOB_STALE_SECONDS", "90")),
         "VIGIE_JOB_REQUEUE_SECONDS": int(os.environ.get("VIGIE_JOB_REQUEUE_SECONDS", "60")),
         # The scheduler (``vigie scheduler``): sweeper period, daily tasks as UTC cron lines.
+        # A list's XLSX export of more rows than this is built in the background (« Mes
+        # travaux »); below it, and every CSV, it is streamed from the request.
+        "VIGIE_EXPORT_JOB_THRESHOLD": int(os.environ.get("VIGIE_EXPORT_JOB_THRESHOLD", "5000")),
         "VIGIE_SWEEP_SECONDS": int(os.environ.get("VIGIE_SWEEP_SECONDS", "60")),
         "VIGIE_REMINDERS_CRON": os.environ.get("VIGIE_REMINDERS_CRON") or "30 5 * * *",
         "VIGIE_HEALTH_CHECK_CRON": os.environ.get("VIGIE_HEALTH_CHECK_CRON") or "0 6 * * *",

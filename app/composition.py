@@ -23,6 +23,7 @@ from app import models as _models  # noqa: F401  (every table, before the databa
 from app.api.resources import register_apis
 from app.cli_commands import register_cli
 from app.cross_site import install as install_cross_site_defences
+from app.exports.job import register_kinds as register_export_kinds
 from app.extensions import csrf, db, migrate
 from app.faults import engine_options, register_fault_handlers
 from app.health_checks import register_health_checks
@@ -91,6 +92,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # job kinds first: the API resources and screens offer a report route per kind
     reports_layer.register_reports(app)
     register_reminder_kinds()
+    register_export_kinds()
     appbuilder = AppBuilder(
         indexview=screens.INDEX_VIEW,
         security_manager_class=VigieSecurityManager,

@@ -243,6 +243,63 @@ def store_generated(filename: str, data: bytes) -> StoredFile:
     return _write(name, ext, data)
 
 
+#: Files only Vigie writes, never accepted as uploads: a list's CSV export built in a job.
+GENERATED_ONLY = {"csv": "text/csv; charset=utf-8"}
+
+
+def _file_looks_like(ext: str, path: Path) -> bool:
+    """:func:`_looks_like` for a file on disk, reading what it needs (not the whole file)."""
+    if ext == "csv":
+        with open(path, "rb") as handle:
+            return handle.read(3) == "\ufeff".encode()
+    if ext in _ZIP_MEMBERS:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return _ZIP_MEMBERS[ext] in set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return False
+    with open(path, "rb") as handle:
+        return _looks_like(ext, handle.read())
+
+
+def store_generated_file(filename: str, source: str | Path) -> StoredFile:
+    """Store a file Vigie wrote to a temporary file (an export job's workbook or CSV): copied
+    in pieces with its checksum (never held whole in memory), same write-then-rename as
+    :func:`store_generated`; the temporary file is removed."""
+    name = clean_name(filename)
+    ext = extension_of(name)
+    content_type = ALLOWED.get(ext) or GENERATED_ONLY.get(ext)
+    source = Path(source)
+    try:
+        if content_type is None or not _file_looks_like(ext, source):
+            raise ValueError(f"generated file {name!r} is not a valid {ext or '?'} file")
+        key = f"{uuid.uuid4().hex}.{ext}"
+        target = path_of(key)
+        temporary = target.with_suffix(target.suffix + ".part")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(source, "rb") as reading, open(temporary, "wb") as handle:
+                while piece := reading.read(1024 * 1024):
+                    digest.update(piece)
+                    size += len(piece)
+                    handle.write(piece)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, target)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            raise storage_refusal(error) from None
+    finally:
+        with contextlib.suppress(OSError):
+            source.unlink(missing_ok=True)
+    return StoredFile(
+        key=key, name=name, size=size, content_type=content_type, sha256=digest.hexdigest()
+    )
+
+
 def _write(name: str, ext: str, data: bytes) -> StoredFile:
     """Write under a generated name: temporary file, fsync, then rename — a reader (or a
     crash) never sees a partial file under the final name."""

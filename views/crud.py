@@ -27,13 +27,13 @@ from sqlalchemy import inspect as sa_inspect
 from wtforms import FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional as OptionalValidator
 
-from app import history
+from app import exports, history
 from app.cards.links import register_endpoints
 from app.commands import attachments, records, saved_filters
 from app.commands.errors import DomainError, Invalid
-from app.exports import export_response
 from app.extensions import db
 from app.http import flash_error, read_reason, read_version, safe_path
+from app.jobs import Requested
 from app.reading import get_for, history_changes, references, scoped_select
 from app.registry import all_artefacts, display, worklists
 from app.registry.artefact import Artefact
@@ -307,14 +307,38 @@ class ArtefactView(ModelView):
     @expose("/export/<fmt>", methods=["GET"])
     @has_access
     def export(self, fmt: str) -> Any:
-        """The list as CSV or XLSX, with the filters currently applied on screen."""
-        if fmt not in ("csv", "xlsx"):
+        """The list as CSV or XLSX, with the filters currently applied on screen: streamed,
+        or — a workbook of many rows — built in the background and offered in « Mes
+        travaux », where the person is sent with a message saying so."""
+        if fmt not in exports.FORMATS:
             abort(404)
         get_filter_args(self._filters)
         order = get_order_args().get(self.__class__.__name__) or ("", "")
-        joined = self._filters.get_joined_filters(self._base_filters)
-        _count, rows = self.datamodel.query(joined, order[0], order[1])
-        return export_response(self.artefact, rows, fmt)
+        spec = exports.ListSpec.of(
+            self._filters,
+            order[0],
+            order[1],
+            archived_mode(),
+            worklists.requested(self.datamodel.obj),
+        )
+        try:
+            outcome = exports.export(self.artefact, spec, fmt, Actor.current())
+        except DomainError as error:
+            flash_error(error)
+            return redirect(url_for("JobsView.list")), 303
+        if isinstance(outcome, Requested):
+            flash(
+                _(
+                    "La liste compte plus de %(count)s lignes : son export %(format)s est "
+                    "préparé en arrière-plan. Retrouvez-le ici, dans « Mes travaux », pour le "
+                    "télécharger dès qu'il est prêt.",
+                    count=exports.job_threshold(),
+                    format=fmt.upper(),
+                ),
+                "info",
+            )
+            return redirect(url_for("JobsView.list")), 303
+        return outcome
 
     # -- writing -------------------------------------------------------------------------
     def _form_values(self, form: Any, columns: list[str]) -> dict[str, Any]:

@@ -17,15 +17,16 @@ from flask_appbuilder.api.schemas import get_list_schema
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app import history, jobs
+from app import exports, history, jobs
 from app.commands import attachments, records
 from app.commands.errors import DomainError, FieldError, Invalid
-from app.exports import export_response
 from app.http import domain_error_response, read_reason, read_version, safe
 from app.jobs import kinds as job_kinds
 from app.reading import RESERVED, get_for, history_changes, references
+from app.registry import worklists
 from app.registry.artefact import Artefact
 from app.registry.date_filters import iso_date_filters
+from app.registry.interface import archived_mode
 from app.security.actor import Actor
 from workflows import engine
 
@@ -541,7 +542,10 @@ class ArtefactApi(ModelRestApi):
               enum: [csv, xlsx]
           responses:
             200:
-              description: The file
+              description: The file (a CSV is streamed as it is read)
+            202:
+              description: 'A workbook of more rows than VIGIE_EXPORT_JOB_THRESHOLD is built
+                in the background: {"job_id": "…"}, follow it at /api/v1/job/<job_id>'
         """
         fmt = request.args.get("format", "csv")
         if fmt not in ("csv", "xlsx"):
@@ -552,5 +556,21 @@ class ArtefactApi(ModelRestApi):
             order_column, order_direction = self._handle_order_args(args)
         except Exception as exc:  # FAB raises several exception types for bad args
             return self.response_400(message=str(exc))
-        _count, rows = self.datamodel.query(joined_filters, order_column, order_direction)
-        return export_response(self.artefact, rows, fmt)
+        spec = exports.ListSpec.of(
+            joined_filters,
+            order_column,
+            order_direction,
+            archived_mode(),
+            worklists.requested(self.datamodel.obj),
+        )
+        outcome = exports.export(self.artefact, spec, fmt, Actor.current())
+        if isinstance(outcome, jobs.Requested):  # a large workbook: built in the background
+            job = outcome.job
+            return self.response(
+                202,
+                job_id=str(job.id),
+                state=job.state,
+                existing=outcome.existing,
+                status_url=f"/api/v1/job/{job.id}",
+            )
+        return outcome

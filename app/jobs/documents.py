@@ -36,6 +36,17 @@ class Document:
     html: str
 
 
+@dataclass(frozen=True)
+class Produced:
+    """A file a builder wrote itself (``output == FILE``: a list export written chunk by
+    chunk to a temporary file): the job stores it (and removes the temporary file)."""
+
+    title: str
+    filename: str
+    path: str
+    rows: int
+
+
 class Builder(Protocol):
     def __call__(self, params: Mapping[str, Any], actor: Actor, progress: Progress) -> Document: ...
 

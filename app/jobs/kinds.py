@@ -19,9 +19,11 @@ from flask_babel import gettext as _
 
 from app.commands.errors import FieldError, Invalid
 
-#: What a job produces: a file rendered by the registered renderer, or a summary text.
+#: What a job produces: a file rendered by the registered renderer, a summary text, or a
+#: file its builder wrote itself (a list export: :class:`app.jobs.documents.Produced`).
 PDF = "pdf"
 TEXT = "text"
+FILE = "file"
 
 
 def clean_year(value: Any, _subject: Any = None) -> int:
@@ -67,6 +69,10 @@ class JobKind:
     requesters: frozenset[str] | None = None
     #: Scheduled tasks run as the system and are never requested by a person.
     system_only: bool = False
+    #: Only its requester sees it and downloads its file (a list export: it names no record
+    #: whose reader could be checked, and two people of the same scope may read differently,
+    #: e.g. confidential objectives).
+    private: bool = False
     #: ``(subject record) -> None``, raising a French Conflict when it cannot be built now.
     precondition: Callable[[Any], None] | None = None
     #: ``(job, subject record) -> None`` in the transaction that records the result.
@@ -109,6 +115,11 @@ def for_route(artefact_code: str, route: str) -> JobKind | None:
         if kind.route == route and artefact_code in kind.subject_codes():
             return kind
     return None
+
+
+def private_codes() -> tuple[str, ...]:
+    """The kinds only their requester sees (:attr:`JobKind.private`)."""
+    return tuple(code for code, kind in KINDS.items() if kind.private)
 
 
 def routes_of(artefact_code: str) -> list[JobKind]:

@@ -10,6 +10,7 @@ sweeper queues it once Redis is back — nothing is lost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -75,6 +76,17 @@ def _scope_signature(actor: Actor) -> str:
     return "tous" if ids is None else ",".join(str(i) for i in sorted(ids))
 
 
+def _active_key(kind: job_kinds.JobKind, params_json: str, actor: Actor) -> str:
+    """What makes two requests the same job: kind, parameters and scope (and, for a private
+    kind, the person). A key too long for its column is hashed, never cut: two exports whose
+    filters differ only past the 200th character are two jobs."""
+    who = f":u{actor.user_id}" if kind.private else ""
+    key = f"{kind.code}:{params_json}:{_scope_signature(actor)}{who}"
+    if len(key) <= 200:
+        return key
+    return f"{kind.code}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def _checked_kind(
     kind_code: str, actor: Actor, subject: str | None
 ) -> tuple[job_kinds.JobKind, str | None]:
@@ -117,7 +129,7 @@ def request(
     if kind.precondition is not None and record is not None:
         kind.precondition(record)
     params_json = json.dumps(params_clean, sort_keys=True)
-    key = f"{kind.code}:{params_json}:{_scope_signature(actor)}"[:200]
+    key = _active_key(kind, params_json, actor)
     existing = db.session.scalar(select(Job).where(Job.active_key == key))
     if existing is not None:
         return Requested(existing, True)

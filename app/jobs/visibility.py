@@ -17,6 +17,7 @@ from app import files, registry
 from app.commands.attachments import Download
 from app.commands.errors import DomainError, NotFound
 from app.extensions import db
+from app.jobs import kinds as job_kinds
 from app.jobs.states import JobState
 from app.models.jobs import Job
 from app.reading import get_for
@@ -33,7 +34,11 @@ def visible_clause(actor: Actor) -> Any:
     if actor.scope.all_services:
         asked = Job.requested_by_id.is_not(None)
         scheduled = true() if QUALITY in actor.scope.roles else false()
-        return or_(own, and_(Job.scope_json.is_(None), or_(asked, scheduled)))
+        shared = and_(Job.scope_json.is_(None), or_(asked, scheduled))
+        private = job_kinds.private_codes()
+        if private:
+            shared = and_(shared, Job.kind.not_in(private))
+        return or_(own, shared)
     return own
 
 
@@ -44,6 +49,8 @@ def may_see(job: Job, actor: Actor) -> bool:
         return True
     if job.requested_by_id is not None and job.requested_by_id == actor.scope.user_id:
         return True
+    if job.kind in job_kinds.private_codes():
+        return False
     covered = job.scope_services
     if covered is None and not actor.scope.all_services:
         return False

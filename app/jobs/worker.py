@@ -46,8 +46,8 @@ from app.commands.errors import DomainError
 from app.extensions import db
 from app.indicators.freshness import data_version
 from app.jobs import kinds as job_kinds
-from app.jobs.documents import Document, renderer
-from app.jobs.kinds import TEXT
+from app.jobs.documents import Document, Produced, renderer
+from app.jobs.kinds import FILE, TEXT
 from app.jobs.queue import connection
 from app.jobs.requests import RQ_GRACE_SECONDS, dispatch, request, rq_id
 from app.jobs.states import JobState
@@ -289,6 +289,10 @@ def _execute(job_id: int) -> str:
         )
         return str(outcome)
     progress = _progress_for(job_id)
+    if kind.output == FILE:
+        return _store_produced(
+            job_id, kind, with_read_retries(lambda: kind.run(params, actor, progress))
+        )
     document: Document = with_read_retries(lambda: kind.run(params, actor, progress))
     db.session.rollback()  # the builder only read: end its transaction before the long render
     _set(job_id, progress=RENDER_AT, step=str(_("Mise en page du PDF")))
@@ -314,6 +318,27 @@ def _execute(job_id: int) -> str:
         kind.on_success(job, subject)
     db.session.commit()
     return f"{stored.name} ({rendered.pages} p.)"
+
+
+def _store_produced(job_id: int, kind: job_kinds.JobKind, produced: Produced) -> str:
+    """Record a file the builder wrote itself (moved into the store, never read whole)."""
+    db.session.rollback()  # the builder only read
+    _set(job_id, progress=STORE_AT, step=str(_("Enregistrement du fichier")))
+    stored = files.store_generated_file(produced.filename, produced.path)
+    job = db.session.get(Job, job_id)
+    assert job is not None
+    for column, value in stored.columns().items():
+        setattr(job, column, value)
+    job.state = JobState.DONE
+    job.progress = 100
+    job.step = str(_("Terminé"))
+    job.finished_at = utcnow()
+    job.active_key = None
+    job.result_text = str(_("%(rows)s lignes", rows=produced.rows))
+    if produced.title:
+        job.title = produced.title[:300]
+    db.session.commit()
+    return f"{stored.name} ({produced.rows} rows)"
 
 
 # ------------------------------------------------------------------------------ sweeping

@@ -36,13 +36,17 @@ def archived_mode() -> str:
 
 class ScopeFilter(BaseFilter):
     """Base filter restricting any query to the current user's services (for a model that is
-    not an artefact, the rule declared for it: people in pickers)."""
+    not an artefact, the rule declared for it: people in pickers).
+
+    Its value is None in a request (the signed-in person's scope), or the scope of the person
+    a job reads for (an export built in the background runs outside their request)."""
 
     name = "scope"
     arg_name = None
 
     def apply(self, query: Any, value: Any) -> Any:
-        clause = registry.scope_of(self.model).clause(self.model, current_scope())
+        ctx = value if value is not None else current_scope()
+        clause = registry.scope_of(self.model).clause(self.model, ctx)
         return query.filter(clause) if clause is not None else query
 
 
@@ -89,7 +93,10 @@ def picker_filters(artefact: Artefact | None = None, name: str | None = None) ->
 
 
 class WorklistFilter(BaseFilter):
-    """Restricts a list to a named worklist (``?liste=``, :mod:`app.registry.worklists`)."""
+    """Restricts a list to a named worklist (``?liste=``, :mod:`app.registry.worklists`).
+
+    Its value is ``(worklist, actor)``: the actor is None in a request (the signed-in
+    person), or the person a background export reads for."""
 
     name = "worklist"
     arg_name = None
@@ -97,7 +104,8 @@ class WorklistFilter(BaseFilter):
     def apply(self, query: Any, value: Any) -> Any:
         from app.security.actor import Actor  # the actor module reads the scope rules too
 
-        return query.filter(value.condition(Actor.current()))
+        worklist, actor = value
+        return query.filter(worklist.condition(actor or Actor.current()))
 
 
 #: The order column FAB is handed when the person chose none: :meth:`ArtefactInterface.
@@ -120,19 +128,35 @@ class ArtefactInterface(SQLAInterface):
     def query(self, filters: Any = None, *args: Any, **kwargs: Any) -> Any:
         """List query: archives per ``?archived=``, the worklist named by ``?liste=``,
         relations loaded in a fixed query count."""
+        filters = self.list_filters(filters, archived_mode(), worklists.requested(self.obj))
+        return self._run_query(filters, *args, **kwargs)
+
+    def list_filters(self, filters: Any, archived: str, worklist: Any, actor: Any = None) -> Any:
+        """The list's filters plus its own rules: archives per ``archived`` (``exclude``,
+        ``include``, ``only``) and the worklist (for ``actor``; None: the signed-in person).
+        Shared by the list page and its export, in the request or in a background job."""
         extra = Filters(self.filter_converter_class, self)
         if hasattr(self.obj, "archived"):
-            mode = archived_mode()
-            if mode == "exclude":
+            if archived == "exclude":
                 extra.add_filter("archived", self.FilterEqual, False)
-            elif mode == "only":
+            elif archived == "only":
                 extra.add_filter("archived", self.FilterEqual, True)
-        worklist = worklists.requested(self.obj)
         if worklist is not None:  # the very filter its count on a home page used
-            extra.add_filter("id", WorklistFilter, worklist)
+            extra.add_filter("id", WorklistFilter, (worklist, actor))
         if extra.filters:
             filters = filters.get_joined_filters(extra) if filters is not None else extra
-        return self._run_query(filters, *args, **kwargs)
+        return filters
+
+    def ordered_query(self, filters: Any, order_column: str = "", order_direction: str = "") -> Any:
+        """The list's query, filtered and in the list's order, not run and loading nothing:
+        an export selects its own columns from it (:mod:`app.exports.reader`), so it reads
+        exactly the rows, in the order, that the list shows."""
+        return self.apply_all(
+            self.session.query(self.obj),
+            filters,
+            order_column or (DEFAULT_ORDER if self.artefact is not None else ""),
+            order_direction,
+        )
 
     def _run_query(
         self,

@@ -1,6 +1,7 @@
-"""CSV and XLSX exports of any artefact list, with French headers and formula escaping.
+"""The cells of CSV and XLSX exports: French headers, labels, typed values, formula escaping.
 
-One function for every list, UI or API, so every export escapes cells the same way: a cell
+One set of rules for every list, UI or API, streamed or built in a job, so every export
+escapes cells the same way: a cell
 starting with ``= + - @``, a tab or a carriage return would run as a formula in a
 spreadsheet, so it is prefixed with an apostrophe.
 
@@ -13,17 +14,12 @@ number formats. Timestamps are the town's time in both (spreadsheets know no tim
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.commands.values import without_refused_characters
@@ -51,10 +47,17 @@ def escape_cell(value: Any) -> Any:
     record never makes the export of its list fail for everyone.
     """
     if isinstance(value, str):
-        value = without_refused_characters(value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
+        return escape_text(value)
     return value
+
+
+def escape_text(value: str | None) -> str | None:
+    """:func:`escape_cell` of a cell known to be a text or empty (the set-based reader knows
+    a column's type, and calls this a million times for a large list)."""
+    if value is None:
+        return None
+    value = without_refused_characters(value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:
@@ -64,6 +67,13 @@ def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:
     if artefact.is_relation(column):
         # a related record the reader may not open is named « contenu réservé »
         value = references().shown(value)
+    return shown_value(artefact, column, value)
+
+
+def shown_value(artefact: Artefact, column: str, value: Any) -> Any:
+    """:func:`cell_value` for a value already read (a related record already named, or
+    « contenu réservé »): the set-based reader (:mod:`app.exports.reader`) reads columns,
+    not records, and gives them here so both paths write the same cell."""
     choice = artefact.choices.get(column)
     if choice is not None:
         return choice.label(value)
@@ -78,9 +88,15 @@ def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:
     return str(value)
 
 
+def header(artefact: Artefact) -> list[str]:
+    """The French column labels of the export, in the request's (or job's) language."""
+    return [artefact.column_label(c) for c in artefact.columns_for_export]
+
+
 def rows_for(artefact: Artefact, records: Iterable[Any]) -> Iterator[list[Any]]:
+    """Header then one row per record, from ORM records (a list already in memory)."""
     columns = artefact.columns_for_export
-    yield [artefact.column_label(c) for c in columns]
+    yield header(artefact)
     for obj in records:
         yield [escape_cell(cell_value(artefact, obj, c)) for c in columns]
 
@@ -115,39 +131,3 @@ def sheet_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
             cell.number_format = number_format
             return cell
     return value
-
-
-def export_response(artefact: Artefact, records: Iterable[Any], fmt: str) -> Response:
-    """A download response (``csv`` or ``xlsx``) for the given records."""
-    filename = f"{artefact.code_name}.{fmt}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # lets French Excel read UTF-8
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        for row in rows_for(artefact, records):
-            writer.writerow([csv_text(v) for v in row])
-        body: bytes = buffer.getvalue().encode("utf-8")
-        mimetype = "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=str(artefact.label_plural)[:31])
-        rows = rows_for(artefact, records)
-        header = []
-        for title in next(rows):
-            cell = WriteOnlyCell(sheet, value=str(title))
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
-        for row in rows:
-            sheet.append([sheet_cell(sheet, v) for v in row])
-        out = io.BytesIO()
-        workbook.save(out)
-        body = out.getvalue()
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        raise ValueError(fmt)
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
