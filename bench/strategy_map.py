@@ -90,8 +90,8 @@ def run(app: Flask) -> list[Result]:
                     False,
                 )
             )
-        for result in results:
-            print(result.line())
+        for measure in results:
+            print(measure.line())
         return results
 
 
