@@ -161,6 +161,11 @@ class ArtefactView(ModelView):
             self._saved_filters_menu(kwargs)
         return super().render_template(template, **kwargs)
 
+    def _get_list_widget(self, *args: Any, **kwargs: Any) -> Any:
+        """FAB's list widget, told where its data interface stops counting."""
+        kwargs.setdefault("count_cap", self.datamodel.count_cap)
+        return super()._get_list_widget(*args, **kwargs)
+
     def _saved_filters_menu(self, kwargs: dict[str, Any]) -> None:
         """« Mes filtres » (the person's saved filters, one query) and the form saving the
         list as shown: its action carries the list's own arguments."""

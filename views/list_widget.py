@@ -31,6 +31,8 @@ class CappedListWidget(ListWidget):
 
     def __call__(self, **kwargs: Any) -> Any:
         count = int(self.template_args.get("count") or 0)
-        kwargs.setdefault("pager_count", min(count, COUNT_CAP))
-        kwargs.setdefault("count_text", count_text(count))
+        # the cap of the list's own data interface (ArtefactView passes it)
+        cap = int(self.template_args.get("count_cap") or COUNT_CAP)
+        kwargs.setdefault("pager_count", min(count, cap))
+        kwargs.setdefault("count_text", count_text(count, cap))
         return super().__call__(**kwargs)

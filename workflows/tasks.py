@@ -164,6 +164,8 @@ def _measurements_section(actor: Actor, today: date | None = None) -> Section[Ov
         health.with_records(overdue[:LIMIT]),
         len(overdue),
         [_("Saisir")],
+        # the rest on collection health, paged (it lists every late value the person reads)
+        "/collection_health/",
     )
 
 
