@@ -31,6 +31,7 @@ from app.models.mixins import ArchivableMixin, TrackedMixin
 from app.models.organisation import Service, VigieUser
 from app.models.strategy import ServiceObjective, StrategicObjective
 from app.models.types import UtcDateTime, utcnow
+from app.periods import sql_sort_key
 
 if TYPE_CHECKING:
     from app.models.quality import Process
@@ -215,6 +216,17 @@ class Measurement(TrackedMixin, ArchivableMixin, Model):
 
     def __repr__(self) -> str:
         return f"{self.period} · {format_number(self.value)}"
+
+
+#: The measurement list's default order, newest period first in time (``app.declarations.
+#: orders.measurements``): an index on that very expression lets PostgreSQL read a page of
+#: 290,000 values from the index instead of sorting them all (migration 0008).
+Index(
+    "ix_measurement_list_order",
+    sql_sort_key(Measurement.period).desc(),
+    Measurement.indicator_id,
+    Measurement.id,
+)
 
 
 class ReportingPeriod(TrackedMixin, ArchivableMixin, Model):

@@ -12,7 +12,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import registry
 from app.reading import references
@@ -177,12 +177,12 @@ class ArtefactInterface(SQLAInterface):
             outer_default_load,
         )
         if select_columns is None and self.eager_relations:
-            options = []
-            for name in self.eager_relations:
-                attr = getattr(self.obj, name)
-                loader = selectinload if attr.property.uselist else joinedload
-                options.append(loader(attr))
-            query = query.options(*options)
+            # each relation in a query of its own (``IN`` the page's ids), never joined: the
+            # page's query then sorts and limits the artefact's own narrow rows (served by its
+            # order's index), not every row joined to all its relations before the LIMIT
+            query = query.options(
+                *(selectinload(getattr(self.obj, name)) for name in self.eager_relations)
+            )
         results = query.all()
         if results and hasattr(results[0], self.obj.__name__):
             results = [getattr(item, self.obj.__name__) for item in results]
