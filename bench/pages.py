@@ -1,7 +1,7 @@
 """Every page of the quality cell on the large town against the same page on the small one.
 
 What is measured, in the same run, through the Flask test client signed in as ``qualite``
-(the median of five reads after a warm-up read):
+(the median of five reads after a warm-up read, the two towns read in turns):
 
 * **every generated list** (``/<artefact>/list/``) and the hand-written screens — strategy
   map, collection health, « Mes tâches », the dashboards (their index and the first one with
@@ -90,17 +90,34 @@ def _median(run: Callable[[], Any]) -> float:
     return statistics.median(times)
 
 
-def page_times(app: Flask, paths: dict[str, str]) -> dict[str, float]:
-    """Median time of each page (seconds) as the quality cell reads it."""
-    client = _client(app)
+def _reader(client: FlaskClient, path: str) -> Callable[[], None]:
+    def read() -> None:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+
+    return read
+
+
+def paired_times(
+    large: Flask, small: Flask, large_paths: dict[str, str], small_paths: dict[str, str]
+) -> dict[str, tuple[float, float]]:
+    """Median time (seconds) of each page on both towns, as the quality cell reads it.
+
+    The two towns are read in turns, page by page (large, small, large…), so that the load
+    of a shared machine weighs on both sides of each ratio alike."""
+    clients = (_client(large), _client(small))
     out = {}
-    for name, path in paths.items():
-
-        def read(path: str = path) -> None:
-            response = client.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-
-        out[name] = _median(read)
+    for name in large_paths:
+        reads = (_reader(clients[0], large_paths[name]), _reader(clients[1], small_paths[name]))
+        for read in reads:
+            read()  # warm-up
+        times: tuple[list[float], list[float]] = ([], [])
+        for _ in range(RUNS):
+            for side, read in enumerate(reads):
+                start = time.perf_counter()
+                read()
+                times[side].append(time.perf_counter() - start)
+        out[name] = (statistics.median(times[0]), statistics.median(times[1]))
     return out
 
 
@@ -177,29 +194,26 @@ def run(app: Flask, small: Flask | None = None) -> list[Result]:
     results: list[Result] = []
     with section("Pages de la cellule qualité : grande ville / petite ville"):
         large_paths, small_paths = pages(app), pages(small)
-        large_times = page_times(app, large_paths)
-        small_times = page_times(small, small_paths)
-        for name in large_paths:
-            ratio = large_times[name] / small_times[name]
+        times = paired_times(app, small, large_paths, small_paths)
+        for name, (on_large, on_small) in times.items():
             result = Result(
                 f"page {name}",
-                f"{large_times[name] * 1000:.0f} ms",
-                f"{small_times[name] * 1000:.0f} ms",
-                ratio,
+                f"{on_large * 1000:.0f} ms",
+                f"{on_small * 1000:.0f} ms",
+                on_large / on_small,
                 GROWTH_AIM,
                 higher_is_better=False,
             )
             print(
-                f"   {name:<40} {large_times[name] * 1000:8.1f} ms / "
-                f"{small_times[name] * 1000:7.1f} ms  → {ratio:5.2f}× "
-                f"{'PASS' if result.passed else 'FAIL'}"
+                f"   {name:<40} {on_large * 1000:8.1f} ms / {on_small * 1000:7.1f} ms  → "
+                f"{result.ratio:5.2f}× {'PASS' if result.passed else 'FAIL'}"
             )
             results.append(result)
     with section("Carte stratégique : la page contre ses requêtes rejouées (grande ville)"):
         path = large_paths["carte stratégique"]
         statements = captured_statements(app, path)
         sql = replay_time(app, statements)
-        page = large_times["carte stratégique"]
+        page = times["carte stratégique"][0]
         result = Result(
             "carte stratégique / ses requêtes",
             f"{page * 1000:.0f} ms",

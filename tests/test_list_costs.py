@@ -32,7 +32,7 @@ from app.models import Indicator, Measurement
 from app.models.types import utcnow
 from app.registry.interface import COUNT_CAP
 from app.security.actor import Actor
-from tests.conftest import World, login, unique
+from tests.conftest import World, is_postgres, login, unique
 from tests.factories import new, past_month, user_id
 from views.list_widget import count_text
 from workflows.tasks import LIMIT
@@ -344,3 +344,39 @@ def test_the_cap_is_said_in_french_and_in_english(app: Flask) -> None:
             assert count_text(COUNT_CAP).replace("\u202f", " ") == "10 000"
         with force_locale("en"):
             assert count_text(COUNT_CAP + 1) == "more than 10,000"
+
+
+# -- the default order, read from an index ---------------------------------------------------
+@pytest.mark.skipif(not is_postgres(), reason="the plan of PostgreSQL, the production database")
+def test_the_measurement_list_reads_its_order_from_the_index(
+    app: Flask, world: World, client: Any, town: Town
+) -> None:
+    """The page's query, as the app sends it, may be served by ``ix_measurement_list_order``
+    (sequential scans disabled: on this small table the planner would rightly prefer one)."""
+    login(client, world.users["quality"])
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM measurement" in statement:
+            captured.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        _get(client, "/measurement/list/")
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    page = [(s, p) for s, p in captured if "ORDER BY" in s and "LIMIT" in s]
+    assert page, [s[:120] for s, _p in captured]
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + page[0][0], page[0][1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        raw.rollback()
+    finally:
+        raw.close()
+    assert "ix_measurement_list_order" in plan, plan
+    assert "Sort" not in plan.split("ix_measurement_list_order")[0], plan

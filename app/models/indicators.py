@@ -218,15 +218,17 @@ class Measurement(TrackedMixin, ArchivableMixin, Model):
         return f"{self.period} · {format_number(self.value)}"
 
 
-#: The measurement list's default order, newest period first in time (``app.declarations.
-#: orders.measurements``): an index on that very expression lets PostgreSQL read a page of
-#: 290,000 values from the index instead of sorting them all (migration 0008).
-Index(
-    "ix_measurement_list_order",
-    sql_sort_key(Measurement.period).desc(),
-    Measurement.indicator_id,
-    Measurement.id,
-)
+#: The measurement and target lists' default order, newest period first in time
+#: (``app.declarations.orders``): an index on that very expression lets PostgreSQL read a page
+#: of 290,000 values (39,000 targets) from the index instead of sorting them all (migration
+#: 0008).
+for _model in (Measurement, Target):
+    Index(
+        f"ix_{_model.__tablename__}_list_order",
+        sql_sort_key(_model.period).desc(),
+        _model.indicator_id,
+        _model.id,
+    )
 
 
 class ReportingPeriod(TrackedMixin, ArchivableMixin, Model):

@@ -1,5 +1,5 @@
-"""Lists that do not grow with the data (issue 16): an index on the measurement list's default
-order (newest period first, in time — ``app.periods.sql_sort_key`` — then indicator, then id),
+"""Lists that do not grow with the data (issue 16): an index on the measurement and target
+lists' default order (newest period first, in time — ``app.periods.sql_sort_key`` — then indicator, then id),
 so a page of 290,000 values is read from the index, not sorted whole.
 
 The expression is written out as the application sends it (its constants inline): PostgreSQL
@@ -31,14 +31,19 @@ PERIOD_KEY = (
 )
 
 
+TABLES = ('measurement', 'target')
+
+
 def upgrade():
-    op.create_index(
-        'ix_measurement_list_order',
-        'measurement',
-        [sa.text(f"({PERIOD_KEY}) DESC"), 'indicator_id', 'id'],
-        unique=False,
-    )
+    for table in TABLES:
+        op.create_index(
+            f'ix_{table}_list_order',
+            table,
+            [sa.text(f"({PERIOD_KEY}) DESC"), 'indicator_id', 'id'],
+            unique=False,
+        )
 
 
 def downgrade():
-    op.drop_index('ix_measurement_list_order', table_name='measurement')
+    for table in TABLES:
+        op.drop_index(f'ix_{table}_list_order', table_name=table)
