@@ -30,6 +30,7 @@ from app.health_checks import register_health_checks
 from app.http import register_error_handlers
 from app.input_gate import bound_record_ids
 from app.input_gate import install as install_input_gate
+from app.models.indicators import compared_by_autogenerate
 from app.notifications.reminders import register_kinds as register_reminder_kinds
 from app.security import administration as security_administration
 from app.security import audit as security_audit
@@ -86,7 +87,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     install_unit_of_work(db)
     security_audit.install()  # users, memberships, roles and keys in the history
     _sqlite_pragmas(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=compared_by_autogenerate,
+    )
     csrf.init_app(app)
 
     # job kinds first: the API resources and screens offer a report route per kind

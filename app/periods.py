@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, func
+from sqlalchemy import Integer, String, case, func, literal_column
 
 MONTHLY = "monthly"
 QUARTERLY = "quarterly"
@@ -144,14 +144,31 @@ def sql_sort_key(column: Any) -> Any:
     reads each period as its year, the month it ends and its frequency rank — seven digits,
     built with ``substr``, ``length`` and ``||`` only (no cast, so a malformed value never
     fails a query; digits compare alike in every collation). ``NULL`` stays ``NULL``.
+
+    Its constants are written into the SQL, not sent as parameters: the expression is then
+    the very one of the measurement list's index on PostgreSQL (``ix_measurement_list_order``,
+    migration 0008), which the planner matches only against an identical expression.
     """
-    year = func.substr(column, 1, 4, type_=String)
+
+    def num(n: int) -> Any:
+        return literal_column(str(n), Integer)
+
+    def txt(value: str) -> Any:
+        return literal_column(f"'{value}'", String)
+
+    year = func.substr(column, num(1), num(4), type_=String)
     quarter_end = case(
-        *((func.substr(column, 7, 1) == q, month) for q, month in _QUARTER_END.items()),
-        else_="12",
+        *(
+            (func.substr(column, num(7), num(1)) == txt(q), txt(month))
+            for q, month in _QUARTER_END.items()
+        ),
+        else_=txt("12"),
     )
     return case(
-        (func.length(column) == 4, year + "12" + _RANK[YEARLY]),
-        (func.substr(column, 6, 1) == "Q", year + quarter_end + _RANK[QUARTERLY]),
-        else_=year + func.substr(column, 6, 2, type_=String) + _RANK[MONTHLY],
+        (func.length(column) == num(4), year + txt("12") + txt(_RANK[YEARLY])),
+        (
+            func.substr(column, num(6), num(1)) == txt("Q"),
+            year + quarter_end + txt(_RANK[QUARTERLY]),
+        ),
+        else_=year + func.substr(column, num(6), num(2), type_=String) + txt(_RANK[MONTHLY]),
     )

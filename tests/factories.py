@@ -529,11 +529,22 @@ def form_errors(response: Any) -> str:
     return " | ".join(m.strip() for m in found if m.strip()) or html[:1500]
 
 
-def picker_options(html: str, name: str) -> set[int]:
-    """The ids a form's select offers."""
-    match = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+def picker_options(client: Any, html: str, name: str) -> set[int]:
+    """The ids a form's select offers: those its autocomplete answers (every page), as the
+    person would find them typing (``views.pickers``)."""
+    match = re.search(rf'<select[^>]*name="{name}"[^>]*>', html)
     assert match, f"no select {name!r} in the form"
-    return {int(v) for v in re.findall(r'<option[^>]*value="(\d+)"', match.group(1))}
+    url = re.search(r'data-vigie-picker="([^"]+)"', match.group(0))
+    assert url, f"select {name!r} has no autocomplete"
+    offered: set[int] = set()
+    page = 1
+    while True:
+        response = client.get(url.group(1), query_string={"page": page})
+        assert response.status_code == 200, response.get_data()[:300]
+        offered |= {int(choice["id"]) for choice in response.json["results"]}
+        if not response.json["more"]:
+            return offered
+        page += 1
 
 
 def info_values(client: Any, headers: dict[str, str], code: str, key: str, column: str) -> set[int]:

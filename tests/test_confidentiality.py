@@ -302,7 +302,7 @@ def test_agent_picker_offers_oneself_and_ones_reports(app: Flask, world: World, 
         - {me}
     )
     ui = login(_fresh(app), world.users[role])
-    offered = picker_options(ui.get(f"/{CODE}/add").get_data(as_text=True), "agent")
+    offered = picker_options(ui, ui.get(f"/{CODE}/add").get_data(as_text=True), "agent")
     assert {me, *reports} <= offered
     assert not offered & strangers
     api = _fresh(app)

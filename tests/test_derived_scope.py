@@ -464,14 +464,30 @@ def _pickers(client: FlaskClient, headers: dict[str, str], town: Town, app: Flas
             offered = info_values(client, headers, code, key, column)
             assert s1_people <= offered and not offered & s3_people, (code, column, key)
         form = _ok(client.get(f"/{code}/add"))
-        offered = picker_options(form, column)
+        offered = picker_options(client, form, column)
         assert s1_people <= offered and not offered & s3_people, (code, column)
     offered = info_values(client, headers, "indicator", "add_columns", "service_objectives")
     assert town.ids["own_objective"] in offered
     assert town.ids["secret_objective"] not in offered
+    # the autocomplete of every relation field of these forms and list searches, all of it
+    # and typed for the secret word: S1's records only
+    answers = []
+    for code in ("indicator", "measurement", "action", "process", "service_objective"):
+        view = next(
+            v
+            for v in app.appbuilder.baseviews  # type: ignore[attr-defined]
+            if getattr(v, "artefact", None) is registry.get(code) and hasattr(v, "picker_names")
+        )
+        for name in sorted(view.picker_names):
+            for typed in ("", SECRET):
+                response = client.get(f"/{code}/picker/{name}/", query_string={"q": typed})
+                answers.append(_ok(response))
+                if typed:
+                    assert response.json["results"] == [], (code, name)
     return [
         _ok(client.get("/api/v1/indicator/_info", headers=headers)),
         _ok(client.get("/indicator/add")),
+        *answers,
     ]
 
 
@@ -603,7 +619,10 @@ CASES: dict[str, Case] = {
     "document versions": Case(("ArtefactView.download_file", "ArtefactApi.get_file"), _versions),
     # the children sections of the generic show page (ArtefactView.show, listed above)
     "children sections": Case((), _children),
-    "pickers": Case(("ArtefactApi.info", "ArtefactView.add", "ArtefactView.edit"), _pickers),
+    "pickers": Case(
+        ("ArtefactApi.info", "ArtefactView.add", "ArtefactView.edit", "ArtefactView.picker"),
+        _pickers,
+    ),
     "« Mes tâches »": Case(("MyTasksView.index", "VigieIndexView.index"), _tasks),
     "notifications": Case(("MyNotificationsView.list", "MyNotificationsView.open"), _notifications),
     "collection health": Case(("CollectionHealthView.overview",), _health),

@@ -212,7 +212,8 @@ def test_a_wrong_value_is_cleared_with_a_reason_and_kept_in_the_archives(
     assert done.status_code == 302
     assert _archived(app, code, "2025-04") is True
     after = client.get(url).get_data(as_text=True)
-    assert "55" not in after.split(f'id="value-{key}"')[1].split(">")[0]
+    # the input's value, not its whole tag: its name holds the indicator's id (« value-554 »)
+    assert 'value="55' not in after.split(f'id="value-{key}"')[1].split(">")[0]
     with app.app_context():
         from app import history
 

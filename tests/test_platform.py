@@ -30,7 +30,11 @@ def test_single_migration_head(app: Flask) -> None:
 def test_models_match_migrations(app: Flask) -> None:
     """The schema built by upgrading from empty (conftest) equals the models."""
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        # the app's own autogenerate options (which objects Alembic compares)
+        include = app.extensions["migrate"].configure_args["include_object"]
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": False, "include_object": include}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == []
 

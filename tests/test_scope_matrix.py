@@ -396,7 +396,7 @@ def test_pickers_offer_own_records_only(
         login(client, world.users[HEAD])
         response = client.get(f"/{code}/add")
         assert response.status_code == 200
-        offered = picker_options(response.get_data(as_text=True), case.move_field)
+        offered = picker_options(client, response.get_data(as_text=True), case.move_field)
         assert own in offered and other not in offered
 
 

@@ -38,18 +38,19 @@ from app.reading import get_for, history_changes, references, scoped_select
 from app.registry import all_artefacts, display, worklists
 from app.registry.artefact import Artefact
 from app.registry.interface import (
+    COUNT_CAP,
     archived_mode,
     interface_for,
-    picker_filters,
     scope_filters,
 )
 from app.security.actor import Actor
-from views import held_upload
+from views import held_upload, pickers
 from views import saved_filters as filter_menu
 from views.children import sections_for
 from views.forms import KeptFileInput, frenchify
 from views.jinja import state_badge
 from views.jobs import report_panels
+from views.list_widget import CappedListWidget
 from workflows import engine
 
 PERMISSIONS = {
@@ -69,6 +70,8 @@ PERMISSIONS = {
     # a person's own « Mes filtres » of a list they read: no record is written
     "save_filter": "read",
     "delete_filter": "read",
+    # the choices of a relation field, as the person types: only records they may pick
+    "picker": "read",
 }
 
 REASON_FIELD = TextAreaField(
@@ -129,12 +132,15 @@ class ArtefactView(ModelView):
     """Base class of generated screens; ``artefact`` is set by the generator."""
 
     artefact: ClassVar[Artefact]
+    #: the relation fields whose choices :meth:`picker` serves (forms and search)
+    picker_names: ClassVar[frozenset[str]] = frozenset()
     method_permission_name = PERMISSIONS
     list_template = "vigie/model/list.html"
     show_template = "vigie/model/show.html"
     edit_template = "vigie/model/edit.html"
     add_template = "vigie/model/add.html"
     add_widget = AccessibleFormWidget
+    list_widget = CappedListWidget
     edit_widget = AccessibleFormWidget
 
     def _init_forms(self) -> None:
@@ -155,6 +161,11 @@ class ArtefactView(ModelView):
             self._saved_filters_menu(kwargs)
         return super().render_template(template, **kwargs)
 
+    def _get_list_widget(self, *args: Any, **kwargs: Any) -> Any:
+        """FAB's list widget, told where its data interface stops counting."""
+        kwargs.setdefault("count_cap", self.datamodel.count_cap)
+        return super()._get_list_widget(*args, **kwargs)
+
     def _saved_filters_menu(self, kwargs: dict[str, Any]) -> None:
         """« Mes filtres » (the person's saved filters, one query) and the form saving the
         list as shown: its action carries the list's own arguments."""
@@ -172,6 +183,20 @@ class ArtefactView(ModelView):
         (a refused saved filter shows the list again from its POST)."""
         if request.method == "GET":
             super().update_redirect()
+
+    @expose("/picker/<name>/")
+    @has_access
+    def picker(self, name: str) -> Any:
+        """One page of the choices of a relation field (``?q=`` typed text, ``?page=``), as
+        Select2 asks for them: ``{"results": [{"id", "text"}], "more"}``. Only the fields
+        the artefact's forms and search offer, through their picker rule."""
+        if name not in self.picker_names:
+            abort(404)
+        text = (request.args.get("q") or "")[:100]
+        page = request.args.get("page", "")
+        number = min(int(page) - 1, 1000) if page.isdigit() and int(page) > 0 else 0
+        rows, more = pickers.choices(self.artefact, name, text, number)
+        return jsonify(results=[{"id": str(row.id), "text": str(row)} for row in rows], more=more)
 
     @expose("/filters/save", methods=["POST"])
     @has_access
@@ -572,7 +597,20 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
     editable = list(artefact.form_fields)
     show = list(artefact.detail_columns)
     relations_in_forms = [c for c in editable if artefact.is_relation(c)]
-    rel_filters = {name: picker_filters(artefact, name) for name in relations_in_forms}
+    search_columns = list(
+        dict.fromkeys(
+            [
+                *artefact.search_columns,
+                *(["state"] if engine.workflow_of(artefact) is not None else []),
+            ]
+        )
+    )
+    relations_searched = [c for c in search_columns if artefact.is_relation(c)]
+    # every relation field draws only its chosen record(s), its choices typed for (pickers)
+    form_pickers = {name: pickers.picker_field(artefact, name) for name in relations_in_forms}
+    search_pickers = {
+        name: pickers.picker_field(artefact, name, search=True) for name in relations_searched
+    }
     labels = {c: artefact.column_caption(c) for c in {*show, *artefact.list_columns, *editable}}
     labels["reason"] = _l("Motif de la modification")
     if "file_size" in labels:  # shown in words (« 1,6 Ko »), not in bytes as in exports
@@ -610,30 +648,28 @@ def view_class(artefact: Artefact) -> type[ArtefactView]:
         "artefact": artefact,
         "class_permission_name": artefact.code_name,
         "route_base": f"/{artefact.code_name}",
-        "datamodel": interface_for(artefact),
+        "datamodel": interface_for(artefact, count_cap=COUNT_CAP),
         "base_filters": scope_filters(),
         "list_columns": list(artefact.list_columns),
         "show_columns": show,
         "add_columns": [*editable, *file_fields, "reason"],
         "edit_columns": [*editable, *replace_fields, "reason", "version"],
-        "search_columns": list(
-            dict.fromkeys(
-                [
-                    *artefact.search_columns,
-                    *(["state"] if engine.workflow_of(artefact) is not None else []),
-                ]
-            )
-        ),
+        "search_columns": search_columns,
+        "picker_names": frozenset([*relations_in_forms, *relations_searched]),
         "order_columns": list(artefact.sortable_columns),
         "base_order": None,  # the data interface applies the declared order (DEFAULT_ORDER)
         "label_columns": labels,
         "description_columns": dict(artefact.description_columns),
         "formatters_columns": formatters,
-        "add_form_query_rel_fields": rel_filters,
-        "edit_form_query_rel_fields": rel_filters,
-        "search_form_query_rel_fields": rel_filters,
-        "add_form_extra_fields": {**choice_fields, **file_fields, "reason": REASON_FIELD},
+        "search_form_extra_fields": search_pickers,
+        "add_form_extra_fields": {
+            **form_pickers,
+            **choice_fields,
+            **file_fields,
+            "reason": REASON_FIELD,
+        },
         "edit_form_extra_fields": {
+            **form_pickers,
             **choice_fields,
             **replace_fields,
             "reason": REASON_FIELD,

@@ -15,6 +15,7 @@ from app.indicators import health
 from app.models import SourceApplication
 from app.reading import references
 from app.security.actor import Actor
+from views import paging
 
 
 class CollectionHealthView(BaseView):
@@ -32,19 +33,23 @@ class CollectionHealthView(BaseView):
         mine = request.args.get(MINE_ARG) == MINE
         failing = request.args.get(APPS_ARG) == FAILING
         overdue, watched = health.overdue_for(actor, mine=mine)
+        # judged on light rows for every watched indicator; drawn (as objects) for one page
+        shown = paging.page_of(overdue, paging.page_number(), paging.page_size())
+        late = health.with_records(shown.items)
         app_rule = registry.get("source_application").scope
         apps = health.applications(app_rule.clause(SourceApplication, actor.scope), failing=failing)
         # a late indicator fed by another service's application names it only to its readers
         refs = references()
         refs.learn(
             SourceApplication,
-            [late.indicator.source_application_id for late in overdue],
+            [item.indicator.source_application_id for item in late],
             always=True,
         )
         return self.render_template(
             "vigie/collection_health.html",
             apps=apps,
-            overdue=overdue,
+            overdue=late,
+            overdue_page=shown,
             watched=watched,
             mine=mine,
             failing=failing,

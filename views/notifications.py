@@ -20,21 +20,9 @@ from flask_babel import lazy_gettext as _l
 
 from app import notifications
 from app.http import safe_path
-from app.input_gate import MAX_PAGE
 from app.security.actor import Actor
 from app.security.scope import request_user
-
-
-def _page_number() -> int:
-    """The 0-based page asked for (``?page=``), 0 when missing or nonsense."""
-    try:
-        return min(max(int(request.args.get("page", "0")), 0), MAX_PAGE)
-    except ValueError:
-        return 0
-
-
-def _page_size() -> int:
-    return int(current_app.config.get("VIGIE_PAGE_SIZE", 25))
+from views import paging
 
 
 class MyNotificationsView(BaseView):
@@ -50,7 +38,7 @@ class MyNotificationsView(BaseView):
     @has_access
     def list(self) -> Any:
         user = request_user()
-        page, size = _page_number(), _page_size()
+        page, size = paging.page_number(), paging.page_size()
         rows, total = notifications.page_of(user.id, page, size)
         return self.render_template(
             "vigie/notifications.html",
@@ -95,7 +83,7 @@ class MailQueueView(BaseView):
     @expose("/")
     @has_access
     def list(self) -> Any:
-        page, size = _page_number(), _page_size()
+        page, size = paging.page_number(), paging.page_size()
         failed_only = request.args.get("etat") == FAILED  # the home page's count links here
         rows, total = notifications.unsent_page(page, size, failed_only=failed_only)
         return self.render_template(

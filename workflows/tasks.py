@@ -23,10 +23,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app import registry
-from app.extensions import db
+from app.indicators import health
 from app.indicators.health import Overdue, overdue_indicators
 from app.models import Indicator, ManagementReview, Proposal
-from app.reading import scoped_select
 from app.registry import worklists
 from app.registry.worklists import Worklist
 from app.security.actor import Actor
@@ -151,22 +150,22 @@ def _measurements_section(actor: Actor, today: date | None = None) -> Section[Ov
     among those they may open (an owner named on another service's indicator is not shown
     it here either)."""
     user_id = getattr(actor.user, "id", None)
-    stmt = scoped_select(registry.get("indicator"), actor, include_archived=False).where(
-        Indicator.collection_mode == "manual"
-    )
+    stmt = health.watched_select(actor).where(Indicator.collection_mode == "manual")
     mine = Indicator.owner_id == user_id
     if SERVICE_HEAD in actor.scope.roles and actor.scope.service_ids:
         mine = or_(mine, Indicator.owner_service_id.in_(sorted(actor.scope.service_ids)))
-    indicators = list(db.session.scalars(stmt.where(mine).order_by(Indicator.code)))
-    overdue: list[Overdue] = overdue_indicators(indicators, today)
+    # judged on light rows, the first LIMIT drawn as objects (the section's count says the rest)
+    overdue: list[Overdue] = overdue_indicators(health.watched_rows(stmt.where(mine)), today)
     overdue.sort(key=lambda o: -o.days_late)
     return Section(
         "measurement:due",
         _("Mesures attendues sur vos indicateurs"),
         "indicator",
-        overdue[:LIMIT],
+        health.with_records(overdue[:LIMIT]),
         len(overdue),
         [_("Saisir")],
+        # the rest on collection health, paged (it lists every late value the person reads)
+        "/collection_health/",
     )
 
 

@@ -31,6 +31,7 @@ from app.models.mixins import ArchivableMixin, TrackedMixin
 from app.models.organisation import Service, VigieUser
 from app.models.strategy import ServiceObjective, StrategicObjective
 from app.models.types import UtcDateTime, utcnow
+from app.periods import sql_sort_key
 
 if TYPE_CHECKING:
     from app.models.quality import Process
@@ -215,6 +216,32 @@ class Measurement(TrackedMixin, ArchivableMixin, Model):
 
     def __repr__(self) -> str:
         return f"{self.period} · {format_number(self.value)}"
+
+
+#: The measurement and target lists' default order, newest period first in time
+#: (``app.declarations.orders``): an index on that very expression lets PostgreSQL read a page
+#: of 290,000 values (39,000 targets) from the index instead of sorting them all (migration
+#: 0008).
+LIST_ORDER_INDEXES = frozenset({"ix_measurement_list_order", "ix_target_list_order"})
+
+
+def compared_by_autogenerate(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's ``include_object``: the list-order expression indexes are left out of
+    autogenerate's comparison — PostgreSQL gives their expression back normalised (casts
+    added), so Alembic would drop and recreate them at every revision; migration 0008 is
+    their definition, ``tests/test_list_costs.py`` checks the plan uses them."""
+    return not (type_ == "index" and name in LIST_ORDER_INDEXES)
+
+
+for _model in (Measurement, Target):
+    Index(
+        f"ix_{_model.__tablename__}_list_order",
+        sql_sort_key(_model.period).desc(),
+        _model.indicator_id,
+        _model.id,
+    )
 
 
 class ReportingPeriod(TrackedMixin, ArchivableMixin, Model):

@@ -91,14 +91,34 @@
       removeItem: function () { return texts.selectRemove; }
     };
     $("select.my_select2").each(function () {
-      var el = $(this);
+      var el = $(this), url = this.getAttribute("data-vigie-picker");
       if (el.data("select2")) { el.select2("destroy"); }
-      el.select2({
+      var options = {
         theme: "bootstrap", language: language, allowClear: !this.multiple,
         placeholder: this.getAttribute("data-placeholder") || texts.selectChoose
-      });
+      };
+      if (url) {
+        // a relation field: only the chosen record is in the page, the others are asked for
+        // as the person types (views/pickers.py); the blank choice stays the placeholder
+        options.placeholder = {id: "__None", text: options.placeholder};
+        options.ajax = {
+          url: url, dataType: "json", delay: 250,
+          data: function (params) { return {q: params.term || "", page: params.page || 1}; },
+          processResults: function (data) {
+            return {results: data.results, pagination: {more: data.more}};
+          }
+        };
+      }
+      el.select2(options);
     });
   }
+  // A search filter added from « Add Filter » is drawn by FAB's script (no autocomplete):
+  // started again once it is in the page.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("#filter_form a.filter")) {
+      window.setTimeout(frenchSelect2, 0);
+    }
+  });
   // A box that scrolls sideways (a wide table on a phone) is reachable with the keyboard,
   // named, only while it does scroll.
   function scrollerName(box, index) {
