@@ -2,7 +2,7 @@
 
 The large demo town is served by two gunicorn process groups, as « Running in production »
 describes: the pages (``deploy/gunicorn.conf.py``) and the API (the same file with
-``VIGIE_GUNICORN_ROLE=api``), each on its own loopback port. Then, bounded:
+``VIGIE_GUNICORN_GROUP=api``), each on its own loopback port. Then, bounded:
 
 * **the writer alone** — a business application pushing 1,000 values a second (one batch
   of 1,000 rows per second through ``POST /api/v1/measurement/batch`` on the API group),
@@ -68,13 +68,13 @@ def _wait_up(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"gunicorn ne répond pas sur le port {port}")
 
 
-def _start(role: str, port: int, app: Flask) -> subprocess.Popen[bytes]:
+def _start(group: str, port: int, app: Flask) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "VIGIE_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "VIGIE_SECRET_KEY": app.config["SECRET_KEY"],
         "VIGIE_REDIS_URL": os.environ.get("VIGIE_TEST_REDIS_URL", ""),
-        "VIGIE_GUNICORN_ROLE": role,
+        "VIGIE_GUNICORN_GROUP": group,
         "VIGIE_GUNICORN_BIND": f"127.0.0.1:{port}",
     }
     env.pop("VIGIE_DEMO", None)

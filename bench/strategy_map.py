@@ -5,9 +5,8 @@ subquery served by the unique (indicator_id, period) index), which any map must 
 Measured: the whole roll-up (tree, links, latest values, targets, due dates, scores), always
 computed from the current rows — no cache, so never a stale status. Aim: ≤ 5× the baseline.
 
-Then the *Carte stratégique* page as an official gets it (HTTP through the app, SVG, matrix,
-template) against the time of its SQL alone: the very statements the page sent, replayed with
-their parameters on a raw connection. The ratio is what Python adds on top of the database.
+The *Carte stratégique* page against its own SQL replayed is measured with every other page
+in :mod:`bench.pages`.
 """
 
 from __future__ import annotations
@@ -15,13 +14,12 @@ from __future__ import annotations
 import time
 
 from flask import Flask
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.indicators.rollup import strategy_map
 from app.models import Programme
 from bench.common import Result, median_time, peak_rss_mib, section
-from demo.people import DemoAccount
 
 LATEST_SQL = text(
     """
@@ -78,71 +76,9 @@ def run(app: Flask) -> list[Result]:
                 False,
             )
         ]
-        page = _page(app, programme_id)
-        if page:
-            results.append(
-                Result(
-                    "page carte / ses requêtes rejouées",
-                    f"{page['page'] * 1000:.0f} ms",
-                    f"{page['page_sql'] * 1000:.0f} ms",
-                    page["page"] / page["page_sql"],
-                    2.0,
-                    False,
-                )
-            )
         for measure in results:
             print(measure.line())
         return results
-
-
-def _page(app: Flask, programme_id: int) -> dict[str, float]:
-    """Render time of the map page vs its SQL replayed alone."""
-    client = app.test_client()
-    account = DemoAccount("elu", "official", "", "")
-    answer = client.post("/login/", data={"username": "elu", "password": account.password})
-    if answer.status_code != 302:
-        print("   connexion de l'élu impossible : page non mesurée")
-        return {}
-    url = f"/strategy_map/{programme_id}"
-    client.get(url)  # warm-up: first-request caches
-    captured: list[tuple[str, object]] = []
-
-    def capture(
-        _conn: object, _cursor: object, statement: str, parameters: object, *_args: object
-    ) -> None:
-        captured.append((statement, parameters))
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    size = len(response.data)
-
-    def render_page() -> None:
-        assert client.get(url).status_code == 200
-
-    def replay_sql() -> None:
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            for statement, parameters in captured:
-                cursor.execute(statement, parameters)
-                if cursor.description is not None:
-                    cursor.fetchall()
-            raw.rollback()
-        finally:
-            raw.close()
-
-    t_page = median_time(render_page, 5)
-    t_sql = median_time(replay_sql, 5)
-    print(
-        f"   page « Carte stratégique » (élu, {len(captured)} requêtes, {size // 1024} Kio) : "
-        f"{t_page * 1000:7.1f} ms"
-    )
-    print(f"   ses requêtes SQL seules, rejouées               : {t_sql * 1000:7.1f} ms")
-    return {"page": t_page, "page_sql": t_sql}
 
 
 def _walk(node):  # type: ignore[no-untyped-def]
