@@ -216,9 +216,10 @@ def _result(town: str, found: Measure) -> Result:
     return result
 
 
-def run(app: Flask, redis_url: str | None = None, small: bool = True) -> list[Result]:
-    """The pack on the town of ``app`` (the large demo under ``make bench``), then on the
-    small demo town unless ``small`` is False."""
+def run(app: Flask | None = None, redis_url: str | None = None, small: bool = True) -> list[Result]:
+    """The pack on the town of ``app`` (the large demo under ``make bench``; by default the
+    benchmark database as it is), then on the small demo town unless ``small`` is False."""
+    app = app or make_app(bench_url())
     redis_url = redis_url or os.environ.get("VIGIE_TEST_REDIS_URL")
     if not redis_url:
         raise SystemExit("Set VIGIE_TEST_REDIS_URL (make bench does).")
@@ -235,4 +236,4 @@ def run(app: Flask, redis_url: str | None = None, small: bool = True) -> list[Re
 
 
 if __name__ == "__main__":
-    run(make_app(bench_url()), small="--sans-petite-ville" not in sys.argv)
+    run(small="--sans-petite-ville" not in sys.argv)
