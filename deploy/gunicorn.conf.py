@@ -68,6 +68,9 @@ max_requests = int(os.environ.get("VIGIE_GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = int(os.environ.get("VIGIE_GUNICORN_MAX_REQUESTS_JITTER", "100"))
 # the heartbeat file on a memory file system: a slow disk cannot make a worker look stuck
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn ≥ 26 opens a control socket at one path per user ($HOME/.gunicorn/gunicorn.ctl):
+# the two groups would fight over it, and Vigie is managed by signals and its service manager
+control_socket_disable = True
 # logs to the service manager's journal
 accesslog = "-"
 errorlog = "-"

@@ -73,3 +73,5 @@ def test_gunicorn_loads_the_config_and_the_app(tmp_path: Path) -> None:
     assert resolved["graceful_timeout"] == "30"
     assert resolved["keepalive"] == "5"
     assert resolved["proc_name"] == "vigie-api"
+    # the two groups run side by side: no shared per-user control socket
+    assert resolved["control_socket_disable"] == "True"
