@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,26 @@ class Rendered:
     refused: tuple[str, ...]
 
 
+_FONTS = threading.local()
+
+
+def font_config() -> Any:
+    """This thread's WeasyPrint font configuration, made once and kept.
+
+    WeasyPrint makes a new one per document by default: Fontconfig's configuration loaded
+    again, an empty Pango font map, so every font file opened and every glyph metric
+    measured again — about a tenth of the review pack's layout time. Keeping one is safe
+    because the report style sheets declare no ``@font-face`` (the only thing a document adds
+    to a configuration; ``tests/test_report_fonts.py`` holds that); per thread because a Pango
+    font map is not meant to be shared between threads."""
+    found = getattr(_FONTS, "config", None)
+    if found is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        found = _FONTS.config = FontConfiguration()
+    return found
+
+
 def render_pdf(html: str, app: Flask | None = None) -> Rendered:
     """Lay the HTML out and write the PDF (in memory; the job stores it write-then-rename).
 
@@ -122,6 +143,31 @@ def render_pdf(html: str, app: Flask | None = None) -> Rendered:
     from weasyprint import HTML
 
     fetcher = StaticOnlyFetcher(static_roots(app or current_app))
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        font_config=font_config()
+    )
     data = document.write_pdf()
     return Rendered(data=data or b"", pages=len(document.pages), refused=tuple(fetcher.refused))
+
+
+#: A page that uses every face and style sheet the reports use, so that the warm-up opens
+#: every font file a report will need (regular, bold, italic, monospace, SVG text).
+_WARM_UP_HTML = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">
+<link rel="stylesheet" href="/reports-static/report.css">
+<link rel="stylesheet" href="/reports-static/review.css">
+<link rel="stylesheet" href="/reports-static/card.css">
+<link rel="stylesheet" href="/reports-static/service_report.css"></head><body>
+<h1 class="chapter">Échéance dépassée</h1><p>Réalisé à 87 % — <b>gras</b> <i>italique</i>
+<code>VOI-012</code></p><table><tr><th>Objectif</th><td>12,5</td></tr></table>
+<img src="data:image/svg+xml;charset=utf-8,%3Csvg xmlns='http://www.w3.org/2000/svg'
+ width='60' height='20'%3E%3Ctext x='1' y='12' font-size='9'%3E2026 é%3C/text%3E%3C/svg%3E">
+</body></html>"""
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, its fonts and the report templates once in this process (a worker,
+    before it forks its first work-horse: :mod:`app.jobs.warm`)."""
+    render_pdf(_WARM_UP_HTML)
+    env = current_app.jinja_env
+    for name in env.list_templates(filter_func=lambda n: n.startswith("reports/")):
+        env.get_template(name)  # compiled once, kept in Jinja's cache

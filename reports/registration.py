@@ -13,11 +13,12 @@ from app.jobs.documents import register_renderer
 from app.jobs.kinds import PDF
 from reports.blueprint import reports_blueprint
 from reports.kinds import register_kinds
-from reports.pdf import render_pdf
+from reports.pdf import render_pdf, warm_up
 
 
 def register_reports(app: Flask) -> None:
-    """Templates on the app's path, WeasyPrint for PDF jobs, the report kinds declared."""
+    """Templates on the app's path, WeasyPrint for PDF jobs (warmed once per worker), the
+    report kinds declared."""
     app.register_blueprint(reports_blueprint)
-    register_renderer(PDF, render_pdf)
+    register_renderer(PDF, render_pdf, warm_up)
     register_kinds()

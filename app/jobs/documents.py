@@ -67,11 +67,29 @@ class Rendered(Protocol):
 #: ``render(html) -> Rendered``, one per output kind (``pdf``), registered at start-up by the
 #: layer that owns the renderer (``reports`` registers WeasyPrint): the core knows no renderer.
 Renderer = Callable[[str], Rendered]
+#: ``warm_up()``: what a renderer loads once per process (its library, fonts, templates).
+WarmUp = Callable[[], None]
 _RENDERERS: dict[str, Renderer] = {}
+_WARM_UPS: dict[str, WarmUp] = {}
 
 
-def register_renderer(output: str, render: Renderer) -> None:
+def register_renderer(output: str, render: Renderer, warm_up: WarmUp | None = None) -> None:
+    """Declare the renderer of an output kind, and what it loads once per process.
+
+    ``warm_up`` runs in a worker before its first job (:func:`app.jobs.warm.warm_up`): RQ
+    forks a work-horse per job, and what the worker loaded before forking every horse starts
+    with instead of loading it again for each report.
+    """
     _RENDERERS[output] = render
+    if warm_up is not None:
+        _WARM_UPS[output] = warm_up
+    else:
+        _WARM_UPS.pop(output, None)
+
+
+def warm_ups() -> list[WarmUp]:
+    """Every registered renderer's warm-up, in registration order."""
+    return list(_WARM_UPS.values())
 
 
 def renderer(output: str) -> Renderer:

@@ -15,6 +15,8 @@ from flask import Flask
 from redis import Redis
 from rq import Queue, Worker
 
+from app.jobs.warm import warm_up
+
 QUEUE_NAMES = ("default",)
 _EMBEDDED: dict[str, Any] = {}
 
@@ -80,6 +82,8 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     # about two minutes instead of RQ's default eight
     worker = Worker(queue_names(app), connection=conn, worker_ttl=worker_ttl(app))
     with app.app_context():
+        # before the first fork: every work-horse inherits what this loads (app/jobs/warm.py)
+        warm_up()
         worker.work(burst=burst, with_scheduler=True, logging_level=log_level())
 
 
