@@ -12,10 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, select, text
 
 from app import create_app
+from app.extensions import db
+from app.models import Programme
+from app.security.sync import sync_roles
+from demo import load_demo
 
 BENCH_DB = "vigie_bench"
+SMALL_DB = "vigie_bench_small"
 
 
 def server_url() -> str:
@@ -94,3 +101,26 @@ class Result:
     def line(self) -> str:
         verdict = "PASS" if self.passed else "FAIL"
         return f"   {self.name} : {self.ratio:.2f} (objectif {self.aim_text}) {verdict}"
+
+
+def small_url() -> str:
+    """The small demo town's database on the bench server (created if missing), against
+    which the large town's figures are compared."""
+    base = server_url().rsplit("/", 1)[0]
+    engine = create_engine(server_url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": SMALL_DB}
+        ).first():
+            conn.execute(text(f"CREATE DATABASE {SMALL_DB}"))
+    engine.dispose()
+    return f"{base}/{SMALL_DB}"
+
+
+def prepare_small(app: Flask) -> None:
+    """Migrate the small town's database and load the small demo once."""
+    with app.app_context():
+        upgrade(directory=str(app.extensions["migrate"].directory))
+        sync_roles(app.appbuilder)  # type: ignore[attr-defined]
+        if db.session.scalar(select(Programme.id).limit(1)) is None:
+            load_demo(scale="small")

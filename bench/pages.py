@@ -33,8 +33,7 @@ from sqlalchemy import event, select
 from app.extensions import db
 from app.models import Dashboard, DashboardWidget, Programme
 from app.registry import all_artefacts
-from bench.common import Result, bench_url, make_app, section
-from bench.review_pack import _prepare, _small_url
+from bench.common import Result, bench_url, make_app, prepare_small, section, small_url
 from demo.people import DemoAccount
 
 #: Reads per page (the median is kept), after one warm-up read.
@@ -188,9 +187,8 @@ def explain(app: Flask, path: str) -> str:
 def run(app: Flask, small: Flask | None = None) -> list[Result]:
     """Time every page on the large town (``app``) and the small one; the results."""
     if small is None:
-        small = make_app(_small_url())
-        with small.app_context():
-            _prepare(small)
+        small = make_app(small_url())
+        prepare_small(small)
     results: list[Result] = []
     with section("Pages de la cellule qualité : grande ville / petite ville"):
         large_paths, small_paths = pages(app), pages(small)

@@ -36,21 +36,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from app import jobs
 from app.extensions import db
-from app.models import ManagementReview, Programme
+from app.models import ManagementReview
 from app.models.jobs import Job
 from app.models.organisation import VigieUser
 from app.security.actor import Actor
-from app.security.sync import sync_roles
-from bench.common import Result, bench_url, make_app, section, server_url
-from demo import load_demo
+from bench.common import Result, bench_url, make_app, prepare_small, section, small_url
 from reports.review_pack import build
 
-SMALL_DB = "vigie_bench_small"
 RUNS = 3
 #: Job time / WeasyPrint alone on the same HTML (issue 16).
 AIM = 1.2
@@ -64,26 +60,6 @@ class Measure:
     pages: int
     size: int
     worker_peak_mib: float
-
-
-def _small_url() -> str:
-    base = server_url().rsplit("/", 1)[0]
-    engine = create_engine(server_url(), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": SMALL_DB}
-        ).first():
-            conn.execute(text(f"CREATE DATABASE {SMALL_DB}"))
-    engine.dispose()
-    return f"{base}/{SMALL_DB}"
-
-
-def _prepare_small(app: Flask) -> None:
-    with app.app_context():
-        upgrade(directory=str(app.extensions["migrate"].directory))
-        sync_roles(app.appbuilder)  # type: ignore[attr-defined]
-        if db.session.scalar(select(Programme.id).limit(1)) is None:
-            load_demo(scale="small")
 
 
 def _job_app(url: str, redis_url: str) -> Flask:
@@ -229,8 +205,8 @@ def run(app: Flask | None = None, redis_url: str | None = None, small: bool = Tr
         results.append(_result("grande ville", measure(large)))
     if small:
         with section("Dossier de revue de direction — petite ville de démonstration"):
-            little = _job_app(_small_url(), redis_url)
-            _prepare_small(little)
+            little = _job_app(small_url(), redis_url)
+            prepare_small(little)
             results.append(_result("petite ville", measure(little)))
     return results
 

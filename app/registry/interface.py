@@ -12,7 +12,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import registry
 from app.reading import references
@@ -202,12 +202,16 @@ class ArtefactInterface(SQLAInterface):
             outer_default_load,
         )
         if select_columns is None and self.eager_relations:
-            # each relation in a query of its own (``IN`` the page's ids), never joined: the
-            # page's query then sorts and limits the artefact's own narrow rows (served by its
-            # order's index), not every row joined to all its relations before the LIMIT
-            query = query.options(
-                *(selectinload(getattr(self.obj, name)) for name in self.eager_relations)
-            )
+            # a related record (many-to-one) is joined into the page's query, a collection
+            # read by one ``IN`` query of the page's ids: the count of queries is the same
+            # whatever the page holds (an IN query is skipped when no row of the page has
+            # that relation, which would make it depend on the data)
+            options = []
+            for name in self.eager_relations:
+                attr = getattr(self.obj, name)
+                loader = selectinload if attr.property.uselist else joinedload
+                options.append(loader(attr))
+            query = query.options(*options)
         results = query.all()
         if results and hasattr(results[0], self.obj.__name__):
             results = [getattr(item, self.obj.__name__) for item in results]
