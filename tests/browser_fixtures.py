@@ -67,3 +67,12 @@ def sign_in(opener: Any, live_url: str, username: str) -> Any:
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)  # signed in before going on
     return page
+
+
+def pick_related(page: Any, field_id: str, typed: str, shown: str) -> None:
+    """Choose a related record the way a person does: open the field's autocomplete, type
+    ``typed``, click the first choice whose text holds ``shown`` (a relation field lists no
+    records until something is typed)."""
+    page.locator(f"#{field_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=shown).first.click()

@@ -18,7 +18,7 @@ from app import registry
 from app.commands import dashboards as dashboard_commands
 from app.commands.records import create_record
 from app.security.actor import Actor
-from tests.browser_fixtures import sign_in
+from tests.browser_fixtures import pick_related, sign_in
 from tests.conftest import World, unique
 from tests.factories import build_meeting, build_programme
 
@@ -200,6 +200,8 @@ def test_a_refused_form_with_the_keyboard_puts_the_focus_on_the_error(
     page.goto(f"{live_url}/action/add")
     page.focus("#title")
     page.keyboard.type(unique("Action au clavier "))
+    # the required service is chosen in its autocomplete, so the browser lets the form go
+    pick_related(page, "service", "S1", "S1 —")
     page.focus("#progress")
     page.keyboard.type("beaucoup")
     with page.expect_navigation():

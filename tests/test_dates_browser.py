@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Action
-from tests.browser_fixtures import ARTIFACTS, sign_in
+from tests.browser_fixtures import ARTIFACTS, pick_related, sign_in
 from tests.conftest import World, unique
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,8 @@ def _type(page: Any, name: str, text: str) -> None:
 def _new_action(page: Any, live_url: str, world: World, title: str) -> None:
     page.goto(f"{live_url}/action/add", wait_until=READY)
     page.fill("input[name=title]", title)
-    # Select2 hides the real <select>; the form posts the <select>'s value
-    page.select_option("select[name=service]", str(world.services["S1"]), force=True)
+    # the service is typed for in its autocomplete (the form lists no services)
+    pick_related(page, "service", "S1", "S1 —")
 
 
 def _save(page: Any) -> None:

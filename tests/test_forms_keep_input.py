@@ -346,7 +346,7 @@ def test_in_chromium_a_refused_action_form_gives_back_everything_typed(
     """The person's own browser, CSRF on: type a whole action, get one number wrong, send."""
     from playwright.sync_api import expect
 
-    from tests.browser_fixtures import sign_in
+    from tests.browser_fixtures import pick_related, sign_in
 
     page = sign_in(browser, live_url, world.users["quality"])
     page.goto(f"{live_url}/action/add", wait_until="domcontentloaded")
@@ -354,9 +354,7 @@ def test_in_chromium_a_refused_action_form_gives_back_everything_typed(
     page.fill("#title", title)
     page.fill("#description", "Reprendre la signalétique du hall.\nDeux panneaux.")
     # the service is typed for and picked in the autocomplete: the form holds no list of them
-    page.locator("#service + .select2 .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill("S1")
-    page.locator(".select2-results__option", has_text="S1 —").first.click()
+    pick_related(page, "service", "S1", "S1 —")
     expect(page.locator("#service")).to_have_value(str(world.services["S1"]))
     page.select_option("#kind", "preventive", force=True)
     # the date is chosen in the picker, which writes it in its own format: the page must

@@ -51,9 +51,15 @@ def rows_at(client: FlaskClient, link: str) -> int:
         html = client.get(f"{path}&psize_{view}=1000").get_data(as_text=True)
         return len(set(re.findall(rf"/{artefact}/show/(\d+)", html)))
     if path.startswith("/collection_health/"):
-        html = client.get(path).get_data(as_text=True)
         kind = "application" if "applications=" in path else "overdue"
-        return html.count(f'data-row="{kind}"')
+        joiner = "&" if "?" in path else "?"
+        total, page = 0, 0
+        while True:  # the overdue values come a page at a time
+            html = client.get(f"{path}{joiner}page={page}").get_data(as_text=True)
+            total += html.count(f'data-row="{kind}"')
+            if kind != "overdue" or "Page suivante" not in html:
+                return total
+            page += 1
     if path.startswith("/jobs/"):
         return client.get(path).get_data(as_text=True).count("data-job=")
     if path.startswith("/mail_queue/"):

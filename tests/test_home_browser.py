@@ -42,7 +42,12 @@ def _rows(page: Any, live_url: str, link: str) -> int:
     page.goto(f"{live_url}{path}")
     if path.startswith("/collection_health/"):
         kind = "application" if "applications=" in path else "overdue"
-        return page.locator(f"tr[data-row={kind}]").count()
+        total = page.locator(f"tr[data-row={kind}]").count()
+        while kind == "overdue" and page.locator(".pager li.next a").count():
+            with page.expect_navigation():  # the next page of overdue values
+                page.locator(".pager li.next a").first.click()
+            total += page.locator(f"tr[data-row={kind}]").count()
+        return total
     if path.startswith("/jobs/"):
         return page.locator("tr[data-job]").count()
     if path.startswith("/mail_queue/"):
