@@ -65,6 +65,10 @@ def cell_value(artefact: Artefact, obj: Any, column: str) -> Any:
     numbers stay numbers, dates dates, timestamps become the town's wall-clock time."""
     value = getattr(obj, column, None)
     if artefact.is_relation(column):
+        if isinstance(value, (list, tuple)):
+            # a collection's records in the order of their ids, whatever order the database
+            # gave them in: the set-based reader writes them so, and a file is reproducible
+            value = sorted(value, key=lambda related: related.id)
         # a related record the reader may not open is named « contenu réservé »
         value = references().shown(value)
     return shown_value(artefact, column, value)
