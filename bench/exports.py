@@ -232,7 +232,7 @@ def run(app: Flask) -> list[Result]:
                 higher_is_better=False,
             ),
             Result(
-                "export : croissance mémoire (Mio, objectif < 50)",
+                "export : croissance mémoire / 50 Mio",
                 f"+{growth:.1f} Mio",
                 "50 Mio",
                 growth / 50.0,

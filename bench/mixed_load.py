@@ -76,6 +76,9 @@ def _start(group: str, port: int, app: Flask) -> subprocess.Popen[bytes]:
         "VIGIE_REDIS_URL": os.environ.get("VIGIE_TEST_REDIS_URL", ""),
         "VIGIE_GUNICORN_GROUP": group,
         "VIGIE_GUNICORN_BIND": f"127.0.0.1:{port}",
+        # plain HTTP on loopback: in production TLS ends at the reverse proxy, here the
+        # readers talk to gunicorn directly and a « Secure » cookie would never come back
+        "VIGIE_SECURE_COOKIES": "0",
     }
     env.pop("VIGIE_DEMO", None)
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]

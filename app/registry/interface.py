@@ -202,25 +202,36 @@ class ArtefactInterface(SQLAInterface):
             outer_default_load,
         )
         if select_columns is None and self.eager_relations:
-            # a related record (many-to-one) is joined into the page's query, a collection
-            # read by one ``IN`` query of the page's ids: the count of queries is the same
-            # whatever the page holds (an IN query is skipped when no row of the page has
-            # that relation, which would make it depend on the data)
-            options = []
-            for name in self.eager_relations:
-                attr = getattr(self.obj, name)
-                loader = selectinload if attr.property.uselist else joinedload
-                options.append(loader(attr))
-            query = query.options(*options)
-        results = query.all()
-        if results and hasattr(results[0], self.obj.__name__):
-            results = [getattr(item, self.obj.__name__) for item in results]
+            results = self._page_with_relations(query)
+        else:
+            results = query.all()
+            if results and hasattr(results[0], self.obj.__name__):
+                results = [getattr(item, self.obj.__name__) for item in results]
         if select_columns is None and self.eager_relations and has_request_context():
             # which related records the reader may open, for the whole page at once: the
             # list and the export then name the others « contenu réservé » at no query
             models = [getattr(self.obj, n).property.mapper.class_ for n in self.eager_relations]
             references().learn_records(results, self.eager_relations, models)
         return count, results
+
+    def _page_with_relations(self, query: Any) -> list[Any]:
+        """The page's records with their related records, in two steps and always the same
+        queries: the page's ids first — filtered, sorted and limited on the artefact's own
+        narrow rows, which its order's index can serve — then those records with each
+        related record joined and each collection read by one ``IN`` query. Joining first
+        would sort 51,000 actions joined to all their relations to keep 25; loading a
+        related record by ``IN`` would skip the query on a page where no row has one, so
+        the count of queries would depend on the data."""
+        ids = [row[0] for row in query.with_entities(self.obj.id)]
+        if not ids:
+            return []
+        options = []
+        for name in self.eager_relations:
+            attr = getattr(self.obj, name)
+            options.append(selectinload(attr) if attr.property.uselist else joinedload(attr))
+        loaded = self.session.query(self.obj).options(*options).filter(self.obj.id.in_(ids))
+        by_id = {record.id: record for record in loaded}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     def apply_outer_select_joins(
         self,
